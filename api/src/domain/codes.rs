@@ -1,0 +1,284 @@
+//! Closed sets of codes. Each is a GraphQL enum, a serde value (seed files) and a string in the
+//! database, spelt the same everywhere.
+
+use crate::error::{AppError, AppResult};
+
+macro_rules! code_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize, serde::Serialize)]
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $code)] #[graphql(name = $code)] $variant, )+
+        }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $code,)+ }
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                match code { $($code => Some(Self::$variant),)+ _ => None }
+            }
+
+            /// Reads a code stored by this application; anything else is a corrupt row.
+            pub fn from_db(code: &str) -> AppResult<Self> {
+                Self::parse(code).ok_or_else(|| {
+                    AppError::internal(UnknownCode { kind: stringify!($name), code: code.to_owned() })
+                })
+            }
+        }
+    };
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("unknown {kind} code {code:?} in the database")]
+pub struct UnknownCode {
+    kind: &'static str,
+    code: String,
+}
+
+code_enum! {
+    /// What kind of body an organisation is.
+    pub enum OrganisationKind {
+        /// A United Nations agency, fund or programme (ILO, UNHCR, UNICEF, UNFPA).
+        UnAgency = "UN_AGENCY",
+        /// An organisation related to the United Nations (IOM since 2016).
+        RelatedOrganisation = "RELATED_ORGANISATION",
+        /// An intergovernmental organisation outside the UN system (ICMPD).
+        Intergovernmental = "INTERGOVERNMENTAL",
+        /// A government ministry or public agency.
+        Government = "GOVERNMENT",
+        /// A non-governmental or civil-society organisation.
+        Ngo = "NGO",
+        /// A funding body (European Commission).
+        Donor = "DONOR",
+        /// Anything else (cooperatives, private sector).
+        Other = "OTHER",
+    }
+}
+
+code_enum! {
+    /// An organisation's role in a project.
+    pub enum PartnerRole {
+        /// Leads the project.
+        Lead = "LEAD",
+        /// Convenes a joint programme (the UN's convening agency).
+        Convening = "CONVENING",
+        /// Takes part in a joint programme.
+        Participating = "PARTICIPATING",
+        /// Carries out activities.
+        Implementing = "IMPLEMENTING",
+        /// Funds the project.
+        Donor = "DONOR",
+    }
+}
+
+code_enum! {
+    /// Whether a project still runs.
+    pub enum ProjectStatus {
+        /// Running; its vacancies can be posted.
+        Active = "ACTIVE",
+        /// Finished or withdrawn; kept for its history.
+        Archived = "ARCHIVED",
+    }
+}
+
+code_enum! {
+    /// The family a competency belongs to in a framework.
+    pub enum CompetencyKind {
+        /// An organisational value (integrity, professionalism).
+        Value = "VALUE",
+        /// A core competency every staff member shows.
+        Core = "CORE",
+        /// A managerial competency.
+        Managerial = "MANAGERIAL",
+        /// A technical competency of a job family.
+        Technical = "TECHNICAL",
+        /// A behavioural competency.
+        Behavioural = "BEHAVIOURAL",
+    }
+}
+
+code_enum! {
+    /// Where a vacancy is in its life.
+    pub enum VacancyStatus {
+        /// Being written; seen only by its organisation.
+        Draft = "DRAFT",
+        /// Open for applications until its closing instant.
+        Published = "PUBLISHED",
+        /// Past its closing instant or closed by hand; applications are being processed.
+        Closed = "CLOSED",
+        /// Done and kept for the record.
+        Archived = "ARCHIVED",
+        /// Withdrawn before it was filled.
+        Cancelled = "CANCELLED",
+    }
+}
+
+code_enum! {
+    /// The staff category a grade belongs to.
+    pub enum GradeCategory {
+        /// Locally recruited support staff (G1–G7).
+        GeneralService = "GENERAL_SERVICE",
+        /// Internationally recruited professionals (P1–P5).
+        Professional = "PROFESSIONAL",
+        /// Directors (D1–D2).
+        Director = "DIRECTOR",
+        /// National professional officers (NO-A to NO-E).
+        NationalOfficer = "NATIONAL_OFFICER",
+        /// Interns.
+        Intern = "INTERN",
+        /// Consultants and individual contractors.
+        Consultant = "CONSULTANT",
+    }
+}
+
+code_enum! {
+    /// The kind of contract a vacancy offers.
+    pub enum ContractType {
+        /// A fixed-term appointment.
+        FixedTerm = "FIXED_TERM",
+        /// A temporary appointment.
+        Temporary = "TEMPORARY",
+        /// A technical-cooperation project appointment.
+        TechnicalCooperation = "TECHNICAL_COOPERATION",
+        /// An internship.
+        Internship = "INTERNSHIP",
+        /// A consultancy.
+        Consultancy = "CONSULTANCY",
+    }
+}
+
+code_enum! {
+    /// Where candidates must live to be considered.
+    pub enum ResidencyRule {
+        /// No residency requirement.
+        None = "NONE",
+        /// Legal residence in the duty station's country.
+        DutyStationCountry = "DUTY_STATION_COUNTRY",
+        /// Legal residence in the duty station's country or a neighbouring one within commuting distance.
+        DutyStationOrNeighbouring = "DUTY_STATION_OR_NEIGHBOURING",
+    }
+}
+
+code_enum! {
+    /// How well a language is known, from least to most.
+    pub enum LanguageLevel {
+        /// Basic knowledge.
+        Basic = "BASIC",
+        /// Working knowledge.
+        Working = "WORKING",
+        /// Fluent: a good command, spoken and written.
+        Fluent = "FLUENT",
+        /// Excellent or perfect command.
+        Excellent = "EXCELLENT",
+    }
+}
+
+code_enum! {
+    /// A level of education, from lowest to highest.
+    pub enum EducationLevel {
+        /// Secondary school diploma.
+        Secondary = "SECONDARY",
+        /// Vocational or technical diploma after secondary school.
+        Vocational = "VOCATIONAL",
+        /// Bachelor's or first university degree (licence).
+        Bachelor = "BACHELOR",
+        /// Master's or advanced university degree.
+        Master = "MASTER",
+        /// Doctorate.
+        Doctorate = "DOCTORATE",
+    }
+}
+
+code_enum! {
+    /// Whether a requirement must be met.
+    pub enum Requirement {
+        /// Must be met.
+        Required = "REQUIRED",
+        /// An advantage.
+        Desirable = "DESIRABLE",
+    }
+}
+
+code_enum! {
+    /// A document a notice asks applicants for.
+    pub enum DocumentKind {
+        /// Curriculum vitae.
+        Cv = "CV",
+        /// Cover letter.
+        CoverLetter = "COVER_LETTER",
+        /// References or referees' contacts.
+        References = "REFERENCES",
+        /// Copies of diplomas.
+        Diploma = "DIPLOMA",
+        /// A completed online profile on the agency's recruitment site.
+        OnlineProfile = "ONLINE_PROFILE",
+        /// Anything else the notice names.
+        Other = "OTHER",
+    }
+}
+
+code_enum! {
+    /// The list sections of a vacancy notice.
+    pub enum ItemSection {
+        /// Duties and responsibilities, in order.
+        Responsibility = "RESPONSIBILITY",
+        /// Experience sought.
+        Experience = "EXPERIENCE",
+        /// Skills sought.
+        Skill = "SKILL",
+        /// Conditions of the offer (funding, medical clearance, residency).
+        Condition = "CONDITION",
+    }
+}
+
+code_enum! {
+    /// What a signed-in account may do.
+    pub enum Role {
+        /// Looks for jobs and applies.
+        Candidate = "CANDIDATE",
+        /// Posts and manages an organisation's vacancies and applications.
+        Recruiter = "RECRUITER",
+        /// A recruiter who also manages the organisation's profile and accounts.
+        AgencyAdmin = "AGENCY_ADMIN",
+        /// Runs the platform.
+        PlatformAdmin = "PLATFORM_ADMIN",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for status in VacancyStatus::ALL {
+            assert_eq!(VacancyStatus::parse(status.as_str()), Some(*status));
+        }
+        assert_eq!(
+            ContractType::parse("FIXED_TERM"),
+            Some(ContractType::FixedTerm)
+        );
+        assert_eq!(ContractType::parse("fixed_term"), None);
+    }
+
+    #[test]
+    fn levels_are_ordered() {
+        assert!(LanguageLevel::Excellent > LanguageLevel::Fluent);
+        assert!(EducationLevel::Bachelor > EducationLevel::Secondary);
+    }
+
+    #[test]
+    fn corrupt_code_is_an_internal_error() {
+        let error = VacancyStatus::from_db("OPEN").unwrap_err();
+        assert_eq!(error.code(), "INTERNAL_SERVER_ERROR");
+    }
+}

@@ -1,0 +1,11 @@
+//! Domain vocabulary: codes, grades, languages and countries, parsed once at the edge.
+
+mod codes;
+mod grade;
+mod iso;
+mod time;
+
+pub use codes::*;
+pub use grade::Grade;
+pub use iso::{CountryCode, LanguageCode};
+pub use time::{closing_instant, start_of_day};

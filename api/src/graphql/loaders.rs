@@ -1,0 +1,244 @@
+//! Per-request DataLoaders: every relation is fetched in one query per kind and request, and no
+//! cached row outlives the request that read it.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::*;
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::error::AppError;
+use crate::service::pagination::int_key;
+
+/// Loads rows by their `id`.
+pub struct ById<E: EntityTrait> {
+    db: DatabaseConnection,
+    id: E::Column,
+    entity: PhantomData<E>,
+}
+
+impl<E> Loader<i32> for ById<E>
+where
+    E: EntityTrait + Send + Sync,
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+{
+    type Value = E::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, E::Model>, Self::Error> {
+        let rows = E::find()
+            .filter(self.id.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| int_key(&row, self.id).map(|key| (key, row)))
+            .collect())
+    }
+}
+
+/// Loads the children of many parents at once, each list in its `order` column's order.
+pub struct ByParent<E: EntityTrait> {
+    db: DatabaseConnection,
+    parent: E::Column,
+    order: E::Column,
+    entity: PhantomData<E>,
+}
+
+impl<E> Loader<i32> for ByParent<E>
+where
+    E: EntityTrait + Send + Sync,
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+{
+    type Value = Vec<E::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Vec<E::Model>>, Self::Error> {
+        let rows = E::find()
+            .filter(self.parent.is_in(keys.iter().copied()))
+            .order_by_asc(self.order)
+            .all(&self.db)
+            .await?;
+        let mut grouped: HashMap<i32, Vec<E::Model>> = HashMap::new();
+        for row in rows {
+            if let Some(key) = int_key(&row, self.parent) {
+                grouped.entry(key).or_default().push(row);
+            }
+        }
+        Ok(grouped)
+    }
+}
+
+fn by_id<E: EntityTrait + Send + Sync>(
+    db: &DatabaseConnection,
+    id: E::Column,
+) -> DataLoader<ById<E>>
+where
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+{
+    DataLoader::new(
+        ById {
+            db: db.clone(),
+            id,
+            entity: PhantomData,
+        },
+        tokio::spawn,
+    )
+}
+
+fn by_parent<E: EntityTrait + Send + Sync>(
+    db: &DatabaseConnection,
+    parent: E::Column,
+    order: E::Column,
+) -> DataLoader<ByParent<E>>
+where
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+{
+    DataLoader::new(
+        ByParent {
+            db: db.clone(),
+            parent,
+            order,
+            entity: PhantomData,
+        },
+        tokio::spawn,
+    )
+}
+
+/// Every loader of one request.
+pub struct Loaders {
+    pub organisation: DataLoader<ById<organisation::Entity>>,
+    pub project: DataLoader<ById<project::Entity>>,
+    pub competency: DataLoader<ById<competency::Entity>>,
+    pub acronyms: DataLoader<ByParent<organisation_acronym::Entity>>,
+    pub offices: DataLoader<ByParent<office::Entity>>,
+    pub projects_led: DataLoader<ByParent<project::Entity>>,
+    pub partnerships: DataLoader<ByParent<project_partner::Entity>>,
+    pub project_partners: DataLoader<ByParent<project_partner::Entity>>,
+    pub project_countries: DataLoader<ByParent<project_country::Entity>>,
+    pub indicators: DataLoader<ByParent<competency_indicator::Entity>>,
+    pub vacancy_texts: DataLoader<ByParent<vacancy_text::Entity>>,
+    pub vacancy_items: DataLoader<ByParent<vacancy_item::Entity>>,
+    pub duty_stations: DataLoader<ByParent<vacancy_duty_station::Entity>>,
+    pub vacancy_languages: DataLoader<ByParent<vacancy_language::Entity>>,
+    pub qualification_paths: DataLoader<ByParent<vacancy_qualification_path::Entity>>,
+    pub vacancy_competencies: DataLoader<ByParent<vacancy_competency::Entity>>,
+    pub vacancy_documents: DataLoader<ByParent<vacancy_document::Entity>>,
+}
+
+impl Loaders {
+    pub fn new(db: &DatabaseConnection) -> Self {
+        Self {
+            organisation: by_id(db, organisation::Column::Id),
+            project: by_id(db, project::Column::Id),
+            competency: by_id(db, competency::Column::Id),
+            acronyms: by_parent(
+                db,
+                organisation_acronym::Column::OrganisationId,
+                organisation_acronym::Column::Id,
+            ),
+            offices: by_parent(
+                db,
+                office::Column::OrganisationId,
+                office::Column::SortOrder,
+            ),
+            projects_led: by_parent(db, project::Column::LeadOrganisationId, project::Column::Id),
+            partnerships: by_parent(
+                db,
+                project_partner::Column::OrganisationId,
+                project_partner::Column::Id,
+            ),
+            project_partners: by_parent(
+                db,
+                project_partner::Column::ProjectId,
+                project_partner::Column::SortOrder,
+            ),
+            project_countries: by_parent(
+                db,
+                project_country::Column::ProjectId,
+                project_country::Column::Id,
+            ),
+            indicators: by_parent(
+                db,
+                competency_indicator::Column::CompetencyId,
+                competency_indicator::Column::SortOrder,
+            ),
+            vacancy_texts: by_parent(
+                db,
+                vacancy_text::Column::VacancyId,
+                vacancy_text::Column::Id,
+            ),
+            vacancy_items: by_parent(
+                db,
+                vacancy_item::Column::VacancyId,
+                vacancy_item::Column::SortOrder,
+            ),
+            duty_stations: by_parent(
+                db,
+                vacancy_duty_station::Column::VacancyId,
+                vacancy_duty_station::Column::SortOrder,
+            ),
+            vacancy_languages: by_parent(
+                db,
+                vacancy_language::Column::VacancyId,
+                vacancy_language::Column::SortOrder,
+            ),
+            qualification_paths: by_parent(
+                db,
+                vacancy_qualification_path::Column::VacancyId,
+                vacancy_qualification_path::Column::SortOrder,
+            ),
+            vacancy_competencies: by_parent(
+                db,
+                vacancy_competency::Column::VacancyId,
+                vacancy_competency::Column::SortOrder,
+            ),
+            vacancy_documents: by_parent(
+                db,
+                vacancy_document::Column::VacancyId,
+                vacancy_document::Column::SortOrder,
+            ),
+        }
+    }
+}
+
+/// Loads one row that must exist (a foreign key points at it).
+pub async fn one<E>(loader: &DataLoader<ById<E>>, id: i32) -> Result<E::Model, AppError>
+where
+    E: EntityTrait + Send + Sync,
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+{
+    loader
+        .load_one(id)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or_else(|| {
+            AppError::internal(DbErr::RecordNotFound(format!(
+                "row {id} behind a foreign key"
+            )))
+        })
+}
+
+/// Loads the children of one parent (empty when it has none).
+pub async fn children<E>(
+    loader: &DataLoader<ByParent<E>>,
+    parent: i32,
+) -> Result<Vec<E::Model>, AppError>
+where
+    E: EntityTrait + Send + Sync,
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+{
+    Ok(loader
+        .load_one(parent)
+        .await
+        .map_err(AppError::internal)?
+        .unwrap_or_default())
+}

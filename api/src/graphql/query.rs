@@ -1,0 +1,47 @@
+//! The query root, merged from each domain's queries, with `node(id:)`.
+
+use async_graphql::{Context, MergedObject, Object, Result, ID};
+
+use crate::graphql::competency::{Competency, CompetencyQuery};
+use crate::graphql::context;
+use crate::graphql::organisation::{Organisation, OrganisationQuery};
+use crate::graphql::project::{Project, ProjectQuery};
+use crate::graphql::relay::{decode_any, Node, NodeKind};
+use crate::graphql::vacancy::{Vacancy, VacancyQuery};
+use crate::service;
+
+/// Fetching any object by its global ID.
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by its global ID (Relay). Objects the caller may not see are not found.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID from this API.")] id: ID,
+    ) -> Result<Node> {
+        let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
+        Ok(match decode_any("id", &id)? {
+            (NodeKind::Organisation, id) => {
+                Organisation(service::organisation::get(actor, db, id).await?).into()
+            }
+            (NodeKind::Project, id) => Project(service::project::get(actor, db, id).await?).into(),
+            (NodeKind::Competency, id) => {
+                Competency(service::competency::get(actor, db, id).await?).into()
+            }
+            (NodeKind::Vacancy, id) => Vacancy(service::vacancy::get(actor, db, id).await?).into(),
+        })
+    }
+}
+
+/// Everything one can read.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    VacancyQuery,
+    OrganisationQuery,
+    ProjectQuery,
+    CompetencyQuery,
+    NodeQuery,
+);

@@ -1,0 +1,162 @@
+//! `/graphql` over HTTP, following the GraphQL-over-HTTP specification: POST JSON for everything,
+//! GET for queries only, `application/graphql-response+json` when the client accepts it.
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{ServerError, Value};
+use async_graphql_axum::rejection::GraphQLRejection;
+use async_graphql_axum::GraphQLRequest;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::app::AppState;
+use crate::auth::Actor;
+use crate::graphql::loaders::Loaders;
+use crate::http::playground;
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+fn accepts(headers: &HeaderMap, media: &str) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|part| part.trim().starts_with(media)))
+}
+
+fn content_type_is(headers: &HeaderMap, media: &str) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(media))
+}
+
+fn plain_error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message.to_owned(),
+    )
+        .into_response()
+}
+
+/// GET: the playground for a browser, or a query given in the URL.
+pub async fn get(State(state): State<AppState>, request: Request) -> Response {
+    let has_query = request
+        .uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|pair| pair.starts_with("query=")));
+    if !has_query && accepts(request.headers(), "text/html") {
+        return playground::page();
+    }
+    execute(state, request).await
+}
+
+/// POST: any operation, as JSON.
+pub async fn post(State(state): State<AppState>, request: Request) -> Response {
+    if !content_type_is(request.headers(), JSON) {
+        return plain_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "POST /graphql takes Content-Type: application/json",
+        );
+    }
+    execute(state, request).await
+}
+
+async fn execute(state: AppState, request: Request) -> Response {
+    let headers = request.headers().clone();
+    let is_get = request.method() == Method::GET;
+    let graphql_response = accepts(&headers, GRAPHQL_RESPONSE);
+    let mut gql = match GraphQLRequest::<GraphQLRejection>::from_request(request, &state).await {
+        Ok(req) => req.into_inner(),
+        Err(rejection) => return rejection.into_response(),
+    };
+    let operation_name = gql.operation_name.clone();
+    match gql.parsed_query() {
+        Err(error) => {
+            let response = async_graphql::Response::from_errors(vec![with_code(
+                error,
+                "GRAPHQL_PARSE_FAILED",
+            )]);
+            return respond(response, graphql_response);
+        }
+        Ok(document)
+            if is_get && selects_mutation(&document.operations, operation_name.as_deref()) =>
+        {
+            return (
+                StatusCode::METHOD_NOT_ALLOWED,
+                [(header::ALLOW, "POST")],
+                "mutations must be sent with POST",
+            )
+                .into_response();
+        }
+        Ok(_) => {}
+    }
+    let gql = gql.data(Actor::Anonymous).data(Loaders::new(&state.db));
+    let mut response = state.schema.execute(gql).await;
+    response.errors = response.errors.into_iter().map(classify).collect();
+    respond(response, graphql_response)
+}
+
+fn selects_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
+    let is_mutation = |ty: OperationType| ty == OperationType::Mutation;
+    match (operations, name) {
+        (DocumentOperations::Single(op), _) => is_mutation(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
+            .iter()
+            .any(|(op_name, op)| op_name.as_str() == name && is_mutation(op.node.ty)),
+        (DocumentOperations::Multiple(ops), None) => ops.values().any(|op| is_mutation(op.node.ty)),
+    }
+}
+
+fn with_code(mut error: ServerError, code: &str) -> ServerError {
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    error
+}
+
+/// Every error carries a code: resolvers set theirs; the rest come from validation (no path) or
+/// from coercing an argument (a path).
+fn classify(error: ServerError) -> ServerError {
+    let has_code = error
+        .extensions
+        .as_ref()
+        .is_some_and(|e| e.get("code").is_some());
+    if has_code {
+        error
+    } else if error.path.is_empty() {
+        with_code(error, "GRAPHQL_VALIDATION_FAILED")
+    } else {
+        with_code(error, "BAD_USER_INPUT")
+    }
+}
+
+fn respond(response: async_graphql::Response, graphql_response: bool) -> Response {
+    let request_error = response.data == Value::Null && !response.errors.is_empty();
+    let (status, content_type) = if graphql_response {
+        let status = if request_error {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        (status, GRAPHQL_RESPONSE)
+    } else {
+        (StatusCode::OK, JSON)
+    };
+    match serde_json::to_vec(&response) {
+        Ok(body) => (
+            status,
+            [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+            body,
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "cannot serialise a GraphQL response");
+            plain_error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The job board API: configuration, HTTP routes, GraphQL schema and domain services.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod policy;
+pub mod seed;
+pub mod service;
+pub mod telemetry;

@@ -1,0 +1,6 @@
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    jobboard::cli::run(jobboard::cli::Cli::parse()).await
+}

@@ -1,0 +1,7 @@
+//! Domain services: validation, policy calls and transactions. Resolvers only call these.
+
+pub mod competency;
+pub mod organisation;
+pub mod pagination;
+pub mod project;
+pub mod vacancy;

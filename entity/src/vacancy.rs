@@ -1,0 +1,132 @@
+//! One vacancy notice.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "vacancy")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub organisation_id: i32,
+    pub project_id: Option<i32>,
+    pub reference: String,
+    pub external_job_id: Option<String>,
+    pub unit: Option<String>,
+    pub authoritative_language: String,
+    pub grade: Option<String>,
+    pub grade_category: Option<String>,
+    pub contract_type: Option<String>,
+    pub duration_months: Option<i32>,
+    pub renewable: Option<bool>,
+    pub positions: i32,
+    pub open_to_internal: bool,
+    pub open_to_external: bool,
+    pub internal_first: bool,
+    pub residency: String,
+    pub time_zone: String,
+    pub published_at: Option<DateTimeUtc>,
+    pub closing_at: Option<DateTimeUtc>,
+    pub start_on: Option<Date>,
+    pub start_asap: bool,
+    pub apply_email: Option<String>,
+    pub apply_url: Option<String>,
+    pub apply_email_subject: Option<String>,
+    pub status: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::organisation::Entity",
+        from = "Column::OrganisationId",
+        to = "super::organisation::Column::Id"
+    )]
+    Organisation,
+    #[sea_orm(
+        belongs_to = "super::project::Entity",
+        from = "Column::ProjectId",
+        to = "super::project::Column::Id"
+    )]
+    Project,
+    #[sea_orm(has_many = "super::vacancy_text::Entity")]
+    VacancyText,
+    #[sea_orm(has_many = "super::vacancy_item::Entity")]
+    VacancyItem,
+    #[sea_orm(has_many = "super::vacancy_duty_station::Entity")]
+    VacancyDutyStation,
+    #[sea_orm(has_many = "super::vacancy_language::Entity")]
+    VacancyLanguage,
+    #[sea_orm(has_many = "super::vacancy_qualification_path::Entity")]
+    VacancyQualificationPath,
+    #[sea_orm(has_many = "super::vacancy_competency::Entity")]
+    VacancyCompetency,
+    #[sea_orm(has_many = "super::vacancy_document::Entity")]
+    VacancyDocument,
+    #[sea_orm(has_many = "super::application::Entity")]
+    Application,
+}
+
+impl Related<super::organisation::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Organisation.def()
+    }
+}
+
+impl Related<super::project::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Project.def()
+    }
+}
+
+impl Related<super::vacancy_text::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::VacancyText.def()
+    }
+}
+
+impl Related<super::vacancy_item::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::VacancyItem.def()
+    }
+}
+
+impl Related<super::vacancy_duty_station::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::VacancyDutyStation.def()
+    }
+}
+
+impl Related<super::vacancy_language::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::VacancyLanguage.def()
+    }
+}
+
+impl Related<super::vacancy_qualification_path::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::VacancyQualificationPath.def()
+    }
+}
+
+impl Related<super::vacancy_competency::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::VacancyCompetency.def()
+    }
+}
+
+impl Related<super::vacancy_document::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::VacancyDocument.def()
+    }
+}
+
+impl Related<super::application::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Application.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

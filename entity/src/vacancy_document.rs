@@ -1,0 +1,34 @@
+//! A document a vacancy asks applicants for.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "vacancy_document")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub vacancy_id: i32,
+    pub kind: String,
+    pub count: Option<i32>,
+    #[sea_orm(column_type = "Text")]
+    pub note: Option<String>,
+    pub sort_order: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::vacancy::Entity",
+        from = "Column::VacancyId",
+        to = "super::vacancy::Column::Id"
+    )]
+    Vacancy,
+}
+
+impl Related<super::vacancy::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Vacancy.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

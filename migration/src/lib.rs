@@ -1,0 +1,30 @@
+//! Reversible schema migrations, applied in order by [`Migrator`].
+
+// `MigrationTrait` is an async_trait whose signatures elide `SchemaManager`'s lifetime.
+#![allow(elided_lifetimes_in_paths)]
+
+pub use sea_orm_migration::prelude::*;
+
+mod columns;
+mod m20261123_000001_organisations;
+mod m20261123_000002_accounts;
+mod m20261123_000003_projects;
+mod m20261123_000004_competencies;
+mod m20261123_000005_vacancies;
+mod m20261123_000006_applications;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_organisations::Migration),
+            Box::new(m20261123_000002_accounts::Migration),
+            Box::new(m20261123_000003_projects::Migration),
+            Box::new(m20261123_000004_competencies::Migration),
+            Box::new(m20261123_000005_vacancies::Migration),
+            Box::new(m20261123_000006_applications::Migration),
+        ]
+    }
+}
