@@ -1,0 +1,253 @@
+//! `TestApp`: a server on a free loopback port over a database made for one test.
+
+use jobboard::app::Application;
+use jobboard::config::ServerConfig;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use serde_json::{json, Value};
+
+/// A database created for one test and dropped after it.
+pub enum TestDatabase {
+    Sqlite { path: std::path::PathBuf },
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub fn url(&self) -> String {
+        match self {
+            Self::Sqlite { path } => format!("sqlite://{}?mode=rwc", path.display()),
+            Self::Postgres { admin_url, name } => {
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(base, _)| base);
+                format!("{base}/{name}")
+            }
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Sqlite { .. } => "sqlite",
+            Self::Postgres { .. } => "postgres",
+        }
+    }
+
+    async fn sqlite() -> Self {
+        let path = std::env::temp_dir().join(format!("jobboard-test-{}.db", uuid::Uuid::new_v4()));
+        Self::Sqlite { path }
+    }
+
+    async fn postgres(admin_url: String) -> Self {
+        let name = format!("jobboard_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("connect to TEST_DATABASE_URL");
+        admin
+            .execute(Statement::from_string(
+                admin.get_database_backend(),
+                format!("CREATE DATABASE \"{name}\""),
+            ))
+            .await
+            .expect("create the test database");
+        admin.close().await.ok();
+        Self::Postgres { admin_url, name }
+    }
+
+    /// One fresh database per configured backend: SQLite, then PostgreSQL when configured.
+    pub async fn all() -> Vec<Self> {
+        let mut databases = vec![Self::sqlite().await];
+        if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+            if !url.is_empty() {
+                databases.push(Self::postgres(url).await);
+            }
+        }
+        databases
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self {
+            Self::Sqlite { path } => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Self::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs outside async code: drop the database from a runtime of its own.
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()?;
+                    runtime.block_on(async {
+                        if let Ok(admin) = Database::connect(&admin_url).await {
+                            let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                            let _ = admin
+                                .execute(Statement::from_string(admin.get_database_backend(), sql))
+                                .await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                    Ok::<_, std::io::Error>(())
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// The application running on its own database.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub database: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn spawn(database: TestDatabase, seed: bool) -> Self {
+        let mut config = ServerConfig::for_database(database.url());
+        config.seed_demo_data = seed;
+        let app = Application::build(config)
+            .await
+            .expect("build the application");
+        let address = format!("http://{}", app.local_addr());
+        let db = app.state().db.clone();
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            address,
+            client: reqwest::Client::new(),
+            db,
+            database,
+        }
+    }
+
+    /// A seeded app on every configured backend.
+    pub async fn all_seeded() -> Vec<Self> {
+        let mut apps = Vec::new();
+        for database in TestDatabase::all().await {
+            apps.push(Self::spawn(database, true).await);
+        }
+        apps
+    }
+
+    /// An empty (migrated, unseeded) app on every configured backend.
+    pub async fn all_empty() -> Vec<Self> {
+        let mut apps = Vec::new();
+        for database in TestDatabase::all().await {
+            apps.push(Self::spawn(database, false).await);
+        }
+        apps
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.database.backend()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// POSTs a GraphQL operation and returns the JSON response.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("send the request");
+        assert_eq!(response.status(), 200, "{}", self.backend());
+        response.json().await.expect("a JSON response")
+    }
+
+    /// Runs an operation that must succeed and returns its `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.graphql(query, variables).await;
+        assert!(
+            body.get("errors").is_none(),
+            "[{}] unexpected errors: {body}",
+            self.backend()
+        );
+        body["data"].clone()
+    }
+
+    /// Runs an operation that must fail and returns the first error's `extensions.code`.
+    pub async fn error_code(&self, query: &str, variables: Value) -> String {
+        let body = self.graphql(query, variables).await;
+        body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("[{}] expected an error with a code: {body}", self.backend()))
+            .to_owned()
+    }
+}
+
+/// Inserts a bare vacancy straight into the database (the write API comes with accounts).
+pub async fn insert_vacancy(
+    db: &DatabaseConnection,
+    organisation: &str,
+    reference: &str,
+    status: &str,
+    closing_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> i32 {
+    use entity::{organisation_acronym, vacancy, vacancy_duty_station, vacancy_text};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+    let org = organisation_acronym::Entity::find()
+        .filter(organisation_acronym::Column::Acronym.eq(organisation))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a seeded organisation")
+        .organisation_id;
+    let now = chrono::Utc::now();
+    let row = vacancy::ActiveModel {
+        organisation_id: Set(org),
+        reference: Set(reference.to_owned()),
+        authoritative_language: Set("en".into()),
+        grade: Set(Some("P3".into())),
+        grade_category: Set(Some("PROFESSIONAL".into())),
+        positions: Set(1),
+        open_to_internal: Set(true),
+        open_to_external: Set(true),
+        internal_first: Set(false),
+        residency: Set("NONE".into()),
+        time_zone: Set("Africa/Tunis".into()),
+        closing_at: Set(closing_at),
+        start_asap: Set(false),
+        status: Set(status.to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    vacancy_text::ActiveModel {
+        vacancy_id: Set(row.id),
+        language: Set("en".into()),
+        title: Set(format!("Test post {reference}")),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    vacancy_duty_station::ActiveModel {
+        vacancy_id: Set(row.id),
+        city: Set("Tunis".into()),
+        country_code: Set("TN".into()),
+        sort_order: Set(0),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    row.id
+}
+
+/// The global ID the API gives a vacancy row.
+pub fn vacancy_id(row: i32) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Vacancy:{row}"))
+}

@@ -1,0 +1,170 @@
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn browser_gets_the_playground_with_local_assets() {
+    for app in TestApp::all_empty().await {
+        let page = app
+            .client
+            .get(app.url("/graphql"))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("/graphql/assets/graphiql.min.js"));
+        assert!(
+            !html.contains("https://"),
+            "the playground must not load anything from another origin"
+        );
+
+        let asset = app
+            .client
+            .get(app.url("/graphql/assets/graphiql.min.js"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(asset.status(), 200);
+        assert!(asset.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript"));
+        let missing = app
+            .client
+            .get(app.url("/graphql/assets/nope.js"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(missing.status(), 404);
+    }
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    for app in TestApp::all_empty().await {
+        let health = app.client.get(app.url("/health")).send().await.unwrap();
+        assert_eq!(health.status(), 200);
+        assert!(health.headers().contains_key("x-request-id"));
+        let ready: Value = app
+            .client
+            .get(app.url("/ready"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(ready["status"], "ready");
+    }
+}
+
+#[tokio::test]
+async fn queries_run_over_get_but_mutations_are_refused() {
+    for app in TestApp::all_seeded().await {
+        let ok: Value = app
+            .client
+            .get(app.url("/graphql"))
+            .query(&[("query", "{ organisation(acronym: \"IOM\") { acronym } }")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(ok["data"]["organisation"]["acronym"], "IOM");
+
+        let refused = app
+            .client
+            .get(app.url("/graphql"))
+            .query(&[("query", "mutation { anything }")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 405);
+        assert_eq!(refused.headers()["allow"], "POST");
+    }
+}
+
+#[tokio::test]
+async fn post_requires_json() {
+    for app in TestApp::all_empty().await {
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .header("content-type", "text/plain")
+            .body("{ organisations { totalCount } }")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 415);
+    }
+}
+
+#[tokio::test]
+async fn batched_requests_are_refused() {
+    for app in TestApp::all_empty().await {
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .json(&json!([{ "query": "{ __typename }" }, { "query": "{ __typename }" }]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+    }
+}
+
+#[tokio::test]
+async fn request_errors_carry_their_code() {
+    for app in TestApp::all_empty().await {
+        assert_eq!(
+            app.error_code("{ organisations { ", json!({})).await,
+            "GRAPHQL_PARSE_FAILED"
+        );
+        assert_eq!(
+            app.error_code("{ nonsense }", json!({})).await,
+            "GRAPHQL_VALIDATION_FAILED"
+        );
+    }
+}
+
+#[tokio::test]
+async fn graphql_response_media_type_uses_http_status_codes() {
+    for app in TestApp::all_empty().await {
+        let accept = "application/graphql-response+json";
+        let bad = app
+            .client
+            .post(app.url("/graphql"))
+            .header("accept", accept)
+            .json(&json!({ "query": "{ nonsense }" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 400);
+        assert_eq!(bad.headers()["content-type"], accept);
+
+        let good = app
+            .client
+            .post(app.url("/graphql"))
+            .header("accept", accept)
+            .json(&json!({ "query": "{ organisations { totalCount } }" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(good.status(), 200);
+        assert_eq!(good.headers()["content-type"], accept);
+    }
+}
+
+#[tokio::test]
+async fn overly_deep_queries_are_refused() {
+    for app in TestApp::all_seeded().await {
+        let deep = "{ vacancies { edges { node { organisation { projects { edges { node { vacancies { edges { node { project { leadOrganisation { acronym } } } } } } } } } } } } }";
+        assert_eq!(
+            app.error_code(deep, json!({})).await,
+            "GRAPHQL_VALIDATION_FAILED"
+        );
+    }
+}

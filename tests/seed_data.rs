@@ -1,0 +1,223 @@
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+
+const VACANCY: &str = r#"
+query ($org: String!, $ref: String!) {
+  vacancy(organisation: $org, reference: $ref) {
+    reference externalJobId title authoritativeLanguage unit
+    grade gradeCategory contractType durationMonths renewable positions
+    openToInternal openToExternal internalFirst residency
+    timeZone publishedAt closingAt startAsap status isOpen
+    applyEmail applyEmailSubject
+    organisation { acronym }
+    project { code }
+    dutyStations { city country }
+    languages { language level requirement oneOfGroup }
+    qualificationPaths { educationLevel minYearsExperience fields }
+    competencies { level requirement competency { code kind } }
+    requiredDocuments { kind count }
+    text { language responsibilities conditions }
+  }
+}"#;
+
+async fn vacancy(app: &TestApp, org: &str, reference: &str) -> Value {
+    app.data(VACANCY, json!({ "org": org, "ref": reference }))
+        .await["vacancy"]
+        .clone()
+}
+
+#[tokio::test]
+async fn the_2023_iom_project_assistant_notice_matches_field_by_field() {
+    for app in TestApp::all_seeded().await {
+        let v = vacancy(&app, "OIM", "VN 2023/005").await;
+        assert_eq!(v["title"], "Assistant de Projet");
+        assert_eq!(v["organisation"]["acronym"], "IOM");
+        assert_eq!(v["project"]["code"], "MPTF");
+        assert_eq!(v["grade"], "G5");
+        assert_eq!(v["gradeCategory"], "GENERAL_SERVICE");
+        assert_eq!(v["contractType"], "FIXED_TERM");
+        assert_eq!(v["durationMonths"], 12);
+        assert_eq!(v["renewable"], true);
+        assert_eq!(v["internalFirst"], true);
+        assert_eq!(v["residency"], "DUTY_STATION_OR_NEIGHBOURING");
+        assert_eq!(
+            v["dutyStations"],
+            json!([{ "city": "Rabat", "country": "MA" }])
+        );
+        assert_eq!(v["timeZone"], "Africa/Casablanca");
+        // "Date de clôture : 7 Septembre 2023": the end of that day in Rabat (UTC+1).
+        assert_eq!(v["closingAt"], "2023-09-07T23:00:00+00:00");
+        assert_eq!(v["publishedAt"], "2023-08-23T23:00:00+00:00");
+        assert_eq!(v["startAsap"], true);
+        assert_eq!(v["status"], "CLOSED");
+        assert_eq!(v["isOpen"], false);
+        assert_eq!(v["applyEmail"], "oimrecrute@iom.int");
+        assert_eq!(v["applyEmailSubject"], "Assistant de Projet");
+        assert_eq!(
+            v["languages"],
+            json!([
+                { "language": "fr", "level": "EXCELLENT", "requirement": "REQUIRED", "oneOfGroup": null },
+                { "language": "en", "level": "EXCELLENT", "requirement": "REQUIRED", "oneOfGroup": null },
+                { "language": "ary", "level": null, "requirement": "DESIRABLE", "oneOfGroup": 1 },
+                { "language": "ar", "level": null, "requirement": "DESIRABLE", "oneOfGroup": 1 },
+            ])
+        );
+        let paths = v["qualificationPaths"].as_array().unwrap();
+        assert_eq!(paths.len(), 1);
+        assert_eq!(paths[0]["educationLevel"], "BACHELOR");
+        assert_eq!(paths[0]["minYearsExperience"], 3);
+        let competencies = v["competencies"].as_array().unwrap();
+        assert_eq!(competencies.len(), 8);
+        assert!(competencies
+            .iter()
+            .any(|c| c["competency"]["code"] == "TEAMWORK" && c["level"] == 1));
+        assert!(v["requiredDocuments"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "kind": "REFERENCES", "count": 2 })));
+        assert_eq!(v["text"]["responsibilities"].as_array().unwrap().len(), 10);
+    }
+}
+
+#[tokio::test]
+async fn the_ilo_wafira_notice_closes_at_midnight_geneva_time() {
+    for app in TestApp::all_seeded().await {
+        let v = vacancy(&app, "BIT", "ALG/DC/P/2025/03").await;
+        assert_eq!(v["organisation"]["acronym"], "ILO");
+        assert_eq!(v["project"]["code"], "WAFIRA II");
+        assert_eq!(v["externalJobId"], "12986");
+        assert_eq!(v["grade"], "P4");
+        assert_eq!(v["gradeCategory"], "PROFESSIONAL");
+        assert_eq!(v["durationMonths"], 12);
+        assert_eq!(v["renewable"], true);
+        assert_eq!(v["unit"], "BP-Alger");
+        assert_eq!(
+            v["dutyStations"],
+            json!([{ "city": "Rabat", "country": "MA" }])
+        );
+        assert_eq!(v["timeZone"], "Europe/Zurich");
+        assert_eq!(v["closingAt"], "2025-06-03T22:00:00+00:00");
+        assert_eq!(v["publishedAt"], "2025-05-13T22:00:00+00:00");
+    }
+}
+
+#[tokio::test]
+async fn the_thamm_notice_has_two_qualification_paths() {
+    for app in TestApp::all_seeded().await {
+        let v = vacancy(&app, "IOM", "IOM-MA-2025-LMI").await;
+        assert_eq!(v["project"]["code"], "THAMM+");
+        let paths: Vec<(String, i64)> = v["qualificationPaths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["educationLevel"].as_str().unwrap().to_owned(),
+                    p["minYearsExperience"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            paths,
+            [("SECONDARY".to_owned(), 7), ("BACHELOR".to_owned(), 5)]
+        );
+        assert_eq!(v["closingAt"], "2025-11-10T23:00:00+00:00");
+        let languages = &v["languages"];
+        assert_eq!(
+            languages[0],
+            json!({ "language": "en", "level": "FLUENT", "requirement": "REQUIRED", "oneOfGroup": null })
+        );
+        assert_eq!(
+            languages[2],
+            json!({ "language": "ar", "level": "WORKING", "requirement": "DESIRABLE", "oneOfGroup": null })
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_orion_notice_accepts_any_one_local_language() {
+    for app in TestApp::all_seeded().await {
+        let v = vacancy(&app, "IOM", "IOM-MA-2019-ORION").await;
+        assert_eq!(v["grade"], "G6");
+        assert_eq!(v["project"]["code"], "ORION");
+        assert_eq!(v["closingAt"], "2019-07-31T23:00:00+00:00");
+        let local: Vec<&Value> = v["languages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["oneOfGroup"] == 1)
+            .collect();
+        let codes: Vec<&str> = local
+            .iter()
+            .map(|l| l["language"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["ary", "zgh"]);
+        assert!(local.iter().all(|l| l["requirement"] == "REQUIRED"));
+        assert_eq!(v["qualificationPaths"][0]["minYearsExperience"], 4);
+    }
+}
+
+#[tokio::test]
+async fn projects_carry_their_partners_and_roles() {
+    for app in TestApp::all_seeded().await {
+        let query = "query ($code: String!) { project(code: $code) { code leadOrganisation { acronym } countries partners { role organisation { acronym } } } }";
+        let mptf = app.data(query, json!({ "code": "MPTF" })).await;
+        let partners: Vec<(String, String)> = mptf["project"]["partners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["organisation"]["acronym"].as_str().unwrap().to_owned(),
+                    p["role"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert!(partners.contains(&("IOM".into(), "CONVENING".into())));
+        for agency in ["UNHCR", "UNICEF", "UNFPA"] {
+            assert!(
+                partners.contains(&(agency.into(), "PARTICIPATING".into())),
+                "{agency}"
+            );
+        }
+
+        let wafira = app.data(query, json!({ "code": "wafira ii" })).await;
+        assert_eq!(wafira["project"]["leadOrganisation"]["acronym"], "ILO");
+        let roles: Vec<(String, String)> = wafira["project"]["partners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["organisation"]["acronym"].as_str().unwrap().to_owned(),
+                    p["role"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert!(roles.contains(&("MISSM".into(), "LEAD".into())));
+        assert!(roles.contains(&("EC".into(), "DONOR".into())));
+        assert!(roles.contains(&("ICMPD".into(), "DONOR".into())));
+    }
+}
+
+#[tokio::test]
+async fn seeding_twice_changes_nothing() {
+    for app in TestApp::all_seeded().await {
+        let report = jobboard::seed::load_demo(&app.db)
+            .await
+            .expect("second seed");
+        assert_eq!(
+            report,
+            jobboard::seed::SeedReport::default(),
+            "{}",
+            app.backend()
+        );
+        let counts = app
+            .data("{ organisations { totalCount } projects { totalCount } competencies { totalCount } }", json!({}))
+            .await;
+        assert_eq!(counts["organisations"]["totalCount"], 18);
+        assert_eq!(counts["projects"]["totalCount"], 6);
+        assert_eq!(counts["competencies"]["totalCount"], 17);
+    }
+}
