@@ -395,7 +395,15 @@ impl MigrationTrait for Migration {
                 index(VacancyDocument::Table, &[VacancyDocument::VacancyId], false),
             ],
         )
-        .await
+        .await?;
+        // The city filter is case-insensitive; both backends index the expression it uses.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE INDEX ix_vacancy_duty_station_city_lower ON vacancy_duty_station (lower(city))",
+            )
+            .await?;
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

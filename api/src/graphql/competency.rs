@@ -17,6 +17,7 @@ use crate::service::{self, competency::CompetencyFilter};
 #[derive(Clone)]
 pub struct Competency(pub competency::Model);
 
+/// A value or competency of a framework, global or an organisation's own.
 #[Object]
 impl Competency {
     /// The competency's global ID.
@@ -160,6 +161,7 @@ impl CompetencyFilterInput {
 #[derive(Default)]
 pub struct CompetencyQuery;
 
+/// Competency queries.
 #[Object]
 impl CompetencyQuery {
     /// The competency catalogue.

@@ -25,6 +25,7 @@ pub fn localized<'a>(language: Option<&str>, en: &'a str, fr: &'a str) -> &'a st
 #[derive(Clone)]
 pub struct Organisation(pub organisation::Model);
 
+/// An agency or partner organisation: a UN agency, a ministry, a donor, an NGO.
 #[Object]
 impl Organisation {
     /// The organisation's global ID.
@@ -212,6 +213,7 @@ pub struct Acronym {
 /// An office of an organisation.
 pub struct Office(office::Model);
 
+/// An office of an organisation.
 #[Object]
 impl Office {
     /// The office's name.
@@ -248,6 +250,7 @@ impl Office {
 /// An organisation's role in a project.
 pub struct Partnership(pub entity::project_partner::Model);
 
+/// An organisation's role in a project.
 #[Object]
 impl Partnership {
     /// The project.
@@ -279,6 +282,7 @@ impl Partnership {
 #[derive(Default)]
 pub struct OrganisationQuery;
 
+/// Organisation queries.
 #[Object]
 impl OrganisationQuery {
     /// Every organisation, in the order they were added.

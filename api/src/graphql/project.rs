@@ -18,6 +18,7 @@ use crate::service::{self, project::ProjectFilter};
 #[derive(Clone)]
 pub struct Project(pub project::Model);
 
+/// A programme that posts serve (MPTF, THAMM+, Y-MED, ORION, WAFIRA II, AVRR).
 #[Object]
 impl Project {
     /// The project's global ID.
@@ -184,6 +185,7 @@ impl ProjectFilterInput {
 #[derive(Default)]
 pub struct ProjectQuery;
 
+/// Project queries.
 #[Object]
 impl ProjectQuery {
     /// Every project, in the order they were added.

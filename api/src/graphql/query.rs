@@ -14,6 +14,7 @@ use crate::service;
 #[derive(Default)]
 pub struct NodeQuery;
 
+/// Fetching any object by its global ID.
 #[Object]
 impl NodeQuery {
     /// Any object by its global ID (Relay). Objects the caller may not see are not found.

@@ -1,7 +1,7 @@
 //! Relay plumbing: opaque global IDs, the `Node` interface and connections with `totalCount`.
 
-use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Interface, Object, OutputType, ID};
+use async_graphql::connection::PageInfo;
+use async_graphql::{ComplexObject, Interface, OutputType, SimpleObject, ID};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
@@ -81,32 +81,79 @@ pub enum Node {
     Vacancy(Vacancy),
 }
 
-/// Fields every connection carries besides its edges.
-pub struct ConnectionTotal(TotalCount);
-
-#[Object]
-impl ConnectionTotal {
-    /// How many items the whole list holds with the current filters, across all pages.
-    async fn total_count(&self) -> async_graphql::Result<i64> {
-        Ok(self.0.get().await?)
-    }
+/// A page of a list: its items with their cursors, and where it sits in the whole list.
+#[derive(SimpleObject)]
+#[graphql(concrete(name = "VacancyConnection", params(Vacancy)))]
+#[graphql(concrete(name = "OrganisationConnection", params(Organisation)))]
+#[graphql(concrete(name = "ProjectConnection", params(Project)))]
+#[graphql(concrete(name = "CompetencyConnection", params(Competency)))]
+#[graphql(complex)]
+pub struct AppConnection<N: OutputType> {
+    #[graphql(skip)]
+    edges: Vec<AppEdge<N>>,
+    /// Whether there are pages before and after this one, and the cursors to reach them.
+    page_info: PageInfo,
+    #[graphql(skip)]
+    total: TotalCount,
 }
 
-pub type AppConnection<N> = Connection<String, N, ConnectionTotal>;
+/// One item of a page, with the cursor that points at it.
+#[derive(SimpleObject)]
+#[graphql(concrete(name = "VacancyEdge", params(Vacancy)))]
+#[graphql(concrete(name = "OrganisationEdge", params(Organisation)))]
+#[graphql(concrete(name = "ProjectEdge", params(Project)))]
+#[graphql(concrete(name = "CompetencyEdge", params(Competency)))]
+pub struct AppEdge<N: OutputType> {
+    /// Pass it as `after` or `before` to page from this item.
+    cursor: String,
+    /// The item.
+    node: N,
+}
+
+macro_rules! total_count {
+    ($($node:ty),*) => {$(
+        #[ComplexObject]
+        impl AppConnection<$node> {
+            /// The items of this page, each with its cursor.
+            async fn edges(&self) -> &[AppEdge<$node>] {
+                &self.edges
+            }
+
+            /// How many items the whole list holds with the current filters, across all pages.
+            async fn total_count(&self) -> async_graphql::Result<i64> {
+                Ok(self.total.get().await?)
+            }
+
+            /// The items of this page, without their cursors.
+            async fn nodes(&self) -> Vec<&$node> {
+                self.edges.iter().map(|edge| &edge.node).collect()
+            }
+        }
+    )*};
+}
+
+total_count!(Vacancy, Organisation, Project, Competency);
 
 /// Turns a page of rows into a connection of GraphQL nodes.
 pub fn connection<M, N: OutputType>(page: Page<M>, node: impl Fn(M) -> N) -> AppConnection<N> {
-    let mut conn = Connection::with_additional_fields(
-        page.has_previous_page,
-        page.has_next_page,
-        ConnectionTotal(page.total),
-    );
-    conn.edges = page
+    let edges: Vec<AppEdge<N>> = page
         .rows
         .into_iter()
-        .map(|(key, model)| Edge::new(encode_cursor(key), node(model)))
+        .map(|(key, model)| AppEdge {
+            cursor: encode_cursor(key),
+            node: node(model),
+        })
         .collect();
-    conn
+    AppConnection {
+        page_info: PageInfo {
+            has_previous_page: page.has_previous_page,
+            has_next_page: page.has_next_page,
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        },
+        edges,
+        total: page.total,
+    }
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ impl Vacancy {
     }
 }
 
+/// One vacancy notice.
 #[Object]
 impl Vacancy {
     /// The vacancy's global ID.
@@ -320,6 +321,7 @@ impl VacancyText {
     }
 }
 
+/// A vacancy notice's text in one language.
 #[Object]
 impl VacancyText {
     /// The language of this text (ISO 639).
@@ -432,6 +434,7 @@ pub struct RequiredDocument {
 /// A competency a vacancy asks for.
 pub struct VacancyCompetency(entity::vacancy_competency::Model);
 
+/// A competency a vacancy asks for.
 #[Object]
 impl VacancyCompetency {
     /// The competency.
@@ -519,6 +522,7 @@ impl VacancyFilterInput {
 #[derive(Default)]
 pub struct VacancyQuery;
 
+/// Vacancy queries.
 #[Object]
 impl VacancyQuery {
     /// Vacancies the caller may see: published and closed ones for everyone, drafts for their
