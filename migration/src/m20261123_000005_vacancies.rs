@@ -368,11 +368,6 @@ impl MigrationTrait for Migration {
                     &[VacancyDutyStation::CountryCode],
                     false,
                 ),
-                index(
-                    VacancyDutyStation::Table,
-                    &[VacancyDutyStation::City],
-                    false,
-                ),
                 index(VacancyLanguage::Table, &[VacancyLanguage::VacancyId], false),
                 index(
                     VacancyQualificationPath::Table,
