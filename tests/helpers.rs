@@ -98,6 +98,7 @@ impl Drop for TestDatabase {
 
 /// The application running on its own database.
 pub struct TestApp {
+    pub jwt: std::sync::Arc<jobboard::auth::jwt::JwtKeys>,
     pub address: String,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
@@ -113,8 +114,10 @@ impl TestApp {
             .expect("build the application");
         let address = format!("http://{}", app.local_addr());
         let db = app.state().db.clone();
+        let jwt = app.state().jwt.clone();
         tokio::spawn(app.run_until_stopped());
         Self {
+            jwt,
             address,
             client: reqwest::Client::new(),
             db,
@@ -150,15 +153,61 @@ impl TestApp {
 
     /// POSTs a GraphQL operation and returns the JSON response.
     pub async fn graphql(&self, query: &str, variables: Value) -> Value {
-        let response = self
+        self.graphql_as(None, query, variables).await
+    }
+
+    /// POSTs a GraphQL operation with a bearer token (or none) and returns the JSON response.
+    pub async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
             .client
             .post(self.url("/graphql"))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("send the request");
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("send the request");
         assert_eq!(response.status(), 200, "{}", self.backend());
         response.json().await.expect("a JSON response")
+    }
+
+    /// Creates an active account straight in the database and returns a token for it.
+    /// `organisation` is an acronym; use `None` for candidates and platform admins.
+    pub async fn sign_in_as(&self, role: &str, organisation: Option<&str>) -> String {
+        let (id, org) = create_account(&self.db, role, organisation).await;
+        self.jwt
+            .issue(
+                jobboard::auth::jwt::Subject::Account(id),
+                role,
+                org,
+                chrono::Duration::minutes(10),
+            )
+            .expect("issue a token")
+            .token
+    }
+
+    /// Runs an operation as `token` that must succeed and returns its `data`.
+    pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = self.graphql_as(Some(token), query, variables).await;
+        assert!(
+            body.get("errors").is_none(),
+            "[{}] unexpected errors: {body}",
+            self.backend()
+        );
+        body["data"].clone()
+    }
+
+    /// Runs an operation as `token` (or anonymously) that must fail; returns the first error's code.
+    pub async fn error_code_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> String {
+        let body = self.graphql_as(token, query, variables).await;
+        body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("[{}] expected an error with a code: {body}", self.backend()))
+            .to_owned()
     }
 
     /// Runs an operation that must succeed and returns its `data`.
@@ -250,4 +299,44 @@ pub async fn insert_vacancy(
 pub fn vacancy_id(row: i32) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Vacancy:{row}"))
+}
+
+/// Inserts an active account; returns its id and organisation id.
+pub async fn create_account(
+    db: &DatabaseConnection,
+    role: &str,
+    organisation: Option<&str>,
+) -> (i32, Option<i32>) {
+    use entity::{account, organisation_acronym};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+    let org = match organisation {
+        Some(acronym) => Some(
+            organisation_acronym::Entity::find()
+                .filter(organisation_acronym::Column::Acronym.eq(acronym))
+                .one(db)
+                .await
+                .unwrap()
+                .expect("a seeded organisation")
+                .organisation_id,
+        ),
+        None => None,
+    };
+    let now = chrono::Utc::now();
+    let row = account::ActiveModel {
+        email: Set(format!("{}@example.org", uuid::Uuid::new_v4().simple())),
+        password_hash: Set("!".into()),
+        full_name: Set(format!("Test {role}")),
+        role: Set(role.to_owned()),
+        organisation_id: Set(org),
+        active: Set(true),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    (row.id, org)
 }

@@ -1,12 +1,14 @@
 //! Building the application: database, schema and router, shared by `main` and the tests.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
 
-use crate::config::ServerConfig;
+use crate::auth::jwt::JwtKeys;
+use crate::config::{ConfigError, ServerConfig};
 use crate::graphql::{self, AppSchema};
 use crate::seed::{self, SeedError};
 use crate::{db, http};
@@ -16,10 +18,13 @@ use crate::{db, http};
 pub struct AppState {
     pub db: DatabaseConnection,
     pub schema: AppSchema,
+    pub jwt: Arc<JwtKeys>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("configuration: {0}")]
+    Config(#[from] ConfigError),
     #[error("database: {0}")]
     Database(#[from] DbErr),
     #[error("demo data: {0}")]
@@ -42,14 +47,19 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, seeds an empty database when asked, and binds the port.
     pub async fn build(config: ServerConfig) -> Result<Self, StartError> {
+        let jwt = Arc::new(config.jwt.keys(config.app_env)?);
         let db = db::connect_and_migrate(&config.database).await?;
         if config.seed_demo_data && seed::is_empty(&db).await? {
             let report = seed::load_demo(&db).await?;
             tracing::info!("{report}");
         }
+        let settings = graphql::Settings {
+            token_ttl: config.jwt.token_ttl(),
+        };
         let state = AppState {
-            schema: graphql::build_schema(Some(db.clone())),
+            schema: graphql::build_schema(Some((db.clone(), jwt.clone(), settings))),
             db,
+            jwt,
         };
         let listener = TcpListener::bind(config.bind_addr)
             .await
@@ -76,7 +86,10 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
     }

@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 
 use clap::{Args, ValueEnum};
 
+use crate::auth::jwt::JwtKeys;
+
 /// Where the server runs: development is forgiving and chatty, production strict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Environment {
@@ -27,11 +29,84 @@ pub struct DatabaseConfig {
     pub database_max_connections: u32,
 }
 
+/// How tokens are signed and checked.
+#[derive(Debug, Clone, Args)]
+pub struct JwtConfig {
+    /// Secret that signs tokens (HS256), at least 32 bytes. Required in production.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// The `iss` claim tokens carry and must carry.
+    #[arg(long, env = "JWT_ISSUER", default_value = "jobboard")]
+    pub jwt_issuer: String,
+
+    /// The `aud` claim tokens carry and must carry.
+    #[arg(long, env = "JWT_AUDIENCE", default_value = "jobboard-api")]
+    pub jwt_audience: String,
+
+    /// How long a sign-in token lasts, in minutes.
+    #[arg(long, env = "TOKEN_TTL_MINUTES", default_value_t = 60)]
+    pub token_ttl_minutes: i64,
+}
+
+/// Signs development tokens when no `JWT_SECRET` is set; refused in production.
+const DEVELOPMENT_SECRET: &str = "development-only-secret-do-not-use-in-production!";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("JWT_SECRET is required in production (at least 32 bytes)")]
+    MissingSecret,
+    #[error("JWT_SECRET must be at least 32 bytes")]
+    WeakSecret,
+    #[error("TOKEN_TTL_MINUTES must be between 1 and 10080 (a week)")]
+    TokenTtl,
+}
+
+impl JwtConfig {
+    /// The signing keys; without a secret, development uses a fixed one and says so loudly.
+    pub fn keys(&self, env: Environment) -> Result<JwtKeys, ConfigError> {
+        if !(1..=10_080).contains(&self.token_ttl_minutes) {
+            return Err(ConfigError::TokenTtl);
+        }
+        let secret = match (&self.jwt_secret, env) {
+            (Some(secret), _) => secret.as_str(),
+            (None, Environment::Production) => return Err(ConfigError::MissingSecret),
+            (None, Environment::Development) => {
+                tracing::warn!(
+                    "JWT_SECRET is not set: signing tokens with the public DEVELOPMENT secret. \
+                     Never run like this in production (APP_ENV=production refuses to)."
+                );
+                DEVELOPMENT_SECRET
+            }
+        };
+        JwtKeys::hs256(secret.as_bytes(), &self.jwt_issuer, &self.jwt_audience)
+            .map_err(|_| ConfigError::WeakSecret)
+    }
+
+    pub fn token_ttl(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.token_ttl_minutes)
+    }
+}
+
+impl Default for JwtConfig {
+    fn default() -> Self {
+        Self {
+            jwt_secret: None,
+            jwt_issuer: "jobboard".into(),
+            jwt_audience: "jobboard-api".into(),
+            token_ttl_minutes: 60,
+        }
+    }
+}
+
 /// Settings of the HTTP server.
 #[derive(Debug, Clone, Args)]
 pub struct ServerConfig {
     #[command(flatten)]
     pub database: DatabaseConfig,
+
+    #[command(flatten)]
+    pub jwt: JwtConfig,
 
     /// Address and port to listen on.
     #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8000")]
@@ -54,6 +129,7 @@ impl ServerConfig {
                 database_url: database_url.into(),
                 database_max_connections: 5,
             },
+            jwt: JwtConfig::default(),
             bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             app_env: Environment::Development,
             seed_demo_data: false,

@@ -1,7 +1,9 @@
-//! Every permission decision of the API, from DESIGN.md's role table.
+//! Every permission decision of the API, from DESIGN.md's role table. Services call these before
+//! they read or write; nothing else decides who may do what.
 
 use crate::auth::Actor;
 use crate::domain::{Role, VacancyStatus};
+use crate::error::{AppError, AppResult};
 
 /// The vacancy statuses everyone may read.
 pub const PUBLIC_VACANCY_STATUSES: [VacancyStatus; 2] =
@@ -19,19 +21,12 @@ pub enum VacancyReadScope {
 }
 
 pub fn vacancy_read_scope(actor: &Actor) -> VacancyReadScope {
-    match actor {
-        Actor::Anonymous => VacancyReadScope::Public,
-        Actor::Account {
-            role,
-            organisation_id,
-            ..
-        } => match (role, organisation_id) {
-            (Role::PlatformAdmin, _) => VacancyReadScope::All,
-            (Role::Recruiter | Role::AgencyAdmin, Some(org)) => {
-                VacancyReadScope::PublicAndOrganisation(*org)
-            }
-            _ => VacancyReadScope::Public,
-        },
+    match (actor.role(), actor.organisation_id()) {
+        (Some(Role::PlatformAdmin), _) => VacancyReadScope::All,
+        (Some(Role::Recruiter | Role::AgencyAdmin), Some(org)) => {
+            VacancyReadScope::PublicAndOrganisation(org)
+        }
+        _ => VacancyReadScope::Public,
     }
 }
 
@@ -44,15 +39,65 @@ pub fn can_read_vacancy(actor: &Actor, organisation_id: i32, status: VacancyStat
     }
 }
 
+fn signed_in(actor: &Actor) -> AppResult<Role> {
+    actor.role().ok_or(AppError::Unauthenticated)
+}
+
+/// Create and edit an organisation's vacancies and projects: its recruiters, admins and
+/// integration tokens, and platform admins.
+pub fn manage_postings(actor: &Actor, organisation_id: i32) -> AppResult<()> {
+    match signed_in(actor)? {
+        Role::PlatformAdmin => Ok(()),
+        Role::Recruiter | Role::AgencyAdmin if actor.organisation_id() == Some(organisation_id) => {
+            Ok(())
+        }
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Edit an organisation's profile and competency framework, manage its accounts and
+/// integration tokens, read its audit trail: its admins and platform admins.
+pub fn administer_organisation(actor: &Actor, organisation_id: i32) -> AppResult<()> {
+    match signed_in(actor)? {
+        Role::PlatformAdmin => Ok(()),
+        Role::AgencyAdmin
+            if actor.account_id().is_some() && actor.organisation_id() == Some(organisation_id) =>
+        {
+            Ok(())
+        }
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Create organisations, edit global competencies, read the whole audit trail.
+pub fn administer_platform(actor: &Actor) -> AppResult<()> {
+    match signed_in(actor)? {
+        Role::PlatformAdmin => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Create an account of `role` in `organisation_id`: agency admins create recruiters and
+/// admins of their own organisation; platform admins create any account.
+pub fn create_account(actor: &Actor, organisation_id: Option<i32>, role: Role) -> AppResult<()> {
+    match (signed_in(actor)?, organisation_id, role) {
+        (Role::PlatformAdmin, _, _) => Ok(()),
+        (Role::AgencyAdmin, Some(org), Role::Recruiter | Role::AgencyAdmin) => {
+            administer_organisation(actor, org)
+        }
+        _ => Err(AppError::Forbidden),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn recruiter(org: i32) -> Actor {
+    fn account(role: Role, org: Option<i32>) -> Actor {
         Actor::Account {
             id: 1,
-            role: Role::Recruiter,
-            organisation_id: Some(org),
+            role,
+            organisation_id: org,
         }
     }
 
@@ -70,7 +115,57 @@ mod tests {
 
     #[test]
     fn recruiters_read_their_own_drafts_but_not_others() {
-        assert!(can_read_vacancy(&recruiter(1), 1, VacancyStatus::Draft));
-        assert!(!can_read_vacancy(&recruiter(2), 1, VacancyStatus::Draft));
+        let recruiter = account(Role::Recruiter, Some(1));
+        assert!(can_read_vacancy(&recruiter, 1, VacancyStatus::Draft));
+        assert!(!can_read_vacancy(&recruiter, 2, VacancyStatus::Draft));
+    }
+
+    #[test]
+    fn postings_are_managed_by_their_own_organisation() {
+        let token = Actor::Integration {
+            token_id: 3,
+            organisation_id: 1,
+        };
+        assert!(manage_postings(&token, 1).is_ok());
+        assert_eq!(manage_postings(&token, 2).unwrap_err().code(), "FORBIDDEN");
+        assert!(manage_postings(&account(Role::Recruiter, Some(1)), 1).is_ok());
+        assert!(manage_postings(&account(Role::PlatformAdmin, None), 2).is_ok());
+        assert_eq!(
+            manage_postings(&account(Role::Candidate, None), 1)
+                .unwrap_err()
+                .code(),
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            manage_postings(&Actor::Anonymous, 1).unwrap_err().code(),
+            "UNAUTHENTICATED"
+        );
+    }
+
+    #[test]
+    fn only_admins_administer_and_tokens_never_do() {
+        assert!(administer_organisation(&account(Role::AgencyAdmin, Some(1)), 1).is_ok());
+        assert!(administer_organisation(&account(Role::AgencyAdmin, Some(1)), 2).is_err());
+        assert!(administer_organisation(&account(Role::Recruiter, Some(1)), 1).is_err());
+        let token = Actor::Integration {
+            token_id: 3,
+            organisation_id: 1,
+        };
+        assert!(administer_organisation(&token, 1).is_err());
+    }
+
+    #[test]
+    fn agency_admins_create_staff_of_their_own_organisation_only() {
+        let admin = account(Role::AgencyAdmin, Some(1));
+        assert!(create_account(&admin, Some(1), Role::Recruiter).is_ok());
+        assert!(create_account(&admin, Some(1), Role::AgencyAdmin).is_ok());
+        assert!(create_account(&admin, Some(2), Role::Recruiter).is_err());
+        assert!(create_account(&admin, None, Role::PlatformAdmin).is_err());
+        assert!(create_account(
+            &account(Role::PlatformAdmin, None),
+            Some(2),
+            Role::AgencyAdmin
+        )
+        .is_ok());
     }
 }

@@ -12,6 +12,7 @@ mod m20261123_000003_projects;
 mod m20261123_000004_competencies;
 mod m20261123_000005_vacancies;
 mod m20261123_000006_applications;
+mod m20261124_000007_auth_and_audit;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_competencies::Migration),
             Box::new(m20261123_000005_vacancies::Migration),
             Box::new(m20261123_000006_applications::Migration),
+            Box::new(m20261124_000007_auth_and_audit::Migration),
         ]
     }
 }

@@ -1,4 +1,10 @@
-//! Who is calling. Tokens arrive with the accounts issue; until then every caller is anonymous.
+//! Who is calling: the actor a request acts as, resolved from its bearer token.
+
+pub mod jwt;
+pub mod password;
+mod resolve;
+
+pub use resolve::authenticate;
 
 use crate::domain::Role;
 
@@ -6,10 +12,16 @@ use crate::domain::Role;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     Anonymous,
+    /// A person signed in with an account.
     Account {
         id: i32,
         role: Role,
         organisation_id: Option<i32>,
+    },
+    /// An agency's HR system, with a recruiter's rights in its organisation.
+    Integration {
+        token_id: i32,
+        organisation_id: i32,
     },
 }
 
@@ -20,6 +32,9 @@ impl Actor {
             Self::Account {
                 organisation_id, ..
             } => *organisation_id,
+            Self::Integration {
+                organisation_id, ..
+            } => Some(*organisation_id),
         }
     }
 
@@ -27,6 +42,23 @@ impl Actor {
         match self {
             Self::Anonymous => None,
             Self::Account { role, .. } => Some(*role),
+            Self::Integration { .. } => Some(Role::Recruiter),
+        }
+    }
+
+    /// The signed-in account, if a person (not a token) is calling.
+    pub fn account_id(&self) -> Option<i32> {
+        match self {
+            Self::Account { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The integration token calling, if any.
+    pub fn token_id(&self) -> Option<i32> {
+        match self {
+            Self::Integration { token_id, .. } => Some(*token_id),
+            _ => None,
         }
     }
 }

@@ -190,3 +190,15 @@ impl CompetencyQuery {
         Ok(connection(page, Competency))
     }
 }
+
+/// CompetencyMutation placeholder until the write API lands.
+#[derive(Default)]
+pub struct CompetencyMutation;
+
+#[async_graphql::Object]
+impl CompetencyMutation {
+    /// Placeholder.
+    async fn placeholder_competency(&self) -> bool {
+        false
+    }
+}

@@ -1,32 +1,48 @@
 //! The GraphQL schema: one module per domain, each with its output types and query fields.
 
+mod account;
+mod audit;
 mod competency;
 mod context;
 pub mod loaders;
+mod mutation;
 mod organisation;
 mod project;
 mod query;
 pub mod relay;
 mod vacancy;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use std::sync::Arc;
+
+use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
+use crate::auth::jwt::JwtKeys;
+
+pub use mutation::Mutation;
 pub use query::Query;
 
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Server settings resolvers need.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// How long a sign-in token lasts.
+    pub token_ttl: chrono::Duration,
+}
 
 /// Deepest selection a query may nest.
 pub const MAX_DEPTH: usize = 12;
 /// Largest complexity a query may have (each field counts 1, lists count by page size).
 pub const MAX_COMPLEXITY: usize = 5_000;
 
-pub fn build_schema(db: Option<DatabaseConnection>) -> AppSchema {
-    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+/// The schema; `runtime` is absent only when exporting the SDL.
+pub fn build_schema(runtime: Option<(DatabaseConnection, Arc<JwtKeys>, Settings)>) -> AppSchema {
+    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY);
-    match db {
-        Some(db) => builder.data(db).finish(),
+    match runtime {
+        Some((db, jwt, settings)) => builder.data(db).data(jwt).data(settings).finish(),
         None => builder.finish(),
     }
 }

@@ -336,3 +336,15 @@ impl OrganisationQuery {
         Ok(Organisation(model))
     }
 }
+
+/// OrganisationMutation placeholder until the write API lands.
+#[derive(Default)]
+pub struct OrganisationMutation;
+
+#[async_graphql::Object]
+impl OrganisationMutation {
+    /// Placeholder.
+    async fn placeholder_organisation(&self) -> bool {
+        false
+    }
+}

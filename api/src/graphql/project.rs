@@ -233,3 +233,15 @@ impl ProjectQuery {
         Ok(Project(model))
     }
 }
+
+/// ProjectMutation placeholder until the write API lands.
+#[derive(Default)]
+pub struct ProjectMutation;
+
+#[async_graphql::Object]
+impl ProjectMutation {
+    /// Placeholder.
+    async fn placeholder_project(&self) -> bool {
+        false
+    }
+}

@@ -580,3 +580,15 @@ impl VacancyQuery {
         Ok(Vacancy(model))
     }
 }
+
+/// VacancyMutation placeholder until the write API lands.
+#[derive(Default)]
+pub struct VacancyMutation;
+
+#[async_graphql::Object]
+impl VacancyMutation {
+    /// Placeholder.
+    async fn placeholder_vacancy(&self) -> bool {
+        false
+    }
+}

@@ -5,12 +5,14 @@ use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{ServerError, Value};
 use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::GraphQLRequest;
-use axum::extract::{FromRequest, Request, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
-use crate::auth::Actor;
+use crate::auth::authenticate;
 use crate::graphql::loaders::Loaders;
 use crate::http::playground;
 
@@ -65,8 +67,16 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
     execute(state, request).await
 }
 
+/// The caller's network address, for per-client limits.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub IpAddr);
+
 async fn execute(state: AppState, request: Request) -> Response {
     let headers = request.headers().clone();
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| ClientAddr(info.0.ip()));
     let is_get = request.method() == Method::GET;
     let graphql_response = accepts(&headers, GRAPHQL_RESPONSE);
     let mut gql = match GraphQLRequest::<GraphQLRejection>::from_request(request, &state).await {
@@ -94,7 +104,22 @@ async fn execute(state: AppState, request: Request) -> Response {
         }
         Ok(_) => {}
     }
-    let gql = gql.data(Actor::Anonymous).data(Loaders::new(&state.db));
+    let actor = match authenticate(&state.db, &state.jwt, &headers).await {
+        Ok(actor) => actor,
+        Err(error) => {
+            let error = async_graphql::Error::from(error);
+            let mut server_error = ServerError::new(error.message, None);
+            server_error.extensions = error.extensions;
+            return respond(
+                async_graphql::Response::from_errors(vec![server_error]),
+                graphql_response,
+            );
+        }
+    };
+    let mut gql = gql.data(actor).data(Loaders::new(&state.db));
+    if let Some(client) = client {
+        gql = gql.data(client);
+    }
     let mut response = state.schema.execute(gql).await;
     response.errors = response.errors.into_iter().map(classify).collect();
     respond(response, graphql_response)

@@ -1,0 +1,60 @@
+//! Turning an `Authorization: Bearer` header into an [`Actor`], checked against the database so
+//! that a deactivated account or a revoked integration token stops working at once, on every
+//! replica.
+
+use axum::http::{header, HeaderMap};
+use chrono::Utc;
+use entity::{account, integration_token};
+use sea_orm::{DatabaseConnection, EntityTrait};
+
+use crate::auth::jwt::{JwtKeys, Subject};
+use crate::auth::Actor;
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    keys: &JwtKeys,
+    headers: &HeaderMap,
+) -> AppResult<Actor> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Actor::Anonymous);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .ok_or(AppError::Unauthenticated)?;
+    let claims = keys.verify(token).map_err(|_| AppError::Unauthenticated)?;
+    match claims.subject().ok_or(AppError::Unauthenticated)? {
+        Subject::Account(id) => {
+            let account = account::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .filter(|a| a.active)
+                .ok_or(AppError::Unauthenticated)?;
+            Ok(Actor::Account {
+                id: account.id,
+                role: Role::from_db(&account.role)?,
+                organisation_id: account.organisation_id,
+            })
+        }
+        Subject::Integration(id) => {
+            let token = integration_token::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .filter(|t| {
+                    t.jti == claims.jti && t.revoked_at.is_none() && t.expires_at > Utc::now()
+                })
+                .ok_or(AppError::Unauthenticated)?;
+            Ok(Actor::Integration {
+                token_id: token.id,
+                organisation_id: token.organisation_id,
+            })
+        }
+    }
+}

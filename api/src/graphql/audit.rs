@@ -1,0 +1,1 @@
+//! The audit trail (placeholder until the audit query lands).

@@ -1,0 +1,19 @@
+//! The mutation root, merged from each domain's mutations.
+
+use async_graphql::MergedObject;
+
+use crate::graphql::account::AccountMutation;
+use crate::graphql::competency::CompetencyMutation;
+use crate::graphql::organisation::OrganisationMutation;
+use crate::graphql::project::ProjectMutation;
+use crate::graphql::vacancy::VacancyMutation;
+
+/// Everything one can change.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    AccountMutation,
+    OrganisationMutation,
+    ProjectMutation,
+    CompetencyMutation,
+    VacancyMutation,
+);

@@ -1,0 +1,44 @@
+//! The audit trail: every write records who did what to which object, with the changed fields,
+//! in the same transaction as the write.
+
+use chrono::Utc;
+use entity::audit_event;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use serde_json::Value;
+
+use crate::auth::Actor;
+use crate::error::AppResult;
+
+/// What a write did, for the audit trail.
+pub struct AuditEntry<'a> {
+    /// The organisation the object belongs to, if any.
+    pub organisation_id: Option<i32>,
+    /// `vacancy`, `project`, `organisation`, `competency`, `account`, `integration_token`.
+    pub entity_type: &'a str,
+    pub entity_id: i32,
+    /// `create`, `update`, `publish`, `close`, `delete`, …
+    pub action: &'a str,
+    /// The changed fields (an object of field → new value), or null.
+    pub changes: Value,
+}
+
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    entry: AuditEntry<'_>,
+) -> AppResult<()> {
+    audit_event::ActiveModel {
+        actor_account_id: Set(actor.account_id()),
+        actor_token_id: Set(actor.token_id()),
+        organisation_id: Set(entry.organisation_id),
+        entity_type: Set(entry.entity_type.to_owned()),
+        entity_id: Set(entry.entity_id),
+        action: Set(entry.action.to_owned()),
+        changes: Set((!entry.changes.is_null()).then_some(entry.changes)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
