@@ -5,9 +5,12 @@
 
 mod helpers;
 
+mod accounts;
 mod http;
 mod migrations;
 mod organisations;
 mod pagination;
 mod seed_data;
+mod tokens;
 mod vacancies;
+mod vacancy_writes;

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use sea_orm::{DatabaseConnection, DbErr};
@@ -11,6 +12,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::{ConfigError, ServerConfig};
 use crate::graphql::{self, AppSchema};
 use crate::seed::{self, SeedError};
+use crate::service::vacancy_write;
 use crate::{db, http};
 
 /// What every request handler shares.
@@ -86,12 +88,31 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let closer = tokio::spawn(close_expired_vacancies(self.state.db.clone()));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
+        let result = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await;
+        closer.abort();
+        result
+    }
+}
+
+/// How often the stored status of notices past their deadline is brought up to date. Reads
+/// never wait for it: they treat a published notice past its closing instant as closed.
+const CLOSE_EXPIRED_EVERY: Duration = Duration::from_secs(60);
+
+async fn close_expired_vacancies(db: DatabaseConnection) {
+    let mut ticks = tokio::time::interval(CLOSE_EXPIRED_EVERY);
+    loop {
+        ticks.tick().await;
+        match vacancy_write::close_expired(&db, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(closed) => tracing::info!(closed, "closed vacancies past their deadline"),
+            Err(error) => tracing::warn!(%error, "could not close expired vacancies"),
+        }
     }
 }
 

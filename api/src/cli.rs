@@ -1,14 +1,18 @@
-//! Command line: `serve` (the default), `migrate`, `seed`, `export-schema`.
+//! Command line: `serve` (the default), `migrate`, `seed`, `export-schema`, `token`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use entity::account;
 use migration::MigratorTrait;
+use sea_orm::DatabaseConnection;
 
 use crate::app::Application;
+use crate::auth::jwt::{IssuedToken, JwtKeys};
 use crate::config::{DatabaseConfig, Environment, ServerConfig};
-use crate::{db, graphql, seed, telemetry};
+use crate::domain::Role;
+use crate::{db, graphql, seed, service, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -48,6 +52,176 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Mint an access token for development and scripts; prints only the token, on stdout.
+    #[command(long_about = TOKEN_HELP)]
+    Token(TokenArgs),
+}
+
+const TOKEN_HELP: &str = "\
+Mint an access token for development and scripts, signed with the configured JWT settings
+(JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE; the development secret when JWT_SECRET is unset in
+development). Only the token is printed, on stdout, so that a script can capture it:
+
+    TOKEN=$(cargo run -q -- token --role RECRUITER --org IOM)
+    curl -H \"Authorization: Bearer $TOKEN\" ...
+
+A token always speaks for a real, active account (each request re-reads it):
+  * with --subject-account ID, that account; its role and organisation must be --role and --org;
+  * otherwise the oldest active account with that role (and organisation), so that repeated
+    calls speak for the same account;
+  * if there is none, in development only, one is created once and reused afterwards:
+    `<role>.<org>@dev.jobboard.invalid` (e.g. recruiter.iom@dev.jobboard.invalid), with no
+    password (it cannot sign in, only minted tokens speak for it). In production nothing is
+    created: create the account first (createAccount) or pass --subject-account.
+
+In development the database is migrated (and seeded when empty, as `serve` does) first, so the
+command works on a fresh checkout.";
+
+/// What the `token` command mints.
+#[derive(Debug, Clone, Args)]
+pub struct TokenArgs {
+    /// The account's role: CANDIDATE, RECRUITER, AGENCY_ADMIN or PLATFORM_ADMIN.
+    #[arg(long, value_parser = parse_role)]
+    pub role: Role,
+
+    /// The organisation, by any acronym (IOM, OIM, ILO…); required for RECRUITER and
+    /// AGENCY_ADMIN, refused for the other roles.
+    #[arg(long)]
+    pub org: Option<String>,
+
+    /// Speak for this account (its row id) instead of the oldest active one with the role.
+    #[arg(long)]
+    pub subject_account: Option<i32>,
+
+    /// How long the token lasts, in minutes (1 to 10080); TOKEN_TTL_MINUTES by default.
+    #[arg(long)]
+    pub ttl_minutes: Option<i64>,
+}
+
+fn parse_role(value: &str) -> Result<Role, String> {
+    Role::parse(&value.trim().to_uppercase().replace('-', "_"))
+        .ok_or_else(|| "expected CANDIDATE, RECRUITER, AGENCY_ADMIN or PLATFORM_ADMIN".to_owned())
+}
+
+/// A minted token and the account it speaks for.
+#[derive(Debug, Clone)]
+pub struct MintedToken {
+    pub token: IssuedToken,
+    pub account: account::Model,
+}
+
+/// The `token` command without its input and output: finds (or, in development, creates) the
+/// account and signs a token for it. `default_ttl` applies when `--ttl-minutes` is not given.
+pub async fn mint_token(
+    db: &DatabaseConnection,
+    keys: &JwtKeys,
+    env: Environment,
+    default_ttl: chrono::Duration,
+    args: &TokenArgs,
+) -> Result<MintedToken, String> {
+    let ttl = match args.ttl_minutes {
+        Some(minutes) if (1..=10_080).contains(&minutes) => chrono::Duration::minutes(minutes),
+        Some(_) => return Err("--ttl-minutes must be between 1 and 10080 (a week)".to_owned()),
+        None => default_ttl,
+    };
+    let organisation = match (args.role, args.org.as_deref()) {
+        (Role::Recruiter | Role::AgencyAdmin, None) => {
+            return Err(format!("--org is required for {}", args.role.as_str()))
+        }
+        (Role::Recruiter | Role::AgencyAdmin, Some(acronym)) => Some(
+            service::organisation::find_by_acronym(db, acronym)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no organisation has the acronym {acronym:?}"))?,
+        ),
+        (Role::Candidate | Role::PlatformAdmin, Some(_)) => {
+            return Err(format!(
+                "{} accounts belong to no organisation: drop --org",
+                args.role.as_str()
+            ))
+        }
+        (Role::Candidate | Role::PlatformAdmin, None) => None,
+    };
+    let organisation_id = organisation.as_ref().map(|org| org.id);
+    let describe = || match &organisation {
+        Some(org) => format!("{} of {}", args.role.as_str(), org.acronym),
+        None => args.role.as_str().to_owned(),
+    };
+
+    let account = match args.subject_account {
+        Some(id) => {
+            let account = service::account::find_active(db, id)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no active account has the id {id}"))?;
+            if account.role != args.role.as_str() || account.organisation_id != organisation_id {
+                return Err(format!("account {id} is not a {}", describe()));
+            }
+            account
+        }
+        None => {
+            let found = service::account::first_active(db, args.role, organisation_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            match (found, env) {
+                (Some(account), _) => account,
+                (None, Environment::Development) => {
+                    let account = service::account::create_development_account(
+                        db,
+                        args.role,
+                        organisation.as_ref(),
+                    )
+                    .await
+                    .map_err(|e| e.to_string())?;
+                    tracing::info!(
+                        email = %account.email,
+                        "created a development account ({})",
+                        describe()
+                    );
+                    account
+                }
+                (None, Environment::Production) => {
+                    return Err(format!(
+                        "no active {} account: create one with createAccount, \
+                         or pass --subject-account",
+                        describe()
+                    ))
+                }
+            }
+        }
+    };
+    let token = service::account::issue_token(keys, &account, ttl).map_err(|e| e.to_string())?;
+    Ok(MintedToken { token, account })
+}
+
+// The token is the command's output, meant to be captured by a script; logs go to stderr.
+#[allow(clippy::print_stdout)]
+async fn token(config: &ServerConfig, args: &TokenArgs) -> Result<(), String> {
+    let keys = config.jwt.keys(config.app_env).map_err(|e| e.to_string())?;
+    let conn = match config.app_env {
+        Environment::Development => {
+            let conn = db::connect_and_migrate(&config.database)
+                .await
+                .map_err(|e| e.to_string())?;
+            if config.seed_demo_data && seed::is_empty(&conn).await.map_err(|e| e.to_string())? {
+                let report = seed::load_demo(&conn).await.map_err(|e| e.to_string())?;
+                tracing::info!("{report}");
+            }
+            conn
+        }
+        Environment::Production => db::connect(&config.database)
+            .await
+            .map_err(|e| e.to_string())?,
+    };
+    let minted = mint_token(&conn, &keys, config.app_env, config.jwt.token_ttl(), args).await?;
+    tracing::info!(
+        account = minted.account.id,
+        email = %minted.account.email,
+        expires_at = %minted.token.expires_at,
+        "minted a token"
+    );
+    println!("{}", minted.token.token);
+    Ok(())
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -57,6 +231,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Migrate { down } => migrate(&cli.serve.database, down).await,
         Command::Seed { database } => seed_demo(&database).await,
         Command::ExportSchema { path, check } => export_schema(&path, check),
+        Command::Token(args) => token(&cli.serve, &args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -39,7 +39,8 @@ pub fn can_read_vacancy(actor: &Actor, organisation_id: i32, status: VacancyStat
     }
 }
 
-fn signed_in(actor: &Actor) -> AppResult<Role> {
+/// Anything that writes needs a signed-in caller.
+pub fn signed_in(actor: &Actor) -> AppResult<Role> {
     actor.role().ok_or(AppError::Unauthenticated)
 }
 

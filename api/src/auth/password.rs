@@ -125,12 +125,4 @@ mod tests {
         assert!(burn * 3 >= verify, "burn {burn:?} vs verify {verify:?}");
         assert!(burn <= verify * 3, "burn {burn:?} vs verify {verify:?}");
     }
-
-    #[test]
-    fn one_hash_is_fast_enough_for_tests() {
-        let started = Instant::now();
-        hash_password("timing").unwrap();
-        let elapsed = started.elapsed();
-        eprintln!("hash_password: {elapsed:?}");
-    }
 }

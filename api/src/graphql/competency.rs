@@ -1,9 +1,9 @@
 //! The competency catalogue: frameworks of values and competencies with behavioural indicators.
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID};
 use entity::competency;
 
-use crate::domain::CompetencyKind;
+use crate::domain::{CompetencyKind, LanguageCode};
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
@@ -11,6 +11,7 @@ use crate::graphql::organisation::{localized, Organisation};
 use crate::graphql::relay::{connection, decode, global_id, AppConnection, NodeKind};
 use crate::graphql::vacancy::{Vacancy, VacancyFilterInput};
 use crate::service::pagination::PageArgs;
+use crate::service::competency as competency_service;
 use crate::service::{self, competency::CompetencyFilter};
 
 /// A value or competency of a framework, global or an organisation's own.
@@ -23,6 +24,11 @@ impl Competency {
     /// The competency's global ID.
     pub async fn id(&self) -> ID {
         global_id(NodeKind::Competency, self.0.id)
+    }
+
+    /// The current version, to pass to `updateCompetency` (optimistic locking).
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     /// Its code, unique within its framework (`TEAMWORK`).
@@ -191,14 +197,145 @@ impl CompetencyQuery {
     }
 }
 
-/// CompetencyMutation placeholder until the write API lands.
+/// A behavioural indicator of a competency.
+#[derive(InputObject)]
+pub struct CompetencyIndicatorInput {
+    /// Its level (1–3), when the framework gives one.
+    level: Option<i32>,
+    /// ISO 639 language code of the text.
+    language: String,
+    /// What the behaviour looks like.
+    text: String,
+}
+
+/// A new competency, in an organisation's framework or in the global catalogue.
+#[derive(InputObject)]
+pub struct CreateCompetencyInput {
+    /// The global ID of the organisation whose framework it joins (you must administer it);
+    /// absent for a global competency (platform admins only).
+    organisation_id: Option<ID>,
+    /// Its code, unique within its framework (`TEAMWORK`): letters, digits, `_` and `-`,
+    /// stored in upper case.
+    code: String,
+    /// Its family.
+    kind: CompetencyKind,
+    /// Its name in English.
+    name_en: String,
+    /// Its name in French.
+    name_fr: String,
+    /// What it means, in English.
+    description_en: Option<String>,
+    /// What it means, in French.
+    description_fr: Option<String>,
+    /// Its behavioural indicators, in order.
+    #[graphql(default)]
+    indicators: Vec<CompetencyIndicatorInput>,
+}
+
+/// Changes to a competency. An absent field is left as it is; `null` clears an optional one;
+/// indicators given replace the stored ones.
+#[derive(InputObject)]
+pub struct UpdateCompetencyInput {
+    /// A new code, unique within its framework.
+    code: Option<String>,
+    /// Its family.
+    kind: Option<CompetencyKind>,
+    /// Its name in English.
+    name_en: Option<String>,
+    /// Its name in French.
+    name_fr: Option<String>,
+    /// What it means, in English.
+    description_en: MaybeUndefined<String>,
+    /// What it means, in French.
+    description_fr: MaybeUndefined<String>,
+    /// Its behavioural indicators, replacing the stored ones.
+    indicators: Option<Vec<CompetencyIndicatorInput>>,
+}
+
+fn indicators_into_service(
+    list: Vec<CompetencyIndicatorInput>,
+) -> Result<Vec<competency_service::IndicatorInput>, AppError> {
+    list.into_iter()
+        .enumerate()
+        .map(|(i, indicator)| {
+            Ok(competency_service::IndicatorInput {
+                language: LanguageCode::parse(&indicator.language).map_err(|e| {
+                    AppError::bad_input(format!("input.indicators[{i}].language"), e)
+                })?,
+                level: indicator.level,
+                text: indicator.text,
+            })
+        })
+        .collect()
+}
+
+impl CreateCompetencyInput {
+    fn into_service(self) -> Result<competency_service::NewCompetency, AppError> {
+        Ok(competency_service::NewCompetency {
+            organisation_id: self
+                .organisation_id
+                .map(|id| decode("input.organisationId", NodeKind::Organisation, &id))
+                .transpose()?,
+            indicators: indicators_into_service(self.indicators)?,
+            code: self.code,
+            kind: self.kind,
+            name_en: self.name_en,
+            name_fr: self.name_fr,
+            description_en: self.description_en,
+            description_fr: self.description_fr,
+        })
+    }
+}
+
+impl UpdateCompetencyInput {
+    fn into_service(self) -> Result<competency_service::CompetencyChanges, AppError> {
+        Ok(competency_service::CompetencyChanges {
+            indicators: self.indicators.map(indicators_into_service).transpose()?,
+            code: self.code,
+            kind: self.kind,
+            name_en: self.name_en,
+            name_fr: self.name_fr,
+            description_en: self.description_en.into(),
+            description_fr: self.description_fr.into(),
+        })
+    }
+}
+
+/// Competency mutations.
 #[derive(Default)]
 pub struct CompetencyMutation;
 
-#[async_graphql::Object]
+/// Competency mutations.
+#[Object]
 impl CompetencyMutation {
-    /// Placeholder.
-    async fn placeholder_competency(&self) -> bool {
-        false
+    /// Adds a competency to an organisation's framework (its admins) or to the global catalogue
+    /// (platform admins). A code the framework already has is a `CONFLICT`.
+    async fn create_competency(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new competency.")] input: CreateCompetencyInput,
+    ) -> Result<Competency> {
+        let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
+        let input = input.into_service()?;
+        Ok(Competency(
+            service::competency::create(actor, db, input).await?,
+        ))
+    }
+
+    /// Edits a competency of a framework you administer. A `version` other than the stored one
+    /// is a `CONFLICT`: someone changed it since you read it.
+    async fn update_competency(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The competency's global ID.")] id: ID,
+        #[graphql(desc = "The `version` you read.")] version: i32,
+        #[graphql(desc = "The fields to change.")] input: UpdateCompetencyInput,
+    ) -> Result<Competency> {
+        let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
+        let id = decode("id", NodeKind::Competency, &id)?;
+        let input = input.into_service()?;
+        Ok(Competency(
+            service::competency::update(actor, db, id, version, input).await?,
+        ))
     }
 }

@@ -11,6 +11,7 @@ mod project;
 mod query;
 pub mod relay;
 mod vacancy;
+mod vacancy_input;
 
 use std::sync::Arc;
 

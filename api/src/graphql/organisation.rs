@@ -1,9 +1,10 @@
 //! Organisations: their names, acronyms and offices, and what they lead, fund and post.
 
-use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID};
 use entity::{office, organisation};
 
-use crate::domain::{OrganisationKind, PartnerRole};
+use crate::domain::{CountryCode, LanguageCode, OrganisationKind, PartnerRole};
+use crate::error::AppError;
 use crate::graphql::competency::{Competency, CompetencyFilterInput};
 use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
@@ -12,6 +13,7 @@ use crate::graphql::relay::{connection, decode, global_id, AppConnection, NodeKi
 use crate::graphql::vacancy::{Vacancy, VacancyFilterInput};
 use crate::service::pagination::PageArgs;
 use crate::service::{self, competency::CompetencyFilter, project::ProjectFilter};
+use crate::service::organisation as org_service;
 
 /// Picks the French text for `fr` and the English one for anything else.
 pub fn localized<'a>(language: Option<&str>, en: &'a str, fr: &'a str) -> &'a str {
@@ -31,6 +33,11 @@ impl Organisation {
     /// The organisation's global ID.
     pub async fn id(&self) -> ID {
         global_id(NodeKind::Organisation, self.0.id)
+    }
+
+    /// The current version, to pass to `updateOrganisation` (optimistic locking).
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     /// Its usual (English) acronym: `IOM`, `ILO`.
@@ -326,7 +333,7 @@ impl OrganisationQuery {
                 service::organisation::get_by_acronym(actor, db, &acronym).await?
             }
             _ => {
-                return Err(crate::error::AppError::bad_input(
+                return Err(AppError::bad_input(
                     "id",
                     "pass exactly one of `id` or `acronym`",
                 )
@@ -337,14 +344,195 @@ impl OrganisationQuery {
     }
 }
 
-/// OrganisationMutation placeholder until the write API lands.
+/// An acronym an organisation goes by in another language.
+#[derive(InputObject)]
+pub struct OrganisationAcronymInput {
+    /// ISO 639 language code of the acronym (`fr`).
+    language: String,
+    /// The acronym (`OIM`); stored in upper case.
+    acronym: String,
+}
+
+/// An office of an organisation.
+#[derive(InputObject)]
+pub struct OrganisationOfficeInput {
+    /// The office's name (`Bureau de Rabat`).
+    name: Option<String>,
+    /// Its city.
+    city: String,
+    /// Its country (ISO 3166-1 alpha-2).
+    country: String,
+    /// Its postal address.
+    address: Option<String>,
+    /// Its telephone number.
+    phone: Option<String>,
+    /// Its e-mail address.
+    email: Option<String>,
+}
+
+/// A new organisation with its acronyms and offices.
+#[derive(InputObject)]
+pub struct CreateOrganisationInput {
+    /// Its usual acronym (`IOM`), unique across organisations; stored in upper case.
+    acronym: String,
+    /// The acronyms it goes by in other languages (`OIM` in French).
+    #[graphql(default)]
+    other_acronyms: Vec<OrganisationAcronymInput>,
+    /// Its full name in English.
+    name_en: String,
+    /// Its full name in French.
+    name_fr: String,
+    /// What kind of body it is.
+    kind: OrganisationKind,
+    /// The year it was founded (1800–2100).
+    founded_year: Option<i32>,
+    /// A presentation in English.
+    description_en: Option<String>,
+    /// A presentation in French.
+    description_fr: Option<String>,
+    /// Its website (an http:// or https:// address).
+    website: Option<String>,
+    /// The e-mail address its notices give for applications.
+    recruitment_email: Option<String>,
+    /// Its offices, in order.
+    #[graphql(default)]
+    offices: Vec<OrganisationOfficeInput>,
+}
+
+/// Changes to an organisation. An absent field is left as it is; `null` clears an optional one;
+/// a list given replaces the stored one.
+#[derive(InputObject)]
+pub struct UpdateOrganisationInput {
+    /// A new usual acronym, unique across organisations.
+    acronym: Option<String>,
+    /// The acronyms it goes by in other languages, replacing the stored ones.
+    other_acronyms: Option<Vec<OrganisationAcronymInput>>,
+    /// Its full name in English.
+    name_en: Option<String>,
+    /// Its full name in French.
+    name_fr: Option<String>,
+    /// What kind of body it is.
+    kind: Option<OrganisationKind>,
+    /// The year it was founded (1800–2100).
+    founded_year: MaybeUndefined<i32>,
+    /// A presentation in English.
+    description_en: MaybeUndefined<String>,
+    /// A presentation in French.
+    description_fr: MaybeUndefined<String>,
+    /// Its website (an http:// or https:// address).
+    website: MaybeUndefined<String>,
+    /// The e-mail address its notices give for applications.
+    recruitment_email: MaybeUndefined<String>,
+    /// Its offices, replacing the stored ones.
+    offices: Option<Vec<OrganisationOfficeInput>>,
+}
+
+fn acronyms_into_service(
+    list: Vec<OrganisationAcronymInput>,
+) -> Result<Vec<org_service::AcronymInput>, AppError> {
+    list.into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            Ok(org_service::AcronymInput {
+                language: LanguageCode::parse(&a.language).map_err(|e| {
+                    AppError::bad_input(format!("input.otherAcronyms[{i}].language"), e)
+                })?,
+                acronym: a.acronym,
+            })
+        })
+        .collect()
+}
+
+fn offices_into_service(
+    list: Vec<OrganisationOfficeInput>,
+) -> Result<Vec<org_service::OfficeInput>, AppError> {
+    list.into_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            Ok(org_service::OfficeInput {
+                country: CountryCode::parse(&o.country)
+                    .map_err(|e| AppError::bad_input(format!("input.offices[{i}].country"), e))?,
+                name: o.name,
+                city: o.city,
+                address: o.address,
+                phone: o.phone,
+                email: o.email,
+            })
+        })
+        .collect()
+}
+
+impl CreateOrganisationInput {
+    fn into_service(self) -> Result<org_service::NewOrganisation, AppError> {
+        Ok(org_service::NewOrganisation {
+            other_acronyms: acronyms_into_service(self.other_acronyms)?,
+            offices: offices_into_service(self.offices)?,
+            acronym: self.acronym,
+            name_en: self.name_en,
+            name_fr: self.name_fr,
+            kind: self.kind,
+            founded_year: self.founded_year,
+            description_en: self.description_en,
+            description_fr: self.description_fr,
+            website: self.website,
+            recruitment_email: self.recruitment_email,
+        })
+    }
+}
+
+impl UpdateOrganisationInput {
+    fn into_service(self) -> Result<org_service::OrganisationChanges, AppError> {
+        Ok(org_service::OrganisationChanges {
+            other_acronyms: self.other_acronyms.map(acronyms_into_service).transpose()?,
+            offices: self.offices.map(offices_into_service).transpose()?,
+            acronym: self.acronym,
+            name_en: self.name_en,
+            name_fr: self.name_fr,
+            kind: self.kind,
+            founded_year: self.founded_year.into(),
+            description_en: self.description_en.into(),
+            description_fr: self.description_fr.into(),
+            website: self.website.into(),
+            recruitment_email: self.recruitment_email.into(),
+        })
+    }
+}
+
+/// Organisation mutations.
 #[derive(Default)]
 pub struct OrganisationMutation;
 
-#[async_graphql::Object]
+/// Organisation mutations.
+#[Object]
 impl OrganisationMutation {
-    /// Placeholder.
-    async fn placeholder_organisation(&self) -> bool {
-        false
+    /// Creates an organisation with its acronyms and offices (platform admins only). An acronym
+    /// another organisation goes by is a `CONFLICT`.
+    async fn create_organisation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new organisation.")] input: CreateOrganisationInput,
+    ) -> Result<Organisation> {
+        let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
+        let input = input.into_service()?;
+        Ok(Organisation(
+            service::organisation::create(actor, db, input).await?,
+        ))
+    }
+
+    /// Edits an organisation's profile (its admins and platform admins). A `version` other than
+    /// the stored one is a `CONFLICT`: someone changed it since you read it.
+    async fn update_organisation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organisation's global ID.")] id: ID,
+        #[graphql(desc = "The `version` you read.")] version: i32,
+        #[graphql(desc = "The fields to change.")] input: UpdateOrganisationInput,
+    ) -> Result<Organisation> {
+        let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
+        let id = decode("id", NodeKind::Organisation, &id)?;
+        let input = input.into_service()?;
+        Ok(Organisation(
+            service::organisation::update(actor, db, id, version, input).await?,
+        ))
     }
 }

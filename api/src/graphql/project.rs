@@ -1,10 +1,10 @@
 //! Projects: the programmes posts serve, with their partners.
 
-use async_graphql::{Context, InputObject, Object, Result, ID};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, ID};
 use chrono::NaiveDate;
 use entity::project;
 
-use crate::domain::{CountryCode, ProjectStatus};
+use crate::domain::{CountryCode, LanguageCode, PartnerRole, ProjectStatus};
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
@@ -12,6 +12,7 @@ use crate::graphql::organisation::{localized, Organisation, Partnership};
 use crate::graphql::relay::{connection, decode, global_id, AppConnection, NodeKind};
 use crate::graphql::vacancy::{Vacancy, VacancyFilterInput};
 use crate::service::pagination::PageArgs;
+use crate::service::project as project_service;
 use crate::service::{self, project::ProjectFilter};
 
 /// A programme that posts serve (MPTF, THAMM+, Y-MED, ORION, WAFIRA II, AVRR).
@@ -24,6 +25,11 @@ impl Project {
     /// The project's global ID.
     pub async fn id(&self) -> ID {
         global_id(NodeKind::Project, self.0.id)
+    }
+
+    /// The current version, to pass to `updateProject` and `archiveProject` (optimistic locking).
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 
     /// Its short code (`ORION`, `WAFIRA II`).
@@ -234,14 +240,219 @@ impl ProjectQuery {
     }
 }
 
-/// ProjectMutation placeholder until the write API lands.
+/// A project's objectives in one language, in order.
+#[derive(InputObject)]
+pub struct ProjectObjectivesInput {
+    /// ISO 639 language code of the objectives.
+    language: String,
+    /// The objectives, in order.
+    items: Vec<String>,
+}
+
+/// An organisation's part in a project.
+#[derive(InputObject)]
+pub struct ProjectPartnerInput {
+    /// The partner organisation's global ID.
+    organisation_id: ID,
+    /// Its role.
+    role: PartnerRole,
+    /// What the notice says of the role (who manages the funds, for a donor).
+    note: Option<String>,
+}
+
+/// A new project with its countries and partners.
+#[derive(InputObject)]
+pub struct CreateProjectInput {
+    /// Its short code (`ORION`), unique across projects; stored in upper case.
+    code: String,
+    /// Its full name in English.
+    name_en: String,
+    /// Its full name in French.
+    name_fr: String,
+    /// What the project does, in English.
+    description_en: Option<String>,
+    /// What the project does, in French.
+    description_fr: Option<String>,
+    /// Its objectives, by language.
+    #[graphql(default)]
+    objectives: Vec<ProjectObjectivesInput>,
+    /// The countries it runs in (ISO 3166-1 alpha-2).
+    #[graphql(default)]
+    countries: Vec<String>,
+    /// When it starts.
+    start_date: Option<NaiveDate>,
+    /// When it ends; not before it starts.
+    end_date: Option<NaiveDate>,
+    /// The global ID of the organisation that runs it; you must post for that organisation.
+    lead_organisation_id: ID,
+    /// Its partners and their roles, in order.
+    #[graphql(default)]
+    partners: Vec<ProjectPartnerInput>,
+}
+
+/// Changes to a project. An absent field is left as it is; `null` clears an optional one; a
+/// list given replaces the stored one.
+#[derive(InputObject)]
+pub struct UpdateProjectInput {
+    /// A new code, unique across projects.
+    code: Option<String>,
+    /// Its full name in English.
+    name_en: Option<String>,
+    /// Its full name in French.
+    name_fr: Option<String>,
+    /// What the project does, in English.
+    description_en: MaybeUndefined<String>,
+    /// What the project does, in French.
+    description_fr: MaybeUndefined<String>,
+    /// Its objectives by language, replacing the stored ones.
+    objectives: Option<Vec<ProjectObjectivesInput>>,
+    /// The countries it runs in, replacing the stored ones.
+    countries: Option<Vec<String>>,
+    /// When it starts.
+    start_date: MaybeUndefined<NaiveDate>,
+    /// When it ends; not before it starts.
+    end_date: MaybeUndefined<NaiveDate>,
+    /// Hands the project to another lead organisation; you must post for both.
+    lead_organisation_id: Option<ID>,
+    /// Its partners, replacing the stored ones.
+    partners: Option<Vec<ProjectPartnerInput>>,
+}
+
+fn objectives_into_service(
+    list: Vec<ProjectObjectivesInput>,
+) -> Result<Vec<project_service::ObjectivesInput>, AppError> {
+    list.into_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            Ok(project_service::ObjectivesInput {
+                language: LanguageCode::parse(&o.language).map_err(|e| {
+                    AppError::bad_input(format!("input.objectives[{i}].language"), e)
+                })?,
+                items: o.items,
+            })
+        })
+        .collect()
+}
+
+fn countries_into_service(list: Vec<String>) -> Result<Vec<CountryCode>, AppError> {
+    list.iter()
+        .enumerate()
+        .map(|(i, c)| {
+            CountryCode::parse(c).map_err(|e| AppError::bad_input(format!("input.countries[{i}]"), e))
+        })
+        .collect()
+}
+
+fn partners_into_service(
+    list: Vec<ProjectPartnerInput>,
+) -> Result<Vec<project_service::PartnerInput>, AppError> {
+    list.into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            Ok(project_service::PartnerInput {
+                organisation_id: decode(
+                    &format!("input.partners[{i}].organisationId"),
+                    NodeKind::Organisation,
+                    &p.organisation_id,
+                )?,
+                role: p.role,
+                note: p.note,
+            })
+        })
+        .collect()
+}
+
+impl CreateProjectInput {
+    fn into_service(self) -> Result<project_service::NewProject, AppError> {
+        Ok(project_service::NewProject {
+            lead_organisation_id: decode(
+                "input.leadOrganisationId",
+                NodeKind::Organisation,
+                &self.lead_organisation_id,
+            )?,
+            objectives: objectives_into_service(self.objectives)?,
+            countries: countries_into_service(self.countries)?,
+            partners: partners_into_service(self.partners)?,
+            code: self.code,
+            name_en: self.name_en,
+            name_fr: self.name_fr,
+            description_en: self.description_en,
+            description_fr: self.description_fr,
+            start_date: self.start_date,
+            end_date: self.end_date,
+        })
+    }
+}
+
+impl UpdateProjectInput {
+    fn into_service(self) -> Result<project_service::ProjectChanges, AppError> {
+        Ok(project_service::ProjectChanges {
+            lead_organisation_id: self
+                .lead_organisation_id
+                .map(|id| decode("input.leadOrganisationId", NodeKind::Organisation, &id))
+                .transpose()?,
+            objectives: self.objectives.map(objectives_into_service).transpose()?,
+            countries: self.countries.map(countries_into_service).transpose()?,
+            partners: self.partners.map(partners_into_service).transpose()?,
+            code: self.code,
+            name_en: self.name_en,
+            name_fr: self.name_fr,
+            description_en: self.description_en.into(),
+            description_fr: self.description_fr.into(),
+            start_date: self.start_date.into(),
+            end_date: self.end_date.into(),
+        })
+    }
+}
+
+/// Project mutations.
 #[derive(Default)]
 pub struct ProjectMutation;
 
-#[async_graphql::Object]
+/// Project mutations.
+#[Object]
 impl ProjectMutation {
-    /// Placeholder.
-    async fn placeholder_project(&self) -> bool {
-        false
+    /// Creates a project with its countries and partners, led by an organisation you post for.
+    /// A code already in use is a `CONFLICT`.
+    async fn create_project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new project.")] input: CreateProjectInput,
+    ) -> Result<Project> {
+        let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
+        let input = input.into_service()?;
+        Ok(Project(service::project::create(actor, db, input).await?))
+    }
+
+    /// Edits a project of an organisation you post for. A `version` other than the stored one
+    /// is a `CONFLICT`: someone changed it since you read it.
+    async fn update_project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's global ID.")] id: ID,
+        #[graphql(desc = "The `version` you read.")] version: i32,
+        #[graphql(desc = "The fields to change.")] input: UpdateProjectInput,
+    ) -> Result<Project> {
+        let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
+        let id = decode("id", NodeKind::Project, &id)?;
+        let input = input.into_service()?;
+        Ok(Project(
+            service::project::update(actor, db, id, version, input).await?,
+        ))
+    }
+
+    /// Archives a project of an organisation you post for: it stays readable, with status
+    /// `ARCHIVED`. A stale `version`, or a project already archived, is a `CONFLICT`.
+    async fn archive_project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's global ID.")] id: ID,
+        #[graphql(desc = "The `version` you read.")] version: i32,
+    ) -> Result<Project> {
+        let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
+        let id = decode("id", NodeKind::Project, &id)?;
+        Ok(Project(
+            service::project::archive(actor, db, id, version).await?,
+        ))
     }
 }

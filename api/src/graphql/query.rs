@@ -2,6 +2,8 @@
 
 use async_graphql::{Context, MergedObject, Object, Result, ID};
 
+use crate::graphql::account::AccountQuery;
+use crate::graphql::audit::AuditQuery;
 use crate::graphql::competency::{Competency, CompetencyQuery};
 use crate::graphql::context;
 use crate::graphql::organisation::{Organisation, OrganisationQuery};
@@ -44,5 +46,7 @@ pub struct Query(
     OrganisationQuery,
     ProjectQuery,
     CompetencyQuery,
+    AuditQuery,
     NodeQuery,
+    AccountQuery,
 );

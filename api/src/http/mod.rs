@@ -1,6 +1,6 @@
 //! HTTP routes: `/graphql` (API and playground), `/health`, `/ready`.
 
-mod graphql;
+pub mod graphql;
 mod health;
 mod playground;
 

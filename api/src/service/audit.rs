@@ -3,11 +3,16 @@
 
 use chrono::Utc;
 use entity::audit_event;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 use serde_json::Value;
 
 use crate::auth::Actor;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use crate::policy;
+use crate::service::pagination::{paginate, Page, PageRequest};
 
 /// What a write did, for the audit trail.
 pub struct AuditEntry<'a> {
@@ -41,4 +46,47 @@ pub async fn record(
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// Narrows the audit trail; fields combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Events of this organisation's objects.
+    pub organisation_id: Option<i32>,
+    /// Events of this kind of object (`project`, `vacancy`, …).
+    pub entity_type: Option<String>,
+}
+
+/// Reads the audit trail, oldest first (`last` pages from the newest). Platform admins read
+/// all of it; an agency admin reads its own organisation's events, which is also what it gets
+/// when it names no organisation.
+pub async fn list(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    filter: &AuditFilter,
+    page: PageRequest,
+) -> AppResult<Page<audit_event::Model>> {
+    let organisation_id = match filter.organisation_id {
+        Some(org) => {
+            policy::administer_organisation(actor, org)?;
+            Some(org)
+        }
+        None => match policy::administer_platform(actor) {
+            Ok(()) => None,
+            Err(AppError::Forbidden) => {
+                let own = actor.organisation_id().ok_or(AppError::Forbidden)?;
+                policy::administer_organisation(actor, own)?;
+                Some(own)
+            }
+            Err(error) => return Err(error),
+        },
+    };
+    let mut select = audit_event::Entity::find();
+    if let Some(org) = organisation_id {
+        select = select.filter(audit_event::Column::OrganisationId.eq(org));
+    }
+    if let Some(entity_type) = &filter.entity_type {
+        select = select.filter(audit_event::Column::EntityType.eq(entity_type.trim()));
+    }
+    paginate(db, select, audit_event::Column::Id, page).await
 }

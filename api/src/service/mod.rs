@@ -1,8 +1,12 @@
 //! Domain services: validation, policy calls and transactions. Resolvers only call these.
 
+pub mod account;
 pub mod audit;
 pub mod competency;
+pub mod integration_token;
 pub mod organisation;
+pub mod notice;
 pub mod pagination;
 pub mod project;
 pub mod vacancy;
+pub mod vacancy_write;

@@ -1,12 +1,27 @@
-//! Reading projects. Everyone may read every project.
+//! Projects: everyone reads every project; the lead organisation's recruiters, admins and
+//! integration tokens (and platform admins) create, edit and archive them.
 
-use entity::{project, project_country, project_partner};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+use chrono::{NaiveDate, Utc};
+use entity::{organisation, project, project_country, project_partner};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
+};
+use serde_json::{json, Map, Value};
 
 use crate::auth::Actor;
-use crate::domain::{CountryCode, ProjectStatus};
+use crate::domain::{CountryCode, LanguageCode, PartnerRole, ProjectStatus};
 use crate::error::{AppError, AppResult};
+use crate::policy;
+use crate::service::audit::{self, AuditEntry};
+use crate::service::organisation::{
+    optional_text, required_text, stale, ChangeSet, MAX_LINE, MAX_TEXT,
+};
 use crate::service::pagination::{paginate, Page, PageRequest};
+
+/// Longest project code the database holds.
+const MAX_CODE: usize = 32;
 
 /// Narrows a project list; every field is optional and they combine with AND.
 #[derive(Debug, Clone, Default)]
@@ -67,4 +82,568 @@ pub async fn get_by_code(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("project"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes.
+
+/// A project's objectives in one language, in order.
+#[derive(Debug, Clone)]
+pub struct ObjectivesInput {
+    pub language: LanguageCode,
+    pub items: Vec<String>,
+}
+
+/// An organisation's part in a project.
+#[derive(Debug, Clone)]
+pub struct PartnerInput {
+    pub organisation_id: i32,
+    pub role: PartnerRole,
+    pub note: Option<String>,
+}
+
+/// A new project, as received (IDs and codes already parsed).
+#[derive(Debug, Clone)]
+pub struct NewProject {
+    pub code: String,
+    pub name_en: String,
+    pub name_fr: String,
+    pub description_en: Option<String>,
+    pub description_fr: Option<String>,
+    pub objectives: Vec<ObjectivesInput>,
+    pub countries: Vec<CountryCode>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub lead_organisation_id: i32,
+    pub partners: Vec<PartnerInput>,
+}
+
+/// Changes to a project: `None` leaves a field as it is; `Some(None)` clears an optional field;
+/// a list given replaces the stored one.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectChanges {
+    pub code: Option<String>,
+    pub name_en: Option<String>,
+    pub name_fr: Option<String>,
+    pub description_en: Option<Option<String>>,
+    pub description_fr: Option<Option<String>>,
+    pub objectives: Option<Vec<ObjectivesInput>>,
+    pub countries: Option<Vec<CountryCode>>,
+    pub start_date: Option<Option<NaiveDate>>,
+    pub end_date: Option<Option<NaiveDate>>,
+    pub lead_organisation_id: Option<i32>,
+    pub partners: Option<Vec<PartnerInput>>,
+}
+
+fn code(value: &str) -> AppResult<String> {
+    Ok(required_text("input.code", value, MAX_CODE)?.to_uppercase())
+}
+
+/// Objectives as stored: `{"fr": ["…", "…"]}`, or nothing when none is given.
+fn objectives(input: &[ObjectivesInput]) -> AppResult<Option<Value>> {
+    let mut by_language = Map::new();
+    for (i, group) in input.iter().enumerate() {
+        let language = group.language.as_str();
+        if by_language.contains_key(language) {
+            return Err(AppError::bad_input(
+                format!("input.objectives[{i}].language"),
+                format!("objectives in {language} are given twice"),
+            ));
+        }
+        let items = group
+            .items
+            .iter()
+            .enumerate()
+            .map(|(j, item)| {
+                required_text(&format!("input.objectives[{i}].items[{j}]"), item, MAX_TEXT)
+                    .map(Value::String)
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        if !items.is_empty() {
+            by_language.insert(language.to_owned(), Value::Array(items));
+        }
+    }
+    Ok((!by_language.is_empty()).then_some(Value::Object(by_language)))
+}
+
+fn countries(input: &[CountryCode]) -> AppResult<Vec<String>> {
+    let mut codes: Vec<String> = Vec::with_capacity(input.len());
+    for (i, country) in input.iter().enumerate() {
+        if codes.iter().any(|c| c == country.as_str()) {
+            return Err(AppError::bad_input(
+                format!("input.countries[{i}]"),
+                format!("{country} is given twice"),
+            ));
+        }
+        codes.push(country.as_str().to_owned());
+    }
+    Ok(codes)
+}
+
+/// A partner as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Partner {
+    organisation_id: i32,
+    role: String,
+    note: Option<String>,
+}
+
+fn partners(input: &[PartnerInput]) -> AppResult<Vec<Partner>> {
+    let mut partners: Vec<Partner> = Vec::with_capacity(input.len());
+    for (i, p) in input.iter().enumerate() {
+        let role = p.role.as_str().to_owned();
+        if partners
+            .iter()
+            .any(|q| q.organisation_id == p.organisation_id && q.role == role)
+        {
+            return Err(AppError::bad_input(
+                format!("input.partners[{i}]"),
+                format!("this organisation is already a {role} partner"),
+            ));
+        }
+        partners.push(Partner {
+            organisation_id: p.organisation_id,
+            role,
+            note: optional_text(
+                &format!("input.partners[{i}].note"),
+                p.note.as_deref(),
+                MAX_TEXT,
+            )?,
+        });
+    }
+    Ok(partners)
+}
+
+fn check_dates(start: Option<NaiveDate>, end: Option<NaiveDate>) -> AppResult<()> {
+    match (start, end) {
+        (Some(start), Some(end)) if end < start => Err(AppError::bad_input(
+            "input.endDate",
+            "`endDate` must not be earlier than `startDate`",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The acronym of an organisation that must exist, or a bad-input error on `field`.
+async fn organisation_acronym(
+    db: &impl ConnectionTrait,
+    field: &str,
+    id: i32,
+) -> AppResult<String> {
+    organisation::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|o| o.acronym)
+        .ok_or_else(|| AppError::bad_input(field, format!("`{field}` is not an organisation")))
+}
+
+async fn ensure_code_free(
+    db: &impl ConnectionTrait,
+    code: &str,
+    except: Option<i32>,
+) -> AppResult<()> {
+    let mut same = project::Entity::find().filter(project::Column::Code.eq(code));
+    if let Some(id) = except {
+        same = same.filter(project::Column::Id.ne(id));
+    }
+    match same.one(db).await? {
+        Some(_) => Err(AppError::Conflict(format!(
+            "a project with the code {code} already exists"
+        ))),
+        None => Ok(()),
+    }
+}
+
+async fn insert_countries(
+    db: &impl ConnectionTrait,
+    project_id: i32,
+    codes: &[String],
+) -> AppResult<()> {
+    for code in codes {
+        project_country::ActiveModel {
+            project_id: Set(project_id),
+            country_code: Set(code.clone()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Inserts the partners, checking that each organisation exists; returns them for the audit.
+async fn insert_partners(
+    db: &impl ConnectionTrait,
+    project_id: i32,
+    partners: &[Partner],
+) -> AppResult<Value> {
+    let mut recorded = Vec::with_capacity(partners.len());
+    for (order, p) in partners.iter().enumerate() {
+        let field = format!("input.partners[{order}].organisationId");
+        let acronym = organisation_acronym(db, &field, p.organisation_id).await?;
+        project_partner::ActiveModel {
+            project_id: Set(project_id),
+            organisation_id: Set(p.organisation_id),
+            role: Set(p.role.clone()),
+            note: Set(p.note.clone()),
+            sort_order: Set(order as i32),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        recorded.push(json!({ "organisation": acronym, "role": p.role, "note": p.note }));
+    }
+    Ok(Value::Array(recorded))
+}
+
+/// Creates a project with its countries and partners, for an organisation the caller posts for.
+pub async fn create(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    input: NewProject,
+) -> AppResult<project::Model> {
+    policy::manage_postings(actor, input.lead_organisation_id)?;
+    let code = code(&input.code)?;
+    let name_en = required_text("input.nameEn", &input.name_en, MAX_LINE)?;
+    let name_fr = required_text("input.nameFr", &input.name_fr, MAX_LINE)?;
+    let description_en =
+        optional_text("input.descriptionEn", input.description_en.as_deref(), MAX_TEXT)?;
+    let description_fr =
+        optional_text("input.descriptionFr", input.description_fr.as_deref(), MAX_TEXT)?;
+    let objectives = objectives(&input.objectives)?;
+    let countries = countries(&input.countries)?;
+    check_dates(input.start_date, input.end_date)?;
+    let partners = partners(&input.partners)?;
+
+    let txn = db.begin().await?;
+    let lead = organisation_acronym(
+        &txn,
+        "input.leadOrganisationId",
+        input.lead_organisation_id,
+    )
+    .await?;
+    ensure_code_free(&txn, &code, None).await?;
+    let now = Utc::now();
+    let row = project::ActiveModel {
+        code: Set(code.clone()),
+        name_en: Set(name_en.clone()),
+        name_fr: Set(name_fr.clone()),
+        description_en: Set(description_en.clone()),
+        description_fr: Set(description_fr.clone()),
+        objectives: Set(objectives.clone()),
+        start_on: Set(input.start_date),
+        end_on: Set(input.end_date),
+        lead_organisation_id: Set(input.lead_organisation_id),
+        status: Set(ProjectStatus::Active.as_str().to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    insert_countries(&txn, row.id, &countries).await?;
+    let recorded_partners = insert_partners(&txn, row.id, &partners).await?;
+    audit::record(
+        &txn,
+        actor,
+        AuditEntry {
+            organisation_id: Some(row.lead_organisation_id),
+            entity_type: "project",
+            entity_id: row.id,
+            action: "create",
+            changes: json!({
+                "code": code,
+                "nameEn": name_en,
+                "nameFr": name_fr,
+                "descriptionEn": description_en,
+                "descriptionFr": description_fr,
+                "objectives": objectives,
+                "countries": countries,
+                "startDate": input.start_date,
+                "endDate": input.end_date,
+                "leadOrganisation": lead,
+                "partners": recorded_partners,
+                "status": ProjectStatus::Active.as_str(),
+            }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Loads a project for a write by a caller who must manage its lead organisation's postings.
+async fn load_for_write(
+    actor: &Actor,
+    db: &impl ConnectionTrait,
+    id: i32,
+    version: i32,
+) -> AppResult<project::Model> {
+    let current = project::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("project"))?;
+    policy::manage_postings(actor, current.lead_organisation_id)?;
+    if current.version != version {
+        return Err(stale("project"));
+    }
+    Ok(current)
+}
+
+/// Edits a project; `version` must be the one the caller read. Nothing is written when nothing
+/// changes. Handing the project to another lead organisation needs the right to post for both.
+pub async fn update(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    version: i32,
+    input: ProjectChanges,
+) -> AppResult<project::Model> {
+    use project::Column as C;
+
+    let txn = db.begin().await?;
+    let current = load_for_write(actor, &txn, id, version).await?;
+    if let Some(lead) = input.lead_organisation_id {
+        policy::manage_postings(actor, lead)?;
+    }
+
+    let mut set = ChangeSet::default();
+    let new_code = input.code.as_deref().map(code).transpose()?;
+    if let Some(code) = new_code.as_deref().filter(|c| *c != current.code) {
+        ensure_code_free(&txn, code, Some(id)).await?;
+    }
+    set.field("code", C::Code, &current.code, new_code);
+    let name_en = input
+        .name_en
+        .as_deref()
+        .map(|n| required_text("input.nameEn", n, MAX_LINE))
+        .transpose()?;
+    set.field("nameEn", C::NameEn, &current.name_en, name_en);
+    let name_fr = input
+        .name_fr
+        .as_deref()
+        .map(|n| required_text("input.nameFr", n, MAX_LINE))
+        .transpose()?;
+    set.field("nameFr", C::NameFr, &current.name_fr, name_fr);
+    let description_en = input
+        .description_en
+        .map(|d| optional_text("input.descriptionEn", d.as_deref(), MAX_TEXT))
+        .transpose()?;
+    set.field(
+        "descriptionEn",
+        C::DescriptionEn,
+        &current.description_en,
+        description_en,
+    );
+    let description_fr = input
+        .description_fr
+        .map(|d| optional_text("input.descriptionFr", d.as_deref(), MAX_TEXT))
+        .transpose()?;
+    set.field(
+        "descriptionFr",
+        C::DescriptionFr,
+        &current.description_fr,
+        description_fr,
+    );
+    let new_objectives = input.objectives.as_deref().map(objectives).transpose()?;
+    set.field(
+        "objectives",
+        C::Objectives,
+        &current.objectives,
+        new_objectives,
+    );
+    let start = input.start_date.unwrap_or(current.start_on);
+    let end = input.end_date.unwrap_or(current.end_on);
+    check_dates(start, end)?;
+    set.field("startDate", C::StartOn, &current.start_on, input.start_date);
+    set.field("endDate", C::EndOn, &current.end_on, input.end_date);
+    if let Some(lead) = input
+        .lead_organisation_id
+        .filter(|l| *l != current.lead_organisation_id)
+    {
+        let acronym = organisation_acronym(&txn, "input.leadOrganisationId", lead).await?;
+        set.columns.push((C::LeadOrganisationId, Expr::value(lead)));
+        set.record("leadOrganisation", json!(acronym));
+    }
+
+    let new_countries = input.countries.as_deref().map(countries).transpose()?;
+    let stored_countries: Vec<String> = project_country::Entity::find()
+        .filter(project_country::Column::ProjectId.eq(id))
+        .order_by_asc(project_country::Column::Id)
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|c| c.country_code)
+        .collect();
+    let new_countries = new_countries.filter(|c| *c != stored_countries);
+    if let Some(list) = &new_countries {
+        set.record("countries", json!(list));
+    }
+
+    let new_partners = input.partners.as_deref().map(partners).transpose()?;
+    let stored_partners: Vec<Partner> = project_partner::Entity::find()
+        .filter(project_partner::Column::ProjectId.eq(id))
+        .order_by_asc(project_partner::Column::SortOrder)
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| Partner {
+            organisation_id: p.organisation_id,
+            role: p.role,
+            note: p.note,
+        })
+        .collect();
+    let new_partners = new_partners.filter(|p| *p != stored_partners);
+
+    if set.is_empty() && new_partners.is_none() {
+        return Ok(current);
+    }
+    let mut update = project::Entity::update_many()
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .col_expr(C::UpdatedAt, Expr::value(Utc::now()))
+        .filter(C::Id.eq(id))
+        .filter(C::Version.eq(version));
+    for (column, value) in std::mem::take(&mut set.columns) {
+        update = update.col_expr(column, value);
+    }
+    if update.exec(&txn).await?.rows_affected == 0 {
+        return Err(stale("project"));
+    }
+    if let Some(list) = &new_countries {
+        project_country::Entity::delete_many()
+            .filter(project_country::Column::ProjectId.eq(id))
+            .exec(&txn)
+            .await?;
+        insert_countries(&txn, id, list).await?;
+    }
+    if let Some(list) = &new_partners {
+        project_partner::Entity::delete_many()
+            .filter(project_partner::Column::ProjectId.eq(id))
+            .exec(&txn)
+            .await?;
+        let recorded = insert_partners(&txn, id, list).await?;
+        set.record("partners", recorded);
+    }
+    let updated = project::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("project"))?;
+    audit::record(
+        &txn,
+        actor,
+        AuditEntry {
+            organisation_id: Some(updated.lead_organisation_id),
+            entity_type: "project",
+            entity_id: id,
+            action: "update",
+            changes: Value::Object(set.changes),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Archives a project: it stays readable, for its history. An archived project is a conflict.
+pub async fn archive(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    version: i32,
+) -> AppResult<project::Model> {
+    use project::Column as C;
+
+    let txn = db.begin().await?;
+    let current = load_for_write(actor, &txn, id, version).await?;
+    let archived = ProjectStatus::Archived.as_str();
+    if current.status == archived {
+        return Err(AppError::Conflict("this project is already archived".into()));
+    }
+    let result = project::Entity::update_many()
+        .col_expr(C::Status, Expr::value(archived))
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .col_expr(C::UpdatedAt, Expr::value(Utc::now()))
+        .filter(C::Id.eq(id))
+        .filter(C::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(stale("project"));
+    }
+    audit::record(
+        &txn,
+        actor,
+        AuditEntry {
+            organisation_id: Some(current.lead_organisation_id),
+            entity_type: "project",
+            entity_id: id,
+            action: "archive",
+            changes: json!({ "status": archived }),
+        },
+    )
+    .await?;
+    let updated = project::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("project"))?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(error: AppError) -> String {
+        match error {
+            AppError::BadUserInput { field, .. } => field,
+            other => panic!("expected bad input, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn objectives_are_stored_by_language() {
+        let stored = objectives(&[ObjectivesInput {
+            language: LanguageCode::parse("fr").unwrap(),
+            items: vec!["Renforcer".into(), " Protéger ".into()],
+        }])
+        .unwrap();
+        assert_eq!(stored, Some(json!({ "fr": ["Renforcer", "Protéger"] })));
+        assert_eq!(objectives(&[]).unwrap(), None);
+        let blank = objectives(&[ObjectivesInput {
+            language: LanguageCode::parse("fr").unwrap(),
+            items: vec!["ok".into(), " ".into()],
+        }]);
+        assert_eq!(field_of(blank.unwrap_err()), "input.objectives[0].items[1]");
+    }
+
+    #[test]
+    fn countries_and_partners_are_not_repeated() {
+        let ma = CountryCode::parse("MA").unwrap();
+        assert_eq!(
+            field_of(countries(&[ma.clone(), ma]).unwrap_err()),
+            "input.countries[1]"
+        );
+        let partner = PartnerInput {
+            organisation_id: 1,
+            role: PartnerRole::Donor,
+            note: None,
+        };
+        assert_eq!(
+            field_of(partners(&[partner.clone(), partner]).unwrap_err()),
+            "input.partners[1]"
+        );
+    }
+
+    #[test]
+    fn a_project_does_not_end_before_it_starts() {
+        let day = |d| NaiveDate::from_ymd_opt(2025, 1, d).unwrap();
+        assert!(check_dates(Some(day(1)), Some(day(1))).is_ok());
+        assert_eq!(
+            field_of(check_dates(Some(day(2)), Some(day(1))).unwrap_err()),
+            "input.endDate"
+        );
+        assert!(check_dates(None, Some(day(1))).is_ok());
+    }
 }

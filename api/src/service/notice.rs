@@ -1,0 +1,532 @@
+//! A vacancy notice as written by an agency: the raw input, its validation (every refusal names
+//! the offending field), and reading a stored notice back in the same shape.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use entity::{
+    competency, project, project_partner, vacancy, vacancy_competency, vacancy_document,
+    vacancy_duty_station, vacancy_item, vacancy_language, vacancy_qualification_path,
+    vacancy_text,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::domain::{
+    closing_instant, ContractType, CountryCode, DocumentKind, EducationLevel, Grade, ItemSection,
+    LanguageCode, LanguageLevel, Requirement, ResidencyRule,
+};
+use crate::error::{AppError, AppResult};
+
+/// The longest a reference may be.
+const MAX_REFERENCE_LEN: usize = 64;
+
+/// When the notice closes, as the agency gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClosingInput {
+    /// An exact instant.
+    At(DateTime<Utc>),
+    /// A date in the notice's time zone: at `time` that day, or at the end of it.
+    On { date: NaiveDate, time: Option<String> },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NoticeInput {
+    pub reference: String,
+    pub external_job_id: Option<String>,
+    pub project_id: Option<i32>,
+    pub unit: Option<String>,
+    pub authoritative_language: String,
+    pub grade: Option<String>,
+    pub contract_type: Option<ContractType>,
+    pub duration_months: Option<i32>,
+    pub renewable: Option<bool>,
+    pub positions: Option<i32>,
+    pub open_to_internal: bool,
+    pub open_to_external: bool,
+    pub internal_first: bool,
+    pub residency: Option<ResidencyRule>,
+    pub time_zone: String,
+    pub closing: Option<ClosingInput>,
+    pub start_date: Option<NaiveDate>,
+    pub start_asap: bool,
+    pub apply_email: Option<String>,
+    pub apply_url: Option<String>,
+    pub apply_email_subject: Option<String>,
+    pub duty_stations: Vec<DutyStationInput>,
+    pub languages: Vec<LanguageInput>,
+    pub qualification_paths: Vec<QualificationPathInput>,
+    pub competencies: Vec<CompetencyInput>,
+    pub required_documents: Vec<DocumentInput>,
+    pub texts: Vec<TextInput>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DutyStationInput {
+    pub city: String,
+    pub country: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct LanguageInput {
+    pub language: String,
+    pub level: Option<LanguageLevel>,
+    pub requirement: Requirement,
+    pub one_of_group: Option<i32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QualificationPathInput {
+    pub education_level: EducationLevel,
+    pub min_years_experience: i32,
+    pub fields: Vec<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompetencyInput {
+    pub competency_id: i32,
+    pub level: Option<i32>,
+    pub requirement: Requirement,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocumentInput {
+    pub kind: DocumentKind,
+    pub count: Option<i32>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TextInput {
+    pub language: String,
+    pub title: String,
+    pub organisation_intro: Option<String>,
+    pub context: Option<String>,
+    pub reporting_lines: Option<String>,
+    pub responsibilities_intro: Option<String>,
+    pub responsibilities: Vec<String>,
+    pub experience: Vec<String>,
+    pub skills: Vec<String>,
+    pub conditions: Vec<String>,
+    pub how_to_apply: Option<String>,
+    pub additional_information: Option<String>,
+}
+
+/// A validated notice, ready to store. Equal notices store identical rows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Notice {
+    pub reference: String,
+    pub external_job_id: Option<String>,
+    pub project_id: Option<i32>,
+    pub unit: Option<String>,
+    pub authoritative_language: String,
+    pub grade: Option<String>,
+    pub grade_category: Option<String>,
+    pub contract_type: Option<ContractType>,
+    pub duration_months: Option<i32>,
+    pub renewable: Option<bool>,
+    pub positions: i32,
+    pub open_to_internal: bool,
+    pub open_to_external: bool,
+    pub internal_first: bool,
+    pub residency: ResidencyRule,
+    pub time_zone: String,
+    pub closing_at: Option<DateTime<Utc>>,
+    pub start_on: Option<NaiveDate>,
+    pub start_asap: bool,
+    pub apply_email: Option<String>,
+    pub apply_url: Option<String>,
+    pub apply_email_subject: Option<String>,
+    pub duty_stations: Vec<(String, String)>,
+    pub languages: Vec<(String, Option<LanguageLevel>, Requirement, Option<i32>)>,
+    pub qualification_paths: Vec<(EducationLevel, i32, Vec<String>, Option<String>)>,
+    pub competencies: Vec<(i32, Option<i32>, Requirement)>,
+    pub documents: Vec<(DocumentKind, Option<i32>, Option<String>)>,
+    pub texts: Vec<NoticeText>,
+}
+
+/// A notice's text in one language; list sections keep their order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NoticeText {
+    pub language: String,
+    pub title: String,
+    pub organisation_intro: Option<String>,
+    pub context: Option<String>,
+    pub reporting_lines: Option<String>,
+    pub responsibilities_intro: Option<String>,
+    pub how_to_apply: Option<String>,
+    pub additional_information: Option<String>,
+    pub responsibilities: Vec<String>,
+    pub experience: Vec<String>,
+    pub skills: Vec<String>,
+    pub conditions: Vec<String>,
+}
+
+impl NoticeText {
+    pub fn items(&self, section: ItemSection) -> &[String] {
+        match section {
+            ItemSection::Responsibility => &self.responsibilities,
+            ItemSection::Experience => &self.experience,
+            ItemSection::Skill => &self.skills,
+            ItemSection::Condition => &self.conditions,
+        }
+    }
+}
+
+/// Trims optional text; blank becomes absent.
+fn clean(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+fn required(field: &str, text: &str) -> AppResult<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(AppError::bad_input(field, format!("`{field}` must not be empty")))
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+fn clean_list(field: &str, items: Vec<String>) -> AppResult<Vec<String>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| required(&format!("{field}[{i}]"), item))
+        .collect()
+}
+
+fn language(field: &str, code: &str) -> AppResult<String> {
+    LanguageCode::parse(code)
+        .map(|c| c.as_str().to_owned())
+        .map_err(|e| AppError::bad_input(field, e))
+}
+
+impl NoticeInput {
+    /// Checks every field of a notice written by `organisation_id`.
+    pub async fn validate(self, db: &impl ConnectionTrait, organisation_id: i32) -> AppResult<Notice> {
+        let reference = required("input.reference", &self.reference)?;
+        if reference.chars().count() > MAX_REFERENCE_LEN {
+            return Err(AppError::bad_input(
+                "input.reference",
+                format!("`input.reference` is longer than {MAX_REFERENCE_LEN} characters"),
+            ));
+        }
+        let authoritative_language = language("input.authoritativeLanguage", &self.authoritative_language)?;
+        let tz: Tz = self.time_zone.trim().parse().map_err(|_| {
+            AppError::bad_input("input.timeZone", format!("{:?} is not an IANA time zone (like Europe/Zurich)", self.time_zone))
+        })?;
+        let closing_at = match self.closing {
+            None => None,
+            Some(ClosingInput::At(at)) => Some(at),
+            Some(ClosingInput::On { date, time }) => {
+                let time = time
+                    .map(|t| NaiveTime::parse_from_str(t.trim(), "%H:%M"))
+                    .transpose()
+                    .map_err(|_| AppError::bad_input("input.closingTime", "`input.closingTime` must be HH:MM"))?;
+                Some(closing_instant(date, time, tz).ok_or_else(|| {
+                    AppError::bad_input("input.closingDate", "that closing time does not exist in the notice's time zone")
+                })?)
+            }
+        };
+        let grade = self
+            .grade
+            .as_deref()
+            .map(|g| Grade::parse(g).map_err(|e| AppError::bad_input("input.grade", e)))
+            .transpose()?;
+        if let Some(months) = self.duration_months {
+            if !(1..=120).contains(&months) {
+                return Err(AppError::bad_input("input.durationMonths", "`input.durationMonths` must be between 1 and 120"));
+            }
+        }
+        let positions = self.positions.unwrap_or(1);
+        if !(1..=1000).contains(&positions) {
+            return Err(AppError::bad_input("input.positions", "`input.positions` must be between 1 and 1000"));
+        }
+        if !self.open_to_internal && !self.open_to_external {
+            return Err(AppError::bad_input(
+                "input.openToExternal",
+                "a notice must be open to internal or external candidates (or both)",
+            ));
+        }
+        if let Some(project_id) = self.project_id {
+            check_project(db, project_id, organisation_id).await?;
+        }
+
+        let mut duty_stations = Vec::new();
+        for (i, station) in self.duty_stations.into_iter().enumerate() {
+            let country = CountryCode::parse(&station.country)
+                .map_err(|e| AppError::bad_input(format!("input.dutyStations[{i}].country"), e))?;
+            let city = required(&format!("input.dutyStations[{i}].city"), &station.city)?;
+            duty_stations.push((city, country.as_str().to_owned()));
+        }
+        let mut languages = Vec::new();
+        for (i, l) in self.languages.into_iter().enumerate() {
+            let code = language(&format!("input.languages[{i}].language"), &l.language)?;
+            languages.push((code, l.level, l.requirement, l.one_of_group));
+        }
+        let mut qualification_paths = Vec::new();
+        for (i, q) in self.qualification_paths.into_iter().enumerate() {
+            if !(0..=60).contains(&q.min_years_experience) {
+                return Err(AppError::bad_input(
+                    format!("input.qualificationPaths[{i}].minYearsExperience"),
+                    "years of experience must be between 0 and 60",
+                ));
+            }
+            let fields = clean_list(&format!("input.qualificationPaths[{i}].fields"), q.fields)?;
+            qualification_paths.push((q.education_level, q.min_years_experience, fields, clean(q.description)));
+        }
+        let mut competencies = Vec::new();
+        for (i, c) in self.competencies.into_iter().enumerate() {
+            let field = format!("input.competencies[{i}]");
+            if c.level.is_some_and(|l| !(1..=3).contains(&l)) {
+                return Err(AppError::bad_input(format!("{field}.level"), "competency levels are 1 to 3"));
+            }
+            check_competency(db, c.competency_id, organisation_id, &format!("{field}.competencyId")).await?;
+            if competencies.iter().any(|(id, _, _)| *id == c.competency_id) {
+                return Err(AppError::bad_input(format!("{field}.competencyId"), "this competency is listed twice"));
+            }
+            competencies.push((c.competency_id, c.level, c.requirement));
+        }
+        let mut documents = Vec::new();
+        for (i, d) in self.required_documents.into_iter().enumerate() {
+            if d.count.is_some_and(|n| !(1..=10).contains(&n)) {
+                return Err(AppError::bad_input(format!("input.requiredDocuments[{i}].count"), "a count is 1 to 10"));
+            }
+            documents.push((d.kind, d.count, clean(d.note)));
+        }
+        let mut texts: Vec<NoticeText> = Vec::new();
+        for (i, t) in self.texts.into_iter().enumerate() {
+            let field = format!("input.texts[{i}]");
+            let lang = language(&format!("{field}.language"), &t.language)?;
+            if texts.iter().any(|existing| existing.language == lang) {
+                return Err(AppError::bad_input(format!("{field}.language"), format!("two texts in {lang}")));
+            }
+            texts.push(NoticeText {
+                language: lang,
+                title: required(&format!("{field}.title"), &t.title)?,
+                organisation_intro: clean(t.organisation_intro),
+                context: clean(t.context),
+                reporting_lines: clean(t.reporting_lines),
+                responsibilities_intro: clean(t.responsibilities_intro),
+                how_to_apply: clean(t.how_to_apply),
+                additional_information: clean(t.additional_information),
+                responsibilities: clean_list(&format!("{field}.responsibilities"), t.responsibilities)?,
+                experience: clean_list(&format!("{field}.experience"), t.experience)?,
+                skills: clean_list(&format!("{field}.skills"), t.skills)?,
+                conditions: clean_list(&format!("{field}.conditions"), t.conditions)?,
+            });
+        }
+        if !texts.iter().any(|t| t.language == authoritative_language) {
+            return Err(AppError::bad_input(
+                "input.texts",
+                format!("the notice needs a text in its authoritative language ({authoritative_language})"),
+            ));
+        }
+        Ok(Notice {
+            reference,
+            external_job_id: clean(self.external_job_id),
+            project_id: self.project_id,
+            unit: clean(self.unit),
+            authoritative_language,
+            grade_category: grade.as_ref().map(|g| g.category().as_str().to_owned()),
+            grade: grade.map(|g| g.code().to_owned()),
+            contract_type: self.contract_type,
+            duration_months: self.duration_months,
+            renewable: self.renewable,
+            positions,
+            open_to_internal: self.open_to_internal,
+            open_to_external: self.open_to_external,
+            internal_first: self.internal_first,
+            residency: self.residency.unwrap_or(ResidencyRule::None),
+            time_zone: tz.name().to_owned(),
+            closing_at,
+            start_on: self.start_date,
+            start_asap: self.start_asap,
+            apply_email: clean(self.apply_email),
+            apply_url: clean(self.apply_url),
+            apply_email_subject: clean(self.apply_email_subject),
+            duty_stations,
+            languages,
+            qualification_paths,
+            competencies,
+            documents,
+            texts,
+        })
+    }
+}
+
+/// The project must exist and be led or partnered by the posting organisation.
+async fn check_project(db: &impl ConnectionTrait, project_id: i32, organisation_id: i32) -> AppResult<()> {
+    let project = project::Entity::find_by_id(project_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::bad_input("input.projectId", "no such project"))?;
+    if project.lead_organisation_id == organisation_id {
+        return Ok(());
+    }
+    let partner = project_partner::Entity::find()
+        .filter(project_partner::Column::ProjectId.eq(project_id))
+        .filter(project_partner::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await?;
+    match partner {
+        Some(_) => Ok(()),
+        None => Err(AppError::bad_input(
+            "input.projectId",
+            "the organisation neither leads nor partners in this project",
+        )),
+    }
+}
+
+/// The competency must exist and be global or the posting organisation's own.
+async fn check_competency(db: &impl ConnectionTrait, id: i32, organisation_id: i32, field: &str) -> AppResult<()> {
+    let found = competency::Entity::find_by_id(id).one(db).await?;
+    match found {
+        Some(c) if c.organisation_id.is_none() || c.organisation_id == Some(organisation_id) => Ok(()),
+        _ => Err(AppError::bad_input(field, "no such competency in this organisation's framework or the global one")),
+    }
+}
+
+/// Reads a stored notice back in the shape validation produces, to compare or copy it.
+pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<Notice> {
+    let id = row.id;
+    let stations = vacancy_duty_station::Entity::find()
+        .filter(vacancy_duty_station::Column::VacancyId.eq(id))
+        .order_by_asc(vacancy_duty_station::Column::SortOrder)
+        .all(db)
+        .await?;
+    let languages = vacancy_language::Entity::find()
+        .filter(vacancy_language::Column::VacancyId.eq(id))
+        .order_by_asc(vacancy_language::Column::SortOrder)
+        .all(db)
+        .await?;
+    let paths = vacancy_qualification_path::Entity::find()
+        .filter(vacancy_qualification_path::Column::VacancyId.eq(id))
+        .order_by_asc(vacancy_qualification_path::Column::SortOrder)
+        .all(db)
+        .await?;
+    let competencies = vacancy_competency::Entity::find()
+        .filter(vacancy_competency::Column::VacancyId.eq(id))
+        .order_by_asc(vacancy_competency::Column::SortOrder)
+        .all(db)
+        .await?;
+    let documents = vacancy_document::Entity::find()
+        .filter(vacancy_document::Column::VacancyId.eq(id))
+        .order_by_asc(vacancy_document::Column::SortOrder)
+        .all(db)
+        .await?;
+    let texts = vacancy_text::Entity::find()
+        .filter(vacancy_text::Column::VacancyId.eq(id))
+        .order_by_asc(vacancy_text::Column::Id)
+        .all(db)
+        .await?;
+    let items = vacancy_item::Entity::find()
+        .filter(vacancy_item::Column::VacancyId.eq(id))
+        .order_by_asc(vacancy_item::Column::SortOrder)
+        .all(db)
+        .await?;
+    let section_items = |language: &str, section: ItemSection| -> Vec<String> {
+        items
+            .iter()
+            .filter(|i| i.language == language && i.section == section.as_str())
+            .map(|i| i.text.clone())
+            .collect()
+    };
+    Ok(Notice {
+        reference: row.reference.clone(),
+        external_job_id: row.external_job_id.clone(),
+        project_id: row.project_id,
+        unit: row.unit.clone(),
+        authoritative_language: row.authoritative_language.clone(),
+        grade: row.grade.clone(),
+        grade_category: row.grade_category.clone(),
+        contract_type: row.contract_type.as_deref().map(ContractType::from_db).transpose()?,
+        duration_months: row.duration_months,
+        renewable: row.renewable,
+        positions: row.positions,
+        open_to_internal: row.open_to_internal,
+        open_to_external: row.open_to_external,
+        internal_first: row.internal_first,
+        residency: ResidencyRule::from_db(&row.residency)?,
+        time_zone: row.time_zone.clone(),
+        closing_at: row.closing_at,
+        start_on: row.start_on,
+        start_asap: row.start_asap,
+        apply_email: row.apply_email.clone(),
+        apply_url: row.apply_url.clone(),
+        apply_email_subject: row.apply_email_subject.clone(),
+        duty_stations: stations.into_iter().map(|s| (s.city, s.country_code)).collect(),
+        languages: languages
+            .into_iter()
+            .map(|l| {
+                Ok((
+                    l.language_code,
+                    l.level.as_deref().map(LanguageLevel::from_db).transpose()?,
+                    Requirement::from_db(&l.requirement)?,
+                    l.one_of,
+                ))
+            })
+            .collect::<AppResult<_>>()?,
+        qualification_paths: paths
+            .into_iter()
+            .map(|q| {
+                Ok((
+                    EducationLevel::from_db(&q.education_level)?,
+                    q.min_years_experience,
+                    serde_json::from_value(q.fields).unwrap_or_default(),
+                    q.description,
+                ))
+            })
+            .collect::<AppResult<_>>()?,
+        competencies: competencies
+            .into_iter()
+            .map(|c| Ok((c.competency_id, c.level, Requirement::from_db(&c.requirement)?)))
+            .collect::<AppResult<_>>()?,
+        documents: documents
+            .into_iter()
+            .map(|d| Ok((DocumentKind::from_db(&d.kind)?, d.count, d.note)))
+            .collect::<AppResult<_>>()?,
+        texts: texts
+            .into_iter()
+            .map(|t| NoticeText {
+                responsibilities: section_items(&t.language, ItemSection::Responsibility),
+                experience: section_items(&t.language, ItemSection::Experience),
+                skills: section_items(&t.language, ItemSection::Skill),
+                conditions: section_items(&t.language, ItemSection::Condition),
+                language: t.language,
+                title: t.title,
+                organisation_intro: t.organisation_intro,
+                context: t.context,
+                reporting_lines: t.reporting_lines,
+                responsibilities_intro: t.responsibilities_intro,
+                how_to_apply: t.how_to_apply,
+                additional_information: t.additional_information,
+            })
+            .collect(),
+    })
+}
+
+impl Notice {
+    /// What a notice still lacks before it can be published, as (field, problem) pairs.
+    pub fn missing_for_publication(&self, now: DateTime<Utc>) -> Vec<(&'static str, &'static str)> {
+        let mut missing = Vec::new();
+        match self.closing_at {
+            None => missing.push(("input.closingAt", "a closing date")),
+            Some(at) if at <= now => missing.push(("input.closingAt", "a closing date in the future")),
+            Some(_) => {}
+        }
+        if self.duty_stations.is_empty() {
+            missing.push(("input.dutyStations", "at least one duty station"));
+        }
+        let authoritative = self.texts.iter().find(|t| t.language == self.authoritative_language);
+        if authoritative.is_none_or(|t| t.responsibilities.is_empty()) {
+            missing.push(("input.texts", "responsibilities in the authoritative language"));
+        }
+        if self.qualification_paths.is_empty() {
+            missing.push(("input.qualificationPaths", "at least one qualification path"));
+        }
+        if self.languages.is_empty() {
+            missing.push(("input.languages", "at least one language requirement"));
+        }
+        missing
+    }
+}

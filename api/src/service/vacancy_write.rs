@@ -1,0 +1,506 @@
+//! Writing vacancies: create, edit with optimistic locking, move through the lifecycle, copy,
+//! and import from agencies' HR systems. Every write is one transaction with its audit entry.
+
+use chrono::{DateTime, Utc};
+use entity::{
+    vacancy, vacancy_competency, vacancy_document, vacancy_duty_station, vacancy_item,
+    vacancy_language, vacancy_qualification_path, vacancy_text,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+use serde_json::{json, Map, Value};
+
+use crate::auth::Actor;
+use crate::domain::{ItemSection, VacancyStatus};
+use crate::error::{AppError, AppResult};
+use crate::policy;
+use crate::service::audit::{self, AuditEntry};
+use crate::service::notice::{self, Notice, NoticeInput};
+use crate::service::vacancy::{self as read, effective_status};
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// The organisation a new notice is posted for: the caller's own, or the one a platform
+/// admin names.
+fn posting_organisation(actor: &Actor, requested: Option<i32>) -> AppResult<i32> {
+    let organisation = requested
+        .or_else(|| actor.organisation_id())
+        .ok_or_else(|| match actor {
+            Actor::Anonymous => AppError::Unauthenticated,
+            _ => AppError::bad_input("input.organisationId", "say which organisation posts the notice"),
+        })?;
+    policy::manage_postings(actor, organisation)?;
+    Ok(organisation)
+}
+
+/// Loads a vacancy the caller may change: invisible ones are not found, others' are forbidden.
+async fn writable(actor: &Actor, db: &impl ConnectionTrait, id: i32) -> AppResult<vacancy::Model> {
+    policy::signed_in(actor)?;
+    let row = vacancy::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("vacancy"))?;
+    if !policy::can_read_vacancy(actor, row.organisation_id, VacancyStatus::from_db(&row.status)?) {
+        return Err(AppError::NotFound("vacancy"));
+    }
+    policy::manage_postings(actor, row.organisation_id)?;
+    Ok(row)
+}
+
+fn duplicate_reference(error: AppError) -> AppError {
+    match error {
+        AppError::Conflict(_) => {
+            AppError::Conflict("this organisation already has a notice with this reference".into())
+        }
+        other => other,
+    }
+}
+
+fn stale() -> AppError {
+    AppError::Conflict("the vacancy changed since you read it: reload it and apply your edit again".into())
+}
+
+pub async fn create(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    organisation_id: Option<i32>,
+    input: NoticeInput,
+) -> AppResult<vacancy::Model> {
+    let organisation_id = posting_organisation(actor, organisation_id)?;
+    let notice = input.validate(db, organisation_id).await?;
+    let txn = db.begin().await?;
+    let row = insert(&txn, organisation_id, &notice, VacancyStatus::Draft).await?;
+    audit::record(&txn, actor, entry(&row, "create", serde_json::to_value(&notice).unwrap_or(Value::Null))).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+fn entry<'a>(row: &vacancy::Model, action: &'a str, changes: Value) -> AuditEntry<'a> {
+    AuditEntry {
+        organisation_id: Some(row.organisation_id),
+        entity_type: "vacancy",
+        entity_id: row.id,
+        action,
+        changes,
+    }
+}
+
+async fn insert(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+    notice: &Notice,
+    status: VacancyStatus,
+) -> AppResult<vacancy::Model> {
+    let now = Utc::now();
+    let mut row = scalar_fields(notice);
+    row.organisation_id = Set(organisation_id);
+    row.status = Set(status.as_str().to_owned());
+    row.version = Set(1);
+    row.created_at = Set(now);
+    row.updated_at = Set(now);
+    let row = row.insert(db).await.map_err(AppError::from).map_err(duplicate_reference)?;
+    store_children(db, row.id, notice).await?;
+    Ok(row)
+}
+
+fn scalar_fields(notice: &Notice) -> vacancy::ActiveModel {
+    vacancy::ActiveModel {
+        project_id: Set(notice.project_id),
+        reference: Set(notice.reference.clone()),
+        external_job_id: Set(notice.external_job_id.clone()),
+        unit: Set(notice.unit.clone()),
+        authoritative_language: Set(notice.authoritative_language.clone()),
+        grade: Set(notice.grade.clone()),
+        grade_category: Set(notice.grade_category.clone()),
+        contract_type: Set(notice.contract_type.map(|c| c.as_str().to_owned())),
+        duration_months: Set(notice.duration_months),
+        renewable: Set(notice.renewable),
+        positions: Set(notice.positions),
+        open_to_internal: Set(notice.open_to_internal),
+        open_to_external: Set(notice.open_to_external),
+        internal_first: Set(notice.internal_first),
+        residency: Set(notice.residency.as_str().to_owned()),
+        time_zone: Set(notice.time_zone.clone()),
+        closing_at: Set(notice.closing_at),
+        start_on: Set(notice.start_on),
+        start_asap: Set(notice.start_asap),
+        apply_email: Set(notice.apply_email.clone()),
+        apply_url: Set(notice.apply_url.clone()),
+        apply_email_subject: Set(notice.apply_email_subject.clone()),
+        ..Default::default()
+    }
+}
+
+async fn store_children(db: &impl ConnectionTrait, vacancy_id: i32, notice: &Notice) -> AppResult<()> {
+    let order = |i: usize| i as i32;
+    if !notice.texts.is_empty() {
+        vacancy_text::Entity::insert_many(notice.texts.iter().map(|t| vacancy_text::ActiveModel {
+            vacancy_id: Set(vacancy_id),
+            language: Set(t.language.clone()),
+            title: Set(t.title.clone()),
+            organisation_intro: Set(t.organisation_intro.clone()),
+            context: Set(t.context.clone()),
+            reporting_lines: Set(t.reporting_lines.clone()),
+            responsibilities_intro: Set(t.responsibilities_intro.clone()),
+            how_to_apply: Set(t.how_to_apply.clone()),
+            additional_information: Set(t.additional_information.clone()),
+            ..Default::default()
+        }))
+        .exec(db)
+        .await?;
+    }
+    let items: Vec<vacancy_item::ActiveModel> = notice
+        .texts
+        .iter()
+        .flat_map(|t| {
+            [ItemSection::Responsibility, ItemSection::Experience, ItemSection::Skill, ItemSection::Condition]
+                .into_iter()
+                .flat_map(move |section| {
+                    t.items(section).iter().enumerate().map(move |(i, text)| vacancy_item::ActiveModel {
+                        vacancy_id: Set(vacancy_id),
+                        section: Set(section.as_str().to_owned()),
+                        language: Set(t.language.clone()),
+                        sort_order: Set(order(i)),
+                        text: Set(text.clone()),
+                        ..Default::default()
+                    })
+                })
+        })
+        .collect();
+    if !items.is_empty() {
+        vacancy_item::Entity::insert_many(items).exec(db).await?;
+    }
+    if !notice.duty_stations.is_empty() {
+        vacancy_duty_station::Entity::insert_many(notice.duty_stations.iter().enumerate().map(|(i, (city, country))| {
+            vacancy_duty_station::ActiveModel {
+                vacancy_id: Set(vacancy_id),
+                city: Set(city.clone()),
+                country_code: Set(country.clone()),
+                sort_order: Set(order(i)),
+                ..Default::default()
+            }
+        }))
+        .exec(db)
+        .await?;
+    }
+    if !notice.languages.is_empty() {
+        vacancy_language::Entity::insert_many(notice.languages.iter().enumerate().map(
+            |(i, (code, level, requirement, one_of))| vacancy_language::ActiveModel {
+                vacancy_id: Set(vacancy_id),
+                language_code: Set(code.clone()),
+                level: Set(level.map(|l| l.as_str().to_owned())),
+                requirement: Set(requirement.as_str().to_owned()),
+                one_of: Set(*one_of),
+                sort_order: Set(order(i)),
+                ..Default::default()
+            },
+        ))
+        .exec(db)
+        .await?;
+    }
+    if !notice.qualification_paths.is_empty() {
+        vacancy_qualification_path::Entity::insert_many(notice.qualification_paths.iter().enumerate().map(
+            |(i, (level, years, fields, description))| vacancy_qualification_path::ActiveModel {
+                vacancy_id: Set(vacancy_id),
+                education_level: Set(level.as_str().to_owned()),
+                min_years_experience: Set(*years),
+                fields: Set(json!(fields)),
+                description: Set(description.clone()),
+                sort_order: Set(order(i)),
+                ..Default::default()
+            },
+        ))
+        .exec(db)
+        .await?;
+    }
+    if !notice.competencies.is_empty() {
+        vacancy_competency::Entity::insert_many(notice.competencies.iter().enumerate().map(
+            |(i, (competency_id, level, requirement))| vacancy_competency::ActiveModel {
+                vacancy_id: Set(vacancy_id),
+                competency_id: Set(*competency_id),
+                level: Set(*level),
+                requirement: Set(requirement.as_str().to_owned()),
+                sort_order: Set(order(i)),
+                ..Default::default()
+            },
+        ))
+        .exec(db)
+        .await?;
+    }
+    if !notice.documents.is_empty() {
+        vacancy_document::Entity::insert_many(notice.documents.iter().enumerate().map(|(i, (kind, count, note))| {
+            vacancy_document::ActiveModel {
+                vacancy_id: Set(vacancy_id),
+                kind: Set(kind.as_str().to_owned()),
+                count: Set(*count),
+                note: Set(note.clone()),
+                sort_order: Set(order(i)),
+                ..Default::default()
+            }
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn delete_children(db: &impl ConnectionTrait, vacancy_id: i32) -> AppResult<()> {
+    vacancy_text::Entity::delete_many().filter(vacancy_text::Column::VacancyId.eq(vacancy_id)).exec(db).await?;
+    vacancy_item::Entity::delete_many().filter(vacancy_item::Column::VacancyId.eq(vacancy_id)).exec(db).await?;
+    vacancy_duty_station::Entity::delete_many()
+        .filter(vacancy_duty_station::Column::VacancyId.eq(vacancy_id))
+        .exec(db)
+        .await?;
+    vacancy_language::Entity::delete_many().filter(vacancy_language::Column::VacancyId.eq(vacancy_id)).exec(db).await?;
+    vacancy_qualification_path::Entity::delete_many()
+        .filter(vacancy_qualification_path::Column::VacancyId.eq(vacancy_id))
+        .exec(db)
+        .await?;
+    vacancy_competency::Entity::delete_many()
+        .filter(vacancy_competency::Column::VacancyId.eq(vacancy_id))
+        .exec(db)
+        .await?;
+    vacancy_document::Entity::delete_many().filter(vacancy_document::Column::VacancyId.eq(vacancy_id)).exec(db).await?;
+    Ok(())
+}
+
+/// The top-level fields that differ between two notices, with their new values.
+fn changed_fields(before: &Notice, after: &Notice) -> Value {
+    let (Ok(Value::Object(old)), Ok(Value::Object(new))) = (serde_json::to_value(before), serde_json::to_value(after)) else {
+        return Value::Null;
+    };
+    let changes: Map<String, Value> = new.into_iter().filter(|(key, value)| old.get(key) != Some(value)).collect();
+    Value::Object(changes)
+}
+
+/// Replaces a notice's content, if `version` is still current. Closed, archived and cancelled
+/// notices are kept as they were.
+pub async fn update(actor: &Actor, db: &DatabaseConnection, id: i32, version: i32, input: NoticeInput) -> AppResult<vacancy::Model> {
+    let row = writable(actor, db, id).await?;
+    let notice = input.validate(db, row.organisation_id).await?;
+    let txn = db.begin().await?;
+    let row = replace(&txn, actor, row, Some(version), notice).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+async fn replace(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    row: vacancy::Model,
+    version: Option<i32>,
+    notice: Notice,
+) -> AppResult<vacancy::Model> {
+    let now = Utc::now();
+    let status = effective_status(&row, now)?;
+    if !matches!(status, VacancyStatus::Draft | VacancyStatus::Published) {
+        return Err(AppError::Conflict(format!(
+            "a {} notice cannot be edited",
+            status.as_str().to_lowercase()
+        )));
+    }
+    if status == VacancyStatus::Published {
+        if let Some((field, what)) = notice.missing_for_publication(now).first() {
+            return Err(AppError::bad_input(*field, format!("a published notice needs {what}")));
+        }
+    }
+    let before = notice::load(txn, &row).await?;
+    let expected = version.unwrap_or(row.version);
+    let mut fields = scalar_fields(&notice);
+    fields.version = Set(expected + 1);
+    fields.updated_at = Set(now);
+    let result = vacancy::Entity::update_many()
+        .set(fields)
+        .filter(vacancy::Column::Id.eq(row.id))
+        .filter(vacancy::Column::Version.eq(expected))
+        .exec(txn)
+        .await
+        .map_err(AppError::from)
+        .map_err(duplicate_reference)?;
+    if result.rows_affected == 0 {
+        return Err(stale());
+    }
+    delete_children(txn, row.id).await?;
+    store_children(txn, row.id, &notice).await?;
+    let updated = vacancy::Entity::find_by_id(row.id).one(txn).await?.ok_or(AppError::NotFound("vacancy"))?;
+    audit::record(txn, actor, entry(&updated, "update", changed_fields(&before, &notice))).await?;
+    Ok(updated)
+}
+
+/// Moves a vacancy to `to` if its current status allows it and `version` is current.
+async fn transition(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    version: i32,
+    to: VacancyStatus,
+) -> AppResult<vacancy::Model> {
+    let row = writable(actor, db, id).await?;
+    let now = Utc::now();
+    let from = effective_status(&row, now)?;
+    let allowed = match to {
+        VacancyStatus::Published => from == VacancyStatus::Draft,
+        VacancyStatus::Closed => from == VacancyStatus::Published,
+        VacancyStatus::Cancelled => matches!(from, VacancyStatus::Draft | VacancyStatus::Published | VacancyStatus::Closed),
+        VacancyStatus::Archived => matches!(from, VacancyStatus::Closed | VacancyStatus::Cancelled),
+        VacancyStatus::Draft => false,
+    };
+    if !allowed {
+        return Err(AppError::Conflict(format!(
+            "a {} notice cannot be {}",
+            from.as_str().to_lowercase(),
+            past_tense(to)
+        )));
+    }
+    if to == VacancyStatus::Published {
+        let missing = notice::load(db, &row).await?.missing_for_publication(now);
+        if let Some((field, _)) = missing.first() {
+            let list: Vec<&str> = missing.iter().map(|(_, what)| *what).collect();
+            return Err(AppError::bad_input(*field, format!("cannot publish yet; the notice needs {}", list.join(", "))));
+        }
+    }
+    let txn = db.begin().await?;
+    let mut update = vacancy::Entity::update_many()
+        .col_expr(vacancy::Column::Status, Expr::value(to.as_str()))
+        .col_expr(vacancy::Column::Version, Expr::value(version + 1))
+        .col_expr(vacancy::Column::UpdatedAt, Expr::value(now));
+    if to == VacancyStatus::Published && row.published_at.is_none() {
+        update = update.col_expr(vacancy::Column::PublishedAt, Expr::value(now));
+    }
+    let result = update
+        .filter(vacancy::Column::Id.eq(id))
+        .filter(vacancy::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(stale());
+    }
+    let updated = vacancy::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("vacancy"))?;
+    let action = match to {
+        VacancyStatus::Published => "publish",
+        VacancyStatus::Closed => "close",
+        VacancyStatus::Cancelled => "cancel",
+        VacancyStatus::Archived => "archive",
+        VacancyStatus::Draft => "draft",
+    };
+    audit::record(&txn, actor, entry(&updated, action, json!({ "status": to.as_str() }))).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+fn past_tense(status: VacancyStatus) -> &'static str {
+    match status {
+        VacancyStatus::Published => "published",
+        VacancyStatus::Closed => "closed",
+        VacancyStatus::Cancelled => "cancelled",
+        VacancyStatus::Archived => "archived",
+        VacancyStatus::Draft => "made a draft",
+    }
+}
+
+pub async fn publish(actor: &Actor, db: &DatabaseConnection, id: i32, version: i32) -> AppResult<vacancy::Model> {
+    transition(actor, db, id, version, VacancyStatus::Published).await
+}
+
+pub async fn close(actor: &Actor, db: &DatabaseConnection, id: i32, version: i32) -> AppResult<vacancy::Model> {
+    transition(actor, db, id, version, VacancyStatus::Closed).await
+}
+
+pub async fn cancel(actor: &Actor, db: &DatabaseConnection, id: i32, version: i32) -> AppResult<vacancy::Model> {
+    transition(actor, db, id, version, VacancyStatus::Cancelled).await
+}
+
+pub async fn archive(actor: &Actor, db: &DatabaseConnection, id: i32, version: i32) -> AppResult<vacancy::Model> {
+    transition(actor, db, id, version, VacancyStatus::Archived).await
+}
+
+/// Deletes a draft (published notices are closed or cancelled instead, to keep their record).
+pub async fn delete(actor: &Actor, db: &DatabaseConnection, id: i32, version: i32) -> AppResult<()> {
+    let row = writable(actor, db, id).await?;
+    if VacancyStatus::from_db(&row.status)? != VacancyStatus::Draft {
+        return Err(AppError::Conflict("only drafts can be deleted; close or cancel a published notice".into()));
+    }
+    let txn = db.begin().await?;
+    let result = vacancy::Entity::delete_many()
+        .filter(vacancy::Column::Id.eq(id))
+        .filter(vacancy::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(stale());
+    }
+    audit::record(&txn, actor, entry(&row, "delete", json!({ "reference": row.reference }))).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A new draft with the content of another notice, under a new reference.
+pub async fn duplicate(actor: &Actor, db: &DatabaseConnection, id: i32, reference: String) -> AppResult<vacancy::Model> {
+    policy::signed_in(actor)?;
+    let source = read::get(actor, db, id).await?;
+    policy::manage_postings(actor, source.organisation_id)?;
+    let mut notice = notice::load(db, &source).await?;
+    notice.reference = reference.trim().to_owned();
+    if notice.reference.is_empty() {
+        return Err(AppError::bad_input("reference", "`reference` must not be empty"));
+    }
+    let txn = db.begin().await?;
+    let row = insert(&txn, source.organisation_id, &notice, VacancyStatus::Draft).await?;
+    audit::record(&txn, actor, entry(&row, "duplicate", json!({ "from": source.id, "reference": row.reference }))).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Creates or updates the notice with the input's reference in the caller's organisation, so
+/// that sending the same notice twice never makes a duplicate.
+pub async fn import(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    organisation_id: Option<i32>,
+    input: NoticeInput,
+) -> AppResult<(ImportOutcome, vacancy::Model)> {
+    let organisation_id = posting_organisation(actor, organisation_id)?;
+    let notice = input.validate(db, organisation_id).await?;
+    let txn = db.begin().await?;
+    let existing = vacancy::Entity::find()
+        .filter(vacancy::Column::OrganisationId.eq(organisation_id))
+        .filter(vacancy::Column::Reference.eq(&notice.reference))
+        .one(&txn)
+        .await?;
+    let outcome = match existing {
+        None => {
+            let row = insert(&txn, organisation_id, &notice, VacancyStatus::Draft).await?;
+            audit::record(&txn, actor, entry(&row, "import", serde_json::to_value(&notice).unwrap_or(Value::Null))).await?;
+            (ImportOutcome::Created, row)
+        }
+        Some(row) if notice::load(&txn, &row).await? == notice => (ImportOutcome::Unchanged, row),
+        Some(row) => {
+            let row = replace(&txn, actor, row, None, notice).await?;
+            (ImportOutcome::Updated, row)
+        }
+    };
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// Marks published notices past their closing instant as closed; returns how many.
+pub async fn close_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<u64> {
+    let result = vacancy::Entity::update_many()
+        .col_expr(vacancy::Column::Status, Expr::value(VacancyStatus::Closed.as_str()))
+        .col_expr(vacancy::Column::Version, Expr::col(vacancy::Column::Version).add(1))
+        .col_expr(vacancy::Column::UpdatedAt, Expr::value(now))
+        .filter(vacancy::Column::Status.eq(VacancyStatus::Published.as_str()))
+        .filter(vacancy::Column::ClosingAt.lte(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

@@ -1,0 +1,358 @@
+use std::time::{Duration, Instant};
+
+use entity::login_throttle;
+use jobboard::service::account::{LOCK_AFTER_FAILURES, SLOW_DOWN_AFTER_FAILURES, SLOW_DOWN_DELAY};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+
+const REGISTER: &str = "mutation ($input: RegisterInput!) { register(input: $input) { token expiresAt account { id email fullName role active organisation { acronym } } } }";
+const LOGIN: &str = "mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token expiresAt account { email role } } }";
+const ME: &str = "{ me { id email fullName role active organisation { acronym } } }";
+const CREATE_ACCOUNT: &str = "mutation ($input: CreateAccountInput!) { createAccount(input: $input) { id email role active organisation { acronym } } }";
+const DEACTIVATE: &str = "mutation ($id: ID!) { deactivateAccount(id: $id) { id active } }";
+
+const PASSWORD: &str = "correct horse battery";
+
+/// The global ID of an organisation, by acronym.
+pub async fn organisation_id(app: &TestApp, acronym: &str) -> String {
+    let data = app
+        .data(
+            "query ($a: String!) { organisation(acronym: $a) { id } }",
+            json!({ "a": acronym }),
+        )
+        .await;
+    data["organisation"]["id"].as_str().unwrap().to_owned()
+}
+
+async fn register(app: &TestApp, email: &str) -> Value {
+    let input = json!({ "email": email, "password": PASSWORD, "fullName": "Amina Benali" });
+    app.data(REGISTER, json!({ "input": input })).await["register"].clone()
+}
+
+async fn login(app: &TestApp, email: &str, password: &str) -> Value {
+    app.graphql(LOGIN, json!({ "email": email, "password": password }))
+        .await
+}
+
+fn staff(email: &str, role: &str, organisation: Option<&str>) -> Value {
+    json!({ "input": {
+        "email": email,
+        "password": PASSWORD,
+        "fullName": "Staff Member",
+        "role": role,
+        "organisationId": organisation,
+    }})
+}
+
+#[tokio::test]
+async fn a_candidate_registers_signs_in_and_reads_itself() {
+    for app in TestApp::all_seeded().await {
+        let registered = register(&app, "  Amina.Benali@Example.org ").await;
+        assert_eq!(registered["account"]["email"], "amina.benali@example.org");
+        assert_eq!(registered["account"]["role"], "CANDIDATE");
+        assert_eq!(registered["account"]["active"], true);
+        assert_eq!(registered["account"]["organisation"], Value::Null);
+        assert!(registered["expiresAt"].as_str().is_some());
+
+        let token = registered["token"].as_str().unwrap();
+        let me = app.data_as(token, ME, json!({})).await["me"].clone();
+        assert_eq!(me["id"], registered["account"]["id"]);
+        assert_eq!(me["fullName"], "Amina Benali");
+
+        // The e-mail's case does not matter when signing in.
+        let body = login(&app, "AMINA.BENALI@example.org", PASSWORD).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        let token = body["data"]["login"]["token"].as_str().unwrap();
+        assert_eq!(body["data"]["login"]["account"]["role"], "CANDIDATE");
+        let me = app.data_as(token, ME, json!({})).await;
+        assert_eq!(me["me"]["email"], "amina.benali@example.org");
+
+        assert_eq!(app.data(ME, json!({})).await["me"], Value::Null);
+    }
+}
+
+#[tokio::test]
+async fn registering_a_taken_email_is_a_conflict_and_weak_input_is_refused() {
+    for app in TestApp::all_seeded().await {
+        register(&app, "karim@example.org").await;
+        let again = json!({ "input": {
+            "email": "KARIM@example.org", "password": PASSWORD, "fullName": "Karim"
+        }});
+        assert_eq!(app.error_code(REGISTER, again).await, "CONFLICT");
+
+        let short = json!({ "input": {
+            "email": "short@example.org", "password": "123456789", "fullName": "Short"
+        }});
+        let body = app.graphql(REGISTER, short).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "input.password");
+
+        let bad_email = json!({ "input": {
+            "email": "not-an-address", "password": PASSWORD, "fullName": "Nobody"
+        }});
+        let body = app.graphql(REGISTER, bad_email).await;
+        assert_eq!(body["errors"][0]["extensions"]["field"], "input.email");
+    }
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_error() {
+    for app in TestApp::all_seeded().await {
+        register(&app, "salma@example.org").await;
+        let wrong_password = login(&app, "salma@example.org", "not the password").await;
+        let unknown_email = login(&app, "nobody@example.org", PASSWORD).await;
+        for body in [&wrong_password, &unknown_email] {
+            assert_eq!(body["data"], Value::Null, "{body}");
+            assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+            assert_eq!(body["errors"][0]["message"], "invalid e-mail or password");
+        }
+        assert_eq!(
+            wrong_password["errors"][0]["extensions"],
+            unknown_email["errors"][0]["extensions"]
+        );
+    }
+}
+
+async fn throttle_row(app: &TestApp, key: &str) -> Option<login_throttle::Model> {
+    login_throttle::Entity::find()
+        .filter(login_throttle::Column::Key.eq(key))
+        .one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_successful_login_clears_the_accounts_failures() {
+    for app in TestApp::all_seeded().await {
+        register(&app, "yasmine@example.org").await;
+        for _ in 0..3 {
+            login(&app, "yasmine@example.org", "not the password").await;
+        }
+        let account_key = "account:yasmine@example.org";
+        assert_eq!(throttle_row(&app, account_key).await.unwrap().failures, 3);
+
+        let body = login(&app, "yasmine@example.org", PASSWORD).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        assert!(throttle_row(&app, account_key).await.is_none());
+        // The client address keeps its three failures; the success itself is not counted.
+        assert_eq!(
+            throttle_row(&app, "ip:127.0.0.1").await.unwrap().failures,
+            3
+        );
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_are_slowed_down_then_rate_limited() {
+    for app in TestApp::all_seeded().await {
+        register(&app, "omar@example.org").await;
+        let started = Instant::now();
+        for attempt in 1..=LOCK_AFTER_FAILURES {
+            let body = login(&app, "omar@example.org", "not the password").await;
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"],
+                "UNAUTHENTICATED",
+                "[{}] attempt {attempt}: {body}",
+                app.backend()
+            );
+        }
+        let slowed = u32::try_from(LOCK_AFTER_FAILURES - SLOW_DOWN_AFTER_FAILURES).unwrap();
+        assert!(
+            started.elapsed() >= SLOW_DOWN_DELAY * slowed,
+            "attempts after the {SLOW_DOWN_AFTER_FAILURES}th are slowed down: {:?}",
+            started.elapsed()
+        );
+
+        // Locked: even the right password is refused, quickly, saying when to come back.
+        let started = Instant::now();
+        let body = login(&app, "omar@example.org", PASSWORD).await;
+        assert!(started.elapsed() < Duration::from_secs(1));
+        let error = &body["errors"][0];
+        assert_eq!(error["extensions"]["code"], "RATE_LIMITED", "{body}");
+        assert!(error["message"].as_str().unwrap().contains("try again"));
+        let retry_after = error["extensions"]["retryAfter"].as_u64().unwrap();
+        assert!(retry_after > 0 && retry_after <= 15 * 60, "{retry_after}");
+
+        // The client address is locked too: another account cannot be tried from it.
+        register(&app, "other@example.org").await;
+        let body = login(&app, "other@example.org", PASSWORD).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+    }
+}
+
+#[tokio::test]
+async fn agency_admin_creates_staff_of_its_own_organisation_only() {
+    for app in TestApp::all_seeded().await {
+        let iom = organisation_id(&app, "IOM").await;
+        let ilo = organisation_id(&app, "ILO").await;
+        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+
+        let created = app
+            .data_as(
+                &admin,
+                CREATE_ACCOUNT,
+                staff("Recruiter@IOM.int", "RECRUITER", Some(&iom)),
+            )
+            .await;
+        let created = &created["createAccount"];
+        assert_eq!(created["email"], "recruiter@iom.int");
+        assert_eq!(created["role"], "RECRUITER");
+        assert_eq!(created["organisation"]["acronym"], "IOM");
+        let body = login(&app, "recruiter@iom.int", PASSWORD).await;
+        assert!(body.get("errors").is_none(), "{body}");
+
+        let second_admin = staff("admin2@iom.int", "AGENCY_ADMIN", Some(&iom));
+        app.data_as(&admin, CREATE_ACCOUNT, second_admin).await;
+
+        let refused = [
+            (
+                Some(admin.clone()),
+                staff("x@ilo.org", "RECRUITER", Some(&ilo)),
+                "FORBIDDEN",
+            ),
+            (
+                Some(admin.clone()),
+                staff("boss@example.org", "PLATFORM_ADMIN", None),
+                "FORBIDDEN",
+            ),
+            (
+                Some(app.sign_in_as("RECRUITER", Some("IOM")).await),
+                staff("y@iom.int", "RECRUITER", Some(&iom)),
+                "FORBIDDEN",
+            ),
+            (
+                Some(app.sign_in_as("CANDIDATE", None).await),
+                staff("z@iom.int", "RECRUITER", Some(&iom)),
+                "FORBIDDEN",
+            ),
+            (
+                None,
+                staff("w@iom.int", "RECRUITER", Some(&iom)),
+                "UNAUTHENTICATED",
+            ),
+            (
+                Some(admin.clone()),
+                staff("recruiter@iom.int", "RECRUITER", Some(&iom)),
+                "CONFLICT",
+            ),
+        ];
+        for (token, variables, code) in refused {
+            assert_eq!(
+                app.error_code_as(token.as_deref(), CREATE_ACCOUNT, variables.clone())
+                    .await,
+                code,
+                "[{}] {variables}",
+                app.backend()
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn platform_admin_creates_an_organisations_first_admin() {
+    for app in TestApp::all_seeded().await {
+        let unhcr = organisation_id(&app, "UNHCR").await;
+        let platform = app.sign_in_as("PLATFORM_ADMIN", None).await;
+        let created = app
+            .data_as(
+                &platform,
+                CREATE_ACCOUNT,
+                staff("admin@unhcr.org", "AGENCY_ADMIN", Some(&unhcr)),
+            )
+            .await;
+        assert_eq!(created["createAccount"]["role"], "AGENCY_ADMIN");
+        assert_eq!(created["createAccount"]["organisation"]["acronym"], "UNHCR");
+
+        // An agency role needs an organisation.
+        assert_eq!(
+            app.error_code_as(
+                Some(&platform),
+                CREATE_ACCOUNT,
+                staff("lost@unhcr.org", "RECRUITER", None)
+            )
+            .await,
+            "BAD_USER_INPUT"
+        );
+
+        // The new admin signs in and staffs its organisation.
+        let body = login(&app, "admin@unhcr.org", PASSWORD).await;
+        let token = body["data"]["login"]["token"].as_str().unwrap();
+        let recruiter = app
+            .data_as(
+                token,
+                CREATE_ACCOUNT,
+                staff("recruiter@unhcr.org", "RECRUITER", Some(&unhcr)),
+            )
+            .await;
+        assert_eq!(
+            recruiter["createAccount"]["organisation"]["acronym"],
+            "UNHCR"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_deactivated_account_is_refused_at_once() {
+    for app in TestApp::all_seeded().await {
+        let iom = organisation_id(&app, "IOM").await;
+        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let created = app
+            .data_as(
+                &admin,
+                CREATE_ACCOUNT,
+                staff("leaving@iom.int", "RECRUITER", Some(&iom)),
+            )
+            .await;
+        let id = created["createAccount"]["id"].as_str().unwrap().to_owned();
+        let body = login(&app, "leaving@iom.int", PASSWORD).await;
+        let token = body["data"]["login"]["token"].as_str().unwrap().to_owned();
+        assert_eq!(
+            app.data_as(&token, ME, json!({})).await["me"]["email"],
+            "leaving@iom.int"
+        );
+
+        // Another organisation's admin may not; nobody deactivates themselves.
+        let ilo_admin = app.sign_in_as("AGENCY_ADMIN", Some("ILO")).await;
+        assert_eq!(
+            app.error_code_as(Some(&ilo_admin), DEACTIVATE, json!({ "id": id }))
+                .await,
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            app.error_code_as(Some(&token), DEACTIVATE, json!({ "id": id }))
+                .await,
+            "FORBIDDEN"
+        );
+
+        let done = app.data_as(&admin, DEACTIVATE, json!({ "id": id })).await;
+        assert_eq!(done["deactivateAccount"]["active"], false);
+        // Idempotent.
+        app.data_as(&admin, DEACTIVATE, json!({ "id": id })).await;
+
+        assert_eq!(
+            app.error_code_as(Some(&token), ME, json!({})).await,
+            "UNAUTHENTICATED"
+        );
+        let body = login(&app, "leaving@iom.int", PASSWORD).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+        assert_eq!(body["errors"][0]["message"], "invalid e-mail or password");
+    }
+}
+
+#[tokio::test]
+async fn nobody_deactivates_their_own_account() {
+    for app in TestApp::all_seeded().await {
+        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let me = app.data_as(&admin, ME, json!({})).await;
+        let body = app
+            .graphql_as(Some(&admin), DEACTIVATE, json!({ "id": me["me"]["id"] }))
+            .await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        assert_eq!(
+            app.data_as(&admin, ME, json!({})).await["me"]["active"],
+            true
+        );
+    }
+}
