@@ -356,3 +356,47 @@ async fn nobody_deactivates_their_own_account() {
         );
     }
 }
+
+#[tokio::test]
+async fn concurrent_failures_are_all_counted() {
+    for app in TestApp::all_seeded().await {
+        register(&app, "burst@example.org").await;
+        let attempts = LOCK_AFTER_FAILURES + 4;
+        let mut tasks = Vec::new();
+        for _ in 0..attempts {
+            let request = app.client.post(app.url("/graphql")).json(&json!({
+                "query": LOGIN,
+                "variables": { "email": "burst@example.org", "password": "not the password" },
+            }));
+            tasks.push(tokio::spawn(async move {
+                let body: Value = request.send().await.unwrap().json().await.unwrap();
+                body["errors"][0]["extensions"]["code"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            }));
+        }
+        let mut refused = 0;
+        let mut limited = 0;
+        for task in tasks {
+            match task.await.unwrap().as_str() {
+                "UNAUTHENTICATED" => refused += 1,
+                "RATE_LIMITED" => limited += 1,
+                other => panic!("[{}] {other}", app.backend()),
+            }
+        }
+        // Every attempt that reached the password check was counted, none twice, and no
+        // more than the lock allows got through.
+        let counted = throttle_row(&app, "account:burst@example.org")
+            .await
+            .unwrap()
+            .failures;
+        assert_eq!(counted, refused, "[{}]", app.backend());
+        assert!(
+            refused <= LOCK_AFTER_FAILURES,
+            "[{}] {refused}",
+            app.backend()
+        );
+        assert_eq!(refused + limited, attempts);
+    }
+}

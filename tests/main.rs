@@ -14,3 +14,4 @@ mod seed_data;
 mod tokens;
 mod vacancies;
 mod vacancy_writes;
+mod writes;

@@ -57,7 +57,10 @@ async fn orion_like(app: &TestApp, reference: &str) -> Value {
 }
 
 fn ids(data: &Value, field: &str) -> (Value, i64) {
-    (data[field]["id"].clone(), data[field]["version"].as_i64().unwrap())
+    (
+        data[field]["id"].clone(),
+        data[field]["version"].as_i64().unwrap(),
+    )
 }
 
 #[tokio::test]
@@ -73,27 +76,63 @@ async fn a_recruiter_drafts_edits_and_publishes_a_notice_others_cannot_touch() {
         let (id, v1) = ids(&created, "createVacancy");
 
         // The draft is invisible to the public and to another agency.
-        assert_eq!(app.error_code(BY_ID, json!({ "id": id })).await, "NOT_FOUND");
-        assert_eq!(app.error_code_as(Some(&ilo), BY_ID, json!({ "id": id })).await, "NOT_FOUND");
+        assert_eq!(
+            app.error_code(BY_ID, json!({ "id": id })).await,
+            "NOT_FOUND"
+        );
+        assert_eq!(
+            app.error_code_as(Some(&ilo), BY_ID, json!({ "id": id }))
+                .await,
+            "NOT_FOUND"
+        );
         let edit = json!({ "id": id, "version": v1, "input": input });
-        assert_eq!(app.error_code_as(Some(&ilo), UPDATE, edit).await, "NOT_FOUND");
+        assert_eq!(
+            app.error_code_as(Some(&ilo), UPDATE, edit).await,
+            "NOT_FOUND"
+        );
 
         input["texts"][0]["title"] = json!("Assistant à la réintégration");
-        let first = app.data_as(&iom, UPDATE, json!({ "id": id, "version": v1, "input": input })).await;
+        let first = app
+            .data_as(
+                &iom,
+                UPDATE,
+                json!({ "id": id, "version": v1, "input": input }),
+            )
+            .await;
         assert_eq!(first["updateVacancy"]["version"], v1 + 1);
         input["texts"][0]["title"] = json!("Assistant(e) à la réintégration");
-        let second = app.data_as(&iom, UPDATE, json!({ "id": id, "version": v1 + 1, "input": input })).await;
+        let second = app
+            .data_as(
+                &iom,
+                UPDATE,
+                json!({ "id": id, "version": v1 + 1, "input": input }),
+            )
+            .await;
         let v3 = second["updateVacancy"]["version"].as_i64().unwrap();
         assert_eq!(v3, v1 + 2);
 
         // An edit based on an old read loses, and changes nothing.
         input["texts"][0]["title"] = json!("Stale title");
         let stale = json!({ "id": id, "version": v1 + 1, "input": input });
-        assert_eq!(app.error_code_as(Some(&iom), UPDATE, stale).await, "CONFLICT");
-        let now = app.data_as(&iom, "query ($id: ID!) { vacancy(id: $id) { title version } }", json!({ "id": id })).await;
-        assert_eq!(now["vacancy"], json!({ "title": "Assistant(e) à la réintégration", "version": v3 }));
+        assert_eq!(
+            app.error_code_as(Some(&iom), UPDATE, stale).await,
+            "CONFLICT"
+        );
+        let now = app
+            .data_as(
+                &iom,
+                "query ($id: ID!) { vacancy(id: $id) { title version } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert_eq!(
+            now["vacancy"],
+            json!({ "title": "Assistant(e) à la réintégration", "version": v3 })
+        );
 
-        let published = app.data_as(&iom, PUBLISH, json!({ "id": id, "version": v3 })).await;
+        let published = app
+            .data_as(&iom, PUBLISH, json!({ "id": id, "version": v3 }))
+            .await;
         assert_eq!(published["publishVacancy"]["status"], "PUBLISHED");
         assert_eq!(published["publishVacancy"]["isOpen"], true);
         assert!(published["publishVacancy"]["publishedAt"].is_string());
@@ -101,16 +140,33 @@ async fn a_recruiter_drafts_edits_and_publishes_a_notice_others_cannot_touch() {
         let public = app
             .data("{ vacancies(filter: { openOnly: true }) { edges { node { reference organisation { acronym } } } } }", json!({}))
             .await;
-        assert_eq!(public["vacancies"]["edges"][0]["node"]["reference"], "IOM-MA-2026-ORION");
+        assert_eq!(
+            public["vacancies"]["edges"][0]["node"]["reference"],
+            "IOM-MA-2026-ORION"
+        );
 
         // Published, the notice is visible to ILO, but still not theirs to change.
         let v4 = published["publishVacancy"]["version"].as_i64().unwrap();
-        assert_eq!(app.data_as(&ilo, BY_ID, json!({ "id": id })).await["vacancy"]["status"], "PUBLISHED");
+        assert_eq!(
+            app.data_as(&ilo, BY_ID, json!({ "id": id })).await["vacancy"]["status"],
+            "PUBLISHED"
+        );
         let edit = json!({ "id": id, "version": v4, "input": input });
-        assert_eq!(app.error_code_as(Some(&ilo), UPDATE, edit).await, "FORBIDDEN");
+        assert_eq!(
+            app.error_code_as(Some(&ilo), UPDATE, edit).await,
+            "FORBIDDEN"
+        );
         let close = "mutation ($id: ID!, $version: Int!) { closeVacancy(id: $id, version: $version) { status } }";
-        assert_eq!(app.error_code_as(Some(&ilo), close, json!({ "id": id, "version": v4 })).await, "FORBIDDEN");
-        assert_eq!(app.data_as(&iom, close, json!({ "id": id, "version": v4 })).await["closeVacancy"]["status"], "CLOSED");
+        assert_eq!(
+            app.error_code_as(Some(&ilo), close, json!({ "id": id, "version": v4 }))
+                .await,
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            app.data_as(&iom, close, json!({ "id": id, "version": v4 }))
+                .await["closeVacancy"]["status"],
+            "CLOSED"
+        );
     }
 }
 
@@ -125,29 +181,75 @@ async fn every_vacancy_mutation_checks_who_calls() {
         let input = orion_like(&app, "IOM-POLICY-1").await;
 
         // Creating: the organisation's staff yes; a candidate or another agency's staff no.
-        assert_eq!(app.error_code_as(None, CREATE, json!({ "input": input })).await, "UNAUTHENTICATED");
-        assert_eq!(app.error_code_as(Some(&candidate), CREATE, json!({ "input": input })).await, "BAD_USER_INPUT");
-        let iom_id = app.data("{ organisation(acronym: \"IOM\") { id } }", json!({})).await["organisation"]["id"].clone();
+        assert_eq!(
+            app.error_code_as(None, CREATE, json!({ "input": input }))
+                .await,
+            "UNAUTHENTICATED"
+        );
+        assert_eq!(
+            app.error_code_as(Some(&candidate), CREATE, json!({ "input": input }))
+                .await,
+            "BAD_USER_INPUT"
+        );
+        let iom_id = app
+            .data("{ organisation(acronym: \"IOM\") { id } }", json!({}))
+            .await["organisation"]["id"]
+            .clone();
         let for_iom = json!({ "input": input, "org": iom_id });
-        assert_eq!(app.error_code_as(Some(&candidate), CREATE, for_iom.clone()).await, "FORBIDDEN");
-        assert_eq!(app.error_code_as(Some(&other), CREATE, for_iom.clone()).await, "FORBIDDEN");
-        let by_admin = app.data_as(&admin, CREATE, json!({ "input": orion_like(&app, "IOM-POLICY-2").await })).await;
+        assert_eq!(
+            app.error_code_as(Some(&candidate), CREATE, for_iom.clone())
+                .await,
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            app.error_code_as(Some(&other), CREATE, for_iom.clone())
+                .await,
+            "FORBIDDEN"
+        );
+        let by_admin = app
+            .data_as(
+                &admin,
+                CREATE,
+                json!({ "input": orion_like(&app, "IOM-POLICY-2").await }),
+            )
+            .await;
         assert_eq!(by_admin["createVacancy"]["status"], "DRAFT");
         let by_platform = app.data_as(&platform, CREATE, for_iom).await;
         let (id, version) = ids(&by_platform, "createVacancy");
 
         // Lifecycle mutations on the draft.
         let publish = json!({ "id": id, "version": version });
-        assert_eq!(app.error_code_as(None, PUBLISH, publish.clone()).await, "UNAUTHENTICATED");
-        assert_eq!(app.error_code_as(Some(&candidate), PUBLISH, publish.clone()).await, "NOT_FOUND");
-        assert_eq!(app.error_code_as(Some(&other), PUBLISH, publish.clone()).await, "NOT_FOUND");
+        assert_eq!(
+            app.error_code_as(None, PUBLISH, publish.clone()).await,
+            "UNAUTHENTICATED"
+        );
+        assert_eq!(
+            app.error_code_as(Some(&candidate), PUBLISH, publish.clone())
+                .await,
+            "NOT_FOUND"
+        );
+        assert_eq!(
+            app.error_code_as(Some(&other), PUBLISH, publish.clone())
+                .await,
+            "NOT_FOUND"
+        );
         let published = app.data_as(&own, PUBLISH, publish).await;
         let version = published["publishVacancy"]["version"].as_i64().unwrap();
         let cancel = "mutation ($id: ID!, $version: Int!) { cancelVacancy(id: $id, version: $version) { status } }";
         let args = json!({ "id": id, "version": version });
-        assert_eq!(app.error_code_as(Some(&candidate), cancel, args.clone()).await, "FORBIDDEN");
-        assert_eq!(app.error_code_as(Some(&other), cancel, args.clone()).await, "FORBIDDEN");
-        assert_eq!(app.data_as(&own, cancel, args).await["cancelVacancy"]["status"], "CANCELLED");
+        assert_eq!(
+            app.error_code_as(Some(&candidate), cancel, args.clone())
+                .await,
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            app.error_code_as(Some(&other), cancel, args.clone()).await,
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            app.data_as(&own, cancel, args).await["cancelVacancy"]["status"],
+            "CANCELLED"
+        );
     }
 }
 
@@ -161,7 +263,9 @@ async fn publishing_says_what_is_missing() {
         input.as_object_mut().unwrap().remove("closingDate");
         let created = app.data_as(&iom, CREATE, json!({ "input": input })).await;
         let (id, version) = ids(&created, "createVacancy");
-        let body = app.graphql_as(Some(&iom), PUBLISH, json!({ "id": id, "version": version })).await;
+        let body = app
+            .graphql_as(Some(&iom), PUBLISH, json!({ "id": id, "version": version }))
+            .await;
         let error = &body["errors"][0];
         assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
         let message = error["message"].as_str().unwrap();
@@ -169,7 +273,10 @@ async fn publishing_says_what_is_missing() {
             assert!(message.contains(missing), "{message}");
         }
         assert!(!message.contains("language requirement"), "{message}");
-        assert_eq!(app.data_as(&iom, BY_ID, json!({ "id": id })).await["vacancy"]["status"], "DRAFT");
+        assert_eq!(
+            app.data_as(&iom, BY_ID, json!({ "id": id })).await["vacancy"]["status"],
+            "DRAFT"
+        );
     }
 }
 
@@ -180,12 +287,24 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         let count = "{ vacancies(filter: { status: [DRAFT] }) { totalCount } }";
         let before = app.data_as(&iom, count, json!({})).await;
         let cases = [
-            ("/dutyStations/0/country", json!("Maroc"), "input.dutyStations[0].country"),
+            (
+                "/dutyStations/0/country",
+                json!("Maroc"),
+                "input.dutyStations[0].country",
+            ),
             ("/grade", json!("G9"), "input.grade"),
             ("/timeZone", json!("Geneva"), "input.timeZone"),
-            ("/languages/1/language", json!("darija"), "input.languages[1].language"),
+            (
+                "/languages/1/language",
+                json!("darija"),
+                "input.languages[1].language",
+            ),
             ("/texts/0/title", json!("  "), "input.texts[0].title"),
-            ("/competencies/0/competencyId", json!("Q29tcGV0ZW5jeTo5OTk5"), "input.competencies[0].competencyId"),
+            (
+                "/competencies/0/competencyId",
+                json!("Q29tcGV0ZW5jeTo5OTk5"),
+                "input.competencies[0].competencyId",
+            ),
             ("/openToInternal", json!(false), "input.openToExternal"),
         ];
         for (pointer, value, field) in cases {
@@ -194,8 +313,13 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             if field == "input.openToExternal" {
                 input["openToExternal"] = json!(false);
             }
-            let body = app.graphql_as(Some(&iom), CREATE, json!({ "input": input })).await;
-            assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{pointer}: {body}");
+            let body = app
+                .graphql_as(Some(&iom), CREATE, json!({ "input": input }))
+                .await;
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+                "{pointer}: {body}"
+            );
             assert_eq!(body["errors"][0]["extensions"]["field"], field, "{pointer}");
         }
         assert_eq!(app.data_as(&iom, count, json!({})).await, before);
@@ -208,11 +332,17 @@ async fn references_are_unique_per_organisation() {
         let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
         let ilo = app.sign_in_as("RECRUITER", Some("ILO")).await;
         let input = orion_like(&app, "VN 2023/005").await;
-        assert_eq!(app.error_code_as(Some(&iom), CREATE, json!({ "input": input })).await, "CONFLICT");
+        assert_eq!(
+            app.error_code_as(Some(&iom), CREATE, json!({ "input": input }))
+                .await,
+            "CONFLICT"
+        );
         let mut ilo_input = orion_like(&app, "VN 2023/005").await;
         ilo_input.as_object_mut().unwrap().remove("projectId");
         ilo_input["competencies"] = json!([]);
-        let created = app.data_as(&ilo, CREATE, json!({ "input": ilo_input })).await;
+        let created = app
+            .data_as(&ilo, CREATE, json!({ "input": ilo_input }))
+            .await;
         assert_eq!(created["createVacancy"]["reference"], "VN 2023/005");
     }
 }
@@ -227,8 +357,14 @@ async fn importing_the_same_notice_twice_never_duplicates_it() {
         assert_eq!(first["importVacancy"]["result"], "CREATED");
         let second = app.data_as(&iom, import, json!({ "input": input })).await;
         assert_eq!(second["importVacancy"]["result"], "UNCHANGED");
-        assert_eq!(second["importVacancy"]["vacancy"]["id"], first["importVacancy"]["vacancy"]["id"]);
-        assert_eq!(second["importVacancy"]["vacancy"]["version"], first["importVacancy"]["vacancy"]["version"]);
+        assert_eq!(
+            second["importVacancy"]["vacancy"]["id"],
+            first["importVacancy"]["vacancy"]["id"]
+        );
+        assert_eq!(
+            second["importVacancy"]["vacancy"]["version"],
+            first["importVacancy"]["vacancy"]["version"]
+        );
 
         input["texts"][0]["title"] = json!("Titre corrigé");
         let third = app.data_as(&iom, import, json!({ "input": input })).await;
@@ -247,27 +383,65 @@ async fn drafts_are_deleted_and_published_notices_are_kept() {
     for app in TestApp::all_seeded().await {
         let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
         let delete = "mutation ($id: ID!, $version: Int!) { deleteVacancy(id: $id, version: $version) { deletedId } }";
-        let created = app.data_as(&iom, CREATE, json!({ "input": orion_like(&app, "IOM-DEL").await })).await;
+        let created = app
+            .data_as(
+                &iom,
+                CREATE,
+                json!({ "input": orion_like(&app, "IOM-DEL").await }),
+            )
+            .await;
         let (id, version) = ids(&created, "createVacancy");
 
         let copy = app
             .data_as(&iom, "mutation ($id: ID!) { duplicateVacancy(id: $id, reference: \"IOM-DEL-COPY\") { reference status title dutyStations { city } } }", json!({ "id": id }))
             .await;
         assert_eq!(copy["duplicateVacancy"]["status"], "DRAFT");
-        assert_eq!(copy["duplicateVacancy"]["title"], created["createVacancy"]["title"]);
-        assert_eq!(copy["duplicateVacancy"]["dutyStations"], json!([{ "city": "Rabat" }]));
+        assert_eq!(
+            copy["duplicateVacancy"]["title"],
+            created["createVacancy"]["title"]
+        );
+        assert_eq!(
+            copy["duplicateVacancy"]["dutyStations"],
+            json!([{ "city": "Rabat" }])
+        );
 
-        let published = app.data_as(&iom, PUBLISH, json!({ "id": id, "version": version })).await;
+        let published = app
+            .data_as(&iom, PUBLISH, json!({ "id": id, "version": version }))
+            .await;
         let version = published["publishVacancy"]["version"].as_i64().unwrap();
-        assert_eq!(app.error_code_as(Some(&iom), delete, json!({ "id": id, "version": version })).await, "CONFLICT");
+        assert_eq!(
+            app.error_code_as(Some(&iom), delete, json!({ "id": id, "version": version }))
+                .await,
+            "CONFLICT"
+        );
         // Going back to draft is not a transition; publishing twice is refused.
-        assert_eq!(app.error_code_as(Some(&iom), PUBLISH, json!({ "id": id, "version": version })).await, "CONFLICT");
+        assert_eq!(
+            app.error_code_as(Some(&iom), PUBLISH, json!({ "id": id, "version": version }))
+                .await,
+            "CONFLICT"
+        );
 
-        let draft = app.data_as(&iom, CREATE, json!({ "input": orion_like(&app, "IOM-DEL-2").await })).await;
+        let draft = app
+            .data_as(
+                &iom,
+                CREATE,
+                json!({ "input": orion_like(&app, "IOM-DEL-2").await }),
+            )
+            .await;
         let (draft_id, draft_version) = ids(&draft, "createVacancy");
-        let deleted = app.data_as(&iom, delete, json!({ "id": draft_id, "version": draft_version })).await;
+        let deleted = app
+            .data_as(
+                &iom,
+                delete,
+                json!({ "id": draft_id, "version": draft_version }),
+            )
+            .await;
         assert_eq!(deleted["deleteVacancy"]["deletedId"], draft_id);
-        assert_eq!(app.error_code_as(Some(&iom), BY_ID, json!({ "id": draft_id })).await, "NOT_FOUND");
+        assert_eq!(
+            app.error_code_as(Some(&iom), BY_ID, json!({ "id": draft_id }))
+                .await,
+            "NOT_FOUND"
+        );
     }
 }
 
@@ -275,13 +449,23 @@ async fn drafts_are_deleted_and_published_notices_are_kept() {
 async fn the_background_task_closes_notices_past_their_deadline() {
     for app in TestApp::all_seeded().await {
         let past = chrono::Utc::now() - chrono::Duration::minutes(5);
-        let id = crate::helpers::insert_vacancy(&app.db, "IOM", "EXPIRED-1", "PUBLISHED", Some(past)).await;
+        let id =
+            crate::helpers::insert_vacancy(&app.db, "IOM", "EXPIRED-1", "PUBLISHED", Some(past))
+                .await;
         // The server's own task may get there first: either way the stored status ends CLOSED.
-        jobboard::service::vacancy_write::close_expired(&app.db, chrono::Utc::now()).await.unwrap();
-        let stored = entity::vacancy::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+        jobboard::service::vacancy_write::close_expired(&app.db, chrono::Utc::now())
+            .await
+            .unwrap();
+        let stored = entity::vacancy::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(stored.status, "CLOSED");
         assert_eq!(stored.version, 2);
-        let again = jobboard::service::vacancy_write::close_expired(&app.db, chrono::Utc::now()).await.unwrap();
+        let again = jobboard::service::vacancy_write::close_expired(&app.db, chrono::Utc::now())
+            .await
+            .unwrap();
         assert_eq!(again, 0);
     }
 }

@@ -18,6 +18,10 @@ pub struct Model {
     pub education_field: Option<String>,
     pub years_experience: i32,
     pub version: i32,
+    /// Whether the application met the notice's requirements when it was submitted.
+    pub eligible: Option<bool>,
+    /// The requirements it did not meet, in plain words.
+    pub unmet: Option<Json>,
     pub submitted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

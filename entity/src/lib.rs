@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod application;
+pub mod application_answer;
 pub mod application_document;
 pub mod application_event;
 pub mod application_language;
@@ -24,4 +25,5 @@ pub mod vacancy_duty_station;
 pub mod vacancy_item;
 pub mod vacancy_language;
 pub mod vacancy_qualification_path;
+pub mod vacancy_question;
 pub mod vacancy_text;

@@ -13,6 +13,7 @@ mod m20261123_000004_competencies;
 mod m20261123_000005_vacancies;
 mod m20261123_000006_applications;
 mod m20261124_000007_auth_and_audit;
+mod m20261124_000008_application_forms;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_vacancies::Migration),
             Box::new(m20261123_000006_applications::Migration),
             Box::new(m20261124_000007_auth_and_audit::Migration),
+            Box::new(m20261124_000008_application_forms::Migration),
         ]
     }
 }

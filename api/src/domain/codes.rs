@@ -254,6 +254,52 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// Where an application is in the hiring pipeline.
+    pub enum ApplicationStatus {
+        /// Received.
+        Submitted = "SUBMITTED",
+        /// Being screened by the recruiters.
+        Screening = "SCREENING",
+        /// On the shortlist.
+        Shortlisted = "SHORTLISTED",
+        /// Invited to interview.
+        Interview = "INTERVIEW",
+        /// Offered the post.
+        Offered = "OFFERED",
+        /// Hired: the decision is final.
+        Hired = "HIRED",
+        /// Turned down by the recruiters: the decision is final.
+        Rejected = "REJECTED",
+        /// Taken back by the candidate.
+        Withdrawn = "WITHDRAWN",
+    }
+}
+
+impl ApplicationStatus {
+    /// The pipeline's next step, for the statuses that have one.
+    fn next(self) -> Option<Self> {
+        match self {
+            Self::Submitted => Some(Self::Screening),
+            Self::Screening => Some(Self::Shortlisted),
+            Self::Shortlisted => Some(Self::Interview),
+            Self::Interview => Some(Self::Offered),
+            Self::Offered => Some(Self::Hired),
+            Self::Hired | Self::Rejected | Self::Withdrawn => None,
+        }
+    }
+
+    /// Whether a decision is still to be made.
+    pub fn is_open(self) -> bool {
+        self.next().is_some()
+    }
+
+    /// Applications move one step along the pipeline, or to rejected or withdrawn while open.
+    pub fn can_move_to(self, to: Self) -> bool {
+        self.is_open() && (self.next() == Some(to) || matches!(to, Self::Rejected | Self::Withdrawn))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +314,21 @@ mod tests {
             Some(ContractType::FixedTerm)
         );
         assert_eq!(ContractType::parse("fixed_term"), None);
+    }
+
+    #[test]
+    fn applications_move_one_step_at_a_time_until_a_decision() {
+        use ApplicationStatus::*;
+        assert!(Submitted.can_move_to(Screening));
+        assert!(!Submitted.can_move_to(Shortlisted));
+        assert!(Offered.can_move_to(Hired));
+        assert!(Interview.can_move_to(Rejected));
+        assert!(Screening.can_move_to(Withdrawn));
+        for done in [Hired, Rejected, Withdrawn] {
+            for to in ApplicationStatus::ALL {
+                assert!(!done.can_move_to(*to), "{done:?} -> {to:?}");
+            }
+        }
     }
 
     #[test]

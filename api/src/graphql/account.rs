@@ -18,11 +18,11 @@ use crate::graphql::organisation::Organisation;
 use crate::graphql::relay::{decode, NodeKind};
 use crate::graphql::Settings;
 use crate::http::graphql::ClientAddr;
+use crate::service;
 use crate::service::account::{
     Credentials, NewAccount, Registration, Signing, INVALID_CREDENTIALS,
 };
 use crate::service::integration_token::NewIntegrationToken;
-use crate::service::{self};
 
 // Accounts and integration tokens are not (yet) `Node`s: `relay::NodeKind` does not know them,
 // so their global IDs are made here, in the same `<Type>:<row id>` base64 form.

@@ -8,9 +8,9 @@ use crate::graphql::context;
 use crate::graphql::loaders::one;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::relay::{decode, NodeKind};
+use crate::service;
 use crate::service::audit::AuditFilter;
 use crate::service::pagination::{PageArgs, PageRequest};
-use crate::service;
 
 /// One write recorded in the audit trail.
 pub struct AuditEvent(pub audit_event::Model);
@@ -78,6 +78,8 @@ pub struct AuditQuery;
 impl AuditQuery {
     /// The audit trail, newest first. Agency admins read their own organisation's events (the
     /// default when `organisationId` is absent); platform admins read every event.
+    // Two filters and the four Relay paging arguments are what the field takes.
+    #[allow(clippy::too_many_arguments)]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,

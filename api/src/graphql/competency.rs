@@ -10,8 +10,8 @@ use crate::graphql::loaders::{children, one};
 use crate::graphql::organisation::{localized, Organisation};
 use crate::graphql::relay::{connection, decode, global_id, AppConnection, NodeKind};
 use crate::graphql::vacancy::{Vacancy, VacancyFilterInput};
-use crate::service::pagination::PageArgs;
 use crate::service::competency as competency_service;
+use crate::service::pagination::PageArgs;
 use crate::service::{self, competency::CompetencyFilter};
 
 /// A value or competency of a framework, global or an organisation's own.

@@ -11,9 +11,9 @@ use crate::graphql::loaders::{children, one};
 use crate::graphql::project::Project;
 use crate::graphql::relay::{connection, decode, global_id, AppConnection, NodeKind};
 use crate::graphql::vacancy::{Vacancy, VacancyFilterInput};
+use crate::service::organisation as org_service;
 use crate::service::pagination::PageArgs;
 use crate::service::{self, competency::CompetencyFilter, project::ProjectFilter};
-use crate::service::organisation as org_service;
 
 /// Picks the French text for `fr` and the English one for anything else.
 pub fn localized<'a>(language: Option<&str>, en: &'a str, fr: &'a str) -> &'a str {
@@ -333,11 +333,9 @@ impl OrganisationQuery {
                 service::organisation::get_by_acronym(actor, db, &acronym).await?
             }
             _ => {
-                return Err(AppError::bad_input(
-                    "id",
-                    "pass exactly one of `id` or `acronym`",
+                return Err(
+                    AppError::bad_input("id", "pass exactly one of `id` or `acronym`").into(),
                 )
-                .into())
             }
         };
         Ok(Organisation(model))

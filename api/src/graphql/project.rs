@@ -338,7 +338,8 @@ fn countries_into_service(list: Vec<String>) -> Result<Vec<CountryCode>, AppErro
     list.iter()
         .enumerate()
         .map(|(i, c)| {
-            CountryCode::parse(c).map_err(|e| AppError::bad_input(format!("input.countries[{i}]"), e))
+            CountryCode::parse(c)
+                .map_err(|e| AppError::bad_input(format!("input.countries[{i}]"), e))
         })
         .collect()
 }

@@ -15,8 +15,8 @@ use crate::graphql::loaders::{children, one};
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
 use crate::graphql::relay::{connection, decode, global_id, AppConnection, NodeKind};
-use crate::service::pagination::PageArgs;
 use crate::graphql::vacancy_input::VacancyInput;
+use crate::service::pagination::PageArgs;
 use crate::service::vacancy_write::{self, ImportOutcome};
 use crate::service::{self, vacancy::VacancyFilter};
 
@@ -620,11 +620,20 @@ impl VacancyMutation {
     async fn create_vacancy(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The posting organisation (global ID); defaults to the caller's own.")] organisation_id: Option<ID>,
+        #[graphql(desc = "The posting organisation (global ID); defaults to the caller's own.")]
+        organisation_id: Option<ID>,
         #[graphql(desc = "The whole notice.")] input: VacancyInput,
     ) -> Result<Vacancy> {
-        let org = organisation_id.map(|id| decode("organisationId", NodeKind::Organisation, &id)).transpose()?;
-        let row = vacancy_write::create(context::actor(ctx)?, context::db(ctx)?, org, input.into_notice()?).await?;
+        let org = organisation_id
+            .map(|id| decode("organisationId", NodeKind::Organisation, &id))
+            .transpose()?;
+        let row = vacancy_write::create(
+            context::actor(ctx)?,
+            context::db(ctx)?,
+            org,
+            input.into_notice()?,
+        )
+        .await?;
         Ok(Vacancy(row))
     }
 
@@ -638,7 +647,14 @@ impl VacancyMutation {
         #[graphql(desc = "The whole notice as it should be.")] input: VacancyInput,
     ) -> Result<Vacancy> {
         let id = decode("id", NodeKind::Vacancy, &id)?;
-        let row = vacancy_write::update(context::actor(ctx)?, context::db(ctx)?, id, version, input.into_notice()?).await?;
+        let row = vacancy_write::update(
+            context::actor(ctx)?,
+            context::db(ctx)?,
+            id,
+            version,
+            input.into_notice()?,
+        )
+        .await?;
         Ok(Vacancy(row))
     }
 
@@ -650,7 +666,9 @@ impl VacancyMutation {
         #[graphql(desc = "The `version` last read.")] version: i32,
     ) -> Result<Vacancy> {
         let id = decode("id", NodeKind::Vacancy, &id)?;
-        Ok(Vacancy(vacancy_write::publish(context::actor(ctx)?, context::db(ctx)?, id, version).await?))
+        Ok(Vacancy(
+            vacancy_write::publish(context::actor(ctx)?, context::db(ctx)?, id, version).await?,
+        ))
     }
 
     /// Closes a published notice before its deadline.
@@ -661,7 +679,9 @@ impl VacancyMutation {
         #[graphql(desc = "The `version` last read.")] version: i32,
     ) -> Result<Vacancy> {
         let id = decode("id", NodeKind::Vacancy, &id)?;
-        Ok(Vacancy(vacancy_write::close(context::actor(ctx)?, context::db(ctx)?, id, version).await?))
+        Ok(Vacancy(
+            vacancy_write::close(context::actor(ctx)?, context::db(ctx)?, id, version).await?,
+        ))
     }
 
     /// Withdraws a notice that will not be filled.
@@ -672,7 +692,9 @@ impl VacancyMutation {
         #[graphql(desc = "The `version` last read.")] version: i32,
     ) -> Result<Vacancy> {
         let id = decode("id", NodeKind::Vacancy, &id)?;
-        Ok(Vacancy(vacancy_write::cancel(context::actor(ctx)?, context::db(ctx)?, id, version).await?))
+        Ok(Vacancy(
+            vacancy_write::cancel(context::actor(ctx)?, context::db(ctx)?, id, version).await?,
+        ))
     }
 
     /// Archives a closed or cancelled notice.
@@ -683,7 +705,9 @@ impl VacancyMutation {
         #[graphql(desc = "The `version` last read.")] version: i32,
     ) -> Result<Vacancy> {
         let id = decode("id", NodeKind::Vacancy, &id)?;
-        Ok(Vacancy(vacancy_write::archive(context::actor(ctx)?, context::db(ctx)?, id, version).await?))
+        Ok(Vacancy(
+            vacancy_write::archive(context::actor(ctx)?, context::db(ctx)?, id, version).await?,
+        ))
     }
 
     /// Deletes a draft. Published notices are closed or cancelled instead.
@@ -706,7 +730,10 @@ impl VacancyMutation {
         #[graphql(desc = "The new notice's reference.")] reference: String,
     ) -> Result<Vacancy> {
         let id = decode("id", NodeKind::Vacancy, &id)?;
-        Ok(Vacancy(vacancy_write::duplicate(context::actor(ctx)?, context::db(ctx)?, id, reference).await?))
+        Ok(Vacancy(
+            vacancy_write::duplicate(context::actor(ctx)?, context::db(ctx)?, id, reference)
+                .await?,
+        ))
     }
 
     /// Creates or updates the notice with this reference in the caller's organisation: sending
@@ -714,16 +741,28 @@ impl VacancyMutation {
     async fn import_vacancy(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The posting organisation (global ID); defaults to the caller's own.")] organisation_id: Option<ID>,
+        #[graphql(desc = "The posting organisation (global ID); defaults to the caller's own.")]
+        organisation_id: Option<ID>,
         #[graphql(desc = "The whole notice.")] input: VacancyInput,
     ) -> Result<ImportVacancyPayload> {
-        let org = organisation_id.map(|id| decode("organisationId", NodeKind::Organisation, &id)).transpose()?;
-        let (outcome, row) = vacancy_write::import(context::actor(ctx)?, context::db(ctx)?, org, input.into_notice()?).await?;
+        let org = organisation_id
+            .map(|id| decode("organisationId", NodeKind::Organisation, &id))
+            .transpose()?;
+        let (outcome, row) = vacancy_write::import(
+            context::actor(ctx)?,
+            context::db(ctx)?,
+            org,
+            input.into_notice()?,
+        )
+        .await?;
         let result = match outcome {
             ImportOutcome::Created => ImportResult::Created,
             ImportOutcome::Updated => ImportResult::Updated,
             ImportOutcome::Unchanged => ImportResult::Unchanged,
         };
-        Ok(ImportVacancyPayload { result, vacancy: Vacancy(row) })
+        Ok(ImportVacancyPayload {
+            result,
+            vacancy: Vacancy(row),
+        })
     }
 }

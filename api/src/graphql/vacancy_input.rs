@@ -1,11 +1,16 @@
 //! The input of a vacancy notice, as partner agencies send it.
 
+use std::collections::BTreeMap;
+
 use async_graphql::{InputObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::domain::{ContractType, DocumentKind, EducationLevel, LanguageLevel, Requirement, ResidencyRule};
+use crate::domain::{
+    ContractType, DocumentKind, EducationLevel, LanguageLevel, Requirement, ResidencyRule,
+};
 use crate::error::{AppError, AppResult};
 use crate::graphql::relay::{decode, NodeKind};
+use crate::service::application_form::{Question, QuestionKind, QuestionOption};
 use crate::service::notice::{
     ClosingInput, CompetencyInput, DocumentInput, DutyStationInput, LanguageInput, NoticeInput,
     QualificationPathInput, TextInput,
@@ -79,6 +84,50 @@ pub struct VacancyInput {
     required_documents: Vec<RequiredDocumentInput>,
     /// The notice's text, one per language.
     texts: Vec<VacancyTextInput>,
+    /// The notice's own application form: screening questions, in order.
+    #[graphql(default)]
+    questions: Vec<QuestionInput>,
+}
+
+/// Text in one language.
+#[derive(InputObject)]
+pub struct LocalizedTextInput {
+    /// ISO 639 code.
+    language: String,
+    /// The text.
+    text: String,
+}
+
+/// A screening question of the application form.
+#[derive(InputObject)]
+pub struct QuestionInput {
+    /// The kind of answer it takes.
+    kind: QuestionKind,
+    /// Whether an answer is required (default false).
+    #[graphql(default)]
+    required: bool,
+    /// The wording, in the notice's languages.
+    prompt: Vec<LocalizedTextInput>,
+    /// The options of a choice question.
+    #[graphql(default)]
+    options: Vec<QuestionOptionInput>,
+    /// The smallest number accepted, for a number question.
+    min_number: Option<f64>,
+    /// The largest number accepted, for a number question.
+    max_number: Option<f64>,
+}
+
+/// An option of a choice question.
+#[derive(InputObject)]
+pub struct QuestionOptionInput {
+    /// The value answers carry; stable across languages.
+    value: String,
+    /// The option's label, in the notice's languages.
+    labels: Vec<LocalizedTextInput>,
+}
+
+fn by_language(texts: Vec<LocalizedTextInput>) -> BTreeMap<String, String> {
+    texts.into_iter().map(|t| (t.language.trim().to_ascii_lowercase(), t.text)).collect()
 }
 
 /// A place a post is based.
@@ -179,11 +228,17 @@ impl VacancyInput {
     pub fn into_notice(self) -> AppResult<NoticeInput> {
         let closing = match (self.closing_at, self.closing_date, self.closing_time) {
             (Some(_), Some(_), _) => {
-                return Err(AppError::bad_input("input.closingDate", "give `closingAt` or `closingDate`, not both"))
+                return Err(AppError::bad_input(
+                    "input.closingDate",
+                    "give `closingAt` or `closingDate`, not both",
+                ))
             }
             (Some(at), None, None) => Some(ClosingInput::At(at)),
             (Some(_), None, Some(_)) | (None, None, Some(_)) => {
-                return Err(AppError::bad_input("input.closingTime", "`closingTime` goes with `closingDate`"))
+                return Err(AppError::bad_input(
+                    "input.closingTime",
+                    "`closingTime` goes with `closingDate`",
+                ))
             }
             (None, Some(date), time) => Some(ClosingInput::On { date, time }),
             (None, None, None) => None,
@@ -194,7 +249,11 @@ impl VacancyInput {
             .enumerate()
             .map(|(i, c)| {
                 Ok(CompetencyInput {
-                    competency_id: decode(&format!("input.competencies[{i}].competencyId"), NodeKind::Competency, &c.competency_id)?,
+                    competency_id: decode(
+                        &format!("input.competencies[{i}].competencyId"),
+                        NodeKind::Competency,
+                        &c.competency_id,
+                    )?,
                     level: c.level,
                     requirement: c.requirement,
                 })
@@ -203,7 +262,10 @@ impl VacancyInput {
         Ok(NoticeInput {
             reference: self.reference,
             external_job_id: self.external_job_id,
-            project_id: self.project_id.map(|id| decode("input.projectId", NodeKind::Project, &id)).transpose()?,
+            project_id: self
+                .project_id
+                .map(|id| decode("input.projectId", NodeKind::Project, &id))
+                .transpose()?,
             unit: self.unit,
             authoritative_language: self.authoritative_language,
             grade: self.grade,
@@ -222,11 +284,23 @@ impl VacancyInput {
             apply_email: self.apply_email,
             apply_url: self.apply_url,
             apply_email_subject: self.apply_email_subject,
-            duty_stations: self.duty_stations.into_iter().map(|d| DutyStationInput { city: d.city, country: d.country }).collect(),
+            duty_stations: self
+                .duty_stations
+                .into_iter()
+                .map(|d| DutyStationInput {
+                    city: d.city,
+                    country: d.country,
+                })
+                .collect(),
             languages: self
                 .languages
                 .into_iter()
-                .map(|l| LanguageInput { language: l.language, level: l.level, requirement: l.requirement, one_of_group: l.one_of_group })
+                .map(|l| LanguageInput {
+                    language: l.language,
+                    level: l.level,
+                    requirement: l.requirement,
+                    one_of_group: l.one_of_group,
+                })
                 .collect(),
             qualification_paths: self
                 .qualification_paths
@@ -242,7 +316,11 @@ impl VacancyInput {
             required_documents: self
                 .required_documents
                 .into_iter()
-                .map(|d| DocumentInput { kind: d.kind, count: d.count, note: d.note })
+                .map(|d| DocumentInput {
+                    kind: d.kind,
+                    count: d.count,
+                    note: d.note,
+                })
                 .collect(),
             texts: self
                 .texts
@@ -260,6 +338,22 @@ impl VacancyInput {
                     conditions: t.conditions,
                     how_to_apply: t.how_to_apply,
                     additional_information: t.additional_information,
+                })
+                .collect(),
+            questions: self
+                .questions
+                .into_iter()
+                .map(|q| Question {
+                    kind: q.kind,
+                    required: q.required,
+                    prompt: by_language(q.prompt),
+                    options: q
+                        .options
+                        .into_iter()
+                        .map(|o| QuestionOption { value: o.value.trim().to_owned(), labels: by_language(o.labels) })
+                        .collect(),
+                    min_number: q.min_number,
+                    max_number: q.max_number,
                 })
                 .collect(),
         })

@@ -215,10 +215,16 @@ pub async fn create(
     let code = code(&input.code)?;
     let name_en = required_text("input.nameEn", &input.name_en, MAX_LINE)?;
     let name_fr = required_text("input.nameFr", &input.name_fr, MAX_LINE)?;
-    let description_en =
-        optional_text("input.descriptionEn", input.description_en.as_deref(), MAX_TEXT)?;
-    let description_fr =
-        optional_text("input.descriptionFr", input.description_fr.as_deref(), MAX_TEXT)?;
+    let description_en = optional_text(
+        "input.descriptionEn",
+        input.description_en.as_deref(),
+        MAX_TEXT,
+    )?;
+    let description_fr = optional_text(
+        "input.descriptionFr",
+        input.description_fr.as_deref(),
+        MAX_TEXT,
+    )?;
     let indicators = indicators(&input.indicators)?;
 
     let txn = db.begin().await?;

@@ -1,11 +1,13 @@
 //! Domain services: validation, policy calls and transactions. Resolvers only call these.
 
 pub mod account;
+pub mod application;
+pub mod application_form;
 pub mod audit;
 pub mod competency;
 pub mod integration_token;
-pub mod organisation;
 pub mod notice;
+pub mod organisation;
 pub mod pagination;
 pub mod project;
 pub mod vacancy;

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use entity::{
     competency, project, project_partner, vacancy, vacancy_competency, vacancy_document,
-    vacancy_duty_station, vacancy_item, vacancy_language, vacancy_qualification_path,
+    vacancy_duty_station, vacancy_item, vacancy_language, vacancy_qualification_path, vacancy_question,
     vacancy_text,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -15,6 +15,7 @@ use crate::domain::{
     LanguageCode, LanguageLevel, Requirement, ResidencyRule,
 };
 use crate::error::{AppError, AppResult};
+use crate::service::application_form::Question;
 
 /// The longest a reference may be.
 const MAX_REFERENCE_LEN: usize = 64;
@@ -25,7 +26,10 @@ pub enum ClosingInput {
     /// An exact instant.
     At(DateTime<Utc>),
     /// A date in the notice's time zone: at `time` that day, or at the end of it.
-    On { date: NaiveDate, time: Option<String> },
+    On {
+        date: NaiveDate,
+        time: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -57,6 +61,7 @@ pub struct NoticeInput {
     pub competencies: Vec<CompetencyInput>,
     pub required_documents: Vec<DocumentInput>,
     pub texts: Vec<TextInput>,
+    pub questions: Vec<Question>,
 }
 
 #[derive(Debug, Clone)]
@@ -142,6 +147,8 @@ pub struct Notice {
     pub competencies: Vec<(i32, Option<i32>, Requirement)>,
     pub documents: Vec<(DocumentKind, Option<i32>, Option<String>)>,
     pub texts: Vec<NoticeText>,
+    /// The notice's own application form.
+    pub questions: Vec<Question>,
 }
 
 /// A notice's text in one language; list sections keep their order.
@@ -180,7 +187,10 @@ fn clean(text: Option<String>) -> Option<String> {
 fn required(field: &str, text: &str) -> AppResult<String> {
     let text = text.trim();
     if text.is_empty() {
-        Err(AppError::bad_input(field, format!("`{field}` must not be empty")))
+        Err(AppError::bad_input(
+            field,
+            format!("`{field}` must not be empty"),
+        ))
     } else {
         Ok(text.to_owned())
     }
@@ -202,7 +212,11 @@ fn language(field: &str, code: &str) -> AppResult<String> {
 
 impl NoticeInput {
     /// Checks every field of a notice written by `organisation_id`.
-    pub async fn validate(self, db: &impl ConnectionTrait, organisation_id: i32) -> AppResult<Notice> {
+    pub async fn validate(
+        self,
+        db: &impl ConnectionTrait,
+        organisation_id: i32,
+    ) -> AppResult<Notice> {
         let reference = required("input.reference", &self.reference)?;
         if reference.chars().count() > MAX_REFERENCE_LEN {
             return Err(AppError::bad_input(
@@ -210,9 +224,16 @@ impl NoticeInput {
                 format!("`input.reference` is longer than {MAX_REFERENCE_LEN} characters"),
             ));
         }
-        let authoritative_language = language("input.authoritativeLanguage", &self.authoritative_language)?;
+        let authoritative_language =
+            language("input.authoritativeLanguage", &self.authoritative_language)?;
         let tz: Tz = self.time_zone.trim().parse().map_err(|_| {
-            AppError::bad_input("input.timeZone", format!("{:?} is not an IANA time zone (like Europe/Zurich)", self.time_zone))
+            AppError::bad_input(
+                "input.timeZone",
+                format!(
+                    "{:?} is not an IANA time zone (like Europe/Zurich)",
+                    self.time_zone
+                ),
+            )
         })?;
         let closing_at = match self.closing {
             None => None,
@@ -221,9 +242,17 @@ impl NoticeInput {
                 let time = time
                     .map(|t| NaiveTime::parse_from_str(t.trim(), "%H:%M"))
                     .transpose()
-                    .map_err(|_| AppError::bad_input("input.closingTime", "`input.closingTime` must be HH:MM"))?;
+                    .map_err(|_| {
+                        AppError::bad_input(
+                            "input.closingTime",
+                            "`input.closingTime` must be HH:MM",
+                        )
+                    })?;
                 Some(closing_instant(date, time, tz).ok_or_else(|| {
-                    AppError::bad_input("input.closingDate", "that closing time does not exist in the notice's time zone")
+                    AppError::bad_input(
+                        "input.closingDate",
+                        "that closing time does not exist in the notice's time zone",
+                    )
                 })?)
             }
         };
@@ -234,12 +263,18 @@ impl NoticeInput {
             .transpose()?;
         if let Some(months) = self.duration_months {
             if !(1..=120).contains(&months) {
-                return Err(AppError::bad_input("input.durationMonths", "`input.durationMonths` must be between 1 and 120"));
+                return Err(AppError::bad_input(
+                    "input.durationMonths",
+                    "`input.durationMonths` must be between 1 and 120",
+                ));
             }
         }
         let positions = self.positions.unwrap_or(1);
         if !(1..=1000).contains(&positions) {
-            return Err(AppError::bad_input("input.positions", "`input.positions` must be between 1 and 1000"));
+            return Err(AppError::bad_input(
+                "input.positions",
+                "`input.positions` must be between 1 and 1000",
+            ));
         }
         if !self.open_to_internal && !self.open_to_external {
             return Err(AppError::bad_input(
@@ -272,24 +307,44 @@ impl NoticeInput {
                 ));
             }
             let fields = clean_list(&format!("input.qualificationPaths[{i}].fields"), q.fields)?;
-            qualification_paths.push((q.education_level, q.min_years_experience, fields, clean(q.description)));
+            qualification_paths.push((
+                q.education_level,
+                q.min_years_experience,
+                fields,
+                clean(q.description),
+            ));
         }
         let mut competencies = Vec::new();
         for (i, c) in self.competencies.into_iter().enumerate() {
             let field = format!("input.competencies[{i}]");
             if c.level.is_some_and(|l| !(1..=3).contains(&l)) {
-                return Err(AppError::bad_input(format!("{field}.level"), "competency levels are 1 to 3"));
+                return Err(AppError::bad_input(
+                    format!("{field}.level"),
+                    "competency levels are 1 to 3",
+                ));
             }
-            check_competency(db, c.competency_id, organisation_id, &format!("{field}.competencyId")).await?;
+            check_competency(
+                db,
+                c.competency_id,
+                organisation_id,
+                &format!("{field}.competencyId"),
+            )
+            .await?;
             if competencies.iter().any(|(id, _, _)| *id == c.competency_id) {
-                return Err(AppError::bad_input(format!("{field}.competencyId"), "this competency is listed twice"));
+                return Err(AppError::bad_input(
+                    format!("{field}.competencyId"),
+                    "this competency is listed twice",
+                ));
             }
             competencies.push((c.competency_id, c.level, c.requirement));
         }
         let mut documents = Vec::new();
         for (i, d) in self.required_documents.into_iter().enumerate() {
             if d.count.is_some_and(|n| !(1..=10).contains(&n)) {
-                return Err(AppError::bad_input(format!("input.requiredDocuments[{i}].count"), "a count is 1 to 10"));
+                return Err(AppError::bad_input(
+                    format!("input.requiredDocuments[{i}].count"),
+                    "a count is 1 to 10",
+                ));
             }
             documents.push((d.kind, d.count, clean(d.note)));
         }
@@ -298,7 +353,10 @@ impl NoticeInput {
             let field = format!("input.texts[{i}]");
             let lang = language(&format!("{field}.language"), &t.language)?;
             if texts.iter().any(|existing| existing.language == lang) {
-                return Err(AppError::bad_input(format!("{field}.language"), format!("two texts in {lang}")));
+                return Err(AppError::bad_input(
+                    format!("{field}.language"),
+                    format!("two texts in {lang}"),
+                ));
             }
             texts.push(NoticeText {
                 language: lang,
@@ -309,11 +367,20 @@ impl NoticeInput {
                 responsibilities_intro: clean(t.responsibilities_intro),
                 how_to_apply: clean(t.how_to_apply),
                 additional_information: clean(t.additional_information),
-                responsibilities: clean_list(&format!("{field}.responsibilities"), t.responsibilities)?,
+                responsibilities: clean_list(
+                    &format!("{field}.responsibilities"),
+                    t.responsibilities,
+                )?,
                 experience: clean_list(&format!("{field}.experience"), t.experience)?,
                 skills: clean_list(&format!("{field}.skills"), t.skills)?,
                 conditions: clean_list(&format!("{field}.conditions"), t.conditions)?,
             });
+        }
+        for (i, question) in self.questions.iter().enumerate() {
+            question.validate(&format!("input.questions[{i}]"))?;
+            for lang in question.prompt.keys().chain(question.options.iter().flat_map(|o| o.labels.keys())) {
+                language(&format!("input.questions[{i}].prompt"), lang)?;
+            }
         }
         if !texts.iter().any(|t| t.language == authoritative_language) {
             return Err(AppError::bad_input(
@@ -350,12 +417,17 @@ impl NoticeInput {
             competencies,
             documents,
             texts,
+            questions: self.questions,
         })
     }
 }
 
 /// The project must exist and be led or partnered by the posting organisation.
-async fn check_project(db: &impl ConnectionTrait, project_id: i32, organisation_id: i32) -> AppResult<()> {
+async fn check_project(
+    db: &impl ConnectionTrait,
+    project_id: i32,
+    organisation_id: i32,
+) -> AppResult<()> {
     let project = project::Entity::find_by_id(project_id)
         .one(db)
         .await?
@@ -378,11 +450,21 @@ async fn check_project(db: &impl ConnectionTrait, project_id: i32, organisation_
 }
 
 /// The competency must exist and be global or the posting organisation's own.
-async fn check_competency(db: &impl ConnectionTrait, id: i32, organisation_id: i32, field: &str) -> AppResult<()> {
+async fn check_competency(
+    db: &impl ConnectionTrait,
+    id: i32,
+    organisation_id: i32,
+    field: &str,
+) -> AppResult<()> {
     let found = competency::Entity::find_by_id(id).one(db).await?;
     match found {
-        Some(c) if c.organisation_id.is_none() || c.organisation_id == Some(organisation_id) => Ok(()),
-        _ => Err(AppError::bad_input(field, "no such competency in this organisation's framework or the global one")),
+        Some(c) if c.organisation_id.is_none() || c.organisation_id == Some(organisation_id) => {
+            Ok(())
+        }
+        _ => Err(AppError::bad_input(
+            field,
+            "no such competency in this organisation's framework or the global one",
+        )),
     }
 }
 
@@ -419,6 +501,11 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
         .order_by_asc(vacancy_text::Column::Id)
         .all(db)
         .await?;
+    let questions = vacancy_question::Entity::find()
+        .filter(vacancy_question::Column::VacancyId.eq(id))
+        .order_by_asc(vacancy_question::Column::SortOrder)
+        .all(db)
+        .await?;
     let items = vacancy_item::Entity::find()
         .filter(vacancy_item::Column::VacancyId.eq(id))
         .order_by_asc(vacancy_item::Column::SortOrder)
@@ -439,7 +526,11 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
         authoritative_language: row.authoritative_language.clone(),
         grade: row.grade.clone(),
         grade_category: row.grade_category.clone(),
-        contract_type: row.contract_type.as_deref().map(ContractType::from_db).transpose()?,
+        contract_type: row
+            .contract_type
+            .as_deref()
+            .map(ContractType::from_db)
+            .transpose()?,
         duration_months: row.duration_months,
         renewable: row.renewable,
         positions: row.positions,
@@ -454,7 +545,10 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
         apply_email: row.apply_email.clone(),
         apply_url: row.apply_url.clone(),
         apply_email_subject: row.apply_email_subject.clone(),
-        duty_stations: stations.into_iter().map(|s| (s.city, s.country_code)).collect(),
+        duty_stations: stations
+            .into_iter()
+            .map(|s| (s.city, s.country_code))
+            .collect(),
         languages: languages
             .into_iter()
             .map(|l| {
@@ -479,7 +573,13 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
             .collect::<AppResult<_>>()?,
         competencies: competencies
             .into_iter()
-            .map(|c| Ok((c.competency_id, c.level, Requirement::from_db(&c.requirement)?)))
+            .map(|c| {
+                Ok((
+                    c.competency_id,
+                    c.level,
+                    Requirement::from_db(&c.requirement)?,
+                ))
+            })
             .collect::<AppResult<_>>()?,
         documents: documents
             .into_iter()
@@ -502,6 +602,7 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
                 additional_information: t.additional_information,
             })
             .collect(),
+        questions: questions.iter().filter_map(Question::from_row).collect(),
     })
 }
 
@@ -511,18 +612,29 @@ impl Notice {
         let mut missing = Vec::new();
         match self.closing_at {
             None => missing.push(("input.closingAt", "a closing date")),
-            Some(at) if at <= now => missing.push(("input.closingAt", "a closing date in the future")),
+            Some(at) if at <= now => {
+                missing.push(("input.closingAt", "a closing date in the future"))
+            }
             Some(_) => {}
         }
         if self.duty_stations.is_empty() {
             missing.push(("input.dutyStations", "at least one duty station"));
         }
-        let authoritative = self.texts.iter().find(|t| t.language == self.authoritative_language);
+        let authoritative = self
+            .texts
+            .iter()
+            .find(|t| t.language == self.authoritative_language);
         if authoritative.is_none_or(|t| t.responsibilities.is_empty()) {
-            missing.push(("input.texts", "responsibilities in the authoritative language"));
+            missing.push((
+                "input.texts",
+                "responsibilities in the authoritative language",
+            ));
         }
         if self.qualification_paths.is_empty() {
-            missing.push(("input.qualificationPaths", "at least one qualification path"));
+            missing.push((
+                "input.qualificationPaths",
+                "at least one qualification path",
+            ));
         }
         if self.languages.is_empty() {
             missing.push(("input.languages", "at least one language requirement"));

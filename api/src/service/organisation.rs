@@ -136,7 +136,6 @@ impl<C> Default for ChangeSet<C> {
 }
 
 impl<C> ChangeSet<C> {
-
     /// Sets `column` to `new` (recorded as `name`) when it differs from `old`.
     pub fn field<T>(&mut self, name: &str, column: C, old: &T, new: Option<T>)
     where
@@ -414,10 +413,16 @@ pub async fn create(
     let name_en = required_text("input.nameEn", &input.name_en, MAX_LINE)?;
     let name_fr = required_text("input.nameFr", &input.name_fr, MAX_LINE)?;
     let founded_year = founded_year(input.founded_year)?;
-    let description_en =
-        optional_text("input.descriptionEn", input.description_en.as_deref(), MAX_TEXT)?;
-    let description_fr =
-        optional_text("input.descriptionFr", input.description_fr.as_deref(), MAX_TEXT)?;
+    let description_en = optional_text(
+        "input.descriptionEn",
+        input.description_en.as_deref(),
+        MAX_TEXT,
+    )?;
+    let description_fr = optional_text(
+        "input.descriptionFr",
+        input.description_fr.as_deref(),
+        MAX_TEXT,
+    )?;
     let website = website(input.website.as_deref())?;
     let recruitment_email = email("input.recruitmentEmail", input.recruitment_email.as_deref())?;
     let offices = offices(&input.offices)?;
@@ -540,10 +545,7 @@ pub async fn update(
         &current.description_fr,
         description_fr,
     );
-    let site = input
-        .website
-        .map(|w| website(w.as_deref()))
-        .transpose()?;
+    let site = input.website.map(|w| website(w.as_deref())).transpose()?;
     set.field("website", C::Website, &current.website, site);
     let mail = input
         .recruitment_email

@@ -124,12 +124,40 @@ pub fn int_key<M: ModelTrait>(model: &M, col: <M::Entity as EntityTrait>::Column
     }
 }
 
-/// Runs `select` for one page, keyed and ordered by `id`.
+/// Runs `select` for one page, keyed and ordered by `id`, oldest first.
 pub async fn paginate<E>(
     db: &DatabaseConnection,
     select: Select<E>,
     id: E::Column,
     page: PageRequest,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    paginate_by_id(db, select, id, page, false).await
+}
+
+/// Runs `select` for one page, keyed and ordered by `id`, newest first.
+pub async fn paginate_newest_first<E>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+    id: E::Column,
+    page: PageRequest,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    paginate_by_id(db, select, id, page, true).await
+}
+
+async fn paginate_by_id<E>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+    id: E::Column,
+    page: PageRequest,
+    newest_first: bool,
 ) -> AppResult<Page<E::Model>>
 where
     E: EntityTrait,
@@ -141,12 +169,13 @@ where
     };
     let mut query = select;
     if let Some(after) = page.after {
-        query = query.filter(id.gt(after));
+        query = query.filter(if newest_first { id.lt(after) } else { id.gt(after) });
     }
     if let Some(before) = page.before {
-        query = query.filter(id.lt(before));
+        query = query.filter(if newest_first { id.gt(before) } else { id.lt(before) });
     }
-    query = if page.backward {
+    // Reading backwards is reading the list in the opposite order, then reversing the page.
+    query = if page.backward != newest_first {
         query.order_by_desc(id)
     } else {
         query.order_by_asc(id)

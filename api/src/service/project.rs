@@ -306,22 +306,24 @@ pub async fn create(
     let code = code(&input.code)?;
     let name_en = required_text("input.nameEn", &input.name_en, MAX_LINE)?;
     let name_fr = required_text("input.nameFr", &input.name_fr, MAX_LINE)?;
-    let description_en =
-        optional_text("input.descriptionEn", input.description_en.as_deref(), MAX_TEXT)?;
-    let description_fr =
-        optional_text("input.descriptionFr", input.description_fr.as_deref(), MAX_TEXT)?;
+    let description_en = optional_text(
+        "input.descriptionEn",
+        input.description_en.as_deref(),
+        MAX_TEXT,
+    )?;
+    let description_fr = optional_text(
+        "input.descriptionFr",
+        input.description_fr.as_deref(),
+        MAX_TEXT,
+    )?;
     let objectives = objectives(&input.objectives)?;
     let countries = countries(&input.countries)?;
     check_dates(input.start_date, input.end_date)?;
     let partners = partners(&input.partners)?;
 
     let txn = db.begin().await?;
-    let lead = organisation_acronym(
-        &txn,
-        "input.leadOrganisationId",
-        input.lead_organisation_id,
-    )
-    .await?;
+    let lead =
+        organisation_acronym(&txn, "input.leadOrganisationId", input.lead_organisation_id).await?;
     ensure_code_free(&txn, &code, None).await?;
     let now = Utc::now();
     let row = project::ActiveModel {
@@ -558,7 +560,9 @@ pub async fn archive(
     let current = load_for_write(actor, &txn, id, version).await?;
     let archived = ProjectStatus::Archived.as_str();
     if current.status == archived {
-        return Err(AppError::Conflict("this project is already archived".into()));
+        return Err(AppError::Conflict(
+            "this project is already archived".into(),
+        ));
     }
     let result = project::Entity::update_many()
         .col_expr(C::Status, Expr::value(archived))

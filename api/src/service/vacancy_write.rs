@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use entity::{
-    vacancy, vacancy_competency, vacancy_document, vacancy_duty_station, vacancy_item,
-    vacancy_language, vacancy_qualification_path, vacancy_text,
+    application, vacancy, vacancy_competency, vacancy_document, vacancy_duty_station, vacancy_item,
+    vacancy_language, vacancy_qualification_path, vacancy_question, vacancy_text,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 use serde_json::{json, Map, Value};
 
@@ -32,12 +32,16 @@ pub enum ImportOutcome {
 /// The organisation a new notice is posted for: the caller's own, or the one a platform
 /// admin names.
 fn posting_organisation(actor: &Actor, requested: Option<i32>) -> AppResult<i32> {
-    let organisation = requested
-        .or_else(|| actor.organisation_id())
-        .ok_or_else(|| match actor {
-            Actor::Anonymous => AppError::Unauthenticated,
-            _ => AppError::bad_input("input.organisationId", "say which organisation posts the notice"),
-        })?;
+    let organisation =
+        requested
+            .or_else(|| actor.organisation_id())
+            .ok_or_else(|| match actor {
+                Actor::Anonymous => AppError::Unauthenticated,
+                _ => AppError::bad_input(
+                    "input.organisationId",
+                    "say which organisation posts the notice",
+                ),
+            })?;
     policy::manage_postings(actor, organisation)?;
     Ok(organisation)
 }
@@ -49,7 +53,11 @@ async fn writable(actor: &Actor, db: &impl ConnectionTrait, id: i32) -> AppResul
         .one(db)
         .await?
         .ok_or(AppError::NotFound("vacancy"))?;
-    if !policy::can_read_vacancy(actor, row.organisation_id, VacancyStatus::from_db(&row.status)?) {
+    if !policy::can_read_vacancy(
+        actor,
+        row.organisation_id,
+        VacancyStatus::from_db(&row.status)?,
+    ) {
         return Err(AppError::NotFound("vacancy"));
     }
     policy::manage_postings(actor, row.organisation_id)?;
@@ -66,7 +74,9 @@ fn duplicate_reference(error: AppError) -> AppError {
 }
 
 fn stale() -> AppError {
-    AppError::Conflict("the vacancy changed since you read it: reload it and apply your edit again".into())
+    AppError::Conflict(
+        "the vacancy changed since you read it: reload it and apply your edit again".into(),
+    )
 }
 
 pub async fn create(
@@ -79,7 +89,16 @@ pub async fn create(
     let notice = input.validate(db, organisation_id).await?;
     let txn = db.begin().await?;
     let row = insert(&txn, organisation_id, &notice, VacancyStatus::Draft).await?;
-    audit::record(&txn, actor, entry(&row, "create", serde_json::to_value(&notice).unwrap_or(Value::Null))).await?;
+    audit::record(
+        &txn,
+        actor,
+        entry(
+            &row,
+            "create",
+            serde_json::to_value(&notice).unwrap_or(Value::Null),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -107,7 +126,11 @@ async fn insert(
     row.version = Set(1);
     row.created_at = Set(now);
     row.updated_at = Set(now);
-    let row = row.insert(db).await.map_err(AppError::from).map_err(duplicate_reference)?;
+    let row = row
+        .insert(db)
+        .await
+        .map_err(AppError::from)
+        .map_err(duplicate_reference)?;
     store_children(db, row.id, notice).await?;
     Ok(row)
 }
@@ -140,7 +163,11 @@ fn scalar_fields(notice: &Notice) -> vacancy::ActiveModel {
     }
 }
 
-async fn store_children(db: &impl ConnectionTrait, vacancy_id: i32, notice: &Notice) -> AppResult<()> {
+async fn store_children(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+    notice: &Notice,
+) -> AppResult<()> {
     let order = |i: usize| i as i32;
     if !notice.texts.is_empty() {
         vacancy_text::Entity::insert_many(notice.texts.iter().map(|t| vacancy_text::ActiveModel {
@@ -162,33 +189,40 @@ async fn store_children(db: &impl ConnectionTrait, vacancy_id: i32, notice: &Not
         .texts
         .iter()
         .flat_map(|t| {
-            [ItemSection::Responsibility, ItemSection::Experience, ItemSection::Skill, ItemSection::Condition]
-                .into_iter()
-                .flat_map(move |section| {
-                    t.items(section).iter().enumerate().map(move |(i, text)| vacancy_item::ActiveModel {
+            [
+                ItemSection::Responsibility,
+                ItemSection::Experience,
+                ItemSection::Skill,
+                ItemSection::Condition,
+            ]
+            .into_iter()
+            .flat_map(move |section| {
+                t.items(section).iter().enumerate().map(move |(i, text)| {
+                    vacancy_item::ActiveModel {
                         vacancy_id: Set(vacancy_id),
                         section: Set(section.as_str().to_owned()),
                         language: Set(t.language.clone()),
                         sort_order: Set(order(i)),
                         text: Set(text.clone()),
                         ..Default::default()
-                    })
+                    }
                 })
+            })
         })
         .collect();
     if !items.is_empty() {
         vacancy_item::Entity::insert_many(items).exec(db).await?;
     }
     if !notice.duty_stations.is_empty() {
-        vacancy_duty_station::Entity::insert_many(notice.duty_stations.iter().enumerate().map(|(i, (city, country))| {
-            vacancy_duty_station::ActiveModel {
+        vacancy_duty_station::Entity::insert_many(notice.duty_stations.iter().enumerate().map(
+            |(i, (city, country))| vacancy_duty_station::ActiveModel {
                 vacancy_id: Set(vacancy_id),
                 city: Set(city.clone()),
                 country_code: Set(country.clone()),
                 sort_order: Set(order(i)),
                 ..Default::default()
-            }
-        }))
+            },
+        ))
         .exec(db)
         .await?;
     }
@@ -208,17 +242,21 @@ async fn store_children(db: &impl ConnectionTrait, vacancy_id: i32, notice: &Not
         .await?;
     }
     if !notice.qualification_paths.is_empty() {
-        vacancy_qualification_path::Entity::insert_many(notice.qualification_paths.iter().enumerate().map(
-            |(i, (level, years, fields, description))| vacancy_qualification_path::ActiveModel {
-                vacancy_id: Set(vacancy_id),
-                education_level: Set(level.as_str().to_owned()),
-                min_years_experience: Set(*years),
-                fields: Set(json!(fields)),
-                description: Set(description.clone()),
-                sort_order: Set(order(i)),
-                ..Default::default()
-            },
-        ))
+        vacancy_qualification_path::Entity::insert_many(
+            notice.qualification_paths.iter().enumerate().map(
+                |(i, (level, years, fields, description))| {
+                    vacancy_qualification_path::ActiveModel {
+                        vacancy_id: Set(vacancy_id),
+                        education_level: Set(level.as_str().to_owned()),
+                        min_years_experience: Set(*years),
+                        fields: Set(json!(fields)),
+                        description: Set(description.clone()),
+                        sort_order: Set(order(i)),
+                        ..Default::default()
+                    }
+                },
+            ),
+        )
         .exec(db)
         .await?;
     }
@@ -237,13 +275,41 @@ async fn store_children(db: &impl ConnectionTrait, vacancy_id: i32, notice: &Not
         .await?;
     }
     if !notice.documents.is_empty() {
-        vacancy_document::Entity::insert_many(notice.documents.iter().enumerate().map(|(i, (kind, count, note))| {
-            vacancy_document::ActiveModel {
+        vacancy_document::Entity::insert_many(notice.documents.iter().enumerate().map(
+            |(i, (kind, count, note))| vacancy_document::ActiveModel {
                 vacancy_id: Set(vacancy_id),
                 kind: Set(kind.as_str().to_owned()),
                 count: Set(*count),
                 note: Set(note.clone()),
                 sort_order: Set(order(i)),
+                ..Default::default()
+            },
+        ))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Stores a notice's application form in place of the one it had. Answers cascade with their
+/// questions, so callers only replace a form nobody has answered.
+async fn replace_questions(db: &impl ConnectionTrait, vacancy_id: i32, notice: &Notice) -> AppResult<()> {
+    let order = |i: usize| i as i32;
+    vacancy_question::Entity::delete_many()
+        .filter(vacancy_question::Column::VacancyId.eq(vacancy_id))
+        .exec(db)
+        .await?;
+    if !notice.questions.is_empty() {
+        vacancy_question::Entity::insert_many(notice.questions.iter().enumerate().map(|(i, q)| {
+            vacancy_question::ActiveModel {
+                vacancy_id: Set(vacancy_id),
+                sort_order: Set(order(i)),
+                kind: Set(q.kind.as_str().to_owned()),
+                required: Set(q.required),
+                prompt: Set(json!(q.prompt)),
+                options: Set((!q.options.is_empty()).then(|| json!(q.options))),
+                min_number: Set(q.min_number),
+                max_number: Set(q.max_number),
                 ..Default::default()
             }
         }))
@@ -254,13 +320,22 @@ async fn store_children(db: &impl ConnectionTrait, vacancy_id: i32, notice: &Not
 }
 
 async fn delete_children(db: &impl ConnectionTrait, vacancy_id: i32) -> AppResult<()> {
-    vacancy_text::Entity::delete_many().filter(vacancy_text::Column::VacancyId.eq(vacancy_id)).exec(db).await?;
-    vacancy_item::Entity::delete_many().filter(vacancy_item::Column::VacancyId.eq(vacancy_id)).exec(db).await?;
+    vacancy_text::Entity::delete_many()
+        .filter(vacancy_text::Column::VacancyId.eq(vacancy_id))
+        .exec(db)
+        .await?;
+    vacancy_item::Entity::delete_many()
+        .filter(vacancy_item::Column::VacancyId.eq(vacancy_id))
+        .exec(db)
+        .await?;
     vacancy_duty_station::Entity::delete_many()
         .filter(vacancy_duty_station::Column::VacancyId.eq(vacancy_id))
         .exec(db)
         .await?;
-    vacancy_language::Entity::delete_many().filter(vacancy_language::Column::VacancyId.eq(vacancy_id)).exec(db).await?;
+    vacancy_language::Entity::delete_many()
+        .filter(vacancy_language::Column::VacancyId.eq(vacancy_id))
+        .exec(db)
+        .await?;
     vacancy_qualification_path::Entity::delete_many()
         .filter(vacancy_qualification_path::Column::VacancyId.eq(vacancy_id))
         .exec(db)
@@ -269,22 +344,36 @@ async fn delete_children(db: &impl ConnectionTrait, vacancy_id: i32) -> AppResul
         .filter(vacancy_competency::Column::VacancyId.eq(vacancy_id))
         .exec(db)
         .await?;
-    vacancy_document::Entity::delete_many().filter(vacancy_document::Column::VacancyId.eq(vacancy_id)).exec(db).await?;
+    vacancy_document::Entity::delete_many()
+        .filter(vacancy_document::Column::VacancyId.eq(vacancy_id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
 /// The top-level fields that differ between two notices, with their new values.
 fn changed_fields(before: &Notice, after: &Notice) -> Value {
-    let (Ok(Value::Object(old)), Ok(Value::Object(new))) = (serde_json::to_value(before), serde_json::to_value(after)) else {
+    let (Ok(Value::Object(old)), Ok(Value::Object(new))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
+    else {
         return Value::Null;
     };
-    let changes: Map<String, Value> = new.into_iter().filter(|(key, value)| old.get(key) != Some(value)).collect();
+    let changes: Map<String, Value> = new
+        .into_iter()
+        .filter(|(key, value)| old.get(key) != Some(value))
+        .collect();
     Value::Object(changes)
 }
 
 /// Replaces a notice's content, if `version` is still current. Closed, archived and cancelled
 /// notices are kept as they were.
-pub async fn update(actor: &Actor, db: &DatabaseConnection, id: i32, version: i32, input: NoticeInput) -> AppResult<vacancy::Model> {
+pub async fn update(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    version: i32,
+    input: NoticeInput,
+) -> AppResult<vacancy::Model> {
     let row = writable(actor, db, id).await?;
     let notice = input.validate(db, row.organisation_id).await?;
     let txn = db.begin().await?;
@@ -310,7 +399,10 @@ async fn replace(
     }
     if status == VacancyStatus::Published {
         if let Some((field, what)) = notice.missing_for_publication(now).first() {
-            return Err(AppError::bad_input(*field, format!("a published notice needs {what}")));
+            return Err(AppError::bad_input(
+                *field,
+                format!("a published notice needs {what}"),
+            ));
         }
     }
     let before = notice::load(txn, &row).await?;
@@ -331,8 +423,28 @@ async fn replace(
     }
     delete_children(txn, row.id).await?;
     store_children(txn, row.id, &notice).await?;
-    let updated = vacancy::Entity::find_by_id(row.id).one(txn).await?.ok_or(AppError::NotFound("vacancy"))?;
-    audit::record(txn, actor, entry(&updated, "update", changed_fields(&before, &notice))).await?;
+    if before.questions != notice.questions {
+        let answered = application::Entity::find()
+            .filter(application::Column::VacancyId.eq(row.id))
+            .count(txn)
+            .await?;
+        if answered > 0 {
+            return Err(AppError::Conflict(
+                "people have applied with this application form: its questions can no longer change".into(),
+            ));
+        }
+        replace_questions(txn, row.id, &notice).await?;
+    }
+    let updated = vacancy::Entity::find_by_id(row.id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("vacancy"))?;
+    audit::record(
+        txn,
+        actor,
+        entry(&updated, "update", changed_fields(&before, &notice)),
+    )
+    .await?;
     Ok(updated)
 }
 
@@ -350,7 +462,10 @@ async fn transition(
     let allowed = match to {
         VacancyStatus::Published => from == VacancyStatus::Draft,
         VacancyStatus::Closed => from == VacancyStatus::Published,
-        VacancyStatus::Cancelled => matches!(from, VacancyStatus::Draft | VacancyStatus::Published | VacancyStatus::Closed),
+        VacancyStatus::Cancelled => matches!(
+            from,
+            VacancyStatus::Draft | VacancyStatus::Published | VacancyStatus::Closed
+        ),
         VacancyStatus::Archived => matches!(from, VacancyStatus::Closed | VacancyStatus::Cancelled),
         VacancyStatus::Draft => false,
     };
@@ -365,7 +480,10 @@ async fn transition(
         let missing = notice::load(db, &row).await?.missing_for_publication(now);
         if let Some((field, _)) = missing.first() {
             let list: Vec<&str> = missing.iter().map(|(_, what)| *what).collect();
-            return Err(AppError::bad_input(*field, format!("cannot publish yet; the notice needs {}", list.join(", "))));
+            return Err(AppError::bad_input(
+                *field,
+                format!("cannot publish yet; the notice needs {}", list.join(", ")),
+            ));
         }
     }
     let txn = db.begin().await?;
@@ -384,7 +502,10 @@ async fn transition(
     if result.rows_affected == 0 {
         return Err(stale());
     }
-    let updated = vacancy::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("vacancy"))?;
+    let updated = vacancy::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("vacancy"))?;
     let action = match to {
         VacancyStatus::Published => "publish",
         VacancyStatus::Closed => "close",
@@ -392,7 +513,12 @@ async fn transition(
         VacancyStatus::Archived => "archive",
         VacancyStatus::Draft => "draft",
     };
-    audit::record(&txn, actor, entry(&updated, action, json!({ "status": to.as_str() }))).await?;
+    audit::record(
+        &txn,
+        actor,
+        entry(&updated, action, json!({ "status": to.as_str() })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -407,27 +533,54 @@ fn past_tense(status: VacancyStatus) -> &'static str {
     }
 }
 
-pub async fn publish(actor: &Actor, db: &DatabaseConnection, id: i32, version: i32) -> AppResult<vacancy::Model> {
+pub async fn publish(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    version: i32,
+) -> AppResult<vacancy::Model> {
     transition(actor, db, id, version, VacancyStatus::Published).await
 }
 
-pub async fn close(actor: &Actor, db: &DatabaseConnection, id: i32, version: i32) -> AppResult<vacancy::Model> {
+pub async fn close(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    version: i32,
+) -> AppResult<vacancy::Model> {
     transition(actor, db, id, version, VacancyStatus::Closed).await
 }
 
-pub async fn cancel(actor: &Actor, db: &DatabaseConnection, id: i32, version: i32) -> AppResult<vacancy::Model> {
+pub async fn cancel(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    version: i32,
+) -> AppResult<vacancy::Model> {
     transition(actor, db, id, version, VacancyStatus::Cancelled).await
 }
 
-pub async fn archive(actor: &Actor, db: &DatabaseConnection, id: i32, version: i32) -> AppResult<vacancy::Model> {
+pub async fn archive(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    version: i32,
+) -> AppResult<vacancy::Model> {
     transition(actor, db, id, version, VacancyStatus::Archived).await
 }
 
 /// Deletes a draft (published notices are closed or cancelled instead, to keep their record).
-pub async fn delete(actor: &Actor, db: &DatabaseConnection, id: i32, version: i32) -> AppResult<()> {
+pub async fn delete(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    version: i32,
+) -> AppResult<()> {
     let row = writable(actor, db, id).await?;
     if VacancyStatus::from_db(&row.status)? != VacancyStatus::Draft {
-        return Err(AppError::Conflict("only drafts can be deleted; close or cancel a published notice".into()));
+        return Err(AppError::Conflict(
+            "only drafts can be deleted; close or cancel a published notice".into(),
+        ));
     }
     let txn = db.begin().await?;
     let result = vacancy::Entity::delete_many()
@@ -438,24 +591,46 @@ pub async fn delete(actor: &Actor, db: &DatabaseConnection, id: i32, version: i3
     if result.rows_affected == 0 {
         return Err(stale());
     }
-    audit::record(&txn, actor, entry(&row, "delete", json!({ "reference": row.reference }))).await?;
+    audit::record(
+        &txn,
+        actor,
+        entry(&row, "delete", json!({ "reference": row.reference })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// A new draft with the content of another notice, under a new reference.
-pub async fn duplicate(actor: &Actor, db: &DatabaseConnection, id: i32, reference: String) -> AppResult<vacancy::Model> {
+pub async fn duplicate(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    reference: String,
+) -> AppResult<vacancy::Model> {
     policy::signed_in(actor)?;
     let source = read::get(actor, db, id).await?;
     policy::manage_postings(actor, source.organisation_id)?;
     let mut notice = notice::load(db, &source).await?;
     notice.reference = reference.trim().to_owned();
     if notice.reference.is_empty() {
-        return Err(AppError::bad_input("reference", "`reference` must not be empty"));
+        return Err(AppError::bad_input(
+            "reference",
+            "`reference` must not be empty",
+        ));
     }
     let txn = db.begin().await?;
     let row = insert(&txn, source.organisation_id, &notice, VacancyStatus::Draft).await?;
-    audit::record(&txn, actor, entry(&row, "duplicate", json!({ "from": source.id, "reference": row.reference }))).await?;
+    audit::record(
+        &txn,
+        actor,
+        entry(
+            &row,
+            "duplicate",
+            json!({ "from": source.id, "reference": row.reference }),
+        ),
+    )
+    .await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -479,7 +654,16 @@ pub async fn import(
     let outcome = match existing {
         None => {
             let row = insert(&txn, organisation_id, &notice, VacancyStatus::Draft).await?;
-            audit::record(&txn, actor, entry(&row, "import", serde_json::to_value(&notice).unwrap_or(Value::Null))).await?;
+            audit::record(
+                &txn,
+                actor,
+                entry(
+                    &row,
+                    "import",
+                    serde_json::to_value(&notice).unwrap_or(Value::Null),
+                ),
+            )
+            .await?;
             (ImportOutcome::Created, row)
         }
         Some(row) if notice::load(&txn, &row).await? == notice => (ImportOutcome::Unchanged, row),
@@ -495,8 +679,14 @@ pub async fn import(
 /// Marks published notices past their closing instant as closed; returns how many.
 pub async fn close_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<u64> {
     let result = vacancy::Entity::update_many()
-        .col_expr(vacancy::Column::Status, Expr::value(VacancyStatus::Closed.as_str()))
-        .col_expr(vacancy::Column::Version, Expr::col(vacancy::Column::Version).add(1))
+        .col_expr(
+            vacancy::Column::Status,
+            Expr::value(VacancyStatus::Closed.as_str()),
+        )
+        .col_expr(
+            vacancy::Column::Version,
+            Expr::col(vacancy::Column::Version).add(1),
+        )
         .col_expr(vacancy::Column::UpdatedAt, Expr::value(now))
         .filter(vacancy::Column::Status.eq(VacancyStatus::Published.as_str()))
         .filter(vacancy::Column::ClosingAt.lte(now))

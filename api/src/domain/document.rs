@@ -1,0 +1,70 @@
+//! Recognising uploaded documents by their content, never by their name.
+
+use sha2::{Digest, Sha256};
+
+/// Largest document accepted.
+pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
+/// Most documents one application may carry.
+pub const MAX_DOCUMENTS: usize = 5;
+
+/// A document format applications may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentFormat {
+    Pdf,
+    Docx,
+    Odt,
+}
+
+impl DocumentFormat {
+    /// Recognises a PDF, DOCX or ODT file from its bytes.
+    pub fn sniff(bytes: &[u8]) -> Option<Self> {
+        if infer::archive::is_pdf(bytes) {
+            Some(Self::Pdf)
+        } else if infer::doc::is_docx(bytes) {
+            Some(Self::Docx)
+        } else if infer::odf::is_odt(bytes) {
+            Some(Self::Odt)
+        } else {
+            None
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Self::Odt => "application/vnd.oasis.opendocument.text",
+        }
+    }
+}
+
+/// The SHA-256 of a document, hex-encoded.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdfs_are_recognised_by_content() {
+        assert_eq!(DocumentFormat::sniff(b"%PDF-1.7\n%..."), Some(DocumentFormat::Pdf));
+    }
+
+    #[test]
+    fn a_png_renamed_to_pdf_is_not_a_document() {
+        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D];
+        assert_eq!(DocumentFormat::sniff(&png), None);
+        assert_eq!(DocumentFormat::sniff(b"plain text"), None);
+        assert_eq!(DocumentFormat::sniff(b""), None);
+    }
+
+    #[test]
+    fn hashes_are_hex_sha256() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

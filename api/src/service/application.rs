@@ -1,0 +1,541 @@
+//! Applications: candidates apply and withdraw; recruiters of the posting organisation screen
+//! and decide. An application is visible to its candidate and to that organisation's staff
+//! only; to anyone else it does not exist.
+
+use chrono::Utc;
+use entity::{
+    application, application_answer, application_document, application_event,
+    application_language, application_referee, vacancy, vacancy_document, vacancy_duty_station,
+    vacancy_language, vacancy_qualification_path, vacancy_question,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde_json::json;
+
+use crate::auth::Actor;
+use crate::domain::document::{sha256_hex, DocumentFormat, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES};
+use crate::domain::eligibility::{self, Candidate, Eligibility, LanguageRequirement, PathRequirement, Requirements};
+use crate::domain::{
+    ApplicationStatus, CountryCode, DocumentKind, EducationLevel, LanguageCode, LanguageLevel,
+    Requirement, ResidencyRule, Role, VacancyStatus,
+};
+use crate::error::{AppError, AppResult};
+use crate::policy;
+use crate::service::application_form::{self, AnswerInput};
+use crate::service::pagination::{paginate_newest_first, paginate, Page, PageRequest};
+use crate::service::vacancy::effective_status;
+
+/// A file sent with an application.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub kind: DocumentKind,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RefereeInput {
+    pub name: String,
+    pub email: String,
+    pub position: Option<String>,
+    pub relation: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApplyInput {
+    pub vacancy_id: i32,
+    pub cover_letter: Option<String>,
+    pub internal_candidate: bool,
+    pub residence_country: String,
+    pub education_level: EducationLevel,
+    pub education_field: Option<String>,
+    pub years_experience: i32,
+    pub languages: Vec<(String, LanguageLevel)>,
+    pub referees: Vec<RefereeInput>,
+    pub documents: Vec<Upload>,
+    pub answers: Vec<AnswerInput>,
+}
+
+fn candidate_id(actor: &Actor) -> AppResult<i32> {
+    match (actor.role(), actor.account_id()) {
+        (None, _) => Err(AppError::Unauthenticated),
+        (Some(Role::Candidate), Some(id)) => Ok(id),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The requirements of a vacancy, as the eligibility check reads them.
+pub async fn requirements(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<Requirements> {
+    let paths = vacancy_qualification_path::Entity::find()
+        .filter(vacancy_qualification_path::Column::VacancyId.eq(row.id))
+        .all(db)
+        .await?;
+    let languages = vacancy_language::Entity::find()
+        .filter(vacancy_language::Column::VacancyId.eq(row.id))
+        .order_by_asc(vacancy_language::Column::SortOrder)
+        .all(db)
+        .await?;
+    let stations = vacancy_duty_station::Entity::find()
+        .filter(vacancy_duty_station::Column::VacancyId.eq(row.id))
+        .all(db)
+        .await?;
+    Ok(Requirements {
+        qualification_paths: paths
+            .into_iter()
+            .map(|p| {
+                Ok(PathRequirement {
+                    education_level: EducationLevel::from_db(&p.education_level)?,
+                    min_years_experience: p.min_years_experience,
+                })
+            })
+            .collect::<AppResult<_>>()?,
+        languages: languages
+            .into_iter()
+            .filter_map(|l| {
+                let code = LanguageCode::parse(&l.language_code).ok()?;
+                Some(Ok(LanguageRequirement {
+                    language: code,
+                    level: match l.level.as_deref().map(LanguageLevel::from_db).transpose() {
+                        Ok(level) => level,
+                        Err(e) => return Some(Err(e)),
+                    },
+                    requirement: match Requirement::from_db(&l.requirement) {
+                        Ok(r) => r,
+                        Err(e) => return Some(Err(e)),
+                    },
+                    one_of_group: l.one_of,
+                }))
+            })
+            .collect::<AppResult<_>>()?,
+        residency: ResidencyRule::from_db(&row.residency)?,
+        duty_station_countries: stations
+            .into_iter()
+            .filter_map(|s| CountryCode::parse(&s.country_code).ok())
+            .collect(),
+        open_to_internal: row.open_to_internal,
+        open_to_external: row.open_to_external,
+    })
+}
+
+/// The application as the eligibility check reads it.
+pub async fn candidate_profile(db: &impl ConnectionTrait, row: &application::Model) -> AppResult<Candidate> {
+    let languages = application_language::Entity::find()
+        .filter(application_language::Column::ApplicationId.eq(row.id))
+        .all(db)
+        .await?;
+    Ok(Candidate {
+        education_level: EducationLevel::from_db(&row.education_level)?,
+        years_experience: row.years_experience,
+        languages: languages
+            .into_iter()
+            .filter_map(|l| Some((LanguageCode::parse(&l.language_code).ok()?, LanguageLevel::from_db(&l.level).ok()?)))
+            .collect(),
+        residence_country: CountryCode::parse(&row.residence_country).map_err(|e| AppError::internal(BadRow(e)))?,
+        internal: row.internal_candidate,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("stored application holds a bad value: {0}")]
+struct BadRow(String);
+
+fn unmet_json(eligibility: &Eligibility) -> serde_json::Value {
+    json!(eligibility
+        .unmet
+        .iter()
+        .map(|u| json!({ "kind": u.kind.as_str(), "message": u.message }))
+        .collect::<Vec<_>>())
+}
+
+fn check_documents(input: &ApplyInput) -> AppResult<Vec<(DocumentFormat, String)>> {
+    if input.documents.len() > MAX_DOCUMENTS {
+        return Err(AppError::bad_input(
+            "documents",
+            format!("at most {MAX_DOCUMENTS} documents per application"),
+        ));
+    }
+    input
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            let field = format!("documents[{i}]");
+            if doc.bytes.len() > MAX_DOCUMENT_BYTES {
+                return Err(AppError::bad_input(field, format!("{} is larger than 5 MiB", doc.file_name)));
+            }
+            let format = DocumentFormat::sniff(&doc.bytes).ok_or_else(|| {
+                AppError::bad_input(&field, format!("{} is not a PDF, DOCX or ODT document", doc.file_name))
+            })?;
+            Ok((format, sha256_hex(&doc.bytes)))
+        })
+        .collect()
+}
+
+/// Documents the notice asks for that the application lacks.
+fn missing_documents(required: &[vacancy_document::Model], input: &ApplyInput) -> Vec<&'static str> {
+    let has = |kind: DocumentKind| input.documents.iter().any(|d| d.kind == kind);
+    required
+        .iter()
+        .filter_map(|doc| match DocumentKind::parse(&doc.kind)? {
+            DocumentKind::Cv if !has(DocumentKind::Cv) => Some("a CV"),
+            DocumentKind::CoverLetter
+                if !has(DocumentKind::CoverLetter) && input.cover_letter.as_deref().is_none_or(|c| c.trim().is_empty()) =>
+            {
+                Some("a cover letter")
+            }
+            DocumentKind::References
+                if !has(DocumentKind::References)
+                    && input.referees.len() < doc.count.unwrap_or(1).max(1) as usize =>
+            {
+                Some("references")
+            }
+            DocumentKind::Diploma if !has(DocumentKind::Diploma) => Some("a copy of the diploma"),
+            _ => None,
+        })
+        .collect()
+}
+
+pub async fn apply(actor: &Actor, db: &DatabaseConnection, input: ApplyInput) -> AppResult<application::Model> {
+    let candidate = candidate_id(actor)?;
+    let vacancy = vacancy::Entity::find_by_id(input.vacancy_id)
+        .one(db)
+        .await?
+        .filter(|v| policy::can_read_vacancy(actor, v.organisation_id, VacancyStatus::parse(&v.status).unwrap_or(VacancyStatus::Draft)))
+        .ok_or(AppError::NotFound("vacancy"))?;
+    match effective_status(&vacancy, Utc::now())? {
+        VacancyStatus::Published => {}
+        VacancyStatus::Closed => {
+            return Err(AppError::bad_input("vacancyId", "this vacancy closed: its deadline has passed"))
+        }
+        _ => return Err(AppError::bad_input("vacancyId", "this vacancy is not open for applications")),
+    }
+    let residence = CountryCode::parse(&input.residence_country).map_err(|e| AppError::bad_input("input.residenceCountry", e))?;
+    if !(0..=70).contains(&input.years_experience) {
+        return Err(AppError::bad_input("input.yearsExperience", "years of experience must be between 0 and 70"));
+    }
+    let mut languages = Vec::new();
+    for (i, (code, level)) in input.languages.iter().enumerate() {
+        let code = LanguageCode::parse(code).map_err(|e| AppError::bad_input(format!("input.languages[{i}].language"), e))?;
+        languages.push((code, *level));
+    }
+    for (i, referee) in input.referees.iter().enumerate() {
+        if referee.name.trim().is_empty() {
+            return Err(AppError::bad_input(format!("input.referees[{i}].name"), "a referee needs a name"));
+        }
+        if !referee.email.contains('@') {
+            return Err(AppError::bad_input(format!("input.referees[{i}].email"), "a referee needs an e-mail address"));
+        }
+    }
+    let formats = check_documents(&input)?;
+    let required = vacancy_document::Entity::find()
+        .filter(vacancy_document::Column::VacancyId.eq(vacancy.id))
+        .all(db)
+        .await?;
+    let missing = missing_documents(&required, &input);
+    if !missing.is_empty() {
+        return Err(AppError::bad_input("documents", format!("the notice asks for {}", missing.join(", "))));
+    }
+    let questions = vacancy_question::Entity::find()
+        .filter(vacancy_question::Column::VacancyId.eq(vacancy.id))
+        .order_by_asc(vacancy_question::Column::SortOrder)
+        .all(db)
+        .await?;
+    let answers = application_form::check_answers(&questions, &input.answers)?;
+    let already = application::Entity::find()
+        .filter(application::Column::VacancyId.eq(vacancy.id))
+        .filter(application::Column::CandidateId.eq(candidate))
+        .one(db)
+        .await?;
+    if already.is_some() {
+        return Err(AppError::Conflict("you have already applied to this vacancy".into()));
+    }
+
+    let profile = Candidate {
+        education_level: input.education_level,
+        years_experience: input.years_experience,
+        languages: languages.clone(),
+        residence_country: residence.clone(),
+        internal: input.internal_candidate,
+    };
+    let eligibility = eligibility::assess(&requirements(db, &vacancy).await?, &profile);
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let row = application::ActiveModel {
+        vacancy_id: Set(vacancy.id),
+        candidate_id: Set(candidate),
+        status: Set(ApplicationStatus::Submitted.as_str().to_owned()),
+        cover_letter: Set(input.cover_letter.clone().filter(|c| !c.trim().is_empty())),
+        internal_candidate: Set(input.internal_candidate),
+        residence_country: Set(residence.as_str().to_owned()),
+        education_level: Set(input.education_level.as_str().to_owned()),
+        education_field: Set(input.education_field.clone()),
+        years_experience: Set(input.years_experience),
+        eligible: Set(Some(eligibility.eligible)),
+        unmet: Set(Some(unmet_json(&eligibility))),
+        version: Set(1),
+        submitted_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => AppError::Conflict("you have already applied to this vacancy".into()),
+        other => other,
+    })?;
+    for (code, level) in &languages {
+        application_language::ActiveModel {
+            application_id: Set(row.id),
+            language_code: Set(code.as_str().to_owned()),
+            level: Set(level.as_str().to_owned()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    for (order, referee) in input.referees.iter().enumerate() {
+        application_referee::ActiveModel {
+            application_id: Set(row.id),
+            name: Set(referee.name.trim().to_owned()),
+            email: Set(referee.email.trim().to_owned()),
+            position: Set(referee.position.clone()),
+            relation: Set(referee.relation.clone()),
+            sort_order: Set(order as i32),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    for (doc, (format, hash)) in input.documents.iter().zip(formats) {
+        application_document::ActiveModel {
+            application_id: Set(row.id),
+            kind: Set(doc.kind.as_str().to_owned()),
+            file_name: Set(doc.file_name.clone()),
+            media_type: Set(format.media_type().to_owned()),
+            size_bytes: Set(doc.bytes.len() as i64),
+            sha256: Set(hash),
+            content: Set(Some(doc.bytes.clone())),
+            storage_path: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    for (question_id, value) in answers {
+        application_answer::ActiveModel {
+            application_id: Set(row.id),
+            question_id: Set(question_id),
+            value: Set(value),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    record_event(&txn, actor, row.id, None, ApplicationStatus::Submitted, None).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+async fn record_event(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    application_id: i32,
+    from: Option<ApplicationStatus>,
+    to: ApplicationStatus,
+    note: Option<String>,
+) -> AppResult<()> {
+    application_event::ActiveModel {
+        application_id: Set(application_id),
+        actor_id: Set(actor.account_id()),
+        from_status: Set(from.map(|s| s.as_str().to_owned())),
+        to_status: Set(to.as_str().to_owned()),
+        note: Set(note),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Whether the caller may see this application: its candidate, or the posting organisation's
+/// staff.
+async fn visible(actor: &Actor, db: &impl ConnectionTrait, row: &application::Model) -> AppResult<bool> {
+    if actor.account_id() == Some(row.candidate_id) {
+        return Ok(true);
+    }
+    let organisation = vacancy::Entity::find_by_id(row.vacancy_id)
+        .select_only()
+        .column(vacancy::Column::OrganisationId)
+        .into_tuple::<i32>()
+        .one(db)
+        .await?;
+    Ok(organisation.is_some_and(|org| policy::manage_postings(actor, org).is_ok()))
+}
+
+pub async fn get(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<application::Model> {
+    policy::signed_in(actor)?;
+    let row = application::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("application"))?;
+    if visible(actor, db, &row).await? {
+        Ok(row)
+    } else {
+        Err(AppError::NotFound("application"))
+    }
+}
+
+/// The caller's own applications, newest first.
+pub async fn mine(actor: &Actor, db: &DatabaseConnection, page: PageRequest) -> AppResult<Page<application::Model>> {
+    let candidate = candidate_id(actor)?;
+    let select = application::Entity::find().filter(application::Column::CandidateId.eq(candidate));
+    paginate_newest_first(db, select, application::Column::Id, page).await
+}
+
+/// Narrows a vacancy's applications.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationFilter {
+    pub statuses: Option<Vec<ApplicationStatus>>,
+    pub eligible: Option<bool>,
+}
+
+/// How to order a vacancy's applications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApplicationOrder {
+    #[default]
+    SubmittedFirst,
+    SubmittedLast,
+}
+
+/// A vacancy the caller's organisation posts; for anyone else it does not exist.
+pub async fn own_vacancy(actor: &Actor, db: &impl ConnectionTrait, vacancy_id: i32) -> AppResult<vacancy::Model> {
+    policy::signed_in(actor)?;
+    let row = vacancy::Entity::find_by_id(vacancy_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("vacancy"))?;
+    policy::manage_postings(actor, row.organisation_id).map_err(|_| AppError::NotFound("vacancy"))?;
+    Ok(row)
+}
+
+pub async fn for_vacancy(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    vacancy_id: i32,
+    filter: &ApplicationFilter,
+    order: ApplicationOrder,
+    page: PageRequest,
+) -> AppResult<Page<application::Model>> {
+    own_vacancy(actor, db, vacancy_id).await?;
+    let mut select = application::Entity::find().filter(application::Column::VacancyId.eq(vacancy_id));
+    if let Some(statuses) = &filter.statuses {
+        select = select.filter(application::Column::Status.is_in(statuses.iter().map(|s| s.as_str())));
+    }
+    if let Some(eligible) = filter.eligible {
+        select = select.filter(application::Column::Eligible.eq(eligible));
+    }
+    match order {
+        ApplicationOrder::SubmittedFirst => paginate(db, select, application::Column::Id, page).await,
+        ApplicationOrder::SubmittedLast => paginate_newest_first(db, select, application::Column::Id, page).await,
+    }
+}
+
+/// How many applications a vacancy has in each status.
+pub async fn pipeline(actor: &Actor, db: &DatabaseConnection, vacancy_id: i32) -> AppResult<Vec<(ApplicationStatus, i64)>> {
+    own_vacancy(actor, db, vacancy_id).await?;
+    let rows: Vec<(String, i64)> = application::Entity::find()
+        .select_only()
+        .column(application::Column::Status)
+        .column_as(application::Column::Id.count(), "n")
+        .filter(application::Column::VacancyId.eq(vacancy_id))
+        .group_by(application::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let counts = ApplicationStatus::ALL
+        .iter()
+        .map(|status| {
+            let n = rows.iter().find(|(s, _)| s == status.as_str()).map_or(0, |(_, n)| *n);
+            (*status, n)
+        })
+        .collect();
+    Ok(counts)
+}
+
+/// Moves an application along the hiring pipeline. Two recruiters moving it at once cannot
+/// both win: the second finds it changed and gets CONFLICT.
+pub async fn update_status(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    to: ApplicationStatus,
+    note: Option<String>,
+    version: Option<i32>,
+) -> AppResult<application::Model> {
+    let row = get(actor, db, id).await?;
+    let vacancy = own_vacancy(actor, db, row.vacancy_id).await?;
+    let from = ApplicationStatus::from_db(&row.status)?;
+    if !from.can_move_to(to) || to == ApplicationStatus::Withdrawn {
+        return Err(AppError::Conflict(format!(
+            "an application cannot move from {} to {}",
+            from.as_str(),
+            to.as_str()
+        )));
+    }
+    if version.is_some_and(|v| v != row.version) {
+        return Err(AppError::Conflict("the application changed since you read it".into()));
+    }
+    let _ = vacancy;
+    move_status(actor, db, row, from, to, note).await
+}
+
+async fn move_status(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    row: application::Model,
+    from: ApplicationStatus,
+    to: ApplicationStatus,
+    note: Option<String>,
+) -> AppResult<application::Model> {
+    let txn = db.begin().await?;
+    let result = application::Entity::update_many()
+        .col_expr(application::Column::Status, Expr::value(to.as_str()))
+        .col_expr(application::Column::Version, Expr::value(row.version + 1))
+        .col_expr(application::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(application::Column::Id.eq(row.id))
+        .filter(application::Column::Version.eq(row.version))
+        .filter(application::Column::Status.eq(from.as_str()))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::Conflict("someone else moved this application first; reload it".into()));
+    }
+    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    record_event(&txn, actor, row.id, Some(from), to, note).await?;
+    let updated = application::Entity::find_by_id(row.id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("application"))?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The candidate takes an application back, until a decision is made.
+pub async fn withdraw(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<application::Model> {
+    let candidate = candidate_id(actor)?;
+    let row = application::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|a| a.candidate_id == candidate)
+        .ok_or(AppError::NotFound("application"))?;
+    let from = ApplicationStatus::from_db(&row.status)?;
+    if !from.can_move_to(ApplicationStatus::Withdrawn) {
+        return Err(AppError::Conflict(format!("an application that is {} cannot be withdrawn", from.as_str())));
+    }
+    move_status(actor, db, row, from, ApplicationStatus::Withdrawn, None).await
+}
