@@ -9,7 +9,7 @@ const PUBLISH: &str = "mutation ($id: ID!, $version: Int!) { publishVacancy(id: 
 const BY_ID: &str = "query ($id: ID!) { vacancy(id: $id) { reference status version } }";
 
 /// A notice like the ORION one, closing in a month.
-async fn orion_like(app: &TestApp, reference: &str) -> Value {
+pub async fn orion_like(app: &TestApp, reference: &str) -> Value {
     let ids = app
         .data("{ project(code: \"ORION\") { id } competencies(first: 100) { edges { node { id code } } } }", json!({}))
         .await;

@@ -4,8 +4,6 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use entity::{account, integration_token};
 
@@ -15,7 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::context;
 use crate::graphql::loaders::one;
 use crate::graphql::organisation::Organisation;
-use crate::graphql::relay::{decode, NodeKind};
+use crate::graphql::relay::{decode, global_id, NodeKind};
 use crate::graphql::Settings;
 use crate::http::graphql::ClientAddr;
 use crate::service;
@@ -23,27 +21,6 @@ use crate::service::account::{
     Credentials, NewAccount, Registration, Signing, INVALID_CREDENTIALS,
 };
 use crate::service::integration_token::NewIntegrationToken;
-
-// Accounts and integration tokens are not (yet) `Node`s: `relay::NodeKind` does not know them,
-// so their global IDs are made here, in the same `<Type>:<row id>` base64 form.
-const ACCOUNT: &str = "Account";
-const INTEGRATION_TOKEN: &str = "IntegrationToken";
-
-fn local_global_id(kind: &str, id: i32) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{kind}:{id}")))
-}
-
-fn local_decode(field: &str, kind: &str, id: &ID) -> AppResult<i32> {
-    URL_SAFE_NO_PAD
-        .decode(id.as_str())
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| {
-            let (prefix, raw) = text.split_once(':')?;
-            (prefix == kind).then(|| raw.parse().ok()).flatten()
-        })
-        .ok_or_else(|| AppError::bad_input(field, format!("`{field}` must be the ID of a {kind}")))
-}
 
 #[derive(Debug, thiserror::Error)]
 #[error("{0} missing from the GraphQL context")]
@@ -80,8 +57,8 @@ pub struct Account(pub account::Model);
 #[Object]
 impl Account {
     /// The account's global ID.
-    async fn id(&self) -> ID {
-        local_global_id(ACCOUNT, self.0.id)
+    pub async fn id(&self) -> ID {
+        global_id(NodeKind::Account, self.0.id)
     }
 
     /// The e-mail address it signs in with, in lower case.
@@ -152,7 +129,7 @@ pub struct IntegrationToken(pub integration_token::Model);
 impl IntegrationToken {
     /// The token's global ID (not the token itself).
     async fn id(&self) -> ID {
-        local_global_id(INTEGRATION_TOKEN, self.0.id)
+        global_id(NodeKind::IntegrationToken, self.0.id)
     }
 
     /// What the agency called it (`Oracle HR production`).
@@ -366,7 +343,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The account's global ID.")] id: ID,
     ) -> Result<Account> {
-        let id = local_decode("id", ACCOUNT, &id)?;
+        let id = decode("id", NodeKind::Account, &id)?;
         let account =
             service::account::deactivate(context::actor(ctx)?, context::db(ctx)?, id).await?;
         Ok(Account(account))
@@ -408,23 +385,9 @@ impl AccountMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The token's global ID (from `integrationTokens`).")] id: ID,
     ) -> Result<IntegrationToken> {
-        let id = local_decode("id", INTEGRATION_TOKEN, &id)?;
+        let id = decode("id", NodeKind::IntegrationToken, &id)?;
         let row =
             service::integration_token::revoke(context::actor(ctx)?, context::db(ctx)?, id).await?;
         Ok(IntegrationToken(row))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn local_ids_round_trip_and_check_their_kind() {
-        let id = local_global_id(ACCOUNT, 12);
-        assert_eq!(id.as_str(), URL_SAFE_NO_PAD.encode("Account:12"));
-        assert_eq!(local_decode("id", ACCOUNT, &id).unwrap(), 12);
-        assert!(local_decode("id", INTEGRATION_TOKEN, &id).is_err());
-        assert!(local_decode("id", ACCOUNT, &ID("garbage".into())).is_err());
     }
 }

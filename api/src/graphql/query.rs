@@ -2,8 +2,9 @@
 
 use async_graphql::{Context, MergedObject, Object, Result, ID};
 
-use crate::graphql::account::AccountQuery;
 use crate::graphql::audit::AuditQuery;
+use crate::error::AppError;
+use crate::graphql::account::{Account, AccountQuery};
 use crate::graphql::competency::{Competency, CompetencyQuery};
 use crate::graphql::context;
 use crate::graphql::organisation::{Organisation, OrganisationQuery};
@@ -35,6 +36,15 @@ impl NodeQuery {
                 Competency(service::competency::get(actor, db, id).await?).into()
             }
             (NodeKind::Vacancy, id) => Vacancy(service::vacancy::get(actor, db, id).await?).into(),
+            (NodeKind::Account, id) => Account(
+                service::account::visible(actor, db, id)
+                    .await?
+                    .ok_or(AppError::NotFound("account"))?,
+            )
+            .into(),
+            (NodeKind::IntegrationToken | NodeKind::Application, _) => {
+                return Err(AppError::NotFound("object").into())
+            }
         })
     }
 }

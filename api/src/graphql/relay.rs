@@ -6,6 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use crate::error::{AppError, AppResult};
+use crate::graphql::account::Account;
 use crate::graphql::competency::Competency;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
@@ -19,6 +20,9 @@ pub enum NodeKind {
     Project,
     Competency,
     Vacancy,
+    Account,
+    IntegrationToken,
+    Application,
 }
 
 impl NodeKind {
@@ -28,6 +32,9 @@ impl NodeKind {
             Self::Project => "Project",
             Self::Competency => "Competency",
             Self::Vacancy => "Vacancy",
+            Self::Account => "Account",
+            Self::IntegrationToken => "IntegrationToken",
+            Self::Application => "Application",
         }
     }
 
@@ -79,6 +86,7 @@ pub enum Node {
     Project(Project),
     Competency(Competency),
     Vacancy(Vacancy),
+    Account(Account),
 }
 
 /// A page of a list: its items with their cursors, and where it sits in the whole list.
