@@ -469,3 +469,32 @@ async fn the_background_task_closes_notices_past_their_deadline() {
         assert_eq!(again, 0);
     }
 }
+
+#[tokio::test]
+async fn an_integration_token_posts_a_notice_until_it_is_revoked() {
+    for app in TestApp::all_seeded().await {
+        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let iom = app.data("{ organisation(acronym: \"IOM\") { id } }", json!({})).await["organisation"]["id"].clone();
+        let expires = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
+        let created = app
+            .data_as(
+                &admin,
+                "mutation ($input: CreateIntegrationTokenInput!) { createIntegrationToken(input: $input) { token integrationToken { id } } }",
+                json!({ "input": { "organisationId": iom, "name": "HR system", "expiresAt": expires } }),
+            )
+            .await;
+        let token = created["createIntegrationToken"]["token"].as_str().unwrap().to_owned();
+        let token_id = created["createIntegrationToken"]["integrationToken"]["id"].clone();
+
+        let import = "mutation ($input: VacancyInput!) { importVacancy(input: $input) { result vacancy { id organisation { acronym } } } }";
+        let input = orion_like(&app, "HR-TOKEN-1").await;
+        let posted = app.data_as(&token, import, json!({ "input": input })).await;
+        assert_eq!(posted["importVacancy"]["result"], "CREATED");
+        assert_eq!(posted["importVacancy"]["vacancy"]["organisation"]["acronym"], "IOM");
+
+        app.data_as(&admin, "mutation ($id: ID!) { revokeIntegrationToken(id: $id) { revokedAt } }", json!({ "id": token_id }))
+            .await;
+        let again = orion_like(&app, "HR-TOKEN-2").await;
+        assert_eq!(app.error_code_as(Some(&token), import, json!({ "input": again })).await, "UNAUTHENTICATED");
+    }
+}

@@ -98,7 +98,16 @@ impl MigrationTrait for Migration {
                 ),
             ],
         )
-        .await
+        .await?;
+        // Codes of global competencies (no organisation) are unique too; the index above
+        // cannot see that, as NULLs are distinct.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX ux_competency_global_code ON competency (code) WHERE organisation_id IS NULL",
+            )
+            .await?;
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

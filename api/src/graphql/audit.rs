@@ -7,10 +7,10 @@ use entity::audit_event;
 use crate::graphql::context;
 use crate::graphql::loaders::one;
 use crate::graphql::organisation::Organisation;
-use crate::graphql::relay::{decode, NodeKind};
+use crate::graphql::relay::{connection, decode, AppConnection, NodeKind};
 use crate::service;
 use crate::service::audit::AuditFilter;
-use crate::service::pagination::{PageArgs, PageRequest};
+use crate::service::pagination::PageArgs;
 
 /// One write recorded in the audit trail.
 pub struct AuditEvent(pub audit_event::Model);
@@ -92,7 +92,7 @@ impl AuditQuery {
         #[graphql(desc = "Return events after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n events (1–100).")] last: Option<i32>,
         #[graphql(desc = "Return events before this cursor.")] before: Option<String>,
-    ) -> Result<Vec<AuditEvent>> {
+    ) -> Result<AppConnection<AuditEvent>> {
         let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
         let filter = AuditFilter {
             organisation_id: organisation_id
@@ -107,17 +107,7 @@ impl AuditQuery {
             before,
         }
         .validate()?;
-        // Until this is a connection: the newest `first` (or `last`) events, newest first.
-        let newest = PageRequest {
-            backward: true,
-            ..page
-        };
-        let page = service::audit::list(actor, db, &filter, newest).await?;
-        Ok(page
-            .rows
-            .into_iter()
-            .rev()
-            .map(|(_, model)| AuditEvent(model))
-            .collect())
+        let page = service::audit::list(actor, db, &filter, page).await?;
+        Ok(connection(page, AuditEvent))
     }
 }

@@ -130,6 +130,11 @@ pub struct Loaders {
     pub qualification_paths: DataLoader<ByParent<vacancy_qualification_path::Entity>>,
     pub vacancy_competencies: DataLoader<ByParent<vacancy_competency::Entity>>,
     pub vacancy_documents: DataLoader<ByParent<vacancy_document::Entity>>,
+    pub vacancy_questions: DataLoader<ByParent<vacancy_question::Entity>>,
+    pub application_languages: DataLoader<ByParent<application_language::Entity>>,
+    pub application_referees: DataLoader<ByParent<application_referee::Entity>>,
+    pub application_answers: DataLoader<ByParent<application_answer::Entity>>,
+    pub application_events: DataLoader<ByParent<application_event::Entity>>,
 }
 
 impl Loaders {
@@ -203,6 +208,31 @@ impl Loaders {
                 db,
                 vacancy_document::Column::VacancyId,
                 vacancy_document::Column::SortOrder,
+            ),
+            vacancy_questions: by_parent(
+                db,
+                vacancy_question::Column::VacancyId,
+                vacancy_question::Column::SortOrder,
+            ),
+            application_languages: by_parent(
+                db,
+                application_language::Column::ApplicationId,
+                application_language::Column::Id,
+            ),
+            application_referees: by_parent(
+                db,
+                application_referee::Column::ApplicationId,
+                application_referee::Column::SortOrder,
+            ),
+            application_answers: by_parent(
+                db,
+                application_answer::Column::ApplicationId,
+                application_answer::Column::Id,
+            ),
+            application_events: by_parent(
+                db,
+                application_event::Column::ApplicationId,
+                application_event::Column::Id,
             ),
         }
     }

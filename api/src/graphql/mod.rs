@@ -1,6 +1,7 @@
 //! The GraphQL schema: one module per domain, each with its output types and query fields.
 
 mod account;
+mod application;
 mod audit;
 mod competency;
 mod context;

@@ -3,6 +3,7 @@
 use async_graphql::MergedObject;
 
 use crate::graphql::account::AccountMutation;
+use crate::graphql::application::ApplicationMutation;
 use crate::graphql::competency::CompetencyMutation;
 use crate::graphql::organisation::OrganisationMutation;
 use crate::graphql::project::ProjectMutation;
@@ -16,4 +17,5 @@ pub struct Mutation(
     ProjectMutation,
     CompetencyMutation,
     VacancyMutation,
+    ApplicationMutation,
 );

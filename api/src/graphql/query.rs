@@ -5,6 +5,7 @@ use async_graphql::{Context, MergedObject, Object, Result, ID};
 use crate::graphql::audit::AuditQuery;
 use crate::error::AppError;
 use crate::graphql::account::{Account, AccountQuery};
+use crate::graphql::application::{Application, ApplicationQuery};
 use crate::graphql::competency::{Competency, CompetencyQuery};
 use crate::graphql::context;
 use crate::graphql::organisation::{Organisation, OrganisationQuery};
@@ -42,7 +43,10 @@ impl NodeQuery {
                     .ok_or(AppError::NotFound("account"))?,
             )
             .into(),
-            (NodeKind::IntegrationToken | NodeKind::Application, _) => {
+            (NodeKind::Application, id) => {
+                Application(service::application::get(actor, db, id).await?).into()
+            }
+            (NodeKind::IntegrationToken | NodeKind::Document, _) => {
                 return Err(AppError::NotFound("object").into())
             }
         })
@@ -59,4 +63,5 @@ pub struct Query(
     AuditQuery,
     NodeQuery,
     AccountQuery,
+    ApplicationQuery,
 );

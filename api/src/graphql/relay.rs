@@ -7,6 +7,8 @@ use base64::Engine;
 
 use crate::error::{AppError, AppResult};
 use crate::graphql::account::Account;
+use crate::graphql::application::Application;
+use crate::graphql::audit::AuditEvent;
 use crate::graphql::competency::Competency;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
@@ -23,9 +25,21 @@ pub enum NodeKind {
     Account,
     IntegrationToken,
     Application,
+    Document,
 }
 
 impl NodeKind {
+    const ALL: [Self; 8] = [
+        Self::Organisation,
+        Self::Project,
+        Self::Competency,
+        Self::Vacancy,
+        Self::Account,
+        Self::IntegrationToken,
+        Self::Application,
+        Self::Document,
+    ];
+
     fn prefix(self) -> &'static str {
         match self {
             Self::Organisation => "Organisation",
@@ -35,18 +49,12 @@ impl NodeKind {
             Self::Account => "Account",
             Self::IntegrationToken => "IntegrationToken",
             Self::Application => "Application",
+            Self::Document => "Document",
         }
     }
 
     fn from_prefix(prefix: &str) -> Option<Self> {
-        [
-            Self::Organisation,
-            Self::Project,
-            Self::Competency,
-            Self::Vacancy,
-        ]
-        .into_iter()
-        .find(|kind| kind.prefix() == prefix)
+        Self::ALL.into_iter().find(|kind| kind.prefix() == prefix)
     }
 }
 
@@ -87,6 +95,7 @@ pub enum Node {
     Competency(Competency),
     Vacancy(Vacancy),
     Account(Account),
+    Application(Application),
 }
 
 /// A page of a list: its items with their cursors, and where it sits in the whole list.
@@ -95,6 +104,8 @@ pub enum Node {
 #[graphql(concrete(name = "OrganisationConnection", params(Organisation)))]
 #[graphql(concrete(name = "ProjectConnection", params(Project)))]
 #[graphql(concrete(name = "CompetencyConnection", params(Competency)))]
+#[graphql(concrete(name = "ApplicationConnection", params(Application)))]
+#[graphql(concrete(name = "AuditEventConnection", params(AuditEvent)))]
 #[graphql(complex)]
 pub struct AppConnection<N: OutputType> {
     #[graphql(skip)]
@@ -111,6 +122,8 @@ pub struct AppConnection<N: OutputType> {
 #[graphql(concrete(name = "OrganisationEdge", params(Organisation)))]
 #[graphql(concrete(name = "ProjectEdge", params(Project)))]
 #[graphql(concrete(name = "CompetencyEdge", params(Competency)))]
+#[graphql(concrete(name = "ApplicationEdge", params(Application)))]
+#[graphql(concrete(name = "AuditEventEdge", params(AuditEvent)))]
 pub struct AppEdge<N: OutputType> {
     /// Pass it as `after` or `before` to page from this item.
     cursor: String,
@@ -140,7 +153,7 @@ macro_rules! total_count {
     )*};
 }
 
-total_count!(Vacancy, Organisation, Project, Competency);
+total_count!(Vacancy, Organisation, Project, Competency, Application, AuditEvent);
 
 /// Turns a page of rows into a connection of GraphQL nodes.
 pub fn connection<M, N: OutputType>(page: Page<M>, node: impl Fn(M) -> N) -> AppConnection<N> {
@@ -170,6 +183,9 @@ mod tests {
 
     #[test]
     fn global_ids_round_trip_and_check_their_kind() {
+        for kind in NodeKind::ALL {
+            assert_eq!(decode("id", kind, &global_id(kind, 3)).unwrap(), 3, "{kind:?}");
+        }
         let id = global_id(NodeKind::Vacancy, 7);
         assert_eq!(decode("id", NodeKind::Vacancy, &id).unwrap(), 7);
         assert_eq!(

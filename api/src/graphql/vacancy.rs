@@ -9,6 +9,7 @@ use crate::domain::{
     LanguageLevel, Requirement, ResidencyRule, VacancyStatus,
 };
 use crate::error::AppError;
+use crate::graphql::application::{application_form, pipeline_for, PipelineCount, Question};
 use crate::graphql::competency::Competency;
 use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
@@ -285,6 +286,25 @@ impl Vacancy {
                 })
             })
             .collect()
+    }
+
+    /// The notice's own application form: screening questions to answer when applying.
+    async fn application_form(&self, ctx: &Context<'_>) -> Result<Vec<Question>> {
+        application_form(ctx, &self.0).await
+    }
+
+    /// How many applications it has received; null unless the caller is staff of the posting
+    /// organisation.
+    async fn application_count(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
+        Ok(pipeline_for(ctx, self.0.id)
+            .await?
+            .map(|counts| counts.iter().map(|c| c.count).sum()))
+    }
+
+    /// How many applications are in each status; null unless the caller is staff of the
+    /// posting organisation.
+    async fn pipeline(&self, ctx: &Context<'_>) -> Result<Option<Vec<PipelineCount>>> {
+        pipeline_for(ctx, self.0.id).await
     }
 
     /// Where the notice is in its life; a published notice past its closing instant is closed.

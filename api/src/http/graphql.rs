@@ -18,6 +18,7 @@ use crate::http::playground;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
+const MULTIPART: &str = "multipart/form-data";
 
 fn accepts(headers: &HeaderMap, media: &str) -> bool {
     headers
@@ -35,7 +36,7 @@ fn content_type_is(headers: &HeaderMap, media: &str) -> bool {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case(media))
 }
 
-fn plain_error(status: StatusCode, message: &str) -> Response {
+pub(crate) fn plain_error(status: StatusCode, message: &str) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -56,15 +57,47 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
     execute(state, request).await
 }
 
-/// POST: any operation, as JSON.
+/// Largest JSON request body accepted; file uploads go as multipart requests, with a larger
+/// limit (see [`crate::http::MAX_BODY_BYTES`]).
+pub const MAX_JSON_BODY_BYTES: usize = 1024 * 1024;
+
+/// Headers a multipart request must carry: a browser cannot send them cross-site without a
+/// CORS preflight, so a form on another site cannot post uploads with the user's credentials.
+const PREFLIGHT_HEADERS: [&str; 2] = ["graphql-require-preflight", "apollo-require-preflight"];
+
+fn has_preflight_header(headers: &HeaderMap) -> bool {
+    PREFLIGHT_HEADERS
+        .iter()
+        .any(|name| headers.get(*name).is_some_and(|v| !v.is_empty()))
+}
+
+/// POST: any operation, as JSON; or with file uploads, as a GraphQL multipart request.
 pub async fn post(State(state): State<AppState>, request: Request) -> Response {
+    if content_type_is(request.headers(), MULTIPART) {
+        if !has_preflight_header(request.headers()) {
+            return plain_error(
+                StatusCode::BAD_REQUEST,
+                "multipart requests (file uploads) must carry a GraphQL-Require-Preflight header, \
+                 as protection against cross-site request forgery",
+            );
+        }
+        return execute(state, request).await;
+    }
     if !content_type_is(request.headers(), JSON) {
         return plain_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "POST /graphql takes Content-Type: application/json",
+            "POST /graphql takes Content-Type: application/json, or multipart/form-data for \
+             file uploads",
         );
     }
-    execute(state, request).await
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_JSON_BODY_BYTES).await else {
+        return plain_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "a JSON request body may be at most 1 MiB; send files as a multipart request",
+        );
+    };
+    execute(state, Request::from_parts(parts, axum::body::Body::from(bytes))).await
 }
 
 /// The caller's network address, for per-client limits.

@@ -4,9 +4,9 @@
 
 use chrono::Utc;
 use entity::{
-    application, application_answer, application_document, application_event,
-    application_language, application_referee, vacancy, vacancy_document, vacancy_duty_station,
-    vacancy_language, vacancy_qualification_path, vacancy_question,
+    account, application, application_answer, application_document, application_event, application_language,
+    application_referee, vacancy, vacancy_document, vacancy_duty_station, vacancy_language,
+    vacancy_qualification_path, vacancy_question,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -17,7 +17,9 @@ use serde_json::json;
 
 use crate::auth::Actor;
 use crate::domain::document::{sha256_hex, DocumentFormat, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES};
-use crate::domain::eligibility::{self, Candidate, Eligibility, LanguageRequirement, PathRequirement, Requirements};
+use crate::domain::eligibility::{
+    self, Candidate, Eligibility, LanguageRequirement, PathRequirement, Requirements,
+};
 use crate::domain::{
     ApplicationStatus, CountryCode, DocumentKind, EducationLevel, LanguageCode, LanguageLevel,
     Requirement, ResidencyRule, Role, VacancyStatus,
@@ -25,7 +27,7 @@ use crate::domain::{
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::application_form::{self, AnswerInput};
-use crate::service::pagination::{paginate_newest_first, paginate, Page, PageRequest};
+use crate::service::pagination::{paginate, paginate_newest_first, Page, PageRequest};
 use crate::service::vacancy::effective_status;
 
 /// A file sent with an application.
@@ -68,7 +70,10 @@ fn candidate_id(actor: &Actor) -> AppResult<i32> {
 }
 
 /// The requirements of a vacancy, as the eligibility check reads them.
-pub async fn requirements(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<Requirements> {
+pub async fn requirements(
+    db: &impl ConnectionTrait,
+    row: &vacancy::Model,
+) -> AppResult<Requirements> {
     let paths = vacancy_qualification_path::Entity::find()
         .filter(vacancy_qualification_path::Column::VacancyId.eq(row.id))
         .all(db)
@@ -121,7 +126,10 @@ pub async fn requirements(db: &impl ConnectionTrait, row: &vacancy::Model) -> Ap
 }
 
 /// The application as the eligibility check reads it.
-pub async fn candidate_profile(db: &impl ConnectionTrait, row: &application::Model) -> AppResult<Candidate> {
+pub async fn candidate_profile(
+    db: &impl ConnectionTrait,
+    row: &application::Model,
+) -> AppResult<Candidate> {
     let languages = application_language::Entity::find()
         .filter(application_language::Column::ApplicationId.eq(row.id))
         .all(db)
@@ -131,9 +139,15 @@ pub async fn candidate_profile(db: &impl ConnectionTrait, row: &application::Mod
         years_experience: row.years_experience,
         languages: languages
             .into_iter()
-            .filter_map(|l| Some((LanguageCode::parse(&l.language_code).ok()?, LanguageLevel::from_db(&l.level).ok()?)))
+            .filter_map(|l| {
+                Some((
+                    LanguageCode::parse(&l.language_code).ok()?,
+                    LanguageLevel::from_db(&l.level).ok()?,
+                ))
+            })
             .collect(),
-        residence_country: CountryCode::parse(&row.residence_country).map_err(|e| AppError::internal(BadRow(e)))?,
+        residence_country: CountryCode::parse(&row.residence_country)
+            .map_err(|e| AppError::internal(BadRow(e)))?,
         internal: row.internal_candidate,
     })
 }
@@ -164,10 +178,16 @@ fn check_documents(input: &ApplyInput) -> AppResult<Vec<(DocumentFormat, String)
         .map(|(i, doc)| {
             let field = format!("documents[{i}]");
             if doc.bytes.len() > MAX_DOCUMENT_BYTES {
-                return Err(AppError::bad_input(field, format!("{} is larger than 5 MiB", doc.file_name)));
+                return Err(AppError::bad_input(
+                    field,
+                    format!("{} is larger than 5 MiB", doc.file_name),
+                ));
             }
             let format = DocumentFormat::sniff(&doc.bytes).ok_or_else(|| {
-                AppError::bad_input(&field, format!("{} is not a PDF, DOCX or ODT document", doc.file_name))
+                AppError::bad_input(
+                    &field,
+                    format!("{} is not a PDF, DOCX or ODT document", doc.file_name),
+                )
             })?;
             Ok((format, sha256_hex(&doc.bytes)))
         })
@@ -175,14 +195,21 @@ fn check_documents(input: &ApplyInput) -> AppResult<Vec<(DocumentFormat, String)
 }
 
 /// Documents the notice asks for that the application lacks.
-fn missing_documents(required: &[vacancy_document::Model], input: &ApplyInput) -> Vec<&'static str> {
+fn missing_documents(
+    required: &[vacancy_document::Model],
+    input: &ApplyInput,
+) -> Vec<&'static str> {
     let has = |kind: DocumentKind| input.documents.iter().any(|d| d.kind == kind);
     required
         .iter()
         .filter_map(|doc| match DocumentKind::parse(&doc.kind)? {
             DocumentKind::Cv if !has(DocumentKind::Cv) => Some("a CV"),
             DocumentKind::CoverLetter
-                if !has(DocumentKind::CoverLetter) && input.cover_letter.as_deref().is_none_or(|c| c.trim().is_empty()) =>
+                if !has(DocumentKind::CoverLetter)
+                    && input
+                        .cover_letter
+                        .as_deref()
+                        .is_none_or(|c| c.trim().is_empty()) =>
             {
                 Some("a cover letter")
             }
@@ -198,35 +225,64 @@ fn missing_documents(required: &[vacancy_document::Model], input: &ApplyInput) -
         .collect()
 }
 
-pub async fn apply(actor: &Actor, db: &DatabaseConnection, input: ApplyInput) -> AppResult<application::Model> {
+pub async fn apply(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    input: ApplyInput,
+) -> AppResult<application::Model> {
     let candidate = candidate_id(actor)?;
     let vacancy = vacancy::Entity::find_by_id(input.vacancy_id)
         .one(db)
         .await?
-        .filter(|v| policy::can_read_vacancy(actor, v.organisation_id, VacancyStatus::parse(&v.status).unwrap_or(VacancyStatus::Draft)))
+        .filter(|v| {
+            policy::can_read_vacancy(
+                actor,
+                v.organisation_id,
+                VacancyStatus::parse(&v.status).unwrap_or(VacancyStatus::Draft),
+            )
+        })
         .ok_or(AppError::NotFound("vacancy"))?;
     match effective_status(&vacancy, Utc::now())? {
         VacancyStatus::Published => {}
         VacancyStatus::Closed => {
-            return Err(AppError::bad_input("vacancyId", "this vacancy closed: its deadline has passed"))
+            return Err(AppError::bad_input(
+                "vacancyId",
+                "this vacancy closed: its deadline has passed",
+            ))
         }
-        _ => return Err(AppError::bad_input("vacancyId", "this vacancy is not open for applications")),
+        _ => {
+            return Err(AppError::bad_input(
+                "vacancyId",
+                "this vacancy is not open for applications",
+            ))
+        }
     }
-    let residence = CountryCode::parse(&input.residence_country).map_err(|e| AppError::bad_input("input.residenceCountry", e))?;
+    let residence = CountryCode::parse(&input.residence_country)
+        .map_err(|e| AppError::bad_input("input.residenceCountry", e))?;
     if !(0..=70).contains(&input.years_experience) {
-        return Err(AppError::bad_input("input.yearsExperience", "years of experience must be between 0 and 70"));
+        return Err(AppError::bad_input(
+            "input.yearsExperience",
+            "years of experience must be between 0 and 70",
+        ));
     }
     let mut languages = Vec::new();
     for (i, (code, level)) in input.languages.iter().enumerate() {
-        let code = LanguageCode::parse(code).map_err(|e| AppError::bad_input(format!("input.languages[{i}].language"), e))?;
+        let code = LanguageCode::parse(code)
+            .map_err(|e| AppError::bad_input(format!("input.languages[{i}].language"), e))?;
         languages.push((code, *level));
     }
     for (i, referee) in input.referees.iter().enumerate() {
         if referee.name.trim().is_empty() {
-            return Err(AppError::bad_input(format!("input.referees[{i}].name"), "a referee needs a name"));
+            return Err(AppError::bad_input(
+                format!("input.referees[{i}].name"),
+                "a referee needs a name",
+            ));
         }
         if !referee.email.contains('@') {
-            return Err(AppError::bad_input(format!("input.referees[{i}].email"), "a referee needs an e-mail address"));
+            return Err(AppError::bad_input(
+                format!("input.referees[{i}].email"),
+                "a referee needs an e-mail address",
+            ));
         }
     }
     let formats = check_documents(&input)?;
@@ -236,7 +292,10 @@ pub async fn apply(actor: &Actor, db: &DatabaseConnection, input: ApplyInput) ->
         .await?;
     let missing = missing_documents(&required, &input);
     if !missing.is_empty() {
-        return Err(AppError::bad_input("documents", format!("the notice asks for {}", missing.join(", "))));
+        return Err(AppError::bad_input(
+            "documents",
+            format!("the notice asks for {}", missing.join(", ")),
+        ));
     }
     let questions = vacancy_question::Entity::find()
         .filter(vacancy_question::Column::VacancyId.eq(vacancy.id))
@@ -250,7 +309,9 @@ pub async fn apply(actor: &Actor, db: &DatabaseConnection, input: ApplyInput) ->
         .one(db)
         .await?;
     if already.is_some() {
-        return Err(AppError::Conflict("you have already applied to this vacancy".into()));
+        return Err(AppError::Conflict(
+            "you have already applied to this vacancy".into(),
+        ));
     }
 
     let profile = Candidate {
@@ -283,7 +344,9 @@ pub async fn apply(actor: &Actor, db: &DatabaseConnection, input: ApplyInput) ->
     .insert(&txn)
     .await
     .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => AppError::Conflict("you have already applied to this vacancy".into()),
+        AppError::Conflict(_) => {
+            AppError::Conflict("you have already applied to this vacancy".into())
+        }
         other => other,
     })?;
     for (code, level) in &languages {
@@ -335,7 +398,15 @@ pub async fn apply(actor: &Actor, db: &DatabaseConnection, input: ApplyInput) ->
         .insert(&txn)
         .await?;
     }
-    record_event(&txn, actor, row.id, None, ApplicationStatus::Submitted, None).await?;
+    record_event(
+        &txn,
+        actor,
+        row.id,
+        None,
+        ApplicationStatus::Submitted,
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -364,7 +435,11 @@ async fn record_event(
 
 /// Whether the caller may see this application: its candidate, or the posting organisation's
 /// staff.
-async fn visible(actor: &Actor, db: &impl ConnectionTrait, row: &application::Model) -> AppResult<bool> {
+async fn visible(
+    actor: &Actor,
+    db: &impl ConnectionTrait,
+    row: &application::Model,
+) -> AppResult<bool> {
     if actor.account_id() == Some(row.candidate_id) {
         return Ok(true);
     }
@@ -391,7 +466,11 @@ pub async fn get(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<a
 }
 
 /// The caller's own applications, newest first.
-pub async fn mine(actor: &Actor, db: &DatabaseConnection, page: PageRequest) -> AppResult<Page<application::Model>> {
+pub async fn mine(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    page: PageRequest,
+) -> AppResult<Page<application::Model>> {
     let candidate = candidate_id(actor)?;
     let select = application::Entity::find().filter(application::Column::CandidateId.eq(candidate));
     paginate_newest_first(db, select, application::Column::Id, page).await
@@ -413,13 +492,18 @@ pub enum ApplicationOrder {
 }
 
 /// A vacancy the caller's organisation posts; for anyone else it does not exist.
-pub async fn own_vacancy(actor: &Actor, db: &impl ConnectionTrait, vacancy_id: i32) -> AppResult<vacancy::Model> {
+pub async fn own_vacancy(
+    actor: &Actor,
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+) -> AppResult<vacancy::Model> {
     policy::signed_in(actor)?;
     let row = vacancy::Entity::find_by_id(vacancy_id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound("vacancy"))?;
-    policy::manage_postings(actor, row.organisation_id).map_err(|_| AppError::NotFound("vacancy"))?;
+    policy::manage_postings(actor, row.organisation_id)
+        .map_err(|_| AppError::NotFound("vacancy"))?;
     Ok(row)
 }
 
@@ -432,21 +516,31 @@ pub async fn for_vacancy(
     page: PageRequest,
 ) -> AppResult<Page<application::Model>> {
     own_vacancy(actor, db, vacancy_id).await?;
-    let mut select = application::Entity::find().filter(application::Column::VacancyId.eq(vacancy_id));
+    let mut select =
+        application::Entity::find().filter(application::Column::VacancyId.eq(vacancy_id));
     if let Some(statuses) = &filter.statuses {
-        select = select.filter(application::Column::Status.is_in(statuses.iter().map(|s| s.as_str())));
+        select =
+            select.filter(application::Column::Status.is_in(statuses.iter().map(|s| s.as_str())));
     }
     if let Some(eligible) = filter.eligible {
         select = select.filter(application::Column::Eligible.eq(eligible));
     }
     match order {
-        ApplicationOrder::SubmittedFirst => paginate(db, select, application::Column::Id, page).await,
-        ApplicationOrder::SubmittedLast => paginate_newest_first(db, select, application::Column::Id, page).await,
+        ApplicationOrder::SubmittedFirst => {
+            paginate(db, select, application::Column::Id, page).await
+        }
+        ApplicationOrder::SubmittedLast => {
+            paginate_newest_first(db, select, application::Column::Id, page).await
+        }
     }
 }
 
 /// How many applications a vacancy has in each status.
-pub async fn pipeline(actor: &Actor, db: &DatabaseConnection, vacancy_id: i32) -> AppResult<Vec<(ApplicationStatus, i64)>> {
+pub async fn pipeline(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    vacancy_id: i32,
+) -> AppResult<Vec<(ApplicationStatus, i64)>> {
     own_vacancy(actor, db, vacancy_id).await?;
     let rows: Vec<(String, i64)> = application::Entity::find()
         .select_only()
@@ -460,7 +554,10 @@ pub async fn pipeline(actor: &Actor, db: &DatabaseConnection, vacancy_id: i32) -
     let counts = ApplicationStatus::ALL
         .iter()
         .map(|status| {
-            let n = rows.iter().find(|(s, _)| s == status.as_str()).map_or(0, |(_, n)| *n);
+            let n = rows
+                .iter()
+                .find(|(s, _)| s == status.as_str())
+                .map_or(0, |(_, n)| *n);
             (*status, n)
         })
         .collect();
@@ -478,7 +575,10 @@ pub async fn update_status(
     version: Option<i32>,
 ) -> AppResult<application::Model> {
     let row = get(actor, db, id).await?;
-    let vacancy = own_vacancy(actor, db, row.vacancy_id).await?;
+    // The candidate sees the application but may not move it.
+    own_vacancy(actor, db, row.vacancy_id)
+        .await
+        .map_err(|_| AppError::Forbidden)?;
     let from = ApplicationStatus::from_db(&row.status)?;
     if !from.can_move_to(to) || to == ApplicationStatus::Withdrawn {
         return Err(AppError::Conflict(format!(
@@ -488,9 +588,10 @@ pub async fn update_status(
         )));
     }
     if version.is_some_and(|v| v != row.version) {
-        return Err(AppError::Conflict("the application changed since you read it".into()));
+        return Err(AppError::Conflict(
+            "the application changed since you read it".into(),
+        ));
     }
-    let _ = vacancy;
     move_status(actor, db, row, from, to, note).await
 }
 
@@ -513,7 +614,9 @@ async fn move_status(
         .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
-        return Err(AppError::Conflict("someone else moved this application first; reload it".into()));
+        return Err(AppError::Conflict(
+            "someone else moved this application first; reload it".into(),
+        ));
     }
     let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     record_event(&txn, actor, row.id, Some(from), to, note).await?;
@@ -526,7 +629,11 @@ async fn move_status(
 }
 
 /// The candidate takes an application back, until a decision is made.
-pub async fn withdraw(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<application::Model> {
+pub async fn withdraw(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+) -> AppResult<application::Model> {
     let candidate = candidate_id(actor)?;
     let row = application::Entity::find_by_id(id)
         .one(db)
@@ -535,7 +642,237 @@ pub async fn withdraw(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppRes
         .ok_or(AppError::NotFound("application"))?;
     let from = ApplicationStatus::from_db(&row.status)?;
     if !from.can_move_to(ApplicationStatus::Withdrawn) {
-        return Err(AppError::Conflict(format!("an application that is {} cannot be withdrawn", from.as_str())));
+        return Err(AppError::Conflict(format!(
+            "an application that is {} cannot be withdrawn",
+            from.as_str()
+        )));
     }
     move_status(actor, db, row, from, ApplicationStatus::Withdrawn, None).await
+}
+
+/// Whether the caller is staff of the organisation that posted the application's vacancy.
+pub async fn is_staff(
+    actor: &Actor,
+    db: &impl ConnectionTrait,
+    row: &application::Model,
+) -> AppResult<bool> {
+    let organisation = vacancy::Entity::find_by_id(row.vacancy_id)
+        .select_only()
+        .column(vacancy::Column::OrganisationId)
+        .into_tuple::<i32>()
+        .one(db)
+        .await?;
+    Ok(organisation.is_some_and(|org| policy::manage_postings(actor, org).is_ok()))
+}
+
+/// The vacancy an application was made to. Whoever sees the application sees its vacancy.
+pub async fn vacancy_of(
+    db: &DatabaseConnection,
+    row: &application::Model,
+) -> AppResult<vacancy::Model> {
+    vacancy::Entity::find_by_id(row.vacancy_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal(BadRow(format!("application {} lost its vacancy", row.id))))
+}
+
+/// The candidate's account. Whoever sees the application sees who made it.
+pub async fn candidate_of(
+    db: &DatabaseConnection,
+    row: &application::Model,
+) -> AppResult<account::Model> {
+    account::Entity::find_by_id(row.candidate_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal(BadRow(format!("application {} lost its candidate", row.id))))
+}
+
+/// Who made a status change, when the caller may know: the organisation's staff see every
+/// actor; the candidate sees only themselves.
+pub async fn event_actor(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    row: &application::Model,
+    actor_id: i32,
+) -> AppResult<Option<account::Model>> {
+    if actor.account_id() != Some(actor_id) && !is_staff(actor, db, row).await? {
+        return Ok(None);
+    }
+    Ok(account::Entity::find_by_id(actor_id).one(db).await?)
+}
+
+/// The screening outcome: as stored when the application was submitted, or computed now for a
+/// row that has none.
+pub async fn eligibility_of(
+    db: &DatabaseConnection,
+    row: &application::Model,
+) -> AppResult<Eligibility> {
+    if let (Some(eligible), Some(unmet)) = (row.eligible, row.unmet.as_ref()) {
+        let unmet = unmet
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|u| {
+                Some(eligibility::UnmetRequirement {
+                    kind: eligibility::UnmetKind::parse(u.get("kind")?.as_str()?)?,
+                    message: u.get("message")?.as_str()?.to_owned(),
+                })
+            })
+            .collect();
+        return Ok(Eligibility { eligible, unmet });
+    }
+    let vacancy = vacancy_of(db, row).await?;
+    Ok(eligibility::assess(
+        &requirements(db, &vacancy).await?,
+        &candidate_profile(db, row).await?,
+    ))
+}
+
+/// A document's description, without its bytes.
+#[derive(Debug, Clone)]
+pub struct DocumentMeta {
+    pub id: i32,
+    pub kind: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
+type DocumentMetaRow = (
+    i32,
+    i32,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    chrono::DateTime<Utc>,
+);
+
+/// The documents of some applications, in upload order, without their bytes, each with its
+/// application's id.
+pub async fn documents_of(
+    db: &impl ConnectionTrait,
+    application_ids: &[i32],
+) -> AppResult<Vec<(i32, DocumentMeta)>> {
+    use application_document::Column as C;
+    let rows: Vec<DocumentMetaRow> = application_document::Entity::find()
+        .select_only()
+        .columns([
+            C::ApplicationId,
+            C::Id,
+            C::Kind,
+            C::FileName,
+            C::MediaType,
+            C::SizeBytes,
+            C::Sha256,
+            C::CreatedAt,
+        ])
+        .filter(C::ApplicationId.is_in(application_ids.iter().copied()))
+        .order_by_asc(C::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(application, id, kind, file_name, media_type, size_bytes, sha256, created_at)| {
+                let meta = DocumentMeta {
+                    id,
+                    kind,
+                    file_name,
+                    media_type,
+                    size_bytes,
+                    sha256,
+                    created_at,
+                };
+                (application, meta)
+            },
+        )
+        .collect())
+}
+
+/// A stored document with its bytes, for its candidate and the posting organisation's staff;
+/// for anyone else it does not exist.
+pub async fn document(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+) -> AppResult<(application_document::Model, Vec<u8>)> {
+    policy::signed_in(actor)?;
+    let row = application_document::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("document"))?;
+    get(actor, db, row.application_id)
+        .await
+        .map_err(|_| AppError::NotFound("document"))?;
+    let bytes = row
+        .content
+        .clone()
+        .ok_or_else(|| AppError::internal(BadRow(format!("document {id} has no content"))))?;
+    Ok((row, bytes))
+}
+
+/// One line of a vacancy's export.
+#[derive(Debug, Clone)]
+pub struct ExportRow {
+    pub application: application::Model,
+    pub candidate_name: String,
+    pub candidate_email: String,
+    pub languages: Vec<(String, String)>,
+    pub eligible: bool,
+    pub unmet: Vec<String>,
+    pub documents: Vec<String>,
+}
+
+/// Every application to one of the caller's organisation's vacancies, oldest first, with what
+/// an HR tool needs.
+pub async fn export(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    vacancy_id: i32,
+) -> AppResult<Vec<ExportRow>> {
+    own_vacancy(actor, db, vacancy_id).await?;
+    let rows = application::Entity::find()
+        .filter(application::Column::VacancyId.eq(vacancy_id))
+        .order_by_asc(application::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let candidates = account::Entity::find()
+        .filter(account::Column::Id.is_in(rows.iter().map(|r| r.candidate_id)))
+        .all(db)
+        .await?;
+    let languages = application_language::Entity::find()
+        .filter(application_language::Column::ApplicationId.is_in(ids.iter().copied()))
+        .order_by_asc(application_language::Column::Id)
+        .all(db)
+        .await?;
+    let documents = documents_of(db, &ids).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let candidate = candidates.iter().find(|c| c.id == row.candidate_id);
+        let eligibility = eligibility_of(db, &row).await?;
+        out.push(ExportRow {
+            candidate_name: candidate.map(|c| c.full_name.clone()).unwrap_or_default(),
+            candidate_email: candidate.map(|c| c.email.clone()).unwrap_or_default(),
+            languages: languages
+                .iter()
+                .filter(|l| l.application_id == row.id)
+                .map(|l| (l.language_code.clone(), l.level.clone()))
+                .collect(),
+            eligible: eligibility.eligible,
+            unmet: eligibility.unmet.into_iter().map(|u| u.message).collect(),
+            documents: documents
+                .iter()
+                .filter(|(app, _)| *app == row.id)
+                .map(|(_, d)| d.file_name.clone())
+                .collect(),
+            application: row,
+        });
+    }
+    Ok(out)
 }

@@ -39,9 +39,15 @@ impl QuestionKind {
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        [Self::Text, Self::YesNo, Self::SingleChoice, Self::MultipleChoice, Self::Number]
-            .into_iter()
-            .find(|k| k.as_str() == code)
+        [
+            Self::Text,
+            Self::YesNo,
+            Self::SingleChoice,
+            Self::MultipleChoice,
+            Self::Number,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == code)
     }
 }
 
@@ -68,26 +74,47 @@ impl Question {
     /// Checks a question as an agency writes it; `field` is its input path.
     pub fn validate(&self, field: &str) -> AppResult<()> {
         if self.prompt.values().all(|p| p.trim().is_empty()) {
-            return Err(AppError::bad_input(format!("{field}.prompt"), "a question needs its wording"));
+            return Err(AppError::bad_input(
+                format!("{field}.prompt"),
+                "a question needs its wording",
+            ));
         }
-        let choice = matches!(self.kind, QuestionKind::SingleChoice | QuestionKind::MultipleChoice);
+        let choice = matches!(
+            self.kind,
+            QuestionKind::SingleChoice | QuestionKind::MultipleChoice
+        );
         if choice && self.options.len() < 2 {
-            return Err(AppError::bad_input(format!("{field}.options"), "a choice question needs at least two options"));
+            return Err(AppError::bad_input(
+                format!("{field}.options"),
+                "a choice question needs at least two options",
+            ));
         }
         if !choice && !self.options.is_empty() {
-            return Err(AppError::bad_input(format!("{field}.options"), "only choice questions have options"));
+            return Err(AppError::bad_input(
+                format!("{field}.options"),
+                "only choice questions have options",
+            ));
         }
         for (i, option) in self.options.iter().enumerate() {
             if option.value.trim().is_empty() {
-                return Err(AppError::bad_input(format!("{field}.options[{i}].value"), "an option needs a value"));
+                return Err(AppError::bad_input(
+                    format!("{field}.options[{i}].value"),
+                    "an option needs a value",
+                ));
             }
             if self.options[..i].iter().any(|o| o.value == option.value) {
-                return Err(AppError::bad_input(format!("{field}.options[{i}].value"), "two options have this value"));
+                return Err(AppError::bad_input(
+                    format!("{field}.options[{i}].value"),
+                    "two options have this value",
+                ));
             }
         }
         if let (Some(min), Some(max)) = (self.min_number, self.max_number) {
             if min > max {
-                return Err(AppError::bad_input(format!("{field}.maxNumber"), "the maximum is below the minimum"));
+                return Err(AppError::bad_input(
+                    format!("{field}.maxNumber"),
+                    "the maximum is below the minimum",
+                ));
             }
         }
         Ok(())
@@ -130,13 +157,25 @@ pub struct AnswerInput {
 }
 
 /// Checks the answers against the form; returns the values to store, by question id.
-pub fn check_answers(questions: &[vacancy_question::Model], answers: &[AnswerInput]) -> AppResult<Vec<(i32, Value)>> {
+pub fn check_answers(
+    questions: &[vacancy_question::Model],
+    answers: &[AnswerInput],
+) -> AppResult<Vec<(i32, Value)>> {
     for (i, answer) in answers.iter().enumerate() {
         if !questions.iter().any(|q| q.id == answer.question_id) {
-            return Err(AppError::bad_input(format!("input.answers[{i}].questionId"), "this question is not on the form"));
+            return Err(AppError::bad_input(
+                format!("input.answers[{i}].questionId"),
+                "this question is not on the form",
+            ));
         }
-        if answers[..i].iter().any(|a| a.question_id == answer.question_id) {
-            return Err(AppError::bad_input(format!("input.answers[{i}].questionId"), "this question is answered twice"));
+        if answers[..i]
+            .iter()
+            .any(|a| a.question_id == answer.question_id)
+        {
+            return Err(AppError::bad_input(
+                format!("input.answers[{i}].questionId"),
+                "this question is answered twice",
+            ));
         }
     }
     let mut values = Vec::new();
@@ -145,7 +184,10 @@ pub fn check_answers(questions: &[vacancy_question::Model], answers: &[AnswerInp
             continue;
         };
         let index = answers.iter().position(|a| a.question_id == row.id);
-        let field = index.map_or_else(|| "input.answers".to_owned(), |i| format!("input.answers[{i}]"));
+        let field = index.map_or_else(
+            || "input.answers".to_owned(),
+            |i| format!("input.answers[{i}]"),
+        );
         let name = question.label();
         let answer = index.map(|i| &answers[i]);
         let value = match (question.kind, answer) {
@@ -156,7 +198,10 @@ pub fn check_answers(questions: &[vacancy_question::Model], answers: &[AnswerInp
                 .filter(|t| !t.is_empty())
                 .map(|t| {
                     if t.chars().count() > MAX_TEXT_ANSWER {
-                        Err(AppError::bad_input(format!("{field}.text"), format!("the answer to “{name}” is too long")))
+                        Err(AppError::bad_input(
+                            format!("{field}.text"),
+                            format!("the answer to “{name}” is too long"),
+                        ))
                     } else {
                         Ok(json!(t))
                     }
@@ -164,7 +209,10 @@ pub fn check_answers(questions: &[vacancy_question::Model], answers: &[AnswerInp
                 .transpose()?,
             (QuestionKind::YesNo, Some(a)) => a.yes.map(|y| json!(y)),
             (QuestionKind::Number, Some(a)) => match a.number {
-                Some(n) if question.min_number.is_some_and(|min| n < min) || question.max_number.is_some_and(|max| n > max) => {
+                Some(n)
+                    if question.min_number.is_some_and(|min| n < min)
+                        || question.max_number.is_some_and(|max| n > max) =>
+                {
                     return Err(AppError::bad_input(
                         format!("{field}.number"),
                         format!("the answer to “{name}” is out of range"),
@@ -173,27 +221,38 @@ pub fn check_answers(questions: &[vacancy_question::Model], answers: &[AnswerInp
                 Some(n) => Some(json!(n)),
                 None => None,
             },
-            (QuestionKind::SingleChoice | QuestionKind::MultipleChoice, Some(a)) => match &a.choices {
-                Some(choices) if !choices.is_empty() => {
-                    if question.kind == QuestionKind::SingleChoice && choices.len() != 1 {
-                        return Err(AppError::bad_input(format!("{field}.choices"), format!("“{name}” takes one choice")));
+            (QuestionKind::SingleChoice | QuestionKind::MultipleChoice, Some(a)) => {
+                match &a.choices {
+                    Some(choices) if !choices.is_empty() => {
+                        if question.kind == QuestionKind::SingleChoice && choices.len() != 1 {
+                            return Err(AppError::bad_input(
+                                format!("{field}.choices"),
+                                format!("“{name}” takes one choice"),
+                            ));
+                        }
+                        if let Some(bad) = choices
+                            .iter()
+                            .find(|c| !question.options.iter().any(|o| &o.value == *c))
+                        {
+                            return Err(AppError::bad_input(
+                                format!("{field}.choices"),
+                                format!("“{bad}” is not an option of “{name}”"),
+                            ));
+                        }
+                        Some(json!(choices))
                     }
-                    if let Some(bad) = choices.iter().find(|c| !question.options.iter().any(|o| &o.value == *c)) {
-                        return Err(AppError::bad_input(
-                            format!("{field}.choices"),
-                            format!("“{bad}” is not an option of “{name}”"),
-                        ));
-                    }
-                    Some(json!(choices))
+                    _ => None,
                 }
-                _ => None,
-            },
+            }
             (_, None) => None,
         };
         match value {
             Some(value) => values.push((row.id, value)),
             None if question.required => {
-                return Err(AppError::bad_input(field, format!("“{name}” needs an answer")));
+                return Err(AppError::bad_input(
+                    field,
+                    format!("“{name}” needs an answer"),
+                ));
             }
             None => {}
         }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::policy;
-use crate::service::pagination::{paginate, Page, PageRequest};
+use crate::service::pagination::{paginate_newest_first, Page, PageRequest};
 
 /// What a write did, for the audit trail.
 pub struct AuditEntry<'a> {
@@ -88,5 +88,5 @@ pub async fn list(
     if let Some(entity_type) = &filter.entity_type {
         select = select.filter(audit_event::Column::EntityType.eq(entity_type.trim()));
     }
-    paginate(db, select, audit_event::Column::Id, page).await
+    paginate_newest_first(db, select, audit_event::Column::Id, page).await
 }
