@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod applications;
 mod http;
 mod migrations;
 mod organisations;

@@ -498,3 +498,55 @@ async fn an_integration_token_posts_a_notice_until_it_is_revoked() {
         assert_eq!(app.error_code_as(Some(&token), import, json!({ "input": again })).await, "UNAUTHENTICATED");
     }
 }
+
+#[tokio::test]
+async fn lifecycle_mutations_refuse_everyone_but_the_posting_organisation() {
+    for app in TestApp::all_seeded().await {
+        let own = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let other = app.sign_in_as("RECRUITER", Some("ILO")).await;
+        let candidate = app.sign_in_as("CANDIDATE", None).await;
+
+        // A published notice: visible to all, so outsiders are FORBIDDEN rather than NOT_FOUND.
+        let created = app.data_as(&own, CREATE, json!({ "input": orion_like(&app, "IOM-TABLE-1").await })).await;
+        let (id, version) = ids(&created, "createVacancy");
+        let published = app.data_as(&own, PUBLISH, json!({ "id": id, "version": version })).await;
+        let version = published["publishVacancy"]["version"].as_i64().unwrap();
+        let close = "mutation ($id: ID!, $version: Int!) { closeVacancy(id: $id, version: $version) { status version } }";
+        let archive = "mutation ($id: ID!, $version: Int!) { archiveVacancy(id: $id, version: $version) { status } }";
+        let duplicate = "mutation ($id: ID!) { duplicateVacancy(id: $id, reference: \"IOM-TABLE-COPY\") { status } }";
+        let args = json!({ "id": id, "version": version });
+        for (mutation, args) in [(close, &args), (duplicate, &json!({ "id": id }))] {
+            assert_eq!(app.error_code_as(None, mutation, args.clone()).await, "UNAUTHENTICATED", "{mutation}");
+            assert_eq!(app.error_code_as(Some(&candidate), mutation, args.clone()).await, "FORBIDDEN", "{mutation}");
+            assert_eq!(app.error_code_as(Some(&other), mutation, args.clone()).await, "FORBIDDEN", "{mutation}");
+        }
+        let closed = app.data_as(&own, close, args).await;
+        let version = closed["closeVacancy"]["version"].as_i64().unwrap();
+        let args = json!({ "id": id, "version": version });
+        assert_eq!(app.error_code_as(Some(&other), archive, args.clone()).await, "FORBIDDEN");
+        assert_eq!(app.data_as(&own, archive, args).await["archiveVacancy"]["status"], "ARCHIVED");
+        assert_eq!(app.data_as(&own, duplicate, json!({ "id": id })).await["duplicateVacancy"]["status"], "DRAFT");
+
+        // A draft: outsiders cannot even learn it exists.
+        let draft = app.data_as(&own, CREATE, json!({ "input": orion_like(&app, "IOM-TABLE-2").await })).await;
+        let (draft_id, draft_version) = ids(&draft, "createVacancy");
+        let delete = "mutation ($id: ID!, $version: Int!) { deleteVacancy(id: $id, version: $version) { deletedId } }";
+        let args = json!({ "id": draft_id, "version": draft_version });
+        assert_eq!(app.error_code_as(None, delete, args.clone()).await, "UNAUTHENTICATED");
+        assert_eq!(app.error_code_as(Some(&candidate), delete, args.clone()).await, "NOT_FOUND");
+        assert_eq!(app.error_code_as(Some(&other), delete, args.clone()).await, "NOT_FOUND");
+        let copy_draft = json!({ "id": draft_id });
+        assert_eq!(app.error_code_as(Some(&other), duplicate, copy_draft).await, "NOT_FOUND");
+        assert_eq!(app.data_as(&own, delete, args).await["deleteVacancy"]["deletedId"], draft_id);
+
+        // Importing always writes into the caller's own organisation.
+        let import = "mutation ($input: VacancyInput!, $org: ID) { importVacancy(input: $input, organisationId: $org) { result } }";
+        let input = orion_like(&app, "IOM-TABLE-3").await;
+        assert_eq!(app.error_code_as(None, import, json!({ "input": input })).await, "UNAUTHENTICATED");
+        let iom_id = app.data("{ organisation(acronym: \"IOM\") { id } }", json!({})).await["organisation"]["id"].clone();
+        let into_iom = json!({ "input": input, "org": iom_id });
+        assert_eq!(app.error_code_as(Some(&other), import, into_iom.clone()).await, "FORBIDDEN");
+        assert_eq!(app.error_code_as(Some(&candidate), import, into_iom.clone()).await, "FORBIDDEN");
+        assert_eq!(app.data_as(&own, import, into_iom).await["importVacancy"]["result"], "CREATED");
+    }
+}

@@ -136,3 +136,30 @@ impl ServerConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_refuses_to_start_without_a_strong_secret() {
+        let missing = JwtConfig::default();
+        assert!(matches!(missing.keys(Environment::Production), Err(ConfigError::MissingSecret)));
+        let weak = JwtConfig { jwt_secret: Some("short".into()), ..JwtConfig::default() };
+        assert!(matches!(weak.keys(Environment::Production), Err(ConfigError::WeakSecret)));
+        assert!(matches!(weak.keys(Environment::Development), Err(ConfigError::WeakSecret)));
+        let strong = JwtConfig { jwt_secret: Some("x".repeat(32)), ..JwtConfig::default() };
+        assert!(strong.keys(Environment::Production).is_ok());
+    }
+
+    #[test]
+    fn development_falls_back_to_the_development_secret() {
+        assert!(JwtConfig::default().keys(Environment::Development).is_ok());
+    }
+
+    #[test]
+    fn token_lifetimes_are_bounded() {
+        let config = JwtConfig { token_ttl_minutes: 0, ..JwtConfig::default() };
+        assert!(matches!(config.keys(Environment::Development), Err(ConfigError::TokenTtl)));
+    }
+}
