@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 use crate::helpers::{insert_vacancy, vacancy_id, TestApp};
 use crate::vacancy_writes::orion_like;
 
-const CREATE: &str = "mutation ($input: VacancyInput!) { createVacancy(input: $input) { id version } }";
+const CREATE: &str =
+    "mutation ($input: VacancyInput!) { createVacancy(input: $input) { id version } }";
 const PUBLISH: &str =
     "mutation ($id: ID!, $version: Int!) { publishVacancy(id: $id, version: $version) { id } }";
 const APPLY: &str = "mutation ($input: ApplyInput!, $documents: [DocumentUploadInput!]) { applyToVacancy(input: $input, documents: $documents) { id status version documents { kind fileName mediaType sizeBytes sha256 downloadUrl } } }";
@@ -17,7 +18,8 @@ const WITHDRAW: &str = "mutation ($id: ID!) { withdrawApplication(id: $id) { id 
 const MINE: &str = "{ myApplications(first: 10) { totalCount edges { node { id status vacancy { reference } history { from to note } } } } }";
 const ONE: &str = "query ($id: ID!) { application(id: $id) { id status candidate { fullName } eligibility { eligible unmet { kind message } } } }";
 const LIST: &str = "query ($vacancy: ID!, $filter: ApplicationFilterInput) { applications(vacancyId: $vacancy, filter: $filter) { totalCount edges { node { id status candidate { email } educationLevel yearsExperience coverLetter languages { language level } referees { name } eligibility { eligible unmet { kind message } } history { from to actor { fullName } } documents { fileName downloadUrl } } } } }";
-const PIPELINE: &str = "query ($id: ID!) { vacancy(id: $id) { applicationCount pipeline { status count } } }";
+const PIPELINE: &str =
+    "query ($id: ID!) { vacancy(id: $id) { applicationCount pipeline { status count } } }";
 
 fn pdf(len: usize) -> Vec<u8> {
     let mut bytes = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n".to_vec();
@@ -26,7 +28,9 @@ fn pdf(len: usize) -> Vec<u8> {
 }
 
 fn png() -> Vec<u8> {
-    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D];
+    let mut bytes = vec![
+        0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D,
+    ];
     bytes.extend_from_slice(b"IHDR not really an image");
     bytes
 }
@@ -99,7 +103,12 @@ async fn apply_multipart(
         "documents": documents.iter().map(|d| json!({ "kind": d.kind, "file": null })).collect::<Vec<_>>(),
     });
     let map: serde_json::Map<String, Value> = (0..documents.len())
-        .map(|i| (i.to_string(), json!([format!("variables.documents.{i}.file")])))
+        .map(|i| {
+            (
+                i.to_string(),
+                json!([format!("variables.documents.{i}.file")]),
+            )
+        })
         .collect();
     let mut form = Form::new()
         .text(
@@ -152,10 +161,20 @@ async fn apply_refused(
     assert_eq!(status, 200, "[{}] {body}", app.backend());
     let body: Value = serde_json::from_str(&body).unwrap();
     let error = &body["errors"][0];
-    assert!(error.is_object(), "[{}] expected an error: {body}", app.backend());
+    assert!(
+        error.is_object(),
+        "[{}] expected an error: {body}",
+        app.backend()
+    );
     (
-        error["extensions"]["code"].as_str().unwrap_or_default().to_owned(),
-        error["extensions"]["field"].as_str().unwrap_or_default().to_owned(),
+        error["extensions"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        error["extensions"]["field"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
     )
 }
 
@@ -183,12 +202,23 @@ async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions(
             bytes: png(),
         };
         let (code, field) = apply_refused(&app, &amina, application(&vacancy), vec![renamed]).await;
-        assert_eq!((code.as_str(), field.as_str()), ("BAD_USER_INPUT", "documents[0]"));
+        assert_eq!(
+            (code.as_str(), field.as_str()),
+            ("BAD_USER_INPUT", "documents[0]")
+        );
         let (code, field) = apply_refused(&app, &amina, application(&vacancy), vec![]).await;
-        assert_eq!((code.as_str(), field.as_str()), ("BAD_USER_INPUT", "documents"));
-        let (status, body) =
-            apply_multipart(&app, Some(&amina), application(&vacancy), vec![cv(pdf(100))], false)
-                .await;
+        assert_eq!(
+            (code.as_str(), field.as_str()),
+            ("BAD_USER_INPUT", "documents")
+        );
+        let (status, body) = apply_multipart(
+            &app,
+            Some(&amina),
+            application(&vacancy),
+            vec![cv(pdf(100))],
+            false,
+        )
+        .await;
         assert_eq!(status, 400, "{body}");
         assert!(body.contains("GraphQL-Require-Preflight"), "{body}");
         // Anonymous callers cannot apply.
@@ -199,7 +229,13 @@ async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions(
 
         // Accepted with a PDF CV.
         let cv_bytes = pdf(2048);
-        let applied = apply_ok(&app, &amina, application(&vacancy), vec![cv(cv_bytes.clone())]).await;
+        let applied = apply_ok(
+            &app,
+            &amina,
+            application(&vacancy),
+            vec![cv(cv_bytes.clone())],
+        )
+        .await;
         assert_eq!(applied["status"], "SUBMITTED");
         let id = applied["id"].as_str().unwrap().to_owned();
         let document = &applied["documents"][0];
@@ -210,7 +246,8 @@ async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions(
         let download = document["downloadUrl"].as_str().unwrap().to_owned();
 
         // A second application to the same vacancy is a conflict.
-        let (code, _) = apply_refused(&app, &amina, application(&vacancy), vec![cv(pdf(100))]).await;
+        let (code, _) =
+            apply_refused(&app, &amina, application(&vacancy), vec![cv(pdf(100))]).await;
         assert_eq!(code, "CONFLICT");
 
         // The recruiter sees it, eligible, with the pipeline.
@@ -219,8 +256,14 @@ async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions(
         let node = &list["applications"]["edges"][0]["node"];
         assert_eq!(node["id"], id.as_str());
         assert_eq!(node["educationLevel"], "BACHELOR");
-        assert_eq!(node["eligibility"], json!({ "eligible": true, "unmet": [] }));
-        assert_eq!(node["languages"][1], json!({ "language": "ary", "level": "FLUENT" }));
+        assert_eq!(
+            node["eligibility"],
+            json!({ "eligible": true, "unmet": [] })
+        );
+        assert_eq!(
+            node["languages"][1],
+            json!({ "language": "ary", "level": "FLUENT" })
+        );
         assert_eq!(node["referees"][0]["name"], "Salma B.");
         let pipeline = app.data_as(&iom, PIPELINE, json!({ "id": vacancy })).await;
         assert_eq!(pipeline["vacancy"]["applicationCount"], 1);
@@ -238,7 +281,10 @@ async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions(
                 .to_str()
                 .unwrap()
                 .starts_with("attachment; filename=\"cv.pdf\""));
-            assert_eq!(response.bytes().await.unwrap().as_ref(), cv_bytes.as_slice());
+            assert_eq!(
+                response.bytes().await.unwrap().as_ref(),
+                cv_bytes.as_slice()
+            );
         }
 
         // The CSV export: a header and one row per application.
@@ -263,9 +309,16 @@ async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions(
         // An illegal jump is a conflict; the recruiter shortlists step by step.
         let jump = json!({ "id": id, "status": "HIRED" });
         assert_eq!(app.error_code_as(Some(&iom), MOVE, jump).await, "CONFLICT");
-        for (status, note) in [("SCREENING", "CV received"), ("SHORTLISTED", "strong profile")] {
+        for (status, note) in [
+            ("SCREENING", "CV received"),
+            ("SHORTLISTED", "strong profile"),
+        ] {
             let moved = app
-                .data_as(&iom, MOVE, json!({ "id": id, "status": status, "note": note }))
+                .data_as(
+                    &iom,
+                    MOVE,
+                    json!({ "id": id, "status": status, "note": note }),
+                )
                 .await;
             assert_eq!(moved["updateApplicationStatus"]["status"], status);
             let mine = app.data_as(&amina, MINE, json!({})).await;
@@ -275,17 +328,25 @@ async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions(
         }
         // The candidate cannot move it.
         let own = json!({ "id": id, "status": "INTERVIEW" });
-        assert_eq!(app.error_code_as(Some(&amina), MOVE, own).await, "FORBIDDEN");
+        assert_eq!(
+            app.error_code_as(Some(&amina), MOVE, own).await,
+            "FORBIDDEN"
+        );
 
         // Then rejects; nothing moves after that, the candidate included.
         let rejected = app
-            .data_as(&iom, MOVE, json!({ "id": id, "status": "REJECTED", "note": "another profile fits better" }))
+            .data_as(
+                &iom,
+                MOVE,
+                json!({ "id": id, "status": "REJECTED", "note": "another profile fits better" }),
+            )
             .await;
         assert_eq!(rejected["updateApplicationStatus"]["status"], "REJECTED");
         let after = json!({ "id": id, "status": "INTERVIEW" });
         assert_eq!(app.error_code_as(Some(&iom), MOVE, after).await, "CONFLICT");
         assert_eq!(
-            app.error_code_as(Some(&amina), WITHDRAW, json!({ "id": id })).await,
+            app.error_code_as(Some(&amina), WITHDRAW, json!({ "id": id }))
+                .await,
             "CONFLICT"
         );
         let mine = app.data_as(&amina, MINE, json!({})).await;
@@ -311,9 +372,15 @@ async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions(
         let list = json!({ "vacancy": vacancy });
         assert_eq!(app.error_code_as(Some(&ilo), LIST, list).await, "NOT_FOUND");
         let one = json!({ "id": id });
-        assert_eq!(app.error_code_as(Some(&ilo), ONE, one.clone()).await, "NOT_FOUND");
+        assert_eq!(
+            app.error_code_as(Some(&ilo), ONE, one.clone()).await,
+            "NOT_FOUND"
+        );
         let node = "query ($id: ID!) { node(id: $id) { id } }";
-        assert_eq!(app.error_code_as(Some(&ilo), node, one.clone()).await, "NOT_FOUND");
+        assert_eq!(
+            app.error_code_as(Some(&ilo), node, one.clone()).await,
+            "NOT_FOUND"
+        );
         let mv = json!({ "id": id, "status": "SCREENING" });
         assert_eq!(app.error_code_as(Some(&ilo), MOVE, mv).await, "NOT_FOUND");
         assert_eq!(get(&app, Some(&ilo), &download).await.status(), 404);
@@ -325,8 +392,14 @@ async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions(
         );
 
         // Nor does another candidate, nor anyone anonymous.
-        assert_eq!(app.error_code_as(Some(&other), ONE, one.clone()).await, "NOT_FOUND");
-        assert_eq!(app.error_code_as(Some(&other), WITHDRAW, one.clone()).await, "NOT_FOUND");
+        assert_eq!(
+            app.error_code_as(Some(&other), ONE, one.clone()).await,
+            "NOT_FOUND"
+        );
+        assert_eq!(
+            app.error_code_as(Some(&other), WITHDRAW, one.clone()).await,
+            "NOT_FOUND"
+        );
         assert_eq!(get(&app, Some(&other), &download).await.status(), 404);
         assert_eq!(get(&app, Some(&other), &csv_path).await.status(), 404);
         let theirs = app.data_as(&other, MINE, json!({})).await;
@@ -341,7 +414,10 @@ async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions(
         // The owner still reads it, by `application` and by `node`.
         let mine = app.data_as(&amina, ONE, json!({ "id": id })).await;
         assert_eq!(mine["application"]["status"], "REJECTED");
-        assert_eq!(mine["application"]["candidate"]["fullName"], "Amina El Idrissi");
+        assert_eq!(
+            mine["application"]["candidate"]["fullName"],
+            "Amina El Idrissi"
+        );
     }
 }
 
@@ -353,21 +429,32 @@ async fn applications_are_refused_after_the_deadline_and_with_bad_documents() {
         let vacancy = publish(&app, &iom, orion_like(&app, "IOM-DOCS-1").await).await;
 
         let past = chrono::Utc::now() - chrono::Duration::days(1);
-        let expired = vacancy_id(insert_vacancy(&app.db, "IOM", "EXPIRED-1", "PUBLISHED", Some(past)).await);
+        let expired =
+            vacancy_id(insert_vacancy(&app.db, "IOM", "EXPIRED-1", "PUBLISHED", Some(past)).await);
         let (code, field) =
             apply_refused(&app, &candidate, application(&expired), vec![cv(pdf(100))]).await;
-        assert_eq!((code.as_str(), field.as_str()), ("BAD_USER_INPUT", "vacancyId"));
+        assert_eq!(
+            (code.as_str(), field.as_str()),
+            ("BAD_USER_INPUT", "vacancyId")
+        );
         let draft = vacancy_id(insert_vacancy(&app.db, "IOM", "DRAFT-1", "DRAFT", None).await);
-        let (code, _) = apply_refused(&app, &candidate, application(&draft), vec![cv(pdf(100))]).await;
+        let (code, _) =
+            apply_refused(&app, &candidate, application(&draft), vec![cv(pdf(100))]).await;
         assert_eq!(code, "NOT_FOUND");
 
         let six = (0..6).map(|_| cv(pdf(100))).collect();
         let (code, field) = apply_refused(&app, &candidate, application(&vacancy), six).await;
-        assert_eq!((code.as_str(), field.as_str()), ("BAD_USER_INPUT", "documents"));
+        assert_eq!(
+            (code.as_str(), field.as_str()),
+            ("BAD_USER_INPUT", "documents")
+        );
 
         let big = cv(pdf(5 * 1024 * 1024 + 10));
         let (code, field) = apply_refused(&app, &candidate, application(&vacancy), vec![big]).await;
-        assert_eq!((code.as_str(), field.as_str()), ("BAD_USER_INPUT", "documents[0]"));
+        assert_eq!(
+            (code.as_str(), field.as_str()),
+            ("BAD_USER_INPUT", "documents[0]")
+        );
 
         // Exactly 5 MiB is fine, and five documents are.
         let mut docs = vec![cv(pdf(5 * 1024 * 1024))];
@@ -422,13 +509,22 @@ async fn screening_answers_are_checked_against_the_application_form() {
                 json!({ "id": vacancy }),
             )
             .await;
-        let questions = form["vacancy"]["applicationForm"].as_array().unwrap().clone();
+        let questions = form["vacancy"]["applicationForm"]
+            .as_array()
+            .unwrap()
+            .clone();
         assert_eq!(questions.len(), 3);
         assert_eq!(questions[0]["en"], "Do you hold a work permit?");
         assert_eq!(questions[0]["prompt"], "Avez-vous un permis de travail ?");
-        assert_eq!(questions[1]["options"][1], json!({ "value": "LATER", "label": "Dans un mois" }));
+        assert_eq!(
+            questions[1]["options"][1],
+            json!({ "value": "LATER", "label": "Dans un mois" })
+        );
         assert_eq!(questions[2]["maxNumber"], 40.0);
-        let q: Vec<i64> = questions.iter().map(|q| q["id"].as_i64().unwrap()).collect();
+        let q: Vec<i64> = questions
+            .iter()
+            .map(|q| q["id"].as_i64().unwrap())
+            .collect();
 
         let with = |answers: Value| {
             let mut input = application(&vacancy);
@@ -436,7 +532,11 @@ async fn screening_answers_are_checked_against_the_application_form() {
             input
         };
         let cases = [
-            (json!([{ "questionId": q[2], "number": 3 }]), "input.answers", "permis"),
+            (
+                json!([{ "questionId": q[2], "number": 3 }]),
+                "input.answers",
+                "work permit",
+            ),
             (
                 json!([{ "questionId": q[0], "yes": true }, { "questionId": q[1], "choices": ["TOMORROW"] }, { "questionId": q[2], "number": 3 }]),
                 "input.answers[1].choices",
@@ -449,9 +549,14 @@ async fn screening_answers_are_checked_against_the_application_form() {
             ),
         ];
         for (answers, field, named) in cases {
-            let (status, body) =
-                apply_multipart(&app, Some(&candidate), with(answers), vec![cv(pdf(100))], true)
-                    .await;
+            let (status, body) = apply_multipart(
+                &app,
+                Some(&candidate),
+                with(answers),
+                vec![cv(pdf(100))],
+                true,
+            )
+            .await;
             assert_eq!(status, 200);
             let body: Value = serde_json::from_str(&body).unwrap();
             let error = &body["errors"][0];
@@ -489,15 +594,26 @@ async fn candidates_withdraw_before_a_decision_and_concurrent_moves_have_one_win
         let vacancy = publish(&app, &iom, orion_like(&app, "IOM-RACE-1").await).await;
         let first = register(&app, "First").await;
         let second = register(&app, "Second").await;
-        let a = apply_ok(&app, &first, application(&vacancy), vec![cv(pdf(100))]).await["id"].clone();
-        let b = apply_ok(&app, &second, application(&vacancy), vec![cv(pdf(100))]).await["id"].clone();
+        let a =
+            apply_ok(&app, &first, application(&vacancy), vec![cv(pdf(100))]).await["id"].clone();
+        let b =
+            apply_ok(&app, &second, application(&vacancy), vec![cv(pdf(100))]).await["id"].clone();
 
         // Withdrawing while open works; a recruiter cannot withdraw for the candidate.
-        app.data_as(&iom, MOVE, json!({ "id": a, "status": "SCREENING" })).await;
-        assert_eq!(app.error_code_as(Some(&iom), WITHDRAW, json!({ "id": a })).await, "FORBIDDEN");
+        app.data_as(&iom, MOVE, json!({ "id": a, "status": "SCREENING" }))
+            .await;
+        assert_eq!(
+            app.error_code_as(Some(&iom), WITHDRAW, json!({ "id": a }))
+                .await,
+            "FORBIDDEN"
+        );
         let withdrawn = app.data_as(&first, WITHDRAW, json!({ "id": a })).await;
         assert_eq!(withdrawn["withdrawApplication"]["status"], "WITHDRAWN");
-        assert_eq!(app.error_code_as(Some(&first), WITHDRAW, json!({ "id": a })).await, "CONFLICT");
+        assert_eq!(
+            app.error_code_as(Some(&first), WITHDRAW, json!({ "id": a }))
+                .await,
+            "CONFLICT"
+        );
         let again = json!({ "id": a, "status": "SHORTLISTED" });
         assert_eq!(app.error_code_as(Some(&iom), MOVE, again).await, "CONFLICT");
 
@@ -508,20 +624,36 @@ async fn candidates_withdraw_before_a_decision_and_concurrent_moves_have_one_win
         // Two recruiters move the same application at once: exactly one wins.
         let (one, two) = tokio::join!(
             app.graphql_as(Some(&iom), MOVE, json!({ "id": b, "status": "SCREENING" })),
-            app.graphql_as(Some(&iom_admin), MOVE, json!({ "id": b, "status": "REJECTED" })),
+            app.graphql_as(
+                Some(&iom_admin),
+                MOVE,
+                json!({ "id": b, "status": "REJECTED" })
+            ),
         );
         let outcomes: Vec<&Value> = [&one, &two].into_iter().collect();
-        let winners = outcomes.iter().filter(|r| r.get("errors").is_none()).count();
+        let winners = outcomes
+            .iter()
+            .filter(|r| r.get("errors").is_none())
+            .count();
         assert_eq!(winners, 1, "[{}] {one} {two}", app.backend());
         let loser = outcomes.iter().find(|r| r.get("errors").is_some()).unwrap();
-        assert_eq!(loser["errors"][0]["extensions"]["code"], "CONFLICT", "{loser}");
+        assert_eq!(
+            loser["errors"][0]["extensions"]["code"], "CONFLICT",
+            "{loser}"
+        );
         let read = app
-            .data_as(&iom, "query ($id: ID!) { application(id: $id) { version history { to } } }", json!({ "id": b }))
+            .data_as(
+                &iom,
+                "query ($id: ID!) { application(id: $id) { version history { to } } }",
+                json!({ "id": b }),
+            )
             .await;
         assert_eq!(read["application"]["version"], 2);
         assert_eq!(read["application"]["history"].as_array().unwrap().len(), 2);
 
-        let pipeline = app.data_as(&iom_admin, PIPELINE, json!({ "id": vacancy })).await;
+        let pipeline = app
+            .data_as(&iom_admin, PIPELINE, json!({ "id": vacancy }))
+            .await;
         assert_eq!(pipeline["vacancy"]["applicationCount"], 2);
         assert!(pipeline["vacancy"]["pipeline"]
             .as_array()
@@ -563,7 +695,8 @@ async fn recruiters_see_eligibility_with_reasons_under_the_thamm_plus_rule() {
         assert_eq!(eligibility["unmet"][0]["kind"], "QUALIFICATION");
         let message = eligibility["unmet"][0]["message"].as_str().unwrap();
         assert!(
-            message.contains("a bachelor's degree with 5 years") && message.contains("(has a bachelor's degree with 4 years)"),
+            message.contains("a bachelor's degree with 5 years")
+                && message.contains("(has a bachelor's degree with 4 years)"),
             "{message}"
         );
 

@@ -108,7 +108,12 @@ pub struct TestApp {
 impl TestApp {
     pub async fn spawn(database: TestDatabase, seed: bool) -> Self {
         let mut config = ServerConfig::for_database(database.url());
-        config.seed_demo_data = seed;
+        config.seed_demo_data = Some(seed);
+        Self::spawn_with(database, config).await
+    }
+
+    /// The application with a configuration of the test's own (made for `database`'s URL).
+    pub async fn spawn_with(database: TestDatabase, config: ServerConfig) -> Self {
         let app = Application::build(config)
             .await
             .expect("build the application");

@@ -12,6 +12,7 @@ mod migrations;
 mod organisations;
 mod pagination;
 mod seed_data;
+mod statements;
 mod tokens;
 mod vacancies;
 mod vacancy_writes;

@@ -189,7 +189,7 @@ async fn every_vacancy_mutation_checks_who_calls() {
         assert_eq!(
             app.error_code_as(Some(&candidate), CREATE, json!({ "input": input }))
                 .await,
-            "BAD_USER_INPUT"
+            "FORBIDDEN"
         );
         let iom_id = app
             .data("{ organisation(acronym: \"IOM\") { id } }", json!({}))
@@ -474,7 +474,10 @@ async fn the_background_task_closes_notices_past_their_deadline() {
 async fn an_integration_token_posts_a_notice_until_it_is_revoked() {
     for app in TestApp::all_seeded().await {
         let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
-        let iom = app.data("{ organisation(acronym: \"IOM\") { id } }", json!({})).await["organisation"]["id"].clone();
+        let iom = app
+            .data("{ organisation(acronym: \"IOM\") { id } }", json!({}))
+            .await["organisation"]["id"]
+            .clone();
         let expires = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
         let created = app
             .data_as(
@@ -483,19 +486,33 @@ async fn an_integration_token_posts_a_notice_until_it_is_revoked() {
                 json!({ "input": { "organisationId": iom, "name": "HR system", "expiresAt": expires } }),
             )
             .await;
-        let token = created["createIntegrationToken"]["token"].as_str().unwrap().to_owned();
+        let token = created["createIntegrationToken"]["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let token_id = created["createIntegrationToken"]["integrationToken"]["id"].clone();
 
         let import = "mutation ($input: VacancyInput!) { importVacancy(input: $input) { result vacancy { id organisation { acronym } } } }";
         let input = orion_like(&app, "HR-TOKEN-1").await;
         let posted = app.data_as(&token, import, json!({ "input": input })).await;
         assert_eq!(posted["importVacancy"]["result"], "CREATED");
-        assert_eq!(posted["importVacancy"]["vacancy"]["organisation"]["acronym"], "IOM");
+        assert_eq!(
+            posted["importVacancy"]["vacancy"]["organisation"]["acronym"],
+            "IOM"
+        );
 
-        app.data_as(&admin, "mutation ($id: ID!) { revokeIntegrationToken(id: $id) { revokedAt } }", json!({ "id": token_id }))
-            .await;
+        app.data_as(
+            &admin,
+            "mutation ($id: ID!) { revokeIntegrationToken(id: $id) { revokedAt } }",
+            json!({ "id": token_id }),
+        )
+        .await;
         let again = orion_like(&app, "HR-TOKEN-2").await;
-        assert_eq!(app.error_code_as(Some(&token), import, json!({ "input": again })).await, "UNAUTHENTICATED");
+        assert_eq!(
+            app.error_code_as(Some(&token), import, json!({ "input": again }))
+                .await,
+            "UNAUTHENTICATED"
+        );
     }
 }
 
@@ -507,46 +524,117 @@ async fn lifecycle_mutations_refuse_everyone_but_the_posting_organisation() {
         let candidate = app.sign_in_as("CANDIDATE", None).await;
 
         // A published notice: visible to all, so outsiders are FORBIDDEN rather than NOT_FOUND.
-        let created = app.data_as(&own, CREATE, json!({ "input": orion_like(&app, "IOM-TABLE-1").await })).await;
+        let created = app
+            .data_as(
+                &own,
+                CREATE,
+                json!({ "input": orion_like(&app, "IOM-TABLE-1").await }),
+            )
+            .await;
         let (id, version) = ids(&created, "createVacancy");
-        let published = app.data_as(&own, PUBLISH, json!({ "id": id, "version": version })).await;
+        let published = app
+            .data_as(&own, PUBLISH, json!({ "id": id, "version": version }))
+            .await;
         let version = published["publishVacancy"]["version"].as_i64().unwrap();
         let close = "mutation ($id: ID!, $version: Int!) { closeVacancy(id: $id, version: $version) { status version } }";
         let archive = "mutation ($id: ID!, $version: Int!) { archiveVacancy(id: $id, version: $version) { status } }";
         let duplicate = "mutation ($id: ID!) { duplicateVacancy(id: $id, reference: \"IOM-TABLE-COPY\") { status } }";
         let args = json!({ "id": id, "version": version });
         for (mutation, args) in [(close, &args), (duplicate, &json!({ "id": id }))] {
-            assert_eq!(app.error_code_as(None, mutation, args.clone()).await, "UNAUTHENTICATED", "{mutation}");
-            assert_eq!(app.error_code_as(Some(&candidate), mutation, args.clone()).await, "FORBIDDEN", "{mutation}");
-            assert_eq!(app.error_code_as(Some(&other), mutation, args.clone()).await, "FORBIDDEN", "{mutation}");
+            assert_eq!(
+                app.error_code_as(None, mutation, args.clone()).await,
+                "UNAUTHENTICATED",
+                "{mutation}"
+            );
+            assert_eq!(
+                app.error_code_as(Some(&candidate), mutation, args.clone())
+                    .await,
+                "FORBIDDEN",
+                "{mutation}"
+            );
+            assert_eq!(
+                app.error_code_as(Some(&other), mutation, args.clone())
+                    .await,
+                "FORBIDDEN",
+                "{mutation}"
+            );
         }
         let closed = app.data_as(&own, close, args).await;
         let version = closed["closeVacancy"]["version"].as_i64().unwrap();
         let args = json!({ "id": id, "version": version });
-        assert_eq!(app.error_code_as(Some(&other), archive, args.clone()).await, "FORBIDDEN");
-        assert_eq!(app.data_as(&own, archive, args).await["archiveVacancy"]["status"], "ARCHIVED");
-        assert_eq!(app.data_as(&own, duplicate, json!({ "id": id })).await["duplicateVacancy"]["status"], "DRAFT");
+        assert_eq!(
+            app.error_code_as(Some(&other), archive, args.clone()).await,
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            app.data_as(&own, archive, args).await["archiveVacancy"]["status"],
+            "ARCHIVED"
+        );
+        assert_eq!(
+            app.data_as(&own, duplicate, json!({ "id": id })).await["duplicateVacancy"]["status"],
+            "DRAFT"
+        );
 
         // A draft: outsiders cannot even learn it exists.
-        let draft = app.data_as(&own, CREATE, json!({ "input": orion_like(&app, "IOM-TABLE-2").await })).await;
+        let draft = app
+            .data_as(
+                &own,
+                CREATE,
+                json!({ "input": orion_like(&app, "IOM-TABLE-2").await }),
+            )
+            .await;
         let (draft_id, draft_version) = ids(&draft, "createVacancy");
         let delete = "mutation ($id: ID!, $version: Int!) { deleteVacancy(id: $id, version: $version) { deletedId } }";
         let args = json!({ "id": draft_id, "version": draft_version });
-        assert_eq!(app.error_code_as(None, delete, args.clone()).await, "UNAUTHENTICATED");
-        assert_eq!(app.error_code_as(Some(&candidate), delete, args.clone()).await, "NOT_FOUND");
-        assert_eq!(app.error_code_as(Some(&other), delete, args.clone()).await, "NOT_FOUND");
+        assert_eq!(
+            app.error_code_as(None, delete, args.clone()).await,
+            "UNAUTHENTICATED"
+        );
+        assert_eq!(
+            app.error_code_as(Some(&candidate), delete, args.clone())
+                .await,
+            "NOT_FOUND"
+        );
+        assert_eq!(
+            app.error_code_as(Some(&other), delete, args.clone()).await,
+            "NOT_FOUND"
+        );
         let copy_draft = json!({ "id": draft_id });
-        assert_eq!(app.error_code_as(Some(&other), duplicate, copy_draft).await, "NOT_FOUND");
-        assert_eq!(app.data_as(&own, delete, args).await["deleteVacancy"]["deletedId"], draft_id);
+        assert_eq!(
+            app.error_code_as(Some(&other), duplicate, copy_draft).await,
+            "NOT_FOUND"
+        );
+        assert_eq!(
+            app.data_as(&own, delete, args).await["deleteVacancy"]["deletedId"],
+            draft_id
+        );
 
         // Importing always writes into the caller's own organisation.
         let import = "mutation ($input: VacancyInput!, $org: ID) { importVacancy(input: $input, organisationId: $org) { result } }";
         let input = orion_like(&app, "IOM-TABLE-3").await;
-        assert_eq!(app.error_code_as(None, import, json!({ "input": input })).await, "UNAUTHENTICATED");
-        let iom_id = app.data("{ organisation(acronym: \"IOM\") { id } }", json!({})).await["organisation"]["id"].clone();
+        assert_eq!(
+            app.error_code_as(None, import, json!({ "input": input }))
+                .await,
+            "UNAUTHENTICATED"
+        );
+        let iom_id = app
+            .data("{ organisation(acronym: \"IOM\") { id } }", json!({}))
+            .await["organisation"]["id"]
+            .clone();
         let into_iom = json!({ "input": input, "org": iom_id });
-        assert_eq!(app.error_code_as(Some(&other), import, into_iom.clone()).await, "FORBIDDEN");
-        assert_eq!(app.error_code_as(Some(&candidate), import, into_iom.clone()).await, "FORBIDDEN");
-        assert_eq!(app.data_as(&own, import, into_iom).await["importVacancy"]["result"], "CREATED");
+        assert_eq!(
+            app.error_code_as(Some(&other), import, into_iom.clone())
+                .await,
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            app.error_code_as(Some(&candidate), import, into_iom.clone())
+                .await,
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            app.data_as(&own, import, into_iom).await["importVacancy"]["result"],
+            "CREATED"
+        );
     }
 }

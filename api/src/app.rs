@@ -12,7 +12,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::{ConfigError, ServerConfig};
 use crate::graphql::{self, AppSchema};
 use crate::seed::{self, SeedError};
-use crate::service::vacancy_write;
+use crate::service::{account, vacancy_write};
 use crate::{db, http};
 
 /// What every request handler shares.
@@ -51,7 +51,7 @@ impl Application {
     pub async fn build(config: ServerConfig) -> Result<Self, StartError> {
         let jwt = Arc::new(config.jwt.keys(config.app_env)?);
         let db = db::connect_and_migrate(&config.database).await?;
-        if config.seed_demo_data && seed::is_empty(&db).await? {
+        if config.seeds_demo_data() && seed::is_empty(&db).await? {
             let report = seed::load_demo(&db).await?;
             tracing::info!("{report}");
         }
@@ -100,18 +100,23 @@ impl Application {
     }
 }
 
-/// How often the stored status of notices past their deadline is brought up to date. Reads
-/// never wait for it: they treat a published notice past its closing instant as closed.
-const CLOSE_EXPIRED_EVERY: Duration = Duration::from_secs(60);
+/// How often housekeeping runs: storing the status of notices past their deadline (reads never
+/// wait for it: they treat a published notice past its closing instant as closed) and
+/// forgetting old failed sign-ins.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
 
 async fn close_expired_vacancies(db: DatabaseConnection) {
-    let mut ticks = tokio::time::interval(CLOSE_EXPIRED_EVERY);
+    let mut ticks = tokio::time::interval(HOUSEKEEPING_EVERY);
     loop {
         ticks.tick().await;
-        match vacancy_write::close_expired(&db, chrono::Utc::now()).await {
+        let now = chrono::Utc::now();
+        match vacancy_write::close_expired(&db, now).await {
             Ok(0) => {}
             Ok(closed) => tracing::info!(closed, "closed vacancies past their deadline"),
             Err(error) => tracing::warn!(%error, "could not close expired vacancies"),
+        }
+        if let Err(error) = account::purge_stale_throttles(&db, now).await {
+            tracing::warn!(%error, "could not purge old sign-in failures");
         }
     }
 }

@@ -203,7 +203,7 @@ async fn token(config: &ServerConfig, args: &TokenArgs) -> Result<(), String> {
             let conn = db::connect_and_migrate(&config.database)
                 .await
                 .map_err(|e| e.to_string())?;
-            if config.seed_demo_data && seed::is_empty(&conn).await.map_err(|e| e.to_string())? {
+            if config.seeds_demo_data() && seed::is_empty(&conn).await.map_err(|e| e.to_string())? {
                 let report = seed::load_demo(&conn).await.map_err(|e| e.to_string())?;
                 tracing::info!("{report}");
             }

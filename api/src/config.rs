@@ -27,6 +27,11 @@ pub struct DatabaseConfig {
     /// Most connections the pool opens.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
     pub database_max_connections: u32,
+
+    /// Log every SQL statement (target `jobboard::sql`, level INFO), in the span of the request
+    /// that ran it.
+    #[arg(long, env = "LOG_STATEMENTS")]
+    pub log_statements: bool,
 }
 
 /// How tokens are signed and checked.
@@ -58,6 +63,8 @@ pub enum ConfigError {
     MissingSecret,
     #[error("JWT_SECRET must be at least 32 bytes")]
     WeakSecret,
+    #[error("JWT_SECRET is the public development secret; set a secret of your own in production")]
+    DevelopmentSecret,
     #[error("TOKEN_TTL_MINUTES must be between 1 and 10080 (a week)")]
     TokenTtl,
 }
@@ -69,6 +76,9 @@ impl JwtConfig {
             return Err(ConfigError::TokenTtl);
         }
         let secret = match (&self.jwt_secret, env) {
+            (Some(secret), Environment::Production) if secret == DEVELOPMENT_SECRET => {
+                return Err(ConfigError::DevelopmentSecret)
+            }
             (Some(secret), _) => secret.as_str(),
             (None, Environment::Production) => return Err(ConfigError::MissingSecret),
             (None, Environment::Development) => {
@@ -116,23 +126,30 @@ pub struct ServerConfig {
     #[arg(long, env = "APP_ENV", value_enum, default_value = "development")]
     pub app_env: Environment,
 
-    /// Seed the demo data into an empty database at start.
-    #[arg(long, env = "SEED_DEMO_DATA", default_value_t = true, action = clap::ArgAction::Set)]
-    pub seed_demo_data: bool,
+    /// Seed the demo data into an empty database at start (default: in development only).
+    #[arg(long, env = "SEED_DEMO_DATA", action = clap::ArgAction::Set)]
+    pub seed_demo_data: Option<bool>,
 }
 
 impl ServerConfig {
+    /// Whether to load the demo data into an empty database: asked, or by default in development.
+    pub fn seeds_demo_data(&self) -> bool {
+        self.seed_demo_data
+            .unwrap_or(self.app_env == Environment::Development)
+    }
+
     /// A configuration for tests and tools: the given database, any free port, no seeding.
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Self {
             database: DatabaseConfig {
                 database_url: database_url.into(),
                 database_max_connections: 5,
+                log_statements: false,
             },
             jwt: JwtConfig::default(),
             bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             app_env: Environment::Development,
-            seed_demo_data: false,
+            seed_demo_data: Some(false),
         }
     }
 }
@@ -144,12 +161,35 @@ mod tests {
     #[test]
     fn production_refuses_to_start_without_a_strong_secret() {
         let missing = JwtConfig::default();
-        assert!(matches!(missing.keys(Environment::Production), Err(ConfigError::MissingSecret)));
-        let weak = JwtConfig { jwt_secret: Some("short".into()), ..JwtConfig::default() };
-        assert!(matches!(weak.keys(Environment::Production), Err(ConfigError::WeakSecret)));
-        assert!(matches!(weak.keys(Environment::Development), Err(ConfigError::WeakSecret)));
-        let strong = JwtConfig { jwt_secret: Some("x".repeat(32)), ..JwtConfig::default() };
+        assert!(matches!(
+            missing.keys(Environment::Production),
+            Err(ConfigError::MissingSecret)
+        ));
+        let weak = JwtConfig {
+            jwt_secret: Some("short".into()),
+            ..JwtConfig::default()
+        };
+        assert!(matches!(
+            weak.keys(Environment::Production),
+            Err(ConfigError::WeakSecret)
+        ));
+        assert!(matches!(
+            weak.keys(Environment::Development),
+            Err(ConfigError::WeakSecret)
+        ));
+        let strong = JwtConfig {
+            jwt_secret: Some("x".repeat(32)),
+            ..JwtConfig::default()
+        };
         assert!(strong.keys(Environment::Production).is_ok());
+        let public = JwtConfig {
+            jwt_secret: Some(DEVELOPMENT_SECRET.into()),
+            ..JwtConfig::default()
+        };
+        assert!(matches!(
+            public.keys(Environment::Production),
+            Err(ConfigError::DevelopmentSecret)
+        ));
     }
 
     #[test]
@@ -159,7 +199,13 @@ mod tests {
 
     #[test]
     fn token_lifetimes_are_bounded() {
-        let config = JwtConfig { token_ttl_minutes: 0, ..JwtConfig::default() };
-        assert!(matches!(config.keys(Environment::Development), Err(ConfigError::TokenTtl)));
+        let config = JwtConfig {
+            token_ttl_minutes: 0,
+            ..JwtConfig::default()
+        };
+        assert!(matches!(
+            config.keys(Environment::Development),
+            Err(ConfigError::TokenTtl)
+        ));
     }
 }

@@ -7,12 +7,17 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 use crate::config::DatabaseConfig;
 
+/// The `tracing` target of the event logged for each SQL statement when `log_statements` is on.
+pub const STATEMENT_TARGET: &str = "jobboard::sql";
+
 pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .max_connections(config.database_max_connections)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
+        // sqlx's own statement log is off: on SQLite it is emitted from the connection's worker
+        // thread, outside the request's span. `log_statements` logs from the caller instead.
         .sqlx_logging(false)
         // SQLite: readers never wait for the writer, and a writer waits for another.
         .map_sqlx_sqlite_opts(|opts| {
@@ -20,7 +25,20 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         });
-    Database::connect(options).await
+    let mut conn = Database::connect(options).await?;
+    if config.log_statements {
+        // Called by sea-orm after each statement, in the task that ran it (so in its span).
+        conn.set_metric_callback(|info| {
+            tracing::info!(
+                target: STATEMENT_TARGET,
+                sql = %info.statement.sql,
+                elapsed_ms = info.elapsed.as_secs_f64() * 1000.0,
+                failed = info.failed,
+                "SQL statement"
+            );
+        });
+    }
+    Ok(conn)
 }
 
 pub async fn connect_and_migrate(config: &DatabaseConfig) -> Result<DatabaseConnection, DbErr> {

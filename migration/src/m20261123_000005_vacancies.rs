@@ -199,6 +199,12 @@ impl MigrationTrait for Migration {
                     .col(version())
                     .col(created_at())
                     .col(updated_at())
+                    // A published notice always says when it closes.
+                    .check(
+                        Expr::col(Vacancy::Status)
+                            .ne("PUBLISHED")
+                            .or(Expr::col(Vacancy::ClosingAt).is_not_null()),
+                    )
                     .check(
                         Expr::col(Vacancy::OpenToInternal)
                             .eq(true)

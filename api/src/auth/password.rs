@@ -59,7 +59,6 @@ pub fn burn_verification_time(password: &str) {
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, Instant};
 
     use super::*;
 
@@ -97,32 +96,5 @@ mod tests {
         assert_ne!(first, second);
         assert!(verify_password("same password", &first));
         assert!(verify_password("same password", &second));
-    }
-
-    /// The fastest of a few runs, so that other tests running in parallel do not skew it.
-    fn fastest_of_three(mut run: impl FnMut()) -> Duration {
-        (0..3)
-            .map(|_| {
-                let started = Instant::now();
-                run();
-                started.elapsed()
-            })
-            .min()
-            .unwrap()
-    }
-
-    #[test]
-    fn burning_verification_time_costs_about_one_verification() {
-        let phc = hash_password("warm up").unwrap();
-        burn_verification_time("computes the dummy hash");
-
-        let verify = fastest_of_three(|| {
-            verify_password("wrong", &phc);
-        });
-        let burn = fastest_of_three(|| burn_verification_time("wrong"));
-
-        // Generous bounds: only a skipped or doubled computation should fail this.
-        assert!(burn * 3 >= verify, "burn {burn:?} vs verify {verify:?}");
-        assert!(burn <= verify * 3, "burn {burn:?} vs verify {verify:?}");
     }
 }

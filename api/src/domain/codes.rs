@@ -296,7 +296,8 @@ impl ApplicationStatus {
 
     /// Applications move one step along the pipeline, or to rejected or withdrawn while open.
     pub fn can_move_to(self, to: Self) -> bool {
-        self.is_open() && (self.next() == Some(to) || matches!(to, Self::Rejected | Self::Withdrawn))
+        self.is_open()
+            && (self.next() == Some(to) || matches!(to, Self::Rejected | Self::Withdrawn))
     }
 }
 

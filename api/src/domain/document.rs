@@ -40,7 +40,10 @@ impl DocumentFormat {
 
 /// The SHA-256 of a document, hex-encoded.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -49,12 +52,17 @@ mod tests {
 
     #[test]
     fn pdfs_are_recognised_by_content() {
-        assert_eq!(DocumentFormat::sniff(b"%PDF-1.7\n%..."), Some(DocumentFormat::Pdf));
+        assert_eq!(
+            DocumentFormat::sniff(b"%PDF-1.7\n%..."),
+            Some(DocumentFormat::Pdf)
+        );
     }
 
     #[test]
     fn a_png_renamed_to_pdf_is_not_a_document() {
-        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D];
+        let png = [
+            0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D,
+        ];
         assert_eq!(DocumentFormat::sniff(&png), None);
         assert_eq!(DocumentFormat::sniff(b"plain text"), None);
         assert_eq!(DocumentFormat::sniff(b""), None);

@@ -1,8 +1,8 @@
 //! Domain vocabulary: codes, grades, languages and countries, parsed once at the edge.
 
 mod codes;
-pub mod eligibility;
 pub mod document;
+pub mod eligibility;
 mod grade;
 mod iso;
 mod time;

@@ -13,7 +13,7 @@ use crate::domain::{ApplicationStatus, DocumentKind, EducationLevel, LanguageLev
 use crate::error::AppError;
 use crate::graphql::account::Account;
 use crate::graphql::context;
-use crate::graphql::loaders::children;
+use crate::graphql::loaders::{children, one};
 use crate::graphql::relay::{connection, decode, global_id, AppConnection, NodeKind};
 use crate::graphql::vacancy::Vacancy;
 use crate::service;
@@ -41,15 +41,16 @@ impl Application {
 
     /// The vacancy applied to.
     async fn vacancy(&self, ctx: &Context<'_>) -> Result<Vacancy> {
+        // Whoever sees the application sees its vacancy, whatever became of it.
         Ok(Vacancy(
-            service::application::vacancy_of(context::db(ctx)?, &self.0).await?,
+            one(&context::loaders(ctx)?.vacancy, self.0.vacancy_id).await?,
         ))
     }
 
-    /// The candidate's account.
+    /// The candidate's account (whoever sees the application sees who made it).
     async fn candidate(&self, ctx: &Context<'_>) -> Result<Account> {
         Ok(Account(
-            service::application::candidate_of(context::db(ctx)?, &self.0).await?,
+            one(&context::loaders(ctx)?.account, self.0.candidate_id).await?,
         ))
     }
 
@@ -152,9 +153,11 @@ impl Application {
     /// languages, residency, internal/external opening), as assessed when it was submitted,
     /// with every unmet requirement in plain words.
     async fn eligibility(&self, ctx: &Context<'_>) -> Result<Eligibility> {
-        Ok(service::application::eligibility_of(context::db(ctx)?, &self.0)
-            .await?
-            .into())
+        Ok(
+            service::application::eligibility_of(context::db(ctx)?, &self.0)
+                .await?
+                .into(),
+        )
     }
 
     /// When it was submitted.
@@ -334,8 +337,8 @@ impl From<UnmetKind> for RequirementKind {
 pub struct UnmetRequirement {
     /// Which kind of requirement.
     kind: RequirementKind,
-    /// What is missing, in plain words ("needs bachelor's degree with 5 years of experience
-    /// (has bachelor's degree with 4 years)").
+    /// What is missing, in plain words ("needs a bachelor's degree with 5 years of experience
+    /// (has a bachelor's degree with 4 years)").
     message: String,
 }
 
@@ -375,7 +378,10 @@ pub struct PipelineCount {
 
 /// A vacancy's pipeline for the caller, or nothing when the caller is not staff of the posting
 /// organisation.
-pub async fn pipeline_for(ctx: &Context<'_>, vacancy_id: i32) -> Result<Option<Vec<PipelineCount>>> {
+pub async fn pipeline_for(
+    ctx: &Context<'_>,
+    vacancy_id: i32,
+) -> Result<Option<Vec<PipelineCount>>> {
     match service::application::pipeline(context::actor(ctx)?, context::db(ctx)?, vacancy_id).await
     {
         Ok(counts) => Ok(Some(
@@ -461,7 +467,9 @@ impl Question {
     /// The options of a choice question, in order.
     async fn options(
         &self,
-        #[graphql(desc = "ISO 639 language code for the labels; the authoritative language when omitted.")]
+        #[graphql(
+            desc = "ISO 639 language code for the labels; the authoritative language when omitted."
+        )]
         language: Option<String>,
     ) -> Vec<QuestionChoice> {
         self.question
@@ -783,7 +791,9 @@ impl ApplicationMutation {
         #[graphql(desc = "The application's global ID.")] id: ID,
         #[graphql(desc = "The new status.")] status: ApplicationStatus,
         #[graphql(desc = "A note kept with the change.")] note: Option<String>,
-        #[graphql(desc = "The `version` last read; when given, a changed application is `CONFLICT`.")]
+        #[graphql(
+            desc = "The `version` last read; when given, a changed application is `CONFLICT`."
+        )]
         version: Option<i32>,
     ) -> Result<Application> {
         let id = decode("id", NodeKind::Application, &id)?;

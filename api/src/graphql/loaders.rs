@@ -116,6 +116,8 @@ pub struct Loaders {
     pub organisation: DataLoader<ById<organisation::Entity>>,
     pub project: DataLoader<ById<project::Entity>>,
     pub competency: DataLoader<ById<competency::Entity>>,
+    pub vacancy: DataLoader<ById<vacancy::Entity>>,
+    pub account: DataLoader<ById<account::Entity>>,
     pub acronyms: DataLoader<ByParent<organisation_acronym::Entity>>,
     pub offices: DataLoader<ByParent<office::Entity>>,
     pub projects_led: DataLoader<ByParent<project::Entity>>,
@@ -143,6 +145,8 @@ impl Loaders {
             organisation: by_id(db, organisation::Column::Id),
             project: by_id(db, project::Column::Id),
             competency: by_id(db, competency::Column::Id),
+            vacancy: by_id(db, vacancy::Column::Id),
+            account: by_id(db, account::Column::Id),
             acronyms: by_parent(
                 db,
                 organisation_acronym::Column::OrganisationId,

@@ -2,10 +2,10 @@
 
 use async_graphql::{Context, MergedObject, Object, Result, ID};
 
-use crate::graphql::audit::AuditQuery;
 use crate::error::AppError;
 use crate::graphql::account::{Account, AccountQuery};
 use crate::graphql::application::{Application, ApplicationQuery};
+use crate::graphql::audit::AuditQuery;
 use crate::graphql::competency::{Competency, CompetencyQuery};
 use crate::graphql::context;
 use crate::graphql::organisation::{Organisation, OrganisationQuery};

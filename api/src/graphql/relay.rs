@@ -153,7 +153,14 @@ macro_rules! total_count {
     )*};
 }
 
-total_count!(Vacancy, Organisation, Project, Competency, Application, AuditEvent);
+total_count!(
+    Vacancy,
+    Organisation,
+    Project,
+    Competency,
+    Application,
+    AuditEvent
+);
 
 /// Turns a page of rows into a connection of GraphQL nodes.
 pub fn connection<M, N: OutputType>(page: Page<M>, node: impl Fn(M) -> N) -> AppConnection<N> {
@@ -184,7 +191,11 @@ mod tests {
     #[test]
     fn global_ids_round_trip_and_check_their_kind() {
         for kind in NodeKind::ALL {
-            assert_eq!(decode("id", kind, &global_id(kind, 3)).unwrap(), 3, "{kind:?}");
+            assert_eq!(
+                decode("id", kind, &global_id(kind, 3)).unwrap(),
+                3,
+                "{kind:?}"
+            );
         }
         let id = global_id(NodeKind::Vacancy, 7);
         assert_eq!(decode("id", NodeKind::Vacancy, &id).unwrap(), 7);

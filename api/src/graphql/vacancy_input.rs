@@ -127,7 +127,10 @@ pub struct QuestionOptionInput {
 }
 
 fn by_language(texts: Vec<LocalizedTextInput>) -> BTreeMap<String, String> {
-    texts.into_iter().map(|t| (t.language.trim().to_ascii_lowercase(), t.text)).collect()
+    texts
+        .into_iter()
+        .map(|t| (t.language.trim().to_ascii_lowercase(), t.text))
+        .collect()
 }
 
 /// A place a post is based.
@@ -350,7 +353,10 @@ impl VacancyInput {
                     options: q
                         .options
                         .into_iter()
-                        .map(|o| QuestionOption { value: o.value.trim().to_owned(), labels: by_language(o.labels) })
+                        .map(|o| QuestionOption {
+                            value: o.value.trim().to_owned(),
+                            labels: by_language(o.labels),
+                        })
                         .collect(),
                     min_number: q.min_number,
                     max_number: q.max_number,

@@ -34,7 +34,10 @@ pub async fn download(
         [
             (header::CONTENT_TYPE, media_type),
             (header::CONTENT_DISPOSITION, attachment(&row.file_name)),
-            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
             (
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),

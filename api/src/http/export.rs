@@ -62,7 +62,10 @@ pub async fn applications_csv(
                     header::CONTENT_DISPOSITION,
                     HeaderValue::from_static("attachment; filename=\"applications.csv\""),
                 ),
-                (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                ),
             ],
             body,
         )

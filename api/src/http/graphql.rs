@@ -97,7 +97,11 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
             "a JSON request body may be at most 1 MiB; send files as a multipart request",
         );
     };
-    execute(state, Request::from_parts(parts, axum::body::Body::from(bytes))).await
+    execute(
+        state,
+        Request::from_parts(parts, axum::body::Body::from(bytes)),
+    )
+    .await
 }
 
 /// The caller's network address, for per-client limits.

@@ -4,9 +4,9 @@
 
 use chrono::Utc;
 use entity::{
-    account, application, application_answer, application_document, application_event, application_language,
-    application_referee, vacancy, vacancy_document, vacancy_duty_station, vacancy_language,
-    vacancy_qualification_path, vacancy_question,
+    account, application, application_answer, application_document, application_event,
+    application_language, application_referee, vacancy, vacancy_document, vacancy_duty_station,
+    vacancy_language, vacancy_qualification_path, vacancy_question,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -673,18 +673,9 @@ pub async fn vacancy_of(
     vacancy::Entity::find_by_id(row.vacancy_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::internal(BadRow(format!("application {} lost its vacancy", row.id))))
-}
-
-/// The candidate's account. Whoever sees the application sees who made it.
-pub async fn candidate_of(
-    db: &DatabaseConnection,
-    row: &application::Model,
-) -> AppResult<account::Model> {
-    account::Entity::find_by_id(row.candidate_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::internal(BadRow(format!("application {} lost its candidate", row.id))))
+        .ok_or_else(|| {
+            AppError::internal(BadRow(format!("application {} lost its vacancy", row.id)))
+        })
 }
 
 /// Who made a status change, when the caller may know: the organisation's staff see every

@@ -57,7 +57,7 @@ pub struct AuditFilter {
     pub entity_type: Option<String>,
 }
 
-/// Reads the audit trail, oldest first (`last` pages from the newest). Platform admins read
+/// Reads the audit trail, newest first. Platform admins read
 /// all of it; an agency admin reads its own organisation's events, which is also what it gets
 /// when it names no organisation.
 pub async fn list(

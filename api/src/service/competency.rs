@@ -161,7 +161,8 @@ fn indicators_json(indicators: &[Indicator]) -> Value {
     )
 }
 
-/// Refuses a code the framework already holds (the database cannot tell for global ones).
+/// Refuses a code the framework already holds, with a clear message (the unique indexes, one
+/// for global codes, keep two racing requests from both succeeding).
 async fn ensure_code_free(
     db: &impl ConnectionTrait,
     organisation_id: Option<i32>,

@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use entity::{
     competency, project, project_partner, vacancy, vacancy_competency, vacancy_document,
-    vacancy_duty_station, vacancy_item, vacancy_language, vacancy_qualification_path, vacancy_question,
-    vacancy_text,
+    vacancy_duty_station, vacancy_item, vacancy_language, vacancy_qualification_path,
+    vacancy_question, vacancy_text,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -184,6 +184,32 @@ fn clean(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
+/// A notice's reference: not blank, at most 64 characters.
+pub fn parse_reference(field: &str, text: &str) -> AppResult<String> {
+    let reference = required(field, text)?;
+    if reference.chars().count() > MAX_REFERENCE_LEN {
+        return Err(AppError::bad_input(
+            field,
+            format!("`{field}` is longer than {MAX_REFERENCE_LEN} characters"),
+        ));
+    }
+    Ok(reference)
+}
+
+/// Most entries any one list of a notice may hold.
+const MAX_LIST_LEN: usize = 100;
+
+fn bounded<T>(field: &str, items: &[T]) -> AppResult<()> {
+    if items.len() > MAX_LIST_LEN {
+        Err(AppError::bad_input(
+            field,
+            format!("`{field}` holds more than {MAX_LIST_LEN} entries"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 fn required(field: &str, text: &str) -> AppResult<String> {
     let text = text.trim();
     if text.is_empty() {
@@ -217,12 +243,23 @@ impl NoticeInput {
         db: &impl ConnectionTrait,
         organisation_id: i32,
     ) -> AppResult<Notice> {
-        let reference = required("input.reference", &self.reference)?;
-        if reference.chars().count() > MAX_REFERENCE_LEN {
-            return Err(AppError::bad_input(
-                "input.reference",
-                format!("`input.reference` is longer than {MAX_REFERENCE_LEN} characters"),
-            ));
+        let reference = parse_reference("input.reference", &self.reference)?;
+        bounded("input.dutyStations", &self.duty_stations)?;
+        bounded("input.languages", &self.languages)?;
+        bounded("input.qualificationPaths", &self.qualification_paths)?;
+        bounded("input.competencies", &self.competencies)?;
+        bounded("input.requiredDocuments", &self.required_documents)?;
+        bounded("input.texts", &self.texts)?;
+        bounded("input.questions", &self.questions)?;
+        for (i, text) in self.texts.iter().enumerate() {
+            for (name, items) in [
+                ("responsibilities", &text.responsibilities),
+                ("experience", &text.experience),
+                ("skills", &text.skills),
+                ("conditions", &text.conditions),
+            ] {
+                bounded(&format!("input.texts[{i}].{name}"), items)?;
+            }
         }
         let authoritative_language =
             language("input.authoritativeLanguage", &self.authoritative_language)?;
@@ -378,7 +415,11 @@ impl NoticeInput {
         }
         for (i, question) in self.questions.iter().enumerate() {
             question.validate(&format!("input.questions[{i}]"))?;
-            for lang in question.prompt.keys().chain(question.options.iter().flat_map(|o| o.labels.keys())) {
+            for lang in question
+                .prompt
+                .keys()
+                .chain(question.options.iter().flat_map(|o| o.labels.keys()))
+            {
                 language(&format!("input.questions[{i}].prompt"), lang)?;
             }
         }

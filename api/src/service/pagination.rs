@@ -169,10 +169,18 @@ where
     };
     let mut query = select;
     if let Some(after) = page.after {
-        query = query.filter(if newest_first { id.lt(after) } else { id.gt(after) });
+        query = query.filter(if newest_first {
+            id.lt(after)
+        } else {
+            id.gt(after)
+        });
     }
     if let Some(before) = page.before {
-        query = query.filter(if newest_first { id.gt(before) } else { id.lt(before) });
+        query = query.filter(if newest_first {
+            id.gt(before)
+        } else {
+            id.lt(before)
+        });
     }
     // Reading backwards is reading the list in the opposite order, then reversing the page.
     query = if page.backward != newest_first {

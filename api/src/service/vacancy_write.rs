@@ -8,13 +8,13 @@ use entity::{
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
 use serde_json::{json, Map, Value};
 
 use crate::auth::Actor;
-use crate::domain::{ItemSection, VacancyStatus};
+use crate::domain::{ItemSection, Role, VacancyStatus};
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
@@ -32,6 +32,12 @@ pub enum ImportOutcome {
 /// The organisation a new notice is posted for: the caller's own, or the one a platform
 /// admin names.
 fn posting_organisation(actor: &Actor, requested: Option<i32>) -> AppResult<i32> {
+    if !matches!(
+        policy::signed_in(actor)?,
+        Role::Recruiter | Role::AgencyAdmin | Role::PlatformAdmin
+    ) {
+        return Err(AppError::Forbidden);
+    }
     let organisation =
         requested
             .or_else(|| actor.organisation_id())
@@ -132,6 +138,7 @@ async fn insert(
         .map_err(AppError::from)
         .map_err(duplicate_reference)?;
     store_children(db, row.id, notice).await?;
+    replace_questions(db, row.id, notice).await?;
     Ok(row)
 }
 
@@ -293,7 +300,11 @@ async fn store_children(
 
 /// Stores a notice's application form in place of the one it had. Answers cascade with their
 /// questions, so callers only replace a form nobody has answered.
-async fn replace_questions(db: &impl ConnectionTrait, vacancy_id: i32, notice: &Notice) -> AppResult<()> {
+async fn replace_questions(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+    notice: &Notice,
+) -> AppResult<()> {
     let order = |i: usize| i as i32;
     vacancy_question::Entity::delete_many()
         .filter(vacancy_question::Column::VacancyId.eq(vacancy_id))
@@ -406,9 +417,21 @@ async fn replace(
         }
     }
     let before = notice::load(txn, &row).await?;
+    let form_changed = before.questions != notice.questions;
+    if form_changed {
+        let answered = application::Entity::find()
+            .filter(application::Column::VacancyId.eq(row.id))
+            .count(txn)
+            .await?;
+        if answered > 0 {
+            return Err(AppError::Conflict(
+                "people have applied with this application form: its questions can no longer change".into(),
+            ));
+        }
+    }
     let expected = version.unwrap_or(row.version);
     let mut fields = scalar_fields(&notice);
-    fields.version = Set(expected + 1);
+    fields.version = Set(expected.checked_add(1).ok_or_else(stale)?);
     fields.updated_at = Set(now);
     let result = vacancy::Entity::update_many()
         .set(fields)
@@ -423,16 +446,7 @@ async fn replace(
     }
     delete_children(txn, row.id).await?;
     store_children(txn, row.id, &notice).await?;
-    if before.questions != notice.questions {
-        let answered = application::Entity::find()
-            .filter(application::Column::VacancyId.eq(row.id))
-            .count(txn)
-            .await?;
-        if answered > 0 {
-            return Err(AppError::Conflict(
-                "people have applied with this application form: its questions can no longer change".into(),
-            ));
-        }
+    if form_changed {
         replace_questions(txn, row.id, &notice).await?;
     }
     let updated = vacancy::Entity::find_by_id(row.id)
@@ -489,7 +503,10 @@ async fn transition(
     let txn = db.begin().await?;
     let mut update = vacancy::Entity::update_many()
         .col_expr(vacancy::Column::Status, Expr::value(to.as_str()))
-        .col_expr(vacancy::Column::Version, Expr::value(version + 1))
+        .col_expr(
+            vacancy::Column::Version,
+            Expr::col(vacancy::Column::Version).add(1),
+        )
         .col_expr(vacancy::Column::UpdatedAt, Expr::value(now));
     if to == VacancyStatus::Published && row.published_at.is_none() {
         update = update.col_expr(vacancy::Column::PublishedAt, Expr::value(now));
@@ -612,13 +629,7 @@ pub async fn duplicate(
     let source = read::get(actor, db, id).await?;
     policy::manage_postings(actor, source.organisation_id)?;
     let mut notice = notice::load(db, &source).await?;
-    notice.reference = reference.trim().to_owned();
-    if notice.reference.is_empty() {
-        return Err(AppError::bad_input(
-            "reference",
-            "`reference` must not be empty",
-        ));
-    }
+    notice.reference = notice::parse_reference("reference", &reference)?;
     let txn = db.begin().await?;
     let row = insert(&txn, source.organisation_id, &notice, VacancyStatus::Draft).await?;
     audit::record(
