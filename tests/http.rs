@@ -168,3 +168,16 @@ async fn overly_deep_queries_are_refused() {
         );
     }
 }
+
+#[tokio::test]
+async fn nested_lists_cost_their_page_sizes() {
+    for app in TestApp::all_seeded().await {
+        let greedy = "{ organisations(first: 100) { edges { node { vacancies(first: 100) { edges { node { reference title project { code } dutyStations { city } } } } } } } }";
+        assert_eq!(
+            app.error_code(greedy, json!({})).await,
+            "GRAPHQL_VALIDATION_FAILED"
+        );
+        let list_page = "{ vacancies(first: 20) { totalCount edges { node { reference title closingAt organisation { acronym } project { code } dutyStations { city country } competencies { competency { code } } } } } }";
+        app.data(list_page, json!({})).await;
+    }
+}

@@ -158,7 +158,13 @@ async fn count(app: &TestApp, label: &str, query: &str, variables: Value) -> (Va
     for run in [&first, &second] {
         println!("  run:");
         for sql in run {
-            let from = sql.split(" FROM ").nth(1).unwrap_or("").chars().take(30).collect::<String>();
+            let from = sql
+                .split(" FROM ")
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take(30)
+                .collect::<String>();
             let params = sql.matches('$').count() + sql.matches('?').count();
             println!("    {from} params={params}");
         }

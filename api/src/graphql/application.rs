@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::graphql::account::Account;
 use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
-use crate::graphql::relay::{connection, decode, global_id, AppConnection, NodeKind};
+use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
 use crate::graphql::vacancy::Vacancy;
 use crate::service;
 use crate::service::application::{ApplicationFilter, ApplicationOrder, DocumentMeta};
@@ -642,6 +642,7 @@ pub struct ApplicationQuery;
 #[Object]
 impl ApplicationQuery {
     /// The signed-in candidate's applications, newest first.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn my_applications(
         &self,
         ctx: &Context<'_>,
@@ -674,6 +675,7 @@ impl ApplicationQuery {
     /// A vacancy's applications, for the posting organisation's staff; `NOT_FOUND` for anyone
     /// else.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn applications(
         &self,
         ctx: &Context<'_>,

@@ -7,7 +7,7 @@ use entity::audit_event;
 use crate::graphql::context;
 use crate::graphql::loaders::one;
 use crate::graphql::organisation::Organisation;
-use crate::graphql::relay::{connection, decode, AppConnection, NodeKind};
+use crate::graphql::relay::{connection, decode, page_cost, AppConnection, NodeKind};
 use crate::service;
 use crate::service::audit::AuditFilter;
 use crate::service::pagination::PageArgs;
@@ -80,6 +80,7 @@ impl AuditQuery {
     /// default when `organisationId` is absent); platform admins read every event.
     // Two filters and the four Relay paging arguments are what the field takes.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
 use crate::graphql::organisation::{localized, Organisation};
-use crate::graphql::relay::{connection, decode, global_id, AppConnection, NodeKind};
+use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
 use crate::graphql::vacancy::{Vacancy, VacancyFilterInput};
 use crate::service::competency as competency_service;
 use crate::service::pagination::PageArgs;
@@ -104,6 +104,7 @@ impl Competency {
     }
 
     /// Vacancies that ask for it and that the caller may see.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn vacancies(
         &self,
         ctx: &Context<'_>,
@@ -171,6 +172,7 @@ pub struct CompetencyQuery;
 #[Object]
 impl CompetencyQuery {
     /// The competency catalogue.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn competencies(
         &self,
         ctx: &Context<'_>,

@@ -34,8 +34,9 @@ pub struct Settings {
 }
 
 /// Deepest selection a query may nest.
-pub const MAX_DEPTH: usize = 12;
-/// Largest complexity a query may have (each field counts 1, lists count by page size).
+pub const MAX_DEPTH: usize = 10;
+/// Largest complexity a query may have: each field counts 1, and a connection counts its page
+/// size times what each item costs.
 pub const MAX_COMPLEXITY: usize = 5_000;
 
 /// The schema; `runtime` is absent only when exporting the SDL.

@@ -9,7 +9,7 @@ use crate::graphql::competency::{Competency, CompetencyFilterInput};
 use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
 use crate::graphql::project::Project;
-use crate::graphql::relay::{connection, decode, global_id, AppConnection, NodeKind};
+use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
 use crate::graphql::vacancy::{Vacancy, VacancyFilterInput};
 use crate::service::organisation as org_service;
 use crate::service::pagination::PageArgs;
@@ -130,6 +130,7 @@ impl Organisation {
     }
 
     /// Projects it leads or partners in.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn projects(
         &self,
         ctx: &Context<'_>,
@@ -155,6 +156,7 @@ impl Organisation {
     }
 
     /// Its vacancies that the caller may see.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn vacancies(
         &self,
         ctx: &Context<'_>,
@@ -181,6 +183,7 @@ impl Organisation {
     }
 
     /// Its competency framework.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn competencies(
         &self,
         ctx: &Context<'_>,
@@ -293,6 +296,7 @@ pub struct OrganisationQuery;
 #[Object]
 impl OrganisationQuery {
     /// Every organisation, in the order they were added.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,

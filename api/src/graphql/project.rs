@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
 use crate::graphql::organisation::{localized, Organisation, Partnership};
-use crate::graphql::relay::{connection, decode, global_id, AppConnection, NodeKind};
+use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
 use crate::graphql::vacancy::{Vacancy, VacancyFilterInput};
 use crate::service::pagination::PageArgs;
 use crate::service::project as project_service;
@@ -132,6 +132,7 @@ impl Project {
     }
 
     /// Its vacancies that the caller may see.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn vacancies(
         &self,
         ctx: &Context<'_>,
@@ -195,6 +196,7 @@ pub struct ProjectQuery;
 #[Object]
 impl ProjectQuery {
     /// Every project, in the order they were added.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn projects(
         &self,
         ctx: &Context<'_>,

@@ -13,7 +13,9 @@ use crate::graphql::competency::Competency;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
 use crate::graphql::vacancy::Vacancy;
-use crate::service::pagination::{encode_cursor, Page, TotalCount};
+use crate::service::pagination::{
+    encode_cursor, Page, TotalCount, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+};
 
 /// The kinds of object that have a global ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +163,18 @@ total_count!(
     Application,
     AuditEvent
 );
+
+/// What a connection field costs in the complexity limit: its page size times what each item
+/// costs, so nested lists multiply as they do on the database.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size = first
+        .or(last)
+        .unwrap_or(DEFAULT_PAGE_SIZE)
+        .clamp(1, MAX_PAGE_SIZE);
+    usize::try_from(size)
+        .unwrap_or(1)
+        .saturating_mul(child_complexity.max(1))
+}
 
 /// Turns a page of rows into a connection of GraphQL nodes.
 pub fn connection<M, N: OutputType>(page: Page<M>, node: impl Fn(M) -> N) -> AppConnection<N> {

@@ -15,7 +15,7 @@ use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
-use crate::graphql::relay::{connection, decode, global_id, AppConnection, NodeKind};
+use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
 use crate::graphql::vacancy_input::VacancyInput;
 use crate::service::pagination::PageArgs;
 use crate::service::vacancy_write::{self, ImportOutcome};
@@ -549,6 +549,7 @@ pub struct VacancyQuery;
 impl VacancyQuery {
     /// Vacancies the caller may see: published and closed ones for everyone, drafts for their
     /// own organisation's staff.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn vacancies(
         &self,
         ctx: &Context<'_>,
