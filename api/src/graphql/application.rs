@@ -118,11 +118,13 @@ impl Application {
 
     /// The uploaded documents (their description; the bytes are at `downloadUrl`).
     async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<ApplicationDocument>> {
-        let rows = service::application::documents_of(context::db(ctx)?, &[self.0.id]).await?;
-        Ok(rows
-            .into_iter()
-            .map(|(_, meta)| ApplicationDocument(meta))
-            .collect())
+        let rows = context::loaders(ctx)?
+            .application_documents
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::internal)?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(ApplicationDocument).collect())
     }
 
     /// The answers to the vacancy's screening questions.

@@ -10,6 +10,7 @@ use entity::*;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::AppError;
+use crate::service::application::{documents_of, DocumentMeta};
 use crate::service::pagination::int_key;
 
 /// Loads rows by their `id`.
@@ -111,8 +112,28 @@ where
     )
 }
 
+/// Loads the documents of many applications at once, without their contents.
+pub struct DocumentsByApplication {
+    db: DatabaseConnection,
+}
+
+impl Loader<i32> for DocumentsByApplication {
+    type Value = Vec<DocumentMeta>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Vec<DocumentMeta>>, Self::Error> {
+        let rows = documents_of(&self.db, keys).await.map_err(Arc::new)?;
+        let mut grouped: HashMap<i32, Vec<DocumentMeta>> = HashMap::new();
+        for (application, document) in rows {
+            grouped.entry(application).or_default().push(document);
+        }
+        Ok(grouped)
+    }
+}
+
 /// Every loader of one request.
 pub struct Loaders {
+    pub application_documents: DataLoader<DocumentsByApplication>,
     pub organisation: DataLoader<ById<organisation::Entity>>,
     pub project: DataLoader<ById<project::Entity>>,
     pub competency: DataLoader<ById<competency::Entity>>,
@@ -142,6 +163,10 @@ pub struct Loaders {
 impl Loaders {
     pub fn new(db: &DatabaseConnection) -> Self {
         Self {
+            application_documents: DataLoader::new(
+                DocumentsByApplication { db: db.clone() },
+                tokio::spawn,
+            ),
             organisation: by_id(db, organisation::Column::Id),
             project: by_id(db, project::Column::Id),
             competency: by_id(db, competency::Column::Id),
