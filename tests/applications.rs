@@ -707,3 +707,55 @@ async fn recruiters_see_eligibility_with_reasons_under_the_thamm_plus_rule() {
         assert_eq!(list["applications"]["edges"][0]["node"]["id"], ko);
     }
 }
+
+#[tokio::test]
+async fn recruiters_page_through_eligible_applications_first() {
+    for app in TestApp::all_seeded().await {
+        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let mut input = orion_like(&app, "IOM-ORDER-1").await;
+        input["qualificationPaths"] =
+            json!([{ "educationLevel": "BACHELOR", "minYearsExperience": 5 }]);
+        let vacancy = publish(&app, &iom, input).await;
+
+        // Submitted in this order: no, yes, no, yes, yes.
+        let mut expected_eligible = Vec::new();
+        let mut expected_other = Vec::new();
+        for (i, years) in [2, 6, 3, 8, 5].into_iter().enumerate() {
+            let candidate = register(&app, &format!("Order {i}")).await;
+            let mut form = application(&vacancy);
+            form["yearsExperience"] = json!(years);
+            let id = apply_ok(&app, &candidate, form, vec![cv(pdf(50))]).await["id"].clone();
+            if years >= 5 {
+                expected_eligible.push(id)
+            } else {
+                expected_other.push(id)
+            }
+        }
+        let expected: Vec<Value> = expected_eligible
+            .into_iter()
+            .chain(expected_other)
+            .collect();
+
+        let page = "query ($vacancy: ID!, $after: String) { applications(vacancyId: $vacancy, orderBy: ELIGIBLE_FIRST, first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } }";
+        let mut seen = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let data = app
+                .data_as(&iom, page, json!({ "vacancy": vacancy, "after": after }))
+                .await;
+            let list = &data["applications"];
+            seen.extend(
+                list["edges"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["node"]["id"].clone()),
+            );
+            if list["pageInfo"]["hasNextPage"] == false {
+                break;
+            }
+            after = list["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(seen, expected, "[{}]", app.backend());
+    }
+}

@@ -6,7 +6,8 @@
 //! DataLoaders' spawned batches and the HTTP client all run on it; a subscriber set as this
 //! thread's default therefore counts this app's statements only, never another test's.
 
-use std::sync::{Arc, Mutex};
+use std::cell::RefCell;
+use std::sync::OnceLock;
 
 use chrono::{Duration, Utc};
 use jobboard::config::ServerConfig;
@@ -113,11 +114,15 @@ query ($first: Int!) {
   }
 }"#;
 
-/// Collects the SQL of every statement event.
-#[derive(Clone, Default)]
-struct Statements(Arc<Mutex<Vec<String>>>);
+thread_local! {
+    /// Where this thread's statements go while a request is being counted.
+    static STATEMENTS: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
 
-impl<S: tracing::Subscriber> Layer<S> for Statements {
+/// Hands each statement event to the collector of the thread it was emitted on.
+struct ThreadStatements;
+
+impl<S: tracing::Subscriber> Layer<S> for ThreadStatements {
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
         struct Sql(String);
         impl Visit for Sql {
@@ -127,25 +132,38 @@ impl<S: tracing::Subscriber> Layer<S> for Statements {
                 }
             }
         }
-        let mut sql = Sql(String::new());
-        event.record(&mut sql);
-        self.0.lock().unwrap().push(sql.0);
+        STATEMENTS.with(|statements| {
+            if let Some(statements) = statements.borrow_mut().as_mut() {
+                let mut sql = Sql(String::new());
+                event.record(&mut sql);
+                statements.push(sql.0);
+            }
+        });
     }
+}
+
+/// Installs the collecting subscriber for the whole test binary, once. Global rather than each
+/// thread's default: `tracing` caches whether a callsite is enabled across all threads, and
+/// thread defaults set and dropped by tests running in parallel race on that cache (events were
+/// lost).
+fn collect_statements() {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let subscriber = tracing_subscriber::registry().with(
+            ThreadStatements
+                .with_filter(Targets::new().with_target(STATEMENT_TARGET, tracing::Level::INFO)),
+        );
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other global subscriber in the integration tests");
+    });
 }
 
 /// Runs one operation and returns its data with the SQL statements it ran, in order.
 async fn run_counted(app: &TestApp, query: &str, variables: Value) -> (Value, Vec<String>) {
-    let statements = Statements::default();
-    let subscriber = tracing_subscriber::registry().with(
-        statements
-            .clone()
-            .with_filter(Targets::new().with_target(STATEMENT_TARGET, tracing::Level::INFO)),
-    );
-    let data = {
-        let _guard = tracing::subscriber::set_default(subscriber);
-        app.data(query, variables).await
-    };
-    let sql = std::mem::take(&mut *statements.0.lock().unwrap());
+    collect_statements();
+    STATEMENTS.with(|statements| *statements.borrow_mut() = Some(Vec::new()));
+    let data = app.data(query, variables).await;
+    let sql = STATEMENTS.with(|statements| statements.borrow_mut().take().unwrap_or_default());
     (data, sql)
 }
 
@@ -178,6 +196,14 @@ async fn count(app: &TestApp, label: &str, query: &str, variables: Value) -> (Va
         second.len()
     );
     (data, second.len())
+}
+
+/// `FROM table` and how many parameters a statement has (how many keys a batch loaded).
+fn summary(sql: &str) -> String {
+    let from = sql.split(" FROM ").nth(1).unwrap_or(sql);
+    let table: String = from.chars().take_while(|c| *c != ' ').collect();
+    let params = sql.matches('$').count() + sql.matches('?').count();
+    format!("{table} ({params} parameters)")
 }
 
 async fn spawn_counting(database: TestDatabase) -> TestApp {

@@ -521,6 +521,8 @@ pub enum ApplicationOrderBy {
     SubmittedFirst,
     /// Newest submission first.
     SubmittedLast,
+    /// Eligible applications first (by the screening against the notice), each group oldest first.
+    EligibleFirst,
 }
 
 /// A language a candidate knows.
@@ -702,6 +704,7 @@ impl ApplicationQuery {
         let order = match order_by.unwrap_or_default() {
             ApplicationOrderBy::SubmittedFirst => ApplicationOrder::SubmittedFirst,
             ApplicationOrderBy::SubmittedLast => ApplicationOrder::SubmittedLast,
+            ApplicationOrderBy::EligibleFirst => ApplicationOrder::EligibleFirst,
         };
         let page = page_args(first, after, last, before).validate()?;
         let page = service::application::for_vacancy(

@@ -27,7 +27,9 @@ use crate::domain::{
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::application_form::{self, AnswerInput};
-use crate::service::pagination::{paginate, paginate_newest_first, Page, PageRequest};
+use crate::service::pagination::{
+    paginate, paginate_flag_first, paginate_newest_first, Page, PageRequest,
+};
 use crate::service::vacancy::effective_status;
 
 /// A file sent with an application.
@@ -489,6 +491,8 @@ pub enum ApplicationOrder {
     #[default]
     SubmittedFirst,
     SubmittedLast,
+    /// Eligible applications first, each group oldest first.
+    EligibleFirst,
 }
 
 /// A vacancy the caller's organisation posts; for anyone else it does not exist.
@@ -531,6 +535,16 @@ pub async fn for_vacancy(
         }
         ApplicationOrder::SubmittedLast => {
             paginate_newest_first(db, select, application::Column::Id, page).await
+        }
+        ApplicationOrder::EligibleFirst => {
+            paginate_flag_first(
+                db,
+                select,
+                application::Column::Eligible,
+                application::Column::Id,
+                page,
+            )
+            .await
         }
     }
 }

@@ -2,10 +2,10 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, Func, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Select, Value,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Value,
 };
 
 use crate::error::{AppError, AppResult};
@@ -187,6 +187,86 @@ where
         query.order_by_desc(id)
     } else {
         query.order_by_asc(id)
+    };
+    let mut models = query.limit(page.limit + 1).all(db).await?;
+    let more = models.len() as u64 > page.limit;
+    models.truncate(page.limit as usize);
+    if page.backward {
+        models.reverse();
+    }
+    let rows = models
+        .into_iter()
+        .filter_map(|m| int_key(&m, id).map(|k| (k, m)))
+        .collect();
+    Ok(Page {
+        rows,
+        has_previous_page: if page.backward {
+            more
+        } else {
+            page.after.is_some()
+        },
+        has_next_page: if page.backward {
+            page.before.is_some()
+        } else {
+            more
+        },
+        total,
+    })
+}
+
+/// Runs `select` for one page ordered by a yes/no `flag` (yes first, no and unknown after),
+/// then by `id`; cursors stay stable because `(flag, id)` orders every row.
+pub async fn paginate_flag_first<E>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+    flag: E::Column,
+    id: E::Column,
+    page: PageRequest,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    let total = TotalCount {
+        db: db.clone(),
+        query: select.clone().into_query(),
+    };
+    let flag_of = |model: &E::Model| matches!(model.get(flag), Value::Bool(Some(true)));
+    let key: SimpleExpr = Func::coalesce([Expr::col(flag).into(), Expr::val(false).into()]).into();
+    let cursor_flag = |cursor: i32| {
+        let select = select.clone();
+        async move {
+            let row = select.filter(id.eq(cursor)).one(db).await?;
+            row.map(|m| flag_of(&m)).ok_or_else(|| {
+                AppError::bad_input("after", "the cursor's item is gone; start again")
+            })
+        }
+    };
+    let mut query = select.clone();
+    if let Some(after) = page.after {
+        let f = cursor_flag(after).await?;
+        query = query.filter(
+            Condition::any().add(Expr::expr(key.clone()).lt(f)).add(
+                Condition::all()
+                    .add(Expr::expr(key.clone()).eq(f))
+                    .add(id.gt(after)),
+            ),
+        );
+    }
+    if let Some(before) = page.before {
+        let f = cursor_flag(before).await?;
+        query = query.filter(
+            Condition::any().add(Expr::expr(key.clone()).gt(f)).add(
+                Condition::all()
+                    .add(Expr::expr(key.clone()).eq(f))
+                    .add(id.lt(before)),
+            ),
+        );
+    }
+    query = if page.backward {
+        query.order_by(key, Order::Asc).order_by_desc(id)
+    } else {
+        query.order_by(key, Order::Desc).order_by_asc(id)
     };
     let mut models = query.limit(page.limit + 1).all(db).await?;
     let more = models.len() as u64 > page.limit;
