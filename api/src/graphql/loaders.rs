@@ -5,13 +5,20 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::*;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::AppError;
 use crate::service::application::{documents_of, DocumentMeta};
 use crate::service::pagination::int_key;
+
+/// A per-request loader of rows by id. Its cache lives as long as the request, so rows never
+/// cross requests (or users), and a list can load a relation for all its items up front.
+pub type ByIdLoader<E> = DataLoader<ById<E>, HashMapCache>;
+
+/// A per-request loader of children by parent id, cached for the request.
+pub type ChildrenLoader<E> = DataLoader<ByParent<E>, HashMapCache>;
 
 /// Loads rows by their `id`.
 pub struct ById<E: EntityTrait> {
@@ -64,7 +71,10 @@ where
             .order_by_asc(self.order)
             .all(&self.db)
             .await?;
-        let mut grouped: HashMap<i32, Vec<E::Model>> = HashMap::new();
+        // Every parent asked for gets an entry, empty when it has no children, so that a cached
+        // "none" is not asked again.
+        let mut grouped: HashMap<i32, Vec<E::Model>> =
+            keys.iter().map(|key| (*key, Vec::new())).collect();
         for row in rows {
             if let Some(key) = int_key(&row, self.parent) {
                 grouped.entry(key).or_default().push(row);
@@ -74,21 +84,19 @@ where
     }
 }
 
-fn by_id<E: EntityTrait + Send + Sync>(
-    db: &DatabaseConnection,
-    id: E::Column,
-) -> DataLoader<ById<E>>
+fn by_id<E: EntityTrait + Send + Sync>(db: &DatabaseConnection, id: E::Column) -> ByIdLoader<E>
 where
     E::Model: Clone + Send + Sync,
     E::Column: Send + Sync,
 {
-    DataLoader::new(
+    DataLoader::with_cache(
         ById {
             db: db.clone(),
             id,
             entity: PhantomData,
         },
         tokio::spawn,
+        HashMapCache::default(),
     )
 }
 
@@ -96,12 +104,12 @@ fn by_parent<E: EntityTrait + Send + Sync>(
     db: &DatabaseConnection,
     parent: E::Column,
     order: E::Column,
-) -> DataLoader<ByParent<E>>
+) -> ChildrenLoader<E>
 where
     E::Model: Clone + Send + Sync,
     E::Column: Send + Sync,
 {
-    DataLoader::new(
+    DataLoader::with_cache(
         ByParent {
             db: db.clone(),
             parent,
@@ -109,6 +117,7 @@ where
             entity: PhantomData,
         },
         tokio::spawn,
+        HashMapCache::default(),
     )
 }
 
@@ -134,30 +143,30 @@ impl Loader<i32> for DocumentsByApplication {
 /// Every loader of one request.
 pub struct Loaders {
     pub application_documents: DataLoader<DocumentsByApplication>,
-    pub organisation: DataLoader<ById<organisation::Entity>>,
-    pub project: DataLoader<ById<project::Entity>>,
-    pub competency: DataLoader<ById<competency::Entity>>,
-    pub vacancy: DataLoader<ById<vacancy::Entity>>,
-    pub account: DataLoader<ById<account::Entity>>,
-    pub acronyms: DataLoader<ByParent<organisation_acronym::Entity>>,
-    pub offices: DataLoader<ByParent<office::Entity>>,
-    pub projects_led: DataLoader<ByParent<project::Entity>>,
-    pub partnerships: DataLoader<ByParent<project_partner::Entity>>,
-    pub project_partners: DataLoader<ByParent<project_partner::Entity>>,
-    pub project_countries: DataLoader<ByParent<project_country::Entity>>,
-    pub indicators: DataLoader<ByParent<competency_indicator::Entity>>,
-    pub vacancy_texts: DataLoader<ByParent<vacancy_text::Entity>>,
-    pub vacancy_items: DataLoader<ByParent<vacancy_item::Entity>>,
-    pub duty_stations: DataLoader<ByParent<vacancy_duty_station::Entity>>,
-    pub vacancy_languages: DataLoader<ByParent<vacancy_language::Entity>>,
-    pub qualification_paths: DataLoader<ByParent<vacancy_qualification_path::Entity>>,
-    pub vacancy_competencies: DataLoader<ByParent<vacancy_competency::Entity>>,
-    pub vacancy_documents: DataLoader<ByParent<vacancy_document::Entity>>,
-    pub vacancy_questions: DataLoader<ByParent<vacancy_question::Entity>>,
-    pub application_languages: DataLoader<ByParent<application_language::Entity>>,
-    pub application_referees: DataLoader<ByParent<application_referee::Entity>>,
-    pub application_answers: DataLoader<ByParent<application_answer::Entity>>,
-    pub application_events: DataLoader<ByParent<application_event::Entity>>,
+    pub organisation: ByIdLoader<organisation::Entity>,
+    pub project: ByIdLoader<project::Entity>,
+    pub competency: ByIdLoader<competency::Entity>,
+    pub vacancy: ByIdLoader<vacancy::Entity>,
+    pub account: ByIdLoader<account::Entity>,
+    pub acronyms: ChildrenLoader<organisation_acronym::Entity>,
+    pub offices: ChildrenLoader<office::Entity>,
+    pub projects_led: ChildrenLoader<project::Entity>,
+    pub partnerships: ChildrenLoader<project_partner::Entity>,
+    pub project_partners: ChildrenLoader<project_partner::Entity>,
+    pub project_countries: ChildrenLoader<project_country::Entity>,
+    pub indicators: ChildrenLoader<competency_indicator::Entity>,
+    pub vacancy_texts: ChildrenLoader<vacancy_text::Entity>,
+    pub vacancy_items: ChildrenLoader<vacancy_item::Entity>,
+    pub duty_stations: ChildrenLoader<vacancy_duty_station::Entity>,
+    pub vacancy_languages: ChildrenLoader<vacancy_language::Entity>,
+    pub qualification_paths: ChildrenLoader<vacancy_qualification_path::Entity>,
+    pub vacancy_competencies: ChildrenLoader<vacancy_competency::Entity>,
+    pub vacancy_documents: ChildrenLoader<vacancy_document::Entity>,
+    pub vacancy_questions: ChildrenLoader<vacancy_question::Entity>,
+    pub application_languages: ChildrenLoader<application_language::Entity>,
+    pub application_referees: ChildrenLoader<application_referee::Entity>,
+    pub application_answers: ChildrenLoader<application_answer::Entity>,
+    pub application_events: ChildrenLoader<application_event::Entity>,
 }
 
 impl Loaders {
@@ -268,7 +277,7 @@ impl Loaders {
 }
 
 /// Loads one row that must exist (a foreign key points at it).
-pub async fn one<E>(loader: &DataLoader<ById<E>>, id: i32) -> Result<E::Model, AppError>
+pub async fn one<E>(loader: &ByIdLoader<E>, id: i32) -> Result<E::Model, AppError>
 where
     E: EntityTrait + Send + Sync,
     E::Model: Clone + Send + Sync,
@@ -286,10 +295,7 @@ where
 }
 
 /// Loads the children of one parent (empty when it has none).
-pub async fn children<E>(
-    loader: &DataLoader<ByParent<E>>,
-    parent: i32,
-) -> Result<Vec<E::Model>, AppError>
+pub async fn children<E>(loader: &ChildrenLoader<E>, parent: i32) -> Result<Vec<E::Model>, AppError>
 where
     E: EntityTrait + Send + Sync,
     E::Model: Clone + Send + Sync,

@@ -713,6 +713,25 @@ mod throttle {
     }
 }
 
+/// Forgets failed sign-ins whose window and lock are both over, so the table does not grow
+/// with every address and e-mail ever tried. Returns how many were removed.
+pub async fn purge_stale_throttles(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<u64> {
+    use entity::login_throttle;
+    use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+
+    let window_over = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
+    let result = login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::WindowStartedAt.lt(window_over))
+        .filter(
+            Condition::any()
+                .add(login_throttle::Column::LockedUntil.is_null())
+                .add(login_throttle::Column::LockedUntil.lt(now)),
+        )
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 #[cfg(test)]
 mod tests {
     use std::net::{Ipv4Addr, Ipv6Addr};
@@ -855,23 +874,4 @@ mod tests {
         };
         assert_eq!(undo(&zero).failures, 0);
     }
-}
-
-/// Forgets failed sign-ins whose window and lock are both over, so the table does not grow
-/// with every address and e-mail ever tried. Returns how many were removed.
-pub async fn purge_stale_throttles(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<u64> {
-    use entity::login_throttle;
-    use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
-
-    let window_over = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let result = login_throttle::Entity::delete_many()
-        .filter(login_throttle::Column::WindowStartedAt.lt(window_over))
-        .filter(
-            Condition::any()
-                .add(login_throttle::Column::LockedUntil.is_null())
-                .add(login_throttle::Column::LockedUntil.lt(now)),
-        )
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
 }
