@@ -621,13 +621,18 @@ async fn candidates_withdraw_before_a_decision_and_concurrent_moves_have_one_win
         let stale = json!({ "id": b, "status": "SCREENING", "version": 7 });
         assert_eq!(app.error_code_as(Some(&iom), MOVE, stale).await, "CONFLICT");
 
-        // Two recruiters move the same application at once: exactly one wins.
+        // Two recruiters move the same application, both from the version they read: exactly
+        // one wins, however the two requests interleave.
         let (one, two) = tokio::join!(
-            app.graphql_as(Some(&iom), MOVE, json!({ "id": b, "status": "SCREENING" })),
+            app.graphql_as(
+                Some(&iom),
+                MOVE,
+                json!({ "id": b, "status": "SCREENING", "version": 1 })
+            ),
             app.graphql_as(
                 Some(&iom_admin),
                 MOVE,
-                json!({ "id": b, "status": "REJECTED" })
+                json!({ "id": b, "status": "REJECTED", "version": 1 })
             ),
         );
         let outcomes: Vec<&Value> = [&one, &two].into_iter().collect();
