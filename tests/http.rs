@@ -181,3 +181,58 @@ async fn nested_lists_cost_their_page_sizes() {
         app.data(list_page, json!({})).await;
     }
 }
+
+#[tokio::test]
+async fn the_playground_can_read_the_whole_schema() {
+    for app in TestApp::all_empty().await {
+        let graphiql = include_str!("fixtures/graphiql-introspection.graphql");
+        let data = app.data(graphiql, json!({})).await;
+        assert_eq!(data["__schema"]["queryType"]["name"], "Query");
+        assert_eq!(data["__schema"]["mutationType"]["name"], "Mutation");
+    }
+}
+
+#[tokio::test]
+async fn browsers_of_allowed_origins_may_call_cross_site() {
+    for database in crate::helpers::TestDatabase::all().await {
+        let mut config = jobboard::config::ServerConfig::for_database(database.url());
+        config.cors_allowed_origins = vec!["https://jobs.example.org".into()];
+        let app = TestApp::spawn_with(database, config).await;
+        let preflight = |origin: &'static str| {
+            app.client
+                .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+                .header("origin", origin)
+                .header("access-control-request-method", "POST")
+                .header(
+                    "access-control-request-headers",
+                    "authorization,content-type",
+                )
+                .send()
+        };
+        let allowed = preflight("https://jobs.example.org").await.unwrap();
+        assert_eq!(
+            allowed.headers()["access-control-allow-origin"],
+            "https://jobs.example.org"
+        );
+        let other = preflight("https://evil.example.com").await.unwrap();
+        assert!(other.headers().get("access-control-allow-origin").is_none());
+    }
+}
+
+#[tokio::test]
+async fn introspection_can_be_switched_off() {
+    for database in crate::helpers::TestDatabase::all().await {
+        let mut config = jobboard::config::ServerConfig::for_database(database.url());
+        config.introspection = false;
+        let app = TestApp::spawn_with(database, config).await;
+        let body = app
+            .graphql("{ __schema { queryType { name } } }", json!({}))
+            .await;
+        assert!(
+            body.get("errors").is_some() || body["data"]["__schema"].is_null(),
+            "{body}"
+        );
+        app.data("{ organisations { totalCount } }", json!({}))
+            .await;
+    }
+}

@@ -9,7 +9,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
 
 use crate::auth::jwt::JwtKeys;
-use crate::config::{ConfigError, ServerConfig};
+use crate::config::{ConfigError, Environment, ServerConfig};
 use crate::graphql::{self, AppSchema};
 use crate::seed::{self, SeedError};
 use crate::service::{account, vacancy_write};
@@ -29,6 +29,8 @@ pub enum StartError {
     Config(#[from] ConfigError),
     #[error("database: {0}")]
     Database(#[from] DbErr),
+    #[error("CORS_ALLOWED_ORIGINS: {0:?} is not an origin like https://jobs.example.org")]
+    CorsOrigin(String),
     #[error("demo data: {0}")]
     Seed(#[from] SeedError),
     #[error("cannot listen on {addr}: {source}")]
@@ -59,7 +61,13 @@ impl Application {
             token_ttl: config.jwt.token_ttl(),
         };
         let state = AppState {
-            schema: graphql::build_schema(Some((db.clone(), jwt.clone(), settings))),
+            schema: graphql::build_schema(
+                Some((db.clone(), jwt.clone(), settings)),
+                graphql::SchemaOptions {
+                    introspection: config.introspection,
+                    suggestions: config.app_env == Environment::Development,
+                },
+            ),
             db,
             jwt,
         };
@@ -71,7 +79,13 @@ impl Application {
             })?;
         Ok(Self {
             listener,
-            router: http::router(state.clone()),
+            router: http::router(
+                state.clone(),
+                &http::HttpOptions {
+                    timeout: Duration::from_secs(config.request_timeout_seconds),
+                    cors_allowed_origins: config.cors_allowed_origins.clone(),
+                },
+            )?,
             state,
         })
     }

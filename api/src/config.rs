@@ -129,6 +129,19 @@ pub struct ServerConfig {
     /// Seed the demo data into an empty database at start (default: in development only).
     #[arg(long, env = "SEED_DEMO_DATA", action = clap::ArgAction::Set)]
     pub seed_demo_data: Option<bool>,
+
+    /// Longest a request may take, in seconds, before it is answered 408.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub request_timeout_seconds: u64,
+
+    /// Whether the schema answers introspection (the playground and code generators need it).
+    #[arg(long, env = "GRAPHQL_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+
+    /// Browser origins allowed to call the API from another site, comma-separated
+    /// (`https://jobs.example.org`); none by default.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl ServerConfig {
@@ -150,6 +163,9 @@ impl ServerConfig {
             bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             app_env: Environment::Development,
             seed_demo_data: Some(false),
+            request_timeout_seconds: 10,
+            introspection: true,
+            cors_allowed_origins: Vec::new(),
         }
     }
 }

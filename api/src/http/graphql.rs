@@ -13,7 +13,9 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::auth::authenticate;
+use crate::graphql::depth::data_depth;
 use crate::graphql::loaders::Loaders;
+use crate::graphql::MAX_DEPTH;
 use crate::http::playground;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -138,6 +140,17 @@ async fn execute(state: AppState, request: Request) -> Response {
                 "mutations must be sent with POST",
             )
                 .into_response();
+        }
+        Ok(document) if data_depth(document) > MAX_DEPTH => {
+            let error = ServerError::new(
+                format!("Query is nested too deep: at most {MAX_DEPTH} levels of fields"),
+                None,
+            );
+            let response = async_graphql::Response::from_errors(vec![with_code(
+                error,
+                "GRAPHQL_VALIDATION_FAILED",
+            )]);
+            return respond(response, graphql_response);
         }
         Ok(_) => {}
     }

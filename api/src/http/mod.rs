@@ -7,16 +7,20 @@ pub mod graphql;
 mod health;
 mod playground;
 
-use axum::http::{header, HeaderMap, HeaderName, Request, StatusCode};
+use std::time::Duration;
+
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tower::ServiceBuilder;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::app::AppState;
+use crate::app::{AppState, StartError};
 use crate::auth::{authenticate, Actor};
 use crate::error::AppError;
 
@@ -26,7 +30,44 @@ pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn router(state: AppState) -> Router {
+/// HTTP settings from the configuration.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    /// Longest a request may take before it is answered 408.
+    pub timeout: Duration,
+    /// Browser origins allowed to call the API cross-site.
+    pub cors_allowed_origins: Vec<String>,
+}
+
+/// Lets the listed browser origins call the API, with the headers a GraphQL client sends.
+fn cors(origins: &[String]) -> Result<CorsLayer, StartError> {
+    let origins = origins
+        .iter()
+        .map(|o| o.trim())
+        .filter(|o| !o.is_empty())
+        .map(|o| {
+            let valid = o.starts_with("http://") || o.starts_with("https://");
+            HeaderValue::from_str(o)
+                .ok()
+                .filter(|_| valid)
+                .ok_or_else(|| StartError::CorsOrigin(o.to_owned()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            HeaderName::from_static("graphql-require-preflight"),
+            HeaderName::from_static("apollo-require-preflight"),
+        ])
+        .expose_headers([REQUEST_ID])
+        .max_age(Duration::from_secs(3600)))
+}
+
+pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartError> {
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
         let request_id = request
             .headers()
@@ -35,7 +76,7 @@ pub fn router(state: AppState) -> Router {
             .unwrap_or("-");
         tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
     });
-    Router::new()
+    let router = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/assets/{file}", get(playground::asset))
         .route("/documents/{id}", get(documents::download))
@@ -45,14 +86,22 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
-        .with_state(state)
+        .with_state(state);
+    // Outermost first: request id, tracing, then CORS (answering preflights before the body
+    // limit), the body limit and the time limit closest to the routes.
+    Ok(router
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            options.timeout,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(cors(&options.cors_allowed_origins)?)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(trace)
-                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
-        )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+        ))
 }
 
 /// Who calls an HTTP endpoint outside GraphQL: a valid bearer token, or 401.
