@@ -17,7 +17,7 @@ const MOVE: &str = "mutation ($id: ID!, $status: ApplicationStatus!, $note: Stri
 const WITHDRAW: &str = "mutation ($id: ID!) { withdrawApplication(id: $id) { id status } }";
 const MINE: &str = "{ myApplications(first: 10) { totalCount edges { node { id status vacancy { reference } history { from to note } } } } }";
 const ONE: &str = "query ($id: ID!) { application(id: $id) { id status candidate { fullName } eligibility { eligible unmet { kind message } } } }";
-const LIST: &str = "query ($vacancy: ID!, $filter: ApplicationFilterInput) { applications(vacancyId: $vacancy, filter: $filter) { totalCount edges { node { id status candidate { email } educationLevel yearsExperience coverLetter languages { language level } referees { name } eligibility { eligible unmet { kind message } } history { from to actor { fullName } } documents { fileName downloadUrl } } } } }";
+const LIST: &str = "query ($vacancy: ID!, $filter: ApplicationFilterInput) { applications(vacancyId: $vacancy, filter: $filter) { totalCount edges { node { id status candidate { email } educationLevel yearsExperience coverLetter languages { language level } referees { name } eligibility { eligible unmet { kind message } } history { from to note actor { fullName } } documents { fileName downloadUrl } } } } }";
 const PIPELINE: &str =
     "query ($id: ID!) { vacancy(id: $id) { applicationCount pipeline { status count } } }";
 
@@ -351,17 +351,19 @@ async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions(
         );
         let mine = app.data_as(&amina, MINE, json!({})).await;
         let history = &mine["myApplications"]["edges"][0]["node"]["history"];
+        // The candidate follows every move; the recruiters' notes stay with the recruiters.
         assert_eq!(
             history,
             &json!([
                 { "from": null, "to": "SUBMITTED", "note": null },
-                { "from": "SUBMITTED", "to": "SCREENING", "note": "CV received" },
-                { "from": "SCREENING", "to": "SHORTLISTED", "note": "strong profile" },
-                { "from": "SHORTLISTED", "to": "REJECTED", "note": "another profile fits better" }
+                { "from": "SUBMITTED", "to": "SCREENING", "note": null },
+                { "from": "SCREENING", "to": "SHORTLISTED", "note": null },
+                { "from": "SHORTLISTED", "to": "REJECTED", "note": null }
             ])
         );
         let list = app.data_as(&iom, LIST, json!({ "vacancy": vacancy })).await;
         let events = &list["applications"]["edges"][0]["node"]["history"];
+        assert_eq!(events[3]["note"], "another profile fits better");
         assert_eq!(events[0]["actor"]["fullName"], "Amina El Idrissi");
         assert_eq!(events[1]["actor"]["fullName"], "Test RECRUITER");
         let by_status = json!({ "vacancy": vacancy, "filter": { "status": ["SUBMITTED"] } });
@@ -762,5 +764,64 @@ async fn recruiters_page_through_eligible_applications_first() {
             after = list["pageInfo"]["endCursor"].clone();
         }
         assert_eq!(seen, expected, "[{}]", app.backend());
+    }
+}
+
+#[tokio::test]
+async fn forged_or_too_many_upload_references_are_refused_before_reading() {
+    for app in TestApp::all_seeded().await {
+        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let vacancy = publish(&app, &iom, orion_like(&app, "IOM-FORGED-1").await).await;
+        let candidate = register(&app, "Forger").await;
+        let mutation = "mutation ($input: ApplyInput!, $documents: [DocumentUploadInput!]) { applyToVacancy(input: $input, documents: $documents) { id } }";
+
+        // JSON naming files it does not carry: refused, never a crash.
+        for forged in ["#__graphql_file__:9", "#__graphql_file__:x"] {
+            let variables = json!({ "input": application(&vacancy), "documents": [{ "kind": "CV", "file": forged }] });
+            let body = app.graphql_as(Some(&candidate), mutation, variables).await;
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+                "{forged}: {body}"
+            );
+        }
+        // One uploaded file mapped to many documents is refused by count before any is read.
+        let documents: Vec<Value> = (0..6)
+            .map(|_| json!({ "kind": "OTHER", "file": null }))
+            .collect();
+        let operations = json!({
+            "query": mutation,
+            "variables": { "input": application(&vacancy), "documents": documents }
+        });
+        let paths: Vec<String> = (0..6)
+            .map(|i| format!("variables.documents.{i}.file"))
+            .collect();
+        let map = json!({ "0": paths });
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", map.to_string())
+            .part(
+                "0",
+                reqwest::multipart::Part::bytes(pdf(100)).file_name("cv.pdf"),
+            );
+        let body: Value = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(&candidate)
+            .header("GraphQL-Require-Preflight", "1")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{body}"
+        );
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"], "documents",
+            "{body}"
+        );
     }
 }

@@ -18,7 +18,9 @@ pub enum DocumentFormat {
 impl DocumentFormat {
     /// Recognises a PDF, DOCX or ODT file from its bytes.
     pub fn sniff(bytes: &[u8]) -> Option<Self> {
-        if infer::archive::is_pdf(bytes) {
+        // A PDF starts with its header; `infer` would accept "%PDF" anywhere in the first
+        // kilobyte, which other files can carry in their metadata.
+        if bytes.starts_with(b"%PDF-") {
             Some(Self::Pdf)
         } else if infer::doc::is_docx(bytes) {
             Some(Self::Docx)
@@ -56,6 +58,14 @@ mod tests {
             DocumentFormat::sniff(b"%PDF-1.7\n%..."),
             Some(DocumentFormat::Pdf)
         );
+    }
+
+    #[test]
+    fn a_file_that_merely_mentions_pdf_is_not_one() {
+        let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        png.extend_from_slice(b"tEXtComment %PDF-1.4");
+        assert_eq!(DocumentFormat::sniff(&png), None);
+        assert_eq!(DocumentFormat::sniff(b"%PDF"), None);
     }
 
     #[test]

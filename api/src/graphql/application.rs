@@ -7,7 +7,7 @@ use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, Up
 use chrono::{DateTime, Utc};
 use entity::{application, application_event, vacancy_question};
 
-use crate::domain::document::MAX_DOCUMENT_BYTES;
+use crate::domain::document::{MAX_DOCUMENTS, MAX_DOCUMENT_BYTES};
 use crate::domain::eligibility::{Eligibility as Assessment, UnmetKind};
 use crate::domain::{ApplicationStatus, DocumentKind, EducationLevel, LanguageLevel};
 use crate::error::AppError;
@@ -288,9 +288,22 @@ impl ApplicationEvent {
         self.event.created_at
     }
 
-    /// The recruiter's note, if any.
-    async fn note(&self) -> Option<&str> {
-        self.event.note.as_deref()
+    /// The recruiter's note, if any: for the organisation's staff only, never the candidate.
+    async fn note(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        if self.event.note.is_none() {
+            return Ok(None);
+        }
+        let staff = service::application::is_staff(
+            context::actor(ctx)?,
+            context::db(ctx)?,
+            &self.application,
+        )
+        .await?;
+        Ok(if staff {
+            self.event.note.as_deref()
+        } else {
+            None
+        })
     }
 
     /// Who made the change: shown to the organisation's staff, and to the candidate for their own
@@ -600,6 +613,39 @@ pub struct DocumentUploadInput {
     file: Upload,
 }
 
+/// At most [`MAX_DOCUMENTS`] documents, each naming a file the request really carries and none
+/// naming the same one, checked before any file is read: what a request can make the server
+/// read stays bounded by the count and the size limit.
+fn check_upload_references(
+    ctx: &Context<'_>,
+    documents: &[DocumentUploadInput],
+) -> Result<(), AppError> {
+    if documents.len() > MAX_DOCUMENTS {
+        return Err(AppError::bad_input(
+            "documents",
+            format!("at most {MAX_DOCUMENTS} documents per application"),
+        ));
+    }
+    let sent = ctx.query_env.uploads.len();
+    let mut seen = std::collections::HashSet::new();
+    for (i, document) in documents.iter().enumerate() {
+        let file = document.file.0;
+        if file >= sent {
+            return Err(AppError::bad_input(
+                format!("documents[{i}].file"),
+                "no file was sent for this document (send it as a multipart upload)",
+            ));
+        }
+        if !seen.insert(file) {
+            return Err(AppError::bad_input(
+                format!("documents[{i}].file"),
+                "this file is already given for another document",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Reads an uploaded file, never more than one byte past the size limit.
 fn read_upload(
     ctx: &Context<'_>,
@@ -738,9 +784,12 @@ impl ApplicationMutation {
         #[graphql(desc = "The documents: CV, cover letter, references, diplomas.")]
         documents: Option<Vec<DocumentUploadInput>>,
     ) -> Result<Application> {
+        // Who may apply, and how many files, are settled before any upload is read.
+        service::application::candidate_id(context::actor(ctx)?)?;
         let vacancy_id = decode("input.vacancyId", NodeKind::Vacancy, &input.vacancy_id)?;
+        let documents = documents.unwrap_or_default();
+        check_upload_references(ctx, &documents)?;
         let documents = documents
-            .unwrap_or_default()
             .into_iter()
             .enumerate()
             .map(|(i, d)| read_upload(ctx, i, d))

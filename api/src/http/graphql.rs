@@ -122,6 +122,12 @@ async fn execute(state: AppState, request: Request) -> Response {
         Ok(req) => req.into_inner(),
         Err(rejection) => return rejection.into_response(),
     };
+    if let Some(error) = forged_upload(&gql) {
+        return respond(
+            async_graphql::Response::from_errors(vec![error]),
+            graphql_response,
+        );
+    }
     let operation_name = gql.operation_name.clone();
     match gql.parsed_query() {
         Err(error) => {
@@ -173,6 +179,38 @@ async fn execute(state: AppState, request: Request) -> Response {
     let mut response = state.schema.execute(gql).await;
     response.errors = response.errors.into_iter().map(classify).collect();
     respond(response, graphql_response)
+}
+
+/// The marker by which the multipart request spec names an uploaded file in the variables.
+const UPLOAD_MARKER: &str = "#__graphql_file__:";
+
+/// An upload reference the request does not carry a file for. async-graphql would panic on it,
+/// so it is refused before execution.
+fn forged_upload(request: &async_graphql::Request) -> Option<ServerError> {
+    fn names_missing_file(value: &Value, files: usize) -> bool {
+        match value {
+            Value::String(text) => text
+                .strip_prefix(UPLOAD_MARKER)
+                .is_some_and(|index| index.parse::<usize>().map_or(true, |index| index >= files)),
+            Value::List(items) => items.iter().any(|item| names_missing_file(item, files)),
+            Value::Object(fields) => fields
+                .values()
+                .any(|field| names_missing_file(field, files)),
+            _ => false,
+        }
+    }
+    let files = request.uploads.len();
+    let forged = request.query.contains(UPLOAD_MARKER)
+        || request
+            .variables
+            .values()
+            .any(|value| names_missing_file(value, files));
+    forged.then(|| {
+        with_code(
+            ServerError::new("an upload names a file the request does not carry", None),
+            "BAD_USER_INPUT",
+        )
+    })
 }
 
 fn selects_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {

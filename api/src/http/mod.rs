@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -29,6 +30,16 @@ use crate::error::AppError;
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "application/json")],
+        r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}"#,
+    )
+        .into_response()
+}
 
 /// HTTP settings from the configuration.
 #[derive(Debug, Clone)]
@@ -100,6 +111,8 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartErr
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(trace)
+                // A bug must answer 500, never drop the connection or show its message.
+                .layer(CatchPanicLayer::custom(panic_response))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
         ))
 }

@@ -63,7 +63,8 @@ pub struct ApplyInput {
     pub answers: Vec<AnswerInput>,
 }
 
-fn candidate_id(actor: &Actor) -> AppResult<i32> {
+/// The signed-in candidate calling: anyone else may not apply or withdraw.
+pub fn candidate_id(actor: &Actor) -> AppResult<i32> {
     match (actor.role(), actor.account_id()) {
         (None, _) => Err(AppError::Unauthenticated),
         (Some(Role::Candidate), Some(id)) => Ok(id),
@@ -807,13 +808,21 @@ pub async fn document(
     id: i32,
 ) -> AppResult<(application_document::Model, Vec<u8>)> {
     policy::signed_in(actor)?;
+    // Whose document it is comes first; its bytes are read only for those who may have them.
+    let owner = application_document::Entity::find_by_id(id)
+        .select_only()
+        .column(application_document::Column::ApplicationId)
+        .into_tuple::<i32>()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("document"))?;
+    get(actor, db, owner)
+        .await
+        .map_err(|_| AppError::NotFound("document"))?;
     let row = application_document::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound("document"))?;
-    get(actor, db, row.application_id)
-        .await
-        .map_err(|_| AppError::NotFound("document"))?;
     let bytes = row
         .content
         .clone()
