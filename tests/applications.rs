@@ -825,3 +825,173 @@ async fn forged_or_too_many_upload_references_are_refused_before_reading() {
         );
     }
 }
+
+#[tokio::test]
+async fn only_the_candidate_and_the_posting_organisation_reach_an_application() {
+    for app in TestApp::all_seeded().await {
+        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let vacancy = publish(&app, &iom, orion_like(&app, "IOM-PRIVACY-1").await).await;
+        let owner = register(&app, "Owner").await;
+        let applied = apply_ok(&app, &owner, application(&vacancy), vec![cv(pdf(100))]).await;
+        let id = applied["id"].clone();
+        let download = applied["documents"][0]["downloadUrl"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let csv = format!("/vacancies/{vacancy}/applications.csv");
+
+        let read = "query ($id: ID!) { application(id: $id) { id } }";
+        let list = "query ($v: ID!) { applications(vacancyId: $v) { totalCount } }";
+        let pipeline =
+            "query ($v: ID!) { vacancy(id: $v) { applicationCount pipeline { status count } } }";
+        let withdraw = "mutation ($id: ID!) { withdrawApplication(id: $id) { status } }";
+
+        // Everyone else: anonymous callers must sign in; to the others it does not exist.
+        let outsiders = [
+            ("anonymous", None),
+            ("another candidate", Some(register(&app, "Nosy").await)),
+            (
+                "ILO recruiter",
+                Some(app.sign_in_as("RECRUITER", Some("ILO")).await),
+            ),
+            (
+                "ILO admin",
+                Some(app.sign_in_as("AGENCY_ADMIN", Some("ILO")).await),
+            ),
+            (
+                "ILO token",
+                Some(crate::writes::integration_token(&app, "ILO").await),
+            ),
+        ];
+        for (who, token) in &outsiders {
+            let token = token.as_deref();
+            let hidden = if token.is_none() {
+                "UNAUTHENTICATED"
+            } else {
+                "NOT_FOUND"
+            };
+            assert_eq!(
+                app.error_code_as(token, read, json!({ "id": id })).await,
+                hidden,
+                "{who} read"
+            );
+            assert_eq!(
+                app.error_code_as(token, list, json!({ "v": vacancy }))
+                    .await,
+                hidden,
+                "{who} list"
+            );
+            let moved = json!({ "id": id, "status": "SCREENING" });
+            assert_eq!(
+                app.error_code_as(token, MOVE, moved).await,
+                hidden,
+                "{who} move"
+            );
+            let counts = app
+                .graphql_as(token, pipeline, json!({ "v": vacancy }))
+                .await;
+            assert!(
+                counts["data"]["vacancy"]["pipeline"].is_null(),
+                "{who} pipeline: {counts}"
+            );
+            assert!(
+                counts["data"]["vacancy"]["applicationCount"].is_null(),
+                "{who} count"
+            );
+            let expected_http = if token.is_none() { 401 } else { 404 };
+            assert_eq!(
+                get(&app, token, &download).await.status(),
+                expected_http,
+                "{who} download"
+            );
+            assert_eq!(
+                get(&app, token, &csv).await.status(),
+                expected_http,
+                "{who} csv"
+            );
+            assert_ne!(
+                app.graphql_as(token, withdraw, json!({ "id": id })).await["errors"],
+                Value::Null,
+                "{who} withdraw"
+            );
+        }
+
+        // The posting organisation's staff, its integration token and platform admins: each
+        // reads everything and moves the application one step.
+        let staff = [
+            ("IOM recruiter", iom.clone(), "SCREENING"),
+            (
+                "IOM admin",
+                app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await,
+                "SHORTLISTED",
+            ),
+            (
+                "IOM token",
+                crate::writes::integration_token(&app, "IOM").await,
+                "INTERVIEW",
+            ),
+            (
+                "platform admin",
+                app.sign_in_as("PLATFORM_ADMIN", None).await,
+                "OFFERED",
+            ),
+        ];
+        for (who, token, next) in &staff {
+            assert_eq!(
+                app.data_as(token, read, json!({ "id": id })).await["application"]["id"],
+                id,
+                "{who}"
+            );
+            assert_eq!(
+                app.data_as(token, list, json!({ "v": vacancy })).await["applications"]
+                    ["totalCount"],
+                1,
+                "{who}"
+            );
+            let counts = app.data_as(token, pipeline, json!({ "v": vacancy })).await;
+            assert_eq!(counts["vacancy"]["applicationCount"], 1, "{who}");
+            assert_eq!(
+                get(&app, Some(token), &download).await.status(),
+                200,
+                "{who} download"
+            );
+            assert_eq!(
+                get(&app, Some(token), &csv).await.status(),
+                200,
+                "{who} csv"
+            );
+            let moved = app
+                .data_as(token, MOVE, json!({ "id": id, "status": next }))
+                .await;
+            assert_eq!(moved["updateApplicationStatus"]["status"], *next, "{who}");
+            let withdrawn = app
+                .graphql_as(Some(token), withdraw, json!({ "id": id }))
+                .await;
+            assert_eq!(
+                withdrawn["errors"][0]["extensions"]["code"], "FORBIDDEN",
+                "{who} withdraws"
+            );
+        }
+
+        // The candidate reads their own application and its document, not the organisation's
+        // views, cannot move it, and withdraws it before the decision.
+        assert_eq!(
+            app.data_as(&owner, read, json!({ "id": id })).await["application"]["id"],
+            id
+        );
+        assert_eq!(get(&app, Some(&owner), &download).await.status(), 200);
+        assert_eq!(get(&app, Some(&owner), &csv).await.status(), 404);
+        assert_eq!(
+            app.error_code_as(Some(&owner), list, json!({ "v": vacancy }))
+                .await,
+            "NOT_FOUND"
+        );
+        let hired = json!({ "id": id, "status": "HIRED" });
+        assert_eq!(
+            app.error_code_as(Some(&owner), MOVE, hired).await,
+            "FORBIDDEN"
+        );
+        let withdrawn = app.data_as(&owner, withdraw, json!({ "id": id })).await;
+        assert_eq!(withdrawn["withdrawApplication"]["status"], "WITHDRAWN");
+    }
+}

@@ -33,7 +33,7 @@ async fn token_for(app: &TestApp, caller: Caller) -> Option<String> {
 }
 
 /// Creates an integration token of an organisation straight in the database.
-async fn integration_token(app: &TestApp, acronym: &str) -> String {
+pub async fn integration_token(app: &TestApp, acronym: &str) -> String {
     use entity::{integration_token, organisation_acronym};
     use jobboard::auth::jwt::Subject;
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
