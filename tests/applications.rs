@@ -995,3 +995,31 @@ async fn only_the_candidate_and_the_posting_organisation_reach_an_application() 
         assert_eq!(withdrawn["withdrawApplication"]["status"], "WITHDRAWN");
     }
 }
+
+#[tokio::test]
+async fn overlong_answers_are_refused_with_their_field() {
+    for app in TestApp::all_seeded().await {
+        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let vacancy = publish(&app, &iom, orion_like(&app, "IOM-LONG-1").await).await;
+        let candidate = register(&app, "Verbose").await;
+        let mutation = "mutation ($input: ApplyInput!) { applyToVacancy(input: $input) { id } }";
+        let mut input = application(&vacancy);
+        input["coverLetter"] = json!("x".repeat(20_001));
+        let body = app
+            .graphql_as(Some(&candidate), mutation, json!({ "input": input }))
+            .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"], "input.coverLetter",
+            "{body}"
+        );
+        let mut input = application(&vacancy);
+        input["referees"][0]["name"] = json!("n".repeat(256));
+        let body = app
+            .graphql_as(Some(&candidate), mutation, json!({ "input": input }))
+            .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"], "input.referees[0].name",
+            "{body}"
+        );
+    }
+}

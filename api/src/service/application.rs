@@ -167,6 +167,64 @@ fn unmet_json(eligibility: &Eligibility) -> serde_json::Value {
         .collect::<Vec<_>>())
 }
 
+/// Longest cover letter written in the form.
+const MAX_COVER_LETTER_CHARS: usize = 20_000;
+/// Longest short text (names, e-mail addresses, fields of study, file names).
+const MAX_SHORT_TEXT_CHARS: usize = 255;
+/// Most referees and languages one application may list.
+const MAX_LIST_ENTRIES: usize = 20;
+
+fn too_long(field: String, text: &str, max: usize) -> AppResult<()> {
+    if text.chars().count() > max {
+        Err(AppError::bad_input(
+            field,
+            format!("at most {max} characters"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_lengths(input: &ApplyInput) -> AppResult<()> {
+    if let Some(letter) = &input.cover_letter {
+        too_long("input.coverLetter".into(), letter, MAX_COVER_LETTER_CHARS)?;
+    }
+    if let Some(field) = &input.education_field {
+        too_long("input.educationField".into(), field, MAX_SHORT_TEXT_CHARS)?;
+    }
+    if input.referees.len() > MAX_LIST_ENTRIES || input.languages.len() > MAX_LIST_ENTRIES {
+        return Err(AppError::bad_input(
+            "input",
+            format!("at most {MAX_LIST_ENTRIES} referees and languages"),
+        ));
+    }
+    for (i, referee) in input.referees.iter().enumerate() {
+        let texts = [
+            ("name", Some(&referee.name)),
+            ("email", Some(&referee.email)),
+            ("position", referee.position.as_ref()),
+            ("relation", referee.relation.as_ref()),
+        ];
+        for (name, text) in texts {
+            if let Some(text) = text {
+                too_long(
+                    format!("input.referees[{i}].{name}"),
+                    text,
+                    MAX_SHORT_TEXT_CHARS,
+                )?;
+            }
+        }
+    }
+    for (i, document) in input.documents.iter().enumerate() {
+        too_long(
+            format!("documents[{i}].file"),
+            &document.file_name,
+            MAX_SHORT_TEXT_CHARS,
+        )?;
+    }
+    Ok(())
+}
+
 fn check_documents(input: &ApplyInput) -> AppResult<Vec<(DocumentFormat, String)>> {
     if input.documents.len() > MAX_DOCUMENTS {
         return Err(AppError::bad_input(
@@ -288,6 +346,7 @@ pub async fn apply(
             ));
         }
     }
+    check_lengths(&input)?;
     let formats = check_documents(&input)?;
     let required = vacancy_document::Entity::find()
         .filter(vacancy_document::Column::VacancyId.eq(vacancy.id))
