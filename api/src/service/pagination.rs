@@ -124,6 +124,44 @@ pub fn int_key<M: ModelTrait>(model: &M, col: <M::Entity as EntityTrait>::Column
     }
 }
 
+/// Reads one page of an ordered query: one row more than asked, to know whether more follow.
+async fn fetch_page<E>(
+    db: &DatabaseConnection,
+    query: Select<E>,
+    id: E::Column,
+    page: PageRequest,
+    total: TotalCount,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    let mut models = query.limit(page.limit + 1).all(db).await?;
+    let more = models.len() as u64 > page.limit;
+    models.truncate(page.limit as usize);
+    if page.backward {
+        models.reverse();
+    }
+    let rows = models
+        .into_iter()
+        .filter_map(|m| int_key(&m, id).map(|k| (k, m)))
+        .collect();
+    Ok(Page {
+        rows,
+        has_previous_page: if page.backward {
+            more
+        } else {
+            page.after.is_some()
+        },
+        has_next_page: if page.backward {
+            page.before.is_some()
+        } else {
+            more
+        },
+        total,
+    })
+}
+
 /// Runs `select` for one page, keyed and ordered by `id`, oldest first.
 pub async fn paginate<E>(
     db: &DatabaseConnection,
@@ -188,30 +226,7 @@ where
     } else {
         query.order_by_asc(id)
     };
-    let mut models = query.limit(page.limit + 1).all(db).await?;
-    let more = models.len() as u64 > page.limit;
-    models.truncate(page.limit as usize);
-    if page.backward {
-        models.reverse();
-    }
-    let rows = models
-        .into_iter()
-        .filter_map(|m| int_key(&m, id).map(|k| (k, m)))
-        .collect();
-    Ok(Page {
-        rows,
-        has_previous_page: if page.backward {
-            more
-        } else {
-            page.after.is_some()
-        },
-        has_next_page: if page.backward {
-            page.before.is_some()
-        } else {
-            more
-        },
-        total,
-    })
+    fetch_page(db, query, id, page, total).await
 }
 
 /// Runs `select` for one page ordered by a yes/no `flag` (yes first, no and unknown after),
@@ -268,30 +283,7 @@ where
     } else {
         query.order_by(key, Order::Desc).order_by_asc(id)
     };
-    let mut models = query.limit(page.limit + 1).all(db).await?;
-    let more = models.len() as u64 > page.limit;
-    models.truncate(page.limit as usize);
-    if page.backward {
-        models.reverse();
-    }
-    let rows = models
-        .into_iter()
-        .filter_map(|m| int_key(&m, id).map(|k| (k, m)))
-        .collect();
-    Ok(Page {
-        rows,
-        has_previous_page: if page.backward {
-            more
-        } else {
-            page.after.is_some()
-        },
-        has_next_page: if page.backward {
-            page.before.is_some()
-        } else {
-            more
-        },
-        total,
-    })
+    fetch_page(db, query, id, page, total).await
 }
 
 #[cfg(test)]
