@@ -16,6 +16,7 @@ use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
 use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
 use crate::graphql::vacancy::Vacancy;
+use crate::policy;
 use crate::service;
 use crate::service::application::{ApplicationFilter, ApplicationOrder, DocumentMeta};
 use crate::service::application_form::{self, QuestionKind};
@@ -395,19 +396,23 @@ pub struct PipelineCount {
 /// organisation.
 pub async fn pipeline_for(
     ctx: &Context<'_>,
-    vacancy_id: i32,
+    vacancy: &entity::vacancy::Model,
 ) -> Result<Option<Vec<PipelineCount>>> {
-    match service::application::pipeline(context::actor(ctx)?, context::db(ctx)?, vacancy_id).await
-    {
-        Ok(counts) => Ok(Some(
-            counts
-                .into_iter()
-                .map(|(status, count)| PipelineCount { status, count })
-                .collect(),
-        )),
-        Err(AppError::NotFound(_) | AppError::Unauthenticated) => Ok(None),
-        Err(error) => Err(error.into()),
+    if policy::manage_postings(context::actor(ctx)?, vacancy.organisation_id).is_err() {
+        return Ok(None);
     }
+    let counts = context::loaders(ctx)?
+        .pipelines
+        .load_one(vacancy.id)
+        .await
+        .map_err(AppError::internal)?
+        .unwrap_or_default();
+    Ok(Some(
+        counts
+            .into_iter()
+            .map(|(status, count)| PipelineCount { status, count })
+            .collect(),
+    ))
 }
 
 /// A screening question of a vacancy's application form.

@@ -9,8 +9,9 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::*;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::domain::ApplicationStatus;
 use crate::error::AppError;
-use crate::service::application::{documents_of, DocumentMeta};
+use crate::service::application::{counts_by_status, documents_of, DocumentMeta};
 use crate::service::pagination::int_key;
 
 /// A per-request loader of rows by id. Its cache lives as long as the request, so rows never
@@ -140,8 +141,39 @@ impl Loader<i32> for DocumentsByApplication {
     }
 }
 
+/// Counts applications per status for many vacancies at once (every status, zeros included).
+pub struct PipelineByVacancy {
+    db: DatabaseConnection,
+}
+
+impl Loader<i32> for PipelineByVacancy {
+    type Value = Vec<(ApplicationStatus, i64)>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let rows = counts_by_status(&self.db, keys).await.map_err(Arc::new)?;
+        Ok(keys
+            .iter()
+            .map(|vacancy| {
+                let counts = ApplicationStatus::ALL
+                    .iter()
+                    .map(|status| {
+                        let n = rows
+                            .iter()
+                            .find(|(v, s, _)| v == vacancy && s == status)
+                            .map_or(0, |(_, _, n)| *n);
+                        (*status, n)
+                    })
+                    .collect();
+                (*vacancy, counts)
+            })
+            .collect())
+    }
+}
+
 /// Every loader of one request.
 pub struct Loaders {
+    pub pipelines: DataLoader<PipelineByVacancy, HashMapCache>,
     pub application_documents: DataLoader<DocumentsByApplication>,
     pub organisation: ByIdLoader<organisation::Entity>,
     pub project: ByIdLoader<project::Entity>,
@@ -172,6 +204,11 @@ pub struct Loaders {
 impl Loaders {
     pub fn new(db: &DatabaseConnection) -> Self {
         Self {
+            pipelines: DataLoader::with_cache(
+                PipelineByVacancy { db: db.clone() },
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
             application_documents: DataLoader::new(
                 DocumentsByApplication { db: db.clone() },
                 tokio::spawn,

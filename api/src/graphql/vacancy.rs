@@ -296,7 +296,7 @@ impl Vacancy {
     /// How many applications it has received; null unless the caller is staff of the posting
     /// organisation.
     async fn application_count(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
-        Ok(pipeline_for(ctx, self.0.id)
+        Ok(pipeline_for(ctx, &self.0)
             .await?
             .map(|counts| counts.iter().map(|c| c.count).sum()))
     }
@@ -304,7 +304,7 @@ impl Vacancy {
     /// How many applications are in each status; null unless the caller is staff of the
     /// posting organisation.
     async fn pipeline(&self, ctx: &Context<'_>) -> Result<Option<Vec<PipelineCount>>> {
-        pipeline_for(ctx, self.0.id).await
+        pipeline_for(ctx, &self.0).await
     }
 
     /// Where the notice is in its life; a published notice past its closing instant is closed.

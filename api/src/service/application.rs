@@ -609,35 +609,6 @@ pub async fn for_vacancy(
     }
 }
 
-/// How many applications a vacancy has in each status.
-pub async fn pipeline(
-    actor: &Actor,
-    db: &DatabaseConnection,
-    vacancy_id: i32,
-) -> AppResult<Vec<(ApplicationStatus, i64)>> {
-    own_vacancy(actor, db, vacancy_id).await?;
-    let rows: Vec<(String, i64)> = application::Entity::find()
-        .select_only()
-        .column(application::Column::Status)
-        .column_as(application::Column::Id.count(), "n")
-        .filter(application::Column::VacancyId.eq(vacancy_id))
-        .group_by(application::Column::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let counts = ApplicationStatus::ALL
-        .iter()
-        .map(|status| {
-            let n = rows
-                .iter()
-                .find(|(s, _)| s == status.as_str())
-                .map_or(0, |(_, n)| *n);
-            (*status, n)
-        })
-        .collect();
-    Ok(counts)
-}
-
 /// Moves an application along the hiring pipeline. Two recruiters moving it at once cannot
 /// both win: the second finds it changed and gets CONFLICT.
 pub async fn update_status(
@@ -722,6 +693,28 @@ pub async fn withdraw(
         )));
     }
     move_status(actor, db, row, from, ApplicationStatus::Withdrawn, None).await
+}
+
+/// Applications per vacancy and status, for many vacancies in one statement. Callers check
+/// that the caller may see each vacancy's counts (`policy::manage_postings` on its organisation).
+pub async fn counts_by_status(
+    db: &impl ConnectionTrait,
+    vacancy_ids: &[i32],
+) -> AppResult<Vec<(i32, ApplicationStatus, i64)>> {
+    let rows: Vec<(i32, String, i64)> = application::Entity::find()
+        .select_only()
+        .column(application::Column::VacancyId)
+        .column(application::Column::Status)
+        .column_as(application::Column::Id.count(), "n")
+        .filter(application::Column::VacancyId.is_in(vacancy_ids.iter().copied()))
+        .group_by(application::Column::VacancyId)
+        .group_by(application::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(vacancy, status, n)| Ok((vacancy, ApplicationStatus::from_db(&status)?, n)))
+        .collect()
 }
 
 /// Whether the caller is staff of the organisation that posted the application's vacancy.
