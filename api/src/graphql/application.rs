@@ -313,14 +313,20 @@ impl ApplicationEvent {
         let Some(actor_id) = self.event.actor_id else {
             return Ok(None);
         };
-        let account = service::application::event_actor(
-            context::actor(ctx)?,
-            context::db(ctx)?,
-            &self.application,
-            actor_id,
-        )
-        .await?;
-        Ok(account.map(Account))
+        let (caller, loaders) = (context::actor(ctx)?, context::loaders(ctx)?);
+        // Staff see who moved it; the candidate only sees their own moves.
+        if caller.account_id() != Some(actor_id) {
+            let vacancy = one(&loaders.vacancy, self.application.vacancy_id).await?;
+            if policy::manage_postings(caller, vacancy.organisation_id).is_err() {
+                return Ok(None);
+            }
+        }
+        Ok(loaders
+            .account
+            .load_one(actor_id)
+            .await
+            .map_err(AppError::internal)?
+            .map(Account))
     }
 }
 

@@ -745,20 +745,6 @@ pub async fn vacancy_of(
         })
 }
 
-/// Who made a status change, when the caller may know: the organisation's staff see every
-/// actor; the candidate sees only themselves.
-pub async fn event_actor(
-    actor: &Actor,
-    db: &DatabaseConnection,
-    row: &application::Model,
-    actor_id: i32,
-) -> AppResult<Option<account::Model>> {
-    if actor.account_id() != Some(actor_id) && !is_staff(actor, db, row).await? {
-        return Ok(None);
-    }
-    Ok(account::Entity::find_by_id(actor_id).one(db).await?)
-}
-
 /// The screening outcome: as stored when the application was submitted, or computed now for a
 /// row that has none.
 pub async fn eligibility_of(
