@@ -638,3 +638,27 @@ async fn lifecycle_mutations_refuse_everyone_but_the_posting_organisation() {
         );
     }
 }
+
+#[tokio::test]
+async fn concurrent_imports_all_land() {
+    for app in TestApp::all_seeded().await {
+        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let import = "mutation ($input: VacancyInput!) { importVacancy(input: $input) { result } }";
+        let mut inputs = Vec::new();
+        for i in 0..12 {
+            inputs.push(orion_like(&app, &format!("HR-PARALLEL-{i}")).await);
+        }
+        let requests = inputs
+            .iter()
+            .map(|input| app.graphql_as(Some(&iom), import, json!({ "input": input })));
+        let results = futures::future::join_all(requests).await;
+        for body in &results {
+            assert_eq!(
+                body["data"]["importVacancy"]["result"],
+                "CREATED",
+                "[{}] {body}",
+                app.backend()
+            );
+        }
+    }
+}

@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use migration::MigratorTrait;
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, TransactionTrait,
+};
 
 use crate::config::DatabaseConfig;
 
@@ -45,4 +48,19 @@ pub async fn connect_and_migrate(config: &DatabaseConfig) -> Result<DatabaseConn
     let conn = connect(config).await?;
     migration::Migrator::up(&conn, None).await?;
     Ok(conn)
+}
+
+/// Starts a transaction that will write.
+///
+/// On SQLite a plain `BEGIN` takes the write lock only at the first write, and if another
+/// writer committed since the transaction's first read, SQLite refuses at once ("database is
+/// locked") instead of waiting. Writing first (a statement that changes nothing) takes the lock
+/// up front, so concurrent writers queue behind the busy timeout. PostgreSQL needs nothing.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let txn = db.begin().await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        txn.execute_unprepared("UPDATE seaql_migrations SET version = version WHERE 1 = 0")
+            .await?;
+    }
+    Ok(txn)
 }

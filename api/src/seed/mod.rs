@@ -14,7 +14,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 use serde::de::DeserializeOwned;
 
@@ -110,7 +110,7 @@ pub async fn load_demo(db: &DatabaseConnection) -> Result<SeedReport, SeedError>
         .map(|(file, text)| parse::<VacancySeed>(file, text))
         .collect::<Result<Vec<_>, _>>()?;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut report = SeedReport::default();
     for org in &organisations.organisation {
         report.organisations += usize::from(insert_organisation(&txn, org).await?);

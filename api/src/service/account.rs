@@ -8,7 +8,7 @@ use entity::{account, login_throttle, organisation};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, SqlErr, TransactionTrait,
+    Set, SqlErr,
 };
 use serde_json::json;
 
@@ -218,7 +218,7 @@ async fn insert(
     organisation_id: Option<i32>,
 ) -> AppResult<account::Model> {
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = account::ActiveModel {
         email: Set(email),
         password_hash: Set(password_hash),
@@ -353,7 +353,7 @@ pub async fn deactivate(
     if !row.active {
         return Ok(row);
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let organisation_id = row.organisation_id;
     let version = row.version;
     let mut active: account::ActiveModel = row.into();

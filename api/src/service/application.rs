@@ -11,7 +11,7 @@ use entity::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -385,7 +385,7 @@ pub async fn apply(
     };
     let eligibility = eligibility::assess(&requirements(db, &vacancy).await?, &profile);
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = application::ActiveModel {
         vacancy_id: Set(vacancy.id),
         candidate_id: Set(candidate),
@@ -648,7 +648,7 @@ async fn move_status(
     to: ApplicationStatus,
     note: Option<String>,
 ) -> AppResult<application::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let result = application::Entity::update_many()
         .col_expr(application::Column::Status, Expr::value(to.as_str()))
         .col_expr(application::Column::Version, Expr::value(row.version + 1))

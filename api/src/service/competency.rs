@@ -6,7 +6,7 @@ use entity::{competency, competency_indicator};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde_json::{json, Value};
 
@@ -228,7 +228,7 @@ pub async fn create(
     )?;
     let indicators = indicators(&input.indicators)?;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if let Some(org) = input.organisation_id {
         if entity::organisation::Entity::find_by_id(org)
             .one(&txn)
@@ -294,7 +294,7 @@ pub async fn update(
 ) -> AppResult<competency::Model> {
     use competency::Column as C;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = competency::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -5,7 +5,6 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{integration_token, organisation};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -89,7 +88,7 @@ pub async fn create(
     let now = Utc::now();
     let ttl = lifetime(input.expires_at, now)?;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // The token names the row and the row names the token's `jti`: insert with a placeholder,
     // sign, then store the real `jti`, all before anyone else can see the row.
     let row = integration_token::ActiveModel {
@@ -166,7 +165,7 @@ pub async fn revoke(
         return Ok(row);
     }
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let organisation_id = row.organisation_id;
     let mut active: integration_token::ActiveModel = row.into();
     active.revoked_at = Set(Some(now));

@@ -6,7 +6,7 @@ use entity::{office, organisation, organisation_acronym};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::{json, Map, Value};
 
@@ -427,7 +427,7 @@ pub async fn create(
     let recruitment_email = email("input.recruitmentEmail", input.recruitment_email.as_deref())?;
     let offices = offices(&input.offices)?;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     ensure_acronyms_free(&txn, None, &all_acronyms).await?;
     let now = Utc::now();
     let org = organisation::ActiveModel {
@@ -489,7 +489,7 @@ pub async fn update(
     use organisation::Column as C;
 
     policy::administer_organisation(actor, id)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = organisation::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -6,7 +6,7 @@ use entity::{organisation, project, project_country, project_partner};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use serde_json::{json, Map, Value};
 
@@ -321,7 +321,7 @@ pub async fn create(
     check_dates(input.start_date, input.end_date)?;
     let partners = partners(&input.partners)?;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let lead =
         organisation_acronym(&txn, "input.leadOrganisationId", input.lead_organisation_id).await?;
     ensure_code_free(&txn, &code, None).await?;
@@ -404,7 +404,7 @@ pub async fn update(
 ) -> AppResult<project::Model> {
     use project::Column as C;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = load_for_write(actor, &txn, id, version).await?;
     if let Some(lead) = input.lead_organisation_id {
         policy::manage_postings(actor, lead)?;
@@ -556,7 +556,7 @@ pub async fn archive(
 ) -> AppResult<project::Model> {
     use project::Column as C;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = load_for_write(actor, &txn, id, version).await?;
     let archived = ProjectStatus::Archived.as_str();
     if current.status == archived {

@@ -9,7 +9,7 @@ use entity::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::{json, Map, Value};
 
@@ -93,7 +93,7 @@ pub async fn create(
 ) -> AppResult<vacancy::Model> {
     let organisation_id = posting_organisation(actor, organisation_id)?;
     let notice = input.validate(db, organisation_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = insert(&txn, organisation_id, &notice, VacancyStatus::Draft).await?;
     audit::record(
         &txn,
@@ -387,7 +387,7 @@ pub async fn update(
 ) -> AppResult<vacancy::Model> {
     let row = writable(actor, db, id).await?;
     let notice = input.validate(db, row.organisation_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = replace(&txn, actor, row, Some(version), notice).await?;
     txn.commit().await?;
     Ok(row)
@@ -500,7 +500,7 @@ async fn transition(
             ));
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut update = vacancy::Entity::update_many()
         .col_expr(vacancy::Column::Status, Expr::value(to.as_str()))
         .col_expr(
@@ -599,7 +599,7 @@ pub async fn delete(
             "only drafts can be deleted; close or cancel a published notice".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let result = vacancy::Entity::delete_many()
         .filter(vacancy::Column::Id.eq(id))
         .filter(vacancy::Column::Version.eq(version))
@@ -630,7 +630,7 @@ pub async fn duplicate(
     policy::manage_postings(actor, source.organisation_id)?;
     let mut notice = notice::load(db, &source).await?;
     notice.reference = notice::parse_reference("reference", &reference)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = insert(&txn, source.organisation_id, &notice, VacancyStatus::Draft).await?;
     audit::record(
         &txn,
@@ -656,7 +656,7 @@ pub async fn import(
 ) -> AppResult<(ImportOutcome, vacancy::Model)> {
     let organisation_id = posting_organisation(actor, organisation_id)?;
     let notice = input.validate(db, organisation_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let existing = vacancy::Entity::find()
         .filter(vacancy::Column::OrganisationId.eq(organisation_id))
         .filter(vacancy::Column::Reference.eq(&notice.reference))
