@@ -236,3 +236,27 @@ async fn introspection_can_be_switched_off() {
             .await;
     }
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_graphql_gets_a_readable_error() {
+    for app in TestApp::all_empty().await {
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .header("content-type", "application/json")
+            .body("{ not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"],
+            "GRAPHQL_PARSE_FAILED"
+        );
+        assert!(
+            !body.to_string().contains("line:"),
+            "no parser internals: {body}"
+        );
+    }
+}

@@ -120,7 +120,7 @@ async fn execute(state: AppState, request: Request) -> Response {
     let graphql_response = accepts(&headers, GRAPHQL_RESPONSE);
     let mut gql = match GraphQLRequest::<GraphQLRejection>::from_request(request, &state).await {
         Ok(req) => req.into_inner(),
-        Err(rejection) => return rejection.into_response(),
+        Err(GraphQLRejection(error)) => return malformed(&error),
     };
     if let Some(error) = forged_upload(&gql) {
         return respond(
@@ -179,6 +179,39 @@ async fn execute(state: AppState, request: Request) -> Response {
     let mut response = state.schema.execute(gql).await;
     response.errors = response.errors.into_iter().map(classify).collect();
     respond(response, graphql_response)
+}
+
+/// A body that is not a GraphQL request at all: 400 (413 when too large), with a JSON error a
+/// client can read, never the parser's internals.
+fn malformed(error: &async_graphql::ParseRequestError) -> Response {
+    use async_graphql::ParseRequestError as E;
+    let (status, message) = match error {
+        E::PayloadTooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the request body is too large",
+        ),
+        E::UnsupportedBatch => (
+            StatusCode::BAD_REQUEST,
+            "send one operation per request (batches are not accepted)",
+        ),
+        E::InvalidRequest(_) | E::InvalidFilesMap(_) => (
+            StatusCode::BAD_REQUEST,
+            "the body is not a GraphQL request: send JSON {\"query\": …, \"variables\": …}",
+        ),
+        E::InvalidMultipart(_)
+        | E::MissingOperatorsPart
+        | E::MissingMapPart
+        | E::NotUpload
+        | E::MissingFiles => (
+            StatusCode::BAD_REQUEST,
+            "the multipart request does not follow the GraphQL multipart request spec",
+        ),
+        _ => (StatusCode::BAD_REQUEST, "the request cannot be read"),
+    };
+    let body = serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": "GRAPHQL_PARSE_FAILED" } }]
+    });
+    (status, axum::Json(body)).into_response()
 }
 
 /// The marker by which the multipart request spec names an uploaded file in the variables.
