@@ -306,6 +306,7 @@ async fn bad_input_names_the_field_and_writes_nothing() {
                 "input.competencies[0].competencyId",
             ),
             ("/openToInternal", json!(false), "input.openToExternal"),
+            ("/reference", json!("R".repeat(65)), "input.reference"),
         ];
         for (pointer, value, field) in cases {
             let mut input = orion_like(&app, "IOM-BAD").await;
@@ -322,6 +323,15 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             );
             assert_eq!(body["errors"][0]["extensions"]["field"], field, "{pointer}");
         }
+        let mut input = orion_like(&app, "IOM-BAD").await;
+        input["externalJobId"] = json!("9".repeat(65));
+        let body = app
+            .graphql_as(Some(&iom), CREATE, json!({ "input": input }))
+            .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"], "input.externalJobId",
+            "{body}"
+        );
         assert_eq!(app.data_as(&iom, count, json!({})).await, before);
     }
 }

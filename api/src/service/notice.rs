@@ -431,7 +431,9 @@ impl NoticeInput {
         }
         Ok(Notice {
             reference,
-            external_job_id: clean(self.external_job_id),
+            external_job_id: clean(self.external_job_id)
+                .map(|id| parse_reference("input.externalJobId", &id))
+                .transpose()?,
             project_id: self.project_id,
             unit: clean(self.unit),
             authoritative_language,
