@@ -21,6 +21,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub schema: AppSchema,
     pub jwt: Arc<JwtKeys>,
+    /// How many proxies in front of the server append to `X-Forwarded-For`.
+    pub forwarded_hops: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +72,7 @@ impl Application {
             ),
             db,
             jwt,
+            forwarded_hops: config.forwarded_hops,
         };
         let listener = TcpListener::bind(config.bind_addr)
             .await

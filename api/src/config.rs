@@ -138,6 +138,11 @@ pub struct ServerConfig {
     #[arg(long, env = "GRAPHQL_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub introspection: bool,
 
+    /// How many trusted proxies (load balancers) stand in front of the server and append the
+    /// client's address to `X-Forwarded-For`; 0 trusts no such header.
+    #[arg(long, env = "FORWARDED_HOPS", default_value_t = 0)]
+    pub forwarded_hops: usize,
+
     /// Browser origins allowed to call the API from another site, comma-separated
     /// (`https://jobs.example.org`); none by default.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
@@ -166,6 +171,7 @@ impl ServerConfig {
             request_timeout_seconds: 10,
             introspection: true,
             cors_allowed_origins: Vec::new(),
+            forwarded_hops: 0,
         }
     }
 }

@@ -112,10 +112,11 @@ pub struct ClientAddr(pub IpAddr);
 
 async fn execute(state: AppState, request: Request) -> Response {
     let headers = request.headers().clone();
-    let client = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| ClientAddr(info.0.ip()));
+        .map(|info| info.0.ip());
+    let client = client_address(&headers, peer, state.forwarded_hops).map(ClientAddr);
     let is_get = request.method() == Method::GET;
     let graphql_response = accepts(&headers, GRAPHQL_RESPONSE);
     let mut gql = match GraphQLRequest::<GraphQLRejection>::from_request(request, &state).await {
@@ -214,6 +215,28 @@ fn malformed(error: &async_graphql::ParseRequestError) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
+/// The caller's address: the connection's peer, or, behind `hops` trusted proxies, the address
+/// the outermost of them saw (the `hops`-th entry from the right of `X-Forwarded-For`; entries
+/// further left are whatever the client claimed).
+fn client_address(headers: &HeaderMap, peer: Option<IpAddr>, hops: usize) -> Option<IpAddr> {
+    if hops == 0 {
+        return peer;
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    forwarded
+        .len()
+        .checked_sub(hops)
+        .and_then(|i| forwarded.get(i))
+        .and_then(|ip| ip.parse().ok())
+        .or(peer)
+}
+
 /// The marker by which the multipart request spec names an uploaded file in the variables.
 const UPLOAD_MARKER: &str = "#__graphql_file__:";
 
@@ -304,5 +327,39 @@ fn respond(response: async_graphql::Response, graphql_response: bool) -> Respons
             tracing::error!(%error, "cannot serialise a GraphQL response");
             plain_error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(forwarded: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", HeaderValue::from_str(forwarded).unwrap());
+        headers
+    }
+
+    #[test]
+    fn without_trusted_proxies_the_peer_is_the_client() {
+        let peer = "10.0.0.5".parse().ok();
+        assert_eq!(client_address(&headers("1.2.3.4"), peer, 0), peer);
+    }
+
+    #[test]
+    fn behind_one_proxy_the_last_forwarded_address_is_the_client() {
+        let peer = "10.0.0.5".parse().ok();
+        // The client claimed 6.6.6.6; the load balancer appended what it saw, 1.2.3.4.
+        let found = client_address(&headers("6.6.6.6, 1.2.3.4"), peer, 1);
+        assert_eq!(found, "1.2.3.4".parse().ok());
+        let found = client_address(&headers("6.6.6.6, 1.2.3.4, 10.0.0.9"), peer, 2);
+        assert_eq!(found, "1.2.3.4".parse().ok());
+    }
+
+    #[test]
+    fn a_missing_or_garbled_header_falls_back_to_the_peer() {
+        let peer = "10.0.0.5".parse().ok();
+        assert_eq!(client_address(&HeaderMap::new(), peer, 1), peer);
+        assert_eq!(client_address(&headers("not an address"), peer, 1), peer);
     }
 }
