@@ -13,6 +13,7 @@ mod organisations;
 mod pagination;
 mod seed_data;
 mod statements;
+mod synthetic;
 mod tokens;
 mod vacancies;
 mod vacancy_writes;

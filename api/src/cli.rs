@@ -38,10 +38,13 @@ pub enum Command {
         #[arg(long)]
         down: Option<u32>,
     },
-    /// Load the demo data built from the vacancy notices (idempotent).
+    /// Load the demo data built from the vacancy notices (idempotent), or, with
+    /// `--synthetic N`, generate N synthetic vacancies and their surroundings instead.
     Seed {
         #[command(flatten)]
         database: DatabaseConfig,
+        #[command(flatten)]
+        synthetic: SyntheticArgs,
     },
     /// Write the GraphQL schema (SDL), or check that a file matches it.
     ExportSchema {
@@ -76,6 +79,32 @@ A token always speaks for a real, active account (each request re-reads it):
 
 In development the database is migrated (and seeded when empty, as `serve` does) first, so the
 command works on a fresh checkout.";
+
+/// Options of `seed --synthetic`.
+#[derive(Debug, Clone, Args)]
+pub struct SyntheticArgs {
+    /// Generate this many synthetic vacancies (with organisations, projects and applications)
+    /// instead of loading the demo data; refused on a database that already holds them.
+    #[arg(long, value_name = "N")]
+    pub synthetic: Option<usize>,
+
+    /// Synthetic organisations to generate (ORG001…; 1 to 999).
+    #[arg(long, value_name = "K", default_value_t = 100, requires = "synthetic")]
+    pub organisations: usize,
+
+    /// Synthetic projects to generate (PRJ0001…; at most 9999).
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 2_000,
+        requires = "synthetic"
+    )]
+    pub projects: usize,
+
+    /// Synthetic applications to spread over the published vacancies.
+    #[arg(long, value_name = "A", default_value_t = 0, requires = "synthetic")]
+    pub applications: usize,
+}
 
 /// What the `token` command mints.
 #[derive(Debug, Clone, Args)]
@@ -229,7 +258,13 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.serve).await,
         Command::Migrate { down } => migrate(&cli.serve.database, down).await,
-        Command::Seed { database } => seed_demo(&database).await,
+        Command::Seed {
+            database,
+            synthetic,
+        } => match synthetic.synthetic {
+            Some(vacancies) => seed_synthetic(&database, &synthetic, vacancies).await,
+            None => seed_demo(&database).await,
+        },
         Command::ExportSchema { path, check } => export_schema(&path, check),
         Command::Token(args) => token(&cli.serve, &args).await,
     };
@@ -272,6 +307,28 @@ async fn seed_demo(config: &DatabaseConfig) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let report = seed::load_demo(&conn).await.map_err(|e| e.to_string())?;
+    tracing::info!("{report}");
+    Ok(())
+}
+
+async fn seed_synthetic(
+    config: &DatabaseConfig,
+    args: &SyntheticArgs,
+    vacancies: usize,
+) -> Result<(), String> {
+    let conn = db::connect_and_migrate(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let options = seed::synthetic::SyntheticOptions {
+        organisations: args.organisations,
+        projects: args.projects,
+        vacancies,
+        applications: args.applications,
+        ..Default::default()
+    };
+    let report = seed::synthetic::generate(&conn, &options)
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!("{report}");
     Ok(())
 }

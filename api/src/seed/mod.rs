@@ -2,6 +2,7 @@
 //! already exist (by acronym, code or reference) are left as they are.
 
 mod model;
+pub mod synthetic;
 
 use std::fmt;
 
