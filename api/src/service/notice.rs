@@ -511,49 +511,79 @@ async fn check_competency(
     }
 }
 
+/// The rows of one child table of a vacancy, in their order.
+async fn children_of<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    parent: E::Column,
+    order: E::Column,
+    id: i32,
+) -> AppResult<Vec<E::Model>> {
+    Ok(E::find()
+        .filter(parent.eq(id))
+        .order_by_asc(order)
+        .all(db)
+        .await?)
+}
+
 /// Reads a stored notice back in the shape validation produces, to compare or copy it.
 pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<Notice> {
     let id = row.id;
-    let stations = vacancy_duty_station::Entity::find()
-        .filter(vacancy_duty_station::Column::VacancyId.eq(id))
-        .order_by_asc(vacancy_duty_station::Column::SortOrder)
-        .all(db)
-        .await?;
-    let languages = vacancy_language::Entity::find()
-        .filter(vacancy_language::Column::VacancyId.eq(id))
-        .order_by_asc(vacancy_language::Column::SortOrder)
-        .all(db)
-        .await?;
-    let paths = vacancy_qualification_path::Entity::find()
-        .filter(vacancy_qualification_path::Column::VacancyId.eq(id))
-        .order_by_asc(vacancy_qualification_path::Column::SortOrder)
-        .all(db)
-        .await?;
-    let competencies = vacancy_competency::Entity::find()
-        .filter(vacancy_competency::Column::VacancyId.eq(id))
-        .order_by_asc(vacancy_competency::Column::SortOrder)
-        .all(db)
-        .await?;
-    let documents = vacancy_document::Entity::find()
-        .filter(vacancy_document::Column::VacancyId.eq(id))
-        .order_by_asc(vacancy_document::Column::SortOrder)
-        .all(db)
-        .await?;
-    let texts = vacancy_text::Entity::find()
-        .filter(vacancy_text::Column::VacancyId.eq(id))
-        .order_by_asc(vacancy_text::Column::Id)
-        .all(db)
-        .await?;
-    let questions = vacancy_question::Entity::find()
-        .filter(vacancy_question::Column::VacancyId.eq(id))
-        .order_by_asc(vacancy_question::Column::SortOrder)
-        .all(db)
-        .await?;
-    let items = vacancy_item::Entity::find()
-        .filter(vacancy_item::Column::VacancyId.eq(id))
-        .order_by_asc(vacancy_item::Column::SortOrder)
-        .all(db)
-        .await?;
+    let stations = children_of::<vacancy_duty_station::Entity>(
+        db,
+        vacancy_duty_station::Column::VacancyId,
+        vacancy_duty_station::Column::SortOrder,
+        id,
+    )
+    .await?;
+    let languages = children_of::<vacancy_language::Entity>(
+        db,
+        vacancy_language::Column::VacancyId,
+        vacancy_language::Column::SortOrder,
+        id,
+    )
+    .await?;
+    let paths = children_of::<vacancy_qualification_path::Entity>(
+        db,
+        vacancy_qualification_path::Column::VacancyId,
+        vacancy_qualification_path::Column::SortOrder,
+        id,
+    )
+    .await?;
+    let competencies = children_of::<vacancy_competency::Entity>(
+        db,
+        vacancy_competency::Column::VacancyId,
+        vacancy_competency::Column::SortOrder,
+        id,
+    )
+    .await?;
+    let documents = children_of::<vacancy_document::Entity>(
+        db,
+        vacancy_document::Column::VacancyId,
+        vacancy_document::Column::SortOrder,
+        id,
+    )
+    .await?;
+    let texts = children_of::<vacancy_text::Entity>(
+        db,
+        vacancy_text::Column::VacancyId,
+        vacancy_text::Column::Id,
+        id,
+    )
+    .await?;
+    let questions = children_of::<vacancy_question::Entity>(
+        db,
+        vacancy_question::Column::VacancyId,
+        vacancy_question::Column::SortOrder,
+        id,
+    )
+    .await?;
+    let items = children_of::<vacancy_item::Entity>(
+        db,
+        vacancy_item::Column::VacancyId,
+        vacancy_item::Column::SortOrder,
+        id,
+    )
+    .await?;
     let section_items = |language: &str, section: ItemSection| -> Vec<String> {
         items
             .iter()
