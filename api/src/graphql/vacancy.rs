@@ -690,7 +690,14 @@ impl VacancyMutation {
     ) -> Result<Vacancy> {
         let id = decode("id", NodeKind::Vacancy, &id)?;
         Ok(Vacancy(
-            vacancy_write::publish(context::actor(ctx)?, context::db(ctx)?, id, version).await?,
+            vacancy_write::transition(
+                context::actor(ctx)?,
+                context::db(ctx)?,
+                id,
+                version,
+                VacancyStatus::Published,
+            )
+            .await?,
         ))
     }
 
@@ -703,7 +710,14 @@ impl VacancyMutation {
     ) -> Result<Vacancy> {
         let id = decode("id", NodeKind::Vacancy, &id)?;
         Ok(Vacancy(
-            vacancy_write::close(context::actor(ctx)?, context::db(ctx)?, id, version).await?,
+            vacancy_write::transition(
+                context::actor(ctx)?,
+                context::db(ctx)?,
+                id,
+                version,
+                VacancyStatus::Closed,
+            )
+            .await?,
         ))
     }
 
@@ -716,7 +730,14 @@ impl VacancyMutation {
     ) -> Result<Vacancy> {
         let id = decode("id", NodeKind::Vacancy, &id)?;
         Ok(Vacancy(
-            vacancy_write::cancel(context::actor(ctx)?, context::db(ctx)?, id, version).await?,
+            vacancy_write::transition(
+                context::actor(ctx)?,
+                context::db(ctx)?,
+                id,
+                version,
+                VacancyStatus::Cancelled,
+            )
+            .await?,
         ))
     }
 
@@ -729,7 +750,14 @@ impl VacancyMutation {
     ) -> Result<Vacancy> {
         let id = decode("id", NodeKind::Vacancy, &id)?;
         Ok(Vacancy(
-            vacancy_write::archive(context::actor(ctx)?, context::db(ctx)?, id, version).await?,
+            vacancy_write::transition(
+                context::actor(ctx)?,
+                context::db(ctx)?,
+                id,
+                version,
+                VacancyStatus::Archived,
+            )
+            .await?,
         ))
     }
 

@@ -462,8 +462,9 @@ async fn replace(
     Ok(updated)
 }
 
-/// Moves a vacancy to `to` if its current status allows it and `version` is current.
-async fn transition(
+/// Moves a vacancy to `to` (publish, close, cancel, archive) if its current status allows it
+/// and `version` is current. Publishing first checks the notice is complete.
+pub async fn transition(
     actor: &Actor,
     db: &DatabaseConnection,
     id: i32,
@@ -548,42 +549,6 @@ fn past_tense(status: VacancyStatus) -> &'static str {
         VacancyStatus::Archived => "archived",
         VacancyStatus::Draft => "made a draft",
     }
-}
-
-pub async fn publish(
-    actor: &Actor,
-    db: &DatabaseConnection,
-    id: i32,
-    version: i32,
-) -> AppResult<vacancy::Model> {
-    transition(actor, db, id, version, VacancyStatus::Published).await
-}
-
-pub async fn close(
-    actor: &Actor,
-    db: &DatabaseConnection,
-    id: i32,
-    version: i32,
-) -> AppResult<vacancy::Model> {
-    transition(actor, db, id, version, VacancyStatus::Closed).await
-}
-
-pub async fn cancel(
-    actor: &Actor,
-    db: &DatabaseConnection,
-    id: i32,
-    version: i32,
-) -> AppResult<vacancy::Model> {
-    transition(actor, db, id, version, VacancyStatus::Cancelled).await
-}
-
-pub async fn archive(
-    actor: &Actor,
-    db: &DatabaseConnection,
-    id: i32,
-    version: i32,
-) -> AppResult<vacancy::Model> {
-    transition(actor, db, id, version, VacancyStatus::Archived).await
 }
 
 /// Deletes a draft (published notices are closed or cancelled instead, to keep their record).
