@@ -7,10 +7,12 @@ mod helpers;
 
 mod accounts;
 mod applications;
+mod fuzz;
 mod http;
 mod migrations;
 mod organisations;
 mod pagination;
+mod protection;
 mod seed_data;
 mod statements;
 mod synthetic;

@@ -23,6 +23,8 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     /// How many proxies in front of the server append to `X-Forwarded-For`.
     pub forwarded_hops: usize,
+    /// What one request may ask: query shape, body size, operations per client.
+    pub limits: http::limits::RequestLimits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,7 @@ impl Application {
     /// Connects, migrates, seeds an empty database when asked, and binds the port.
     pub async fn build(config: ServerConfig) -> Result<Self, StartError> {
         let jwt = Arc::new(config.jwt.keys(config.app_env)?);
+        config.limits.validate()?;
         let db = db::connect_and_migrate(&config.database).await?;
         if config.seeds_demo_data() && seed::is_empty(&db).await? {
             let report = seed::load_demo(&db).await?;
@@ -65,14 +68,16 @@ impl Application {
         let state = AppState {
             schema: graphql::build_schema(
                 Some((db.clone(), jwt.clone(), settings)),
-                graphql::SchemaOptions {
-                    introspection: config.introspection,
-                    suggestions: config.app_env == Environment::Development,
-                },
+                graphql::SchemaOptions::new(
+                    config.introspection,
+                    config.app_env == Environment::Development,
+                    &config.limits,
+                ),
             ),
             db,
             jwt,
             forwarded_hops: config.forwarded_hops,
+            limits: http::limits::RequestLimits::new(&config.limits),
         };
         let listener = TcpListener::bind(config.bind_addr)
             .await

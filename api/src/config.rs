@@ -6,6 +6,10 @@ use clap::{Args, ValueEnum};
 
 use crate::auth::jwt::JwtKeys;
 
+mod limits;
+
+pub use limits::LimitsConfig;
+
 /// Where the server runs: development is forgiving and chatty, production strict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Environment {
@@ -67,6 +71,11 @@ pub enum ConfigError {
     DevelopmentSecret,
     #[error("TOKEN_TTL_MINUTES must be between 1 and 10080 (a week)")]
     TokenTtl,
+    #[error("{setting} must be {range}")]
+    Limit {
+        setting: &'static str,
+        range: &'static str,
+    },
 }
 
 impl JwtConfig {
@@ -147,6 +156,9 @@ pub struct ServerConfig {
     /// (`https://jobs.example.org`); none by default.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
+
+    #[command(flatten)]
+    pub limits: LimitsConfig,
 }
 
 impl ServerConfig {
@@ -172,6 +184,12 @@ impl ServerConfig {
             introspection: true,
             cors_allowed_origins: Vec::new(),
             forwarded_hops: 0,
+            // The default limits, but a rate no test's burst of requests reaches.
+            limits: LimitsConfig {
+                rate_limit_operations_per_minute: 60_000,
+                rate_limit_burst: 10_000,
+                ..LimitsConfig::default()
+            },
         }
     }
 }

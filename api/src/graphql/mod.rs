@@ -5,7 +5,7 @@ mod application;
 mod audit;
 mod competency;
 mod context;
-pub mod depth;
+pub mod limits;
 pub mod loaders;
 mod mutation;
 mod organisation;
@@ -21,6 +21,7 @@ use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
+use crate::config::LimitsConfig;
 
 pub use mutation::Mutation;
 pub use query::Query;
@@ -34,21 +35,40 @@ pub struct Settings {
     pub token_ttl: chrono::Duration,
 }
 
-/// Deepest a query may nest data fields (checked by [`depth::data_depth`] before execution).
-pub const MAX_DEPTH: usize = 10;
-/// Deepest any selection may nest, introspection included (GraphiQL's schema query nests 15).
+/// Deepest any selection may nest, introspection included (GraphiQL's schema query nests 15);
+/// data fields are held to [`SchemaOptions::max_depth`] before execution (see [`limits`]).
 const MAX_DEPTH_WITH_INTROSPECTION: usize = 20;
-/// Largest complexity a query may have: each field counts 1, and a connection counts its page
-/// size times what each item costs.
-pub const MAX_COMPLEXITY: usize = 5_000;
 
-/// How the schema answers requests that are not plain queries.
+/// How the schema answers requests that are not plain queries, and how much a query may ask.
 #[derive(Debug, Clone, Copy)]
 pub struct SchemaOptions {
     /// Answer introspection queries.
     pub introspection: bool,
     /// Suggest field names ("Did you mean …?") in validation errors; off in production.
     pub suggestions: bool,
+    /// Deepest a query may nest data fields (checked before execution, see [`limits`]).
+    pub max_depth: usize,
+    /// Largest complexity a query may have: each field counts 1, and a connection counts its
+    /// page size times what each item costs.
+    pub max_complexity: usize,
+    /// Deepest nesting of selection sets and fragments.
+    pub max_recursion_depth: usize,
+    /// Most directives on one field.
+    pub max_directives_per_field: usize,
+}
+
+impl SchemaOptions {
+    /// The options the configuration asks for.
+    pub fn new(introspection: bool, suggestions: bool, limits: &LimitsConfig) -> Self {
+        Self {
+            introspection,
+            suggestions,
+            max_depth: limits.max_query_depth,
+            max_complexity: limits.max_query_complexity,
+            max_recursion_depth: limits.max_recursion_depth,
+            max_directives_per_field: limits.max_directives_per_field,
+        }
+    }
 }
 
 /// The schema; `runtime` is absent only when exporting the SDL.
@@ -57,8 +77,10 @@ pub fn build_schema(
     options: SchemaOptions,
 ) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH_WITH_INTROSPECTION)
-        .limit_complexity(MAX_COMPLEXITY);
+        .limit_depth(MAX_DEPTH_WITH_INTROSPECTION.max(options.max_depth))
+        .limit_complexity(options.max_complexity)
+        .limit_recursive_depth(options.max_recursion_depth)
+        .limit_directives(options.max_directives_per_field);
     if !options.introspection {
         builder = builder.disable_introspection();
     }
@@ -75,10 +97,7 @@ pub fn build_schema(
 pub fn sdl() -> String {
     build_schema(
         None,
-        SchemaOptions {
-            introspection: true,
-            suggestions: true,
-        },
+        SchemaOptions::new(true, true, &LimitsConfig::default()),
     )
     .sdl()
 }

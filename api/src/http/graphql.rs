@@ -13,9 +13,8 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::auth::authenticate;
-use crate::graphql::depth::data_depth;
+use crate::graphql::limits;
 use crate::graphql::loaders::Loaders;
-use crate::graphql::MAX_DEPTH;
 use crate::http::playground;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -59,10 +58,6 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
     execute(state, request).await
 }
 
-/// Largest JSON request body accepted; file uploads go as multipart requests, with a larger
-/// limit (see [`crate::http::MAX_BODY_BYTES`]).
-pub const MAX_JSON_BODY_BYTES: usize = 1024 * 1024;
-
 /// Headers a multipart request must carry: a browser cannot send them cross-site without a
 /// CORS preflight, so a form on another site cannot post uploads with the user's credentials.
 const PREFLIGHT_HEADERS: [&str; 2] = ["graphql-require-preflight", "apollo-require-preflight"];
@@ -93,10 +88,15 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
         );
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_JSON_BODY_BYTES).await else {
+    // File uploads go as multipart requests, with a larger limit (`http::MAX_BODY_BYTES`).
+    let max_bytes = state.limits.max_json_body_bytes;
+    let Ok(bytes) = axum::body::to_bytes(body, max_bytes).await else {
         return plain_error(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "a JSON request body may be at most 1 MiB; send files as a multipart request",
+            &format!(
+                "a JSON request body may be at most {max_bytes} bytes; send files as a multipart \
+                 request"
+            ),
         );
     };
     execute(
@@ -130,10 +130,11 @@ async fn execute(state: AppState, request: Request) -> Response {
         );
     }
     let operation_name = gql.operation_name.clone();
+    let operations;
     match gql.parsed_query() {
         Err(error) => {
             let response = async_graphql::Response::from_errors(vec![with_code(
-                error,
+                shortened(error),
                 "GRAPHQL_PARSE_FAILED",
             )]);
             return respond(response, graphql_response);
@@ -148,18 +149,17 @@ async fn execute(state: AppState, request: Request) -> Response {
             )
                 .into_response();
         }
-        Ok(document) if data_depth(document) > MAX_DEPTH => {
-            let error = ServerError::new(
-                format!("Query is nested too deep: at most {MAX_DEPTH} levels of fields"),
-                None,
-            );
-            let response = async_graphql::Response::from_errors(vec![with_code(
-                error,
-                "GRAPHQL_VALIDATION_FAILED",
-            )]);
-            return respond(response, graphql_response);
+        Ok(document) => {
+            if let Err(error) = limits::check(document, &state.limits.document) {
+                let error = ServerError::new(error.to_string(), None);
+                let response = async_graphql::Response::from_errors(vec![with_code(
+                    error,
+                    "GRAPHQL_VALIDATION_FAILED",
+                )]);
+                return respond(response, graphql_response);
+            }
+            operations = limits::operation_count(document, operation_name.as_deref());
         }
-        Ok(_) => {}
     }
     let actor = match authenticate(&state.db, &state.jwt, &headers).await {
         Ok(actor) => actor,
@@ -173,6 +173,9 @@ async fn execute(state: AppState, request: Request) -> Response {
             );
         }
     };
+    if let Err(error) = state.limits.spend(&actor, client, operations) {
+        return rate_limited(error, graphql_response);
+    }
     let mut gql = gql.data(actor).data(Loaders::new(&state.db));
     if let Some(client) = client {
         gql = gql.data(client);
@@ -302,6 +305,40 @@ fn classify(error: ServerError) -> ServerError {
     } else {
         with_code(error, "BAD_USER_INPUT")
     }
+}
+
+/// Longest parse error message sent back: the parser quotes the offending line, which may be the
+/// whole (large) request.
+const MAX_PARSE_MESSAGE_CHARS: usize = 500;
+
+fn shortened(mut error: ServerError) -> ServerError {
+    if let Some((cut, _)) = error.message.char_indices().nth(MAX_PARSE_MESSAGE_CHARS) {
+        error.message.truncate(cut);
+        error.message.push('…');
+    }
+    error
+}
+
+/// Over the client's operations per minute: 429 with `Retry-After`, and the GraphQL error.
+fn rate_limited(error: crate::error::AppError, graphql_response: bool) -> Response {
+    let retry_after = match &error {
+        crate::error::AppError::RateLimited {
+            retry_after_seconds,
+        } => *retry_after_seconds,
+        _ => 1,
+    };
+    let error = async_graphql::Error::from(error);
+    let mut server_error = ServerError::new(error.message, None);
+    server_error.extensions = error.extensions;
+    let mut response = respond(
+        async_graphql::Response::from_errors(vec![server_error]),
+        graphql_response,
+    );
+    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    response
 }
 
 fn respond(response: async_graphql::Response, graphql_response: bool) -> Response {

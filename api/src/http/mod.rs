@@ -5,7 +5,9 @@ mod documents;
 mod export;
 pub mod graphql;
 mod health;
+pub mod limits;
 mod playground;
+pub mod rate_limit;
 
 use std::time::Duration;
 
@@ -26,7 +28,7 @@ use crate::auth::{authenticate, Actor};
 use crate::error::AppError;
 
 /// Largest request body accepted: a multipart request with five documents of 5 MiB and room
-/// to spare. JSON bodies are held to [`graphql::MAX_JSON_BODY_BYTES`] by their handler.
+/// to spare. JSON bodies are held to `MAX_JSON_BODY_BYTES` (1 MiB by default) by their handler.
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -1,0 +1,142 @@
+//! Limits on what one request may ask of the server, each a setting with the issue's default.
+
+use clap::Args;
+
+use super::ConfigError;
+use crate::http::MAX_BODY_BYTES;
+
+/// How much one request may ask: the shape of its query, its size, and how many operations a
+/// client may run per minute.
+#[derive(Debug, Clone, Args)]
+pub struct LimitsConfig {
+    /// Deepest a query may nest data fields (introspection fields aside).
+    #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 10)]
+    pub max_query_depth: usize,
+
+    /// Largest cost a query may have: each field costs 1 and a connection its page size
+    /// (`first`/`last`) times what each item costs.
+    #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 1_000)]
+    pub max_query_complexity: usize,
+
+    /// Deepest nesting of selection sets and fragments the parser and validator follow,
+    /// introspection included.
+    #[arg(long, env = "MAX_RECURSION_DEPTH", default_value_t = 32)]
+    pub max_recursion_depth: usize,
+
+    /// Most aliases one operation may use, counted through its fragments.
+    #[arg(long, env = "MAX_ALIASES", default_value_t = 15)]
+    pub max_aliases: usize,
+
+    /// Most directives one field may carry.
+    #[arg(long, env = "MAX_DIRECTIVES_PER_FIELD", default_value_t = 5)]
+    pub max_directives_per_field: usize,
+
+    /// Largest JSON request body, in bytes; uploads go as multipart requests with their own limit.
+    #[arg(long, env = "MAX_JSON_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_json_body_bytes: usize,
+
+    /// Operations (root fields, aliases included) one client may run per minute: per account or
+    /// integration token when signed in, else per address. 0 switches the limit off.
+    #[arg(long, env = "RATE_LIMIT_OPERATIONS_PER_MINUTE", default_value_t = 600)]
+    pub rate_limit_operations_per_minute: u32,
+
+    /// Operations a client may run at once before the per-minute rate applies.
+    #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 100)]
+    pub rate_limit_burst: u32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            max_query_depth: 10,
+            max_query_complexity: 1_000,
+            max_recursion_depth: 32,
+            max_aliases: 15,
+            max_directives_per_field: 5,
+            max_json_body_bytes: 1024 * 1024,
+            rate_limit_operations_per_minute: 600,
+            rate_limit_burst: 100,
+        }
+    }
+}
+
+impl LimitsConfig {
+    /// Refuses values that would switch a limit off by accident or break the server.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let check = |ok: bool, setting: &'static str, range: &'static str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(ConfigError::Limit { setting, range })
+            }
+        };
+        check(
+            (1..=100).contains(&self.max_query_depth),
+            "MAX_QUERY_DEPTH",
+            "1 to 100",
+        )?;
+        check(
+            (1..=1_000_000).contains(&self.max_query_complexity),
+            "MAX_QUERY_COMPLEXITY",
+            "1 to 1000000",
+        )?;
+        // The parser stops at 64 levels of selections whatever is set; deeper recursion risks
+        // the stack.
+        check(
+            (4..=64).contains(&self.max_recursion_depth),
+            "MAX_RECURSION_DEPTH",
+            "4 to 64",
+        )?;
+        check(self.max_aliases <= 1_000, "MAX_ALIASES", "0 to 1000")?;
+        check(
+            (1..=100).contains(&self.max_directives_per_field),
+            "MAX_DIRECTIVES_PER_FIELD",
+            "1 to 100",
+        )?;
+        check(
+            (1024..=MAX_BODY_BYTES).contains(&self.max_json_body_bytes),
+            "MAX_JSON_BODY_BYTES",
+            "1024 to 33554432",
+        )?;
+        check(
+            self.rate_limit_operations_per_minute == 0 || self.rate_limit_burst >= 1,
+            "RATE_LIMIT_BURST",
+            "at least 1 while RATE_LIMIT_OPERATIONS_PER_MINUTE is set",
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_the_issues_and_valid() {
+        let limits = LimitsConfig::default();
+        assert!(limits.validate().is_ok());
+        assert_eq!(limits.max_query_depth, 10);
+        assert_eq!(limits.max_query_complexity, 1_000);
+        assert_eq!(limits.max_json_body_bytes, 1024 * 1024);
+    }
+
+    #[test]
+    fn limits_that_would_break_the_server_are_refused() {
+        let refused = |change: fn(&mut LimitsConfig)| {
+            let mut limits = LimitsConfig::default();
+            change(&mut limits);
+            limits.validate().is_err()
+        };
+        assert!(refused(|l| l.max_query_depth = 0));
+        assert!(refused(|l| l.max_query_complexity = 0));
+        assert!(refused(|l| l.max_recursion_depth = 1_000));
+        assert!(refused(|l| l.max_directives_per_field = 0));
+        assert!(refused(|l| l.max_json_body_bytes = 10));
+        assert!(refused(|l| l.max_json_body_bytes = MAX_BODY_BYTES + 1));
+        assert!(refused(|l| l.rate_limit_burst = 0));
+        assert!(!refused(|l| {
+            l.rate_limit_operations_per_minute = 0;
+            l.rate_limit_burst = 0;
+        }));
+    }
+}

@@ -1,0 +1,58 @@
+//! What one request to `/graphql` may ask, from the configuration.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use crate::auth::Actor;
+use crate::config::LimitsConfig;
+use crate::error::AppError;
+use crate::graphql::limits::DocumentLimits;
+use crate::http::graphql::ClientAddr;
+use crate::http::rate_limit::{Client, RateLimit};
+
+/// The limits the `/graphql` handler applies before running a request.
+#[derive(Debug, Clone)]
+pub struct RequestLimits {
+    /// The shape of the query document.
+    pub document: DocumentLimits,
+    /// Largest JSON body, in bytes.
+    pub max_json_body_bytes: usize,
+    /// Operations per client; `None` when switched off.
+    pub rate: Option<Arc<RateLimit>>,
+}
+
+impl RequestLimits {
+    pub fn new(config: &LimitsConfig) -> Self {
+        let rate = NonZeroU32::new(config.rate_limit_operations_per_minute)
+            .zip(NonZeroU32::new(config.rate_limit_burst))
+            .map(|(per_minute, burst)| RateLimit::start(per_minute, burst));
+        Self {
+            document: DocumentLimits {
+                max_depth: config.max_query_depth,
+                max_aliases: config.max_aliases,
+                max_fields: config.max_query_complexity,
+                max_recursion: config.max_recursion_depth,
+            },
+            max_json_body_bytes: config.max_json_body_bytes,
+            rate,
+        }
+    }
+}
+
+impl RequestLimits {
+    /// Spends `operations` from the budget of whoever calls, or refuses with `RATE_LIMITED`.
+    pub fn spend(
+        &self,
+        actor: &Actor,
+        address: Option<ClientAddr>,
+        operations: u32,
+    ) -> Result<(), AppError> {
+        match &self.rate {
+            Some(rate) => rate.check(
+                &Client::of(actor, address.map(|ClientAddr(ip)| ip)),
+                operations,
+            ),
+            None => Ok(()),
+        }
+    }
+}
