@@ -44,8 +44,8 @@ async fn every_relation_is_reachable_both_ways() {
                     offices { city country }
                     projectsLed { code }
                     partnerships { role project { code } }
-                    projects(first: 10) { totalCount edges { node { code vacancies { edges { node { reference organisation { acronym } } } } } } }
-                    competencies(first: 50) { totalCount edges { node { code vacancies { totalCount } } } }
+                    projects(first: 10) { totalCount edges { node { code vacancies(first: 5) { edges { node { reference organisation { acronym } } } } } } }
+                    competencies(first: 50) { totalCount edges { node { code vacancies(first: 1) { totalCount } } } }
                     vacancies { totalCount }
                   }
                 }"#,
