@@ -130,8 +130,8 @@ async fn execute(state: AppState, request: Request) -> Response {
         );
     }
     let operation_name = gql.operation_name.clone();
-    let operations;
-    match gql.parsed_query() {
+    // How many operations the request runs, for the rate limit.
+    let operations = match gql.parsed_query() {
         Err(error) => {
             let response = async_graphql::Response::from_errors(vec![with_code(
                 shortened(error),
@@ -158,9 +158,9 @@ async fn execute(state: AppState, request: Request) -> Response {
                 )]);
                 return respond(response, graphql_response);
             }
-            operations = limits::operation_count(document, operation_name.as_deref());
+            limits::operation_count(document, operation_name.as_deref())
         }
-    }
+    };
     let actor = match authenticate(&state.db, &state.jwt, &headers).await {
         Ok(actor) => actor,
         Err(error) => {
