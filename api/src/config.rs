@@ -159,6 +159,10 @@ pub struct ServerConfig {
 
     #[command(flatten)]
     pub limits: LimitsConfig,
+    /// How many days domain events (vacancy published, application moved, …) are kept before
+    /// housekeeping deletes them.
+    #[arg(long, env = "EVENT_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub event_retention_days: u32,
 }
 
 impl ServerConfig {
@@ -190,6 +194,7 @@ impl ServerConfig {
                 rate_limit_burst: 10_000,
                 ..LimitsConfig::default()
             },
+            event_retention_days: 30,
         }
     }
 }

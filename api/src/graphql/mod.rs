@@ -12,12 +12,13 @@ mod organisation;
 mod project;
 mod query;
 pub mod relay;
+mod subscription;
 mod vacancy;
 mod vacancy_input;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
@@ -25,8 +26,9 @@ use crate::config::LimitsConfig;
 
 pub use mutation::Mutation;
 pub use query::Query;
+pub use subscription::Subscription;
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Server settings resolvers need.
 #[derive(Debug, Clone, Copy)]
@@ -76,7 +78,7 @@ pub fn build_schema(
     runtime: Option<(DatabaseConnection, Arc<JwtKeys>, Settings)>,
     options: SchemaOptions,
 ) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .limit_depth(MAX_DEPTH_WITH_INTROSPECTION.max(options.max_depth))
         .limit_complexity(options.max_complexity)
         .limit_recursive_depth(options.max_recursion_depth)

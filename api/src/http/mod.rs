@@ -8,6 +8,7 @@ mod health;
 pub mod limits;
 mod playground;
 pub mod rate_limit;
+mod subscription;
 
 use std::time::Duration;
 
@@ -90,7 +91,8 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartErr
         tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
     });
     let router = Router::new()
-        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphql", get(subscription::get).post(graphql::post))
+        .route("/graphql/ws", get(subscription::websocket))
         .route("/graphql/assets/{file}", get(playground::asset))
         .route("/documents/{id}", get(documents::download))
         .route(
