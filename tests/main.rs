@@ -7,10 +7,13 @@ mod helpers;
 
 mod accounts;
 mod applications;
+mod feeds;
 mod http;
+mod job_posting;
 mod migrations;
 mod organisations;
 mod pagination;
+mod saved_searches;
 mod seed_data;
 mod statements;
 mod synthetic;

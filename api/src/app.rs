@@ -23,6 +23,8 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     /// How many proxies in front of the server append to `X-Forwarded-For`.
     pub forwarded_hops: usize,
+    /// The server's public address for absolute links (`PUBLIC_URL`), when configured.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,7 @@ impl Application {
     /// Connects, migrates, seeds an empty database when asked, and binds the port.
     pub async fn build(config: ServerConfig) -> Result<Self, StartError> {
         let jwt = Arc::new(config.jwt.keys(config.app_env)?);
+        let public_url = config.public_url()?;
         let db = db::connect_and_migrate(&config.database).await?;
         if config.seeds_demo_data() && seed::is_empty(&db).await? {
             let report = seed::load_demo(&db).await?;
@@ -73,6 +76,7 @@ impl Application {
             db,
             jwt,
             forwarded_hops: config.forwarded_hops,
+            public_url,
         };
         let listener = TcpListener::bind(config.bind_addr)
             .await

@@ -67,6 +67,8 @@ pub enum ConfigError {
     DevelopmentSecret,
     #[error("TOKEN_TTL_MINUTES must be between 1 and 10080 (a week)")]
     TokenTtl,
+    #[error("PUBLIC_URL must be an absolute http(s) URL without query or fragment, like https://jobs.example.org")]
+    PublicUrl,
 }
 
 impl JwtConfig {
@@ -147,6 +149,11 @@ pub struct ServerConfig {
     /// (`https://jobs.example.org`); none by default.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
+
+    /// The server's public address (`https://api.jobs.example.org`), for the absolute links of
+    /// the Atom feed; by default taken from each request's `Host` header.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 impl ServerConfig {
@@ -172,7 +179,24 @@ impl ServerConfig {
             introspection: true,
             cors_allowed_origins: Vec::new(),
             forwarded_hops: 0,
+            public_url: None,
         }
+    }
+
+    /// The public address without its trailing slash, checked: absolute http(s), no query.
+    pub fn public_url(&self) -> Result<Option<String>, ConfigError> {
+        let Some(url) = self.public_url.as_deref().map(str::trim) else {
+            return Ok(None);
+        };
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .ok_or(ConfigError::PublicUrl)?;
+        let host = rest.split('/').next().unwrap_or_default();
+        if host.is_empty() || url.contains(['?', '#', ' ', '"', '<', '>']) {
+            return Err(ConfigError::PublicUrl);
+        }
+        Ok(Some(url.trim_end_matches('/').to_owned()))
     }
 }
 
@@ -212,6 +236,27 @@ mod tests {
             public.keys(Environment::Production),
             Err(ConfigError::DevelopmentSecret)
         ));
+    }
+
+    #[test]
+    fn public_urls_are_absolute_http_addresses() {
+        let with = |url: &str| ServerConfig {
+            public_url: Some(url.into()),
+            ..ServerConfig::for_database("sqlite::memory:")
+        };
+        assert_eq!(
+            with("https://jobs.example.org/").public_url().unwrap(),
+            Some("https://jobs.example.org".to_owned())
+        );
+        assert!(with("jobs.example.org").public_url().is_err());
+        assert!(with("https://").public_url().is_err());
+        assert!(with("https://x.org/?a=1").public_url().is_err());
+        assert_eq!(
+            ServerConfig::for_database("sqlite::memory:")
+                .public_url()
+                .unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod organisation_acronym;
 pub mod project;
 pub mod project_country;
 pub mod project_partner;
+pub mod saved_search;
 pub mod vacancy;
 pub mod vacancy_competency;
 pub mod vacancy_document;

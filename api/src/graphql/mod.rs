@@ -6,12 +6,14 @@ mod audit;
 mod competency;
 mod context;
 pub mod depth;
+mod job_posting;
 pub mod loaders;
 mod mutation;
 mod organisation;
 mod project;
 mod query;
 pub mod relay;
+mod saved_search;
 mod vacancy;
 mod vacancy_input;
 

@@ -12,6 +12,7 @@ use crate::graphql::audit::AuditEvent;
 use crate::graphql::competency::Competency;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
+use crate::graphql::saved_search::SavedSearch;
 use crate::graphql::vacancy::Vacancy;
 use crate::service::pagination::{
     encode_cursor, Page, TotalCount, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
@@ -28,10 +29,11 @@ pub enum NodeKind {
     IntegrationToken,
     Application,
     Document,
+    SavedSearch,
 }
 
 impl NodeKind {
-    const ALL: [Self; 8] = [
+    const ALL: [Self; 9] = [
         Self::Organisation,
         Self::Project,
         Self::Competency,
@@ -40,6 +42,7 @@ impl NodeKind {
         Self::IntegrationToken,
         Self::Application,
         Self::Document,
+        Self::SavedSearch,
     ];
 
     fn prefix(self) -> &'static str {
@@ -52,6 +55,7 @@ impl NodeKind {
             Self::IntegrationToken => "IntegrationToken",
             Self::Application => "Application",
             Self::Document => "Document",
+            Self::SavedSearch => "SavedSearch",
         }
     }
 
@@ -98,6 +102,7 @@ pub enum Node {
     Vacancy(Vacancy),
     Account(Account),
     Application(Application),
+    SavedSearch(SavedSearch),
 }
 
 /// A page of a list: its items with their cursors, and where it sits in the whole list.
@@ -108,6 +113,7 @@ pub enum Node {
 #[graphql(concrete(name = "CompetencyConnection", params(Competency)))]
 #[graphql(concrete(name = "ApplicationConnection", params(Application)))]
 #[graphql(concrete(name = "AuditEventConnection", params(AuditEvent)))]
+#[graphql(concrete(name = "SavedSearchConnection", params(SavedSearch)))]
 #[graphql(complex)]
 pub struct AppConnection<N: OutputType> {
     #[graphql(skip)]
@@ -126,6 +132,7 @@ pub struct AppConnection<N: OutputType> {
 #[graphql(concrete(name = "CompetencyEdge", params(Competency)))]
 #[graphql(concrete(name = "ApplicationEdge", params(Application)))]
 #[graphql(concrete(name = "AuditEventEdge", params(AuditEvent)))]
+#[graphql(concrete(name = "SavedSearchEdge", params(SavedSearch)))]
 pub struct AppEdge<N: OutputType> {
     /// Pass it as `after` or `before` to page from this item.
     cursor: String,
@@ -161,7 +168,8 @@ total_count!(
     Project,
     Competency,
     Application,
-    AuditEvent
+    AuditEvent,
+    SavedSearch
 );
 
 /// What a connection field costs in the complexity limit: its page size times what each item

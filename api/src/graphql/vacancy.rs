@@ -307,6 +307,18 @@ impl Vacancy {
         pipeline_for(ctx, &self.0).await
     }
 
+    /// The notice as a schema.org `JobPosting` (JSON-LD) for search engines and job aggregators,
+    /// in a language (falling back to the authoritative one); also served at
+    /// `GET /vacancies/{id}/jobposting.json`.
+    async fn job_posting(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "ISO 639 language code; the authoritative language when omitted.")]
+        language: Option<String>,
+    ) -> Result<async_graphql::Json<serde_json::Value>> {
+        crate::graphql::job_posting::job_posting(ctx, &self.0, language.as_deref()).await
+    }
+
     /// Where the notice is in its life; a published notice past its closing instant is closed.
     async fn status(&self) -> Result<VacancyStatus> {
         Ok(service::vacancy::effective_status(&self.0, Utc::now())?)
@@ -536,6 +548,7 @@ impl VacancyFilterInput {
             open_only: self.open_only.unwrap_or(false),
             closing_after: self.closing_after,
             closing_before: self.closing_before,
+            published_after: None,
         })
     }
 }

@@ -3,8 +3,10 @@
 
 mod documents;
 mod export;
+mod feeds;
 pub mod graphql;
 mod health;
+mod job_posting;
 mod playground;
 
 use std::time::Duration;
@@ -95,6 +97,11 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartErr
             "/vacancies/{id}/applications.csv",
             get(export::applications_csv),
         )
+        .route(
+            "/vacancies/{id}/jobposting.json",
+            get(job_posting::job_posting),
+        )
+        .route("/feeds/vacancies.atom", get(feeds::vacancies_atom))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .with_state(state);

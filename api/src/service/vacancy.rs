@@ -37,6 +37,8 @@ pub struct VacancyFilter {
     pub open_only: bool,
     pub closing_after: Option<DateTime<Utc>>,
     pub closing_before: Option<DateTime<Utc>>,
+    /// Only vacancies published after this instant (saved searches' new matches).
+    pub published_after: Option<DateTime<Utc>>,
 }
 
 /// The status readers see: a published notice closes by itself at its closing instant.
@@ -158,6 +160,9 @@ fn apply_filter(
     }
     if let Some(before) = filter.closing_before {
         select = select.filter(vacancy::Column::ClosingAt.lt(before));
+    }
+    if let Some(after) = filter.published_after {
+        select = select.filter(vacancy::Column::PublishedAt.gt(after));
     }
     select
 }
