@@ -525,6 +525,7 @@ impl VacancyFilterInput {
         let decode_opt =
             |field: &str, kind, id: Option<ID>| id.map(|id| decode(field, kind, &id)).transpose();
         Ok(VacancyFilter {
+            search: None,
             organisation_id: decode_opt(
                 "filter.organisationId",
                 NodeKind::Organisation,

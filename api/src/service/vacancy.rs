@@ -18,6 +18,9 @@ use crate::service::pagination::{paginate, Page, PageRequest};
 /// Narrows a vacancy list; every field is optional and they combine with AND.
 #[derive(Debug, Clone, Default)]
 pub struct VacancyFilter {
+    /// Words that must all occur in the notice (prefix match on the last one), case- and
+    /// accent-insensitive, across titles, reference, organisation, project, duty stations and text.
+    pub search: Option<String>,
     pub organisation_id: Option<i32>,
     /// Any acronym of the organisation, in any language (`IOM` or `OIM`).
     pub organisation_acronym: Option<String>,
