@@ -26,9 +26,10 @@ fn filter_of(row: &saved_search::Model) -> Result<VacancyFilter, AppError> {
             e.into_server_error(Default::default()).message,
         ))
     })?;
-    let filter = input.into_service()?;
-    // The saved words join the filter once vacancy search is available.
-    Ok(filter)
+    Ok(VacancyFilter {
+        search: row.search.clone(),
+        ..input.into_service()?
+    })
 }
 
 /// A search a person saved by name: words and a vacancy filter.

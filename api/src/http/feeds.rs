@@ -20,9 +20,8 @@ use crate::service::vacancy::VacancyFilter;
 const PARAMETERS: &str = "organisation, country, gradeCategory and search";
 
 /// The feed's filter from its query string; every problem is a 400 naming the parameter.
-fn filter_from(params: &[(String, String)]) -> Result<(VacancyFilter, Option<String>), AppError> {
+fn filter_from(params: &[(String, String)]) -> Result<VacancyFilter, AppError> {
     let mut filter = VacancyFilter::default();
-    let mut search = None;
     let mut seen: Vec<&str> = Vec::new();
     for (name, value) in params {
         if seen.contains(&name.as_str()) {
@@ -61,7 +60,7 @@ fn filter_from(params: &[(String, String)]) -> Result<(VacancyFilter, Option<Str
                         "`search` is longer than 200 characters",
                     ));
                 }
-                search = Some(value.to_owned());
+                filter.search = Some(value.to_owned());
             }
             other => {
                 return Err(AppError::bad_input(
@@ -71,7 +70,7 @@ fn filter_from(params: &[(String, String)]) -> Result<(VacancyFilter, Option<Str
             }
         }
     }
-    Ok((filter, search))
+    Ok(filter)
 }
 
 /// The address clients reach the server at: `PUBLIC_URL`, else the request's `Host`.
@@ -198,12 +197,10 @@ pub async fn vacancies_atom(
     uri: axum::http::Uri,
     headers: HeaderMap,
 ) -> Response {
-    let (filter, search) = match filter_from(&params) {
-        Ok(parsed) => parsed,
+    let filter = match filter_from(&params) {
+        Ok(filter) => filter,
         Err(error) => return error_response(error),
     };
-    // Until full-text search lands, `search` is accepted and checked but does not narrow.
-    let _ = search;
     let entries = match feed::latest(&state.db, filter).await {
         Ok(entries) => entries,
         Err(error) => return error_response(error),
@@ -240,7 +237,7 @@ mod tests {
 
     #[test]
     fn feed_parameters_are_checked() {
-        let (filter, search) = filter_from(&params(&[
+        let filter = filter_from(&params(&[
             ("organisation", "OIM"),
             ("country", "ma"),
             ("gradeCategory", "PROFESSIONAL"),
@@ -250,7 +247,7 @@ mod tests {
         assert_eq!(filter.organisation_acronym.as_deref(), Some("OIM"));
         assert_eq!(filter.country.unwrap().as_str(), "MA");
         assert_eq!(filter.grade_category, Some(GradeCategory::Professional));
-        assert_eq!(search.as_deref(), Some("réintégration"));
+        assert_eq!(filter.search.as_deref(), Some("réintégration"));
         for bad in [
             params(&[("country", "Morocco")]),
             params(&[("gradeCategory", "BOSS")]),
