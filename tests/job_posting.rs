@@ -164,6 +164,11 @@ async fn notice_text_is_escaped_in_the_html_description_and_open_notices_take_di
             json!("Tom & Jerry <script>alert(1)</script>\n\nSecond paragraph");
         input["texts"][0]["responsibilities"] = json!(["<b>bold</b> claims"]);
         input["contractType"] = json!("CONSULTANCY");
+        // "A secondary diploma with 7 years, or a bachelor's with 5": two paths.
+        input["qualificationPaths"] = json!([
+            { "educationLevel": "SECONDARY", "minYearsExperience": 7 },
+            { "educationLevel": "BACHELOR", "minYearsExperience": 5, "fields": ["droit"] }
+        ]);
         let created = app.data_as(&iom, CREATE, json!({ "input": input })).await;
         let id = created["createVacancy"]["id"].clone();
         let version = created["createVacancy"]["version"].clone();
@@ -182,6 +187,16 @@ async fn notice_text_is_escaped_in_the_html_description_and_open_notices_take_di
         );
         assert!(description.contains("<li>&lt;b&gt;bold&lt;/b&gt; claims</li>"));
         assert_eq!(posting["employmentType"], "CONTRACTOR");
+        assert_eq!(
+            posting["educationRequirements"]["credentialCategory"],
+            "high school"
+        );
+        assert_eq!(posting["experienceRequirements"]["monthsOfExperience"], 60);
+        assert_eq!(posting["experienceInPlaceOfEducation"], true);
+        assert_eq!(
+            posting["qualifications"],
+            "Secondary school diploma with 7 years of relevant experience\nBachelor's degree in droit with 5 years of relevant experience"
+        );
         assert_eq!(posting["directApply"], true);
         assert_eq!(posting["validThrough"].as_str().unwrap().len(), 20);
     }

@@ -404,15 +404,16 @@ pub fn build(parts: &PostingParts, language: Option<&str>, now: DateTime<Utc>) -
         );
     }
     if let Some(least) = paths.iter().map(|p| p.years).min() {
-        let mut requirement = json!({
-            "@type": "OccupationalExperienceRequirements",
-            "monthsOfExperience": least * 12,
-        });
-        let levels: Vec<EducationLevel> = paths.iter().map(|p| p.level).collect();
-        if levels.iter().any(|l| *l != levels[0]) {
-            requirement["experienceInPlaceOfEducation"] = json!(true);
-        }
-        posting.insert("experienceRequirements".into(), requirement);
+        posting.insert(
+            "experienceRequirements".into(),
+            json!({
+                "@type": "OccupationalExperienceRequirements",
+                "monthsOfExperience": least * 12,
+            }),
+        );
+    }
+    if paths.iter().any(|p| p.level != paths[0].level) {
+        posting.insert("experienceInPlaceOfEducation".into(), json!(true));
     }
     let mut qualifications = path_texts;
     qualifications.extend(experience);
