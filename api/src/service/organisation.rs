@@ -14,6 +14,7 @@ use crate::auth::Actor;
 use crate::domain::{CountryCode, LanguageCode, OrganisationKind};
 use crate::error::{AppError, AppResult};
 use crate::policy;
+use crate::service::search_document;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::pagination::{paginate, Page, PageRequest};
 
@@ -652,6 +653,11 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("organisation"))?;
+    let renamed = (&updated.acronym, &updated.name_en, &updated.name_fr)
+        != (&current.acronym, &current.name_en, &current.name_fr);
+    if renamed || acronyms_changed {
+        search_document::refresh_organisation(&txn, id).await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }

@@ -14,6 +14,7 @@ use crate::auth::Actor;
 use crate::domain::{CountryCode, LanguageCode, PartnerRole, ProjectStatus};
 use crate::error::{AppError, AppResult};
 use crate::policy;
+use crate::service::search_document;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::organisation::{
     optional_text, required_text, stale, ChangeSet, MAX_LINE, MAX_TEXT,
@@ -531,6 +532,11 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("project"))?;
+    if (&updated.code, &updated.name_en, &updated.name_fr)
+        != (&current.code, &current.name_en, &current.name_fr)
+    {
+        search_document::refresh_project(&txn, id).await?;
+    }
     audit::record(
         &txn,
         actor,
