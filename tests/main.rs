@@ -11,6 +11,7 @@ mod http;
 mod migrations;
 mod organisations;
 mod pagination;
+mod search;
 mod seed_data;
 mod statements;
 mod synthetic;

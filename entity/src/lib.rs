@@ -25,6 +25,6 @@ pub mod vacancy_duty_station;
 pub mod vacancy_item;
 pub mod vacancy_language;
 pub mod vacancy_qualification_path;
-pub mod vacancy_search;
 pub mod vacancy_question;
+pub mod vacancy_search;
 pub mod vacancy_text;

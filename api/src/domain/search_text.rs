@@ -78,7 +78,16 @@ mod tests {
         assert_eq!(words("Réintégration"), ["reintegration"]);
         assert_eq!(
             words("  Coordonnateur/trice de l'ŒUVRE, VN 2023/005 "),
-            ["coordonnateur", "trice", "de", "l", "oeuvre", "vn", "2023", "005"]
+            [
+                "coordonnateur",
+                "trice",
+                "de",
+                "l",
+                "oeuvre",
+                "vn",
+                "2023",
+                "005"
+            ]
         );
         assert_eq!(words("THAMM+ Y-MED"), ["thamm", "y", "med"]);
         assert!(words(" -- / ").is_empty());

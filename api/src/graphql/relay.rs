@@ -160,13 +160,7 @@ macro_rules! total_count {
 }
 
 // The vacancy connection has facets besides: see `graphql::vacancy_facets`.
-total_count!(
-    Organisation,
-    Project,
-    Competency,
-    Application,
-    AuditEvent
-);
+total_count!(Organisation, Project, Competency, Application, AuditEvent);
 
 /// What a connection field costs in the complexity limit: its page size times what each item
 /// costs, so nested lists multiply as they do on the database.

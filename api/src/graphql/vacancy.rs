@@ -15,12 +15,14 @@ use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
-use crate::graphql::relay::{decode, global_id, keyed_connection, page_cost, AppConnection, NodeKind};
+use crate::graphql::relay::{
+    decode, global_id, keyed_connection, page_cost, AppConnection, NodeKind,
+};
 use crate::graphql::vacancy_facets::VacancyOrderBy;
 use crate::graphql::vacancy_input::VacancyInput;
 use crate::service::pagination::PageArgs;
-use crate::service::vacancy_write::{self, ImportOutcome};
 use crate::service::vacancy_order::VacancyOrder;
+use crate::service::vacancy_write::{self, ImportOutcome};
 use crate::service::{self, vacancy::VacancyFilter};
 
 /// One vacancy notice.
@@ -847,8 +849,8 @@ pub async fn vacancy_connection(
     order: Option<VacancyOrder>,
     page: PageArgs,
 ) -> Result<AppConnection<Vacancy>, AppError> {
-    let page =
-        service::vacancy::list(context::actor(ctx)?, context::db(ctx)?, filter, order, page).await?;
+    let page = service::vacancy::list(context::actor(ctx)?, context::db(ctx)?, filter, order, page)
+        .await?;
     let rows: Vec<(i32, vacancy::Model)> =
         page.rows.iter().map(|(_, m)| (m.id, m.clone())).collect();
     prime_vacancies(ctx, &rows).await?;

@@ -14,9 +14,9 @@ use crate::auth::Actor;
 use crate::domain::{CountryCode, LanguageCode, OrganisationKind};
 use crate::error::{AppError, AppResult};
 use crate::policy;
-use crate::service::search_document;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::pagination::{paginate, Page, PageRequest};
+use crate::service::search_document;
 
 /// Longest acronym the database holds.
 const MAX_ACRONYM: usize = 32;

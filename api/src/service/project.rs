@@ -14,12 +14,12 @@ use crate::auth::Actor;
 use crate::domain::{CountryCode, LanguageCode, PartnerRole, ProjectStatus};
 use crate::error::{AppError, AppResult};
 use crate::policy;
-use crate::service::search_document;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::organisation::{
     optional_text, required_text, stale, ChangeSet, MAX_LINE, MAX_TEXT,
 };
 use crate::service::pagination::{paginate, Page, PageRequest};
+use crate::service::search_document;
 
 /// Longest project code the database holds.
 const MAX_CODE: usize = 32;

@@ -26,7 +26,10 @@ pub async fn refresh(db: &impl ConnectionTrait, vacancy_ids: &[i32]) -> Result<(
 }
 
 /// Rewrites the search documents of an organisation's vacancies (after a rename).
-pub async fn refresh_organisation(db: &impl ConnectionTrait, organisation_id: i32) -> Result<(), DbErr> {
+pub async fn refresh_organisation(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+) -> Result<(), DbErr> {
     let ids = vacancy_ids(db, vacancy::Column::OrganisationId.eq(organisation_id)).await?;
     refresh(db, &ids).await
 }

@@ -12,11 +12,11 @@ use sea_orm::{
 };
 
 use crate::auth::Actor;
+use crate::domain::search_text::words;
 use crate::domain::{ContractType, CountryCode, GradeCategory, VacancyStatus};
 use crate::error::{AppError, AppResult};
 use crate::policy::{self, VacancyReadScope, PUBLIC_VACANCY_STATUSES};
 use crate::service::organisation;
-use crate::domain::search_text::words;
 use crate::service::pagination::PageArgs;
 use crate::service::vacancy_order::{self, KeyedPage, SearchWords, VacancyOrder};
 
@@ -286,7 +286,13 @@ pub async fn list(
 ) -> AppResult<KeyedPage<vacancy::Model>> {
     let search = checked(filter)?;
     let order = order.unwrap_or_else(|| default_order(filter, &search));
-    let select = visible_select(actor, filter, &search, Utc::now(), db.get_database_backend());
+    let select = visible_select(
+        actor,
+        filter,
+        &search,
+        Utc::now(),
+        db.get_database_backend(),
+    );
     vacancy_order::paginate(db, select, order, search, page).await
 }
 

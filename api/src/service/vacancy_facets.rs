@@ -55,7 +55,10 @@ struct Facets<'a> {
 
 impl Facets<'_> {
     /// The list's selection with one facet's own filter taken off.
-    fn without(&self, clear: impl FnOnce(&mut VacancyFilter)) -> AppResult<sea_orm::Select<vacancy::Entity>> {
+    fn without(
+        &self,
+        clear: impl FnOnce(&mut VacancyFilter),
+    ) -> AppResult<sea_orm::Select<vacancy::Entity>> {
         let mut filter = self.filter.clone();
         clear(&mut filter);
         let search = checked(&filter)?;
@@ -159,10 +162,18 @@ pub async fn facets(
                 .map(|(city, country, n)| ((city, country), n))
                 .collect(),
         ),
-        grade_categories: f.by_column(C::GradeCategory, |f| f.grade_category = None).await?,
+        grade_categories: f
+            .by_column(C::GradeCategory, |f| f.grade_category = None)
+            .await?,
         grades: f.by_column(C::Grade, |f| f.grade = None).await?,
-        contract_types: f.by_column(C::ContractType, |f| f.contract_type = None).await?,
-        open_to_internal: f.by_column(C::OpenToInternal, |f| f.open_to_internal = None).await?,
-        open_to_external: f.by_column(C::OpenToExternal, |f| f.open_to_external = None).await?,
+        contract_types: f
+            .by_column(C::ContractType, |f| f.contract_type = None)
+            .await?,
+        open_to_internal: f
+            .by_column(C::OpenToInternal, |f| f.open_to_internal = None)
+            .await?,
+        open_to_external: f
+            .by_column(C::OpenToExternal, |f| f.open_to_external = None)
+            .await?,
     })
 }

@@ -6,12 +6,12 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use entity::vacancy;
 use sea_orm::sea_query::{Expr, Func, SimpleExpr};
 use sea_orm::{
-    Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult,
-    Order, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, Value,
+    Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Order,
+    QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, Value,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -103,7 +103,8 @@ impl KeyValue {
     fn to_json(&self) -> serde_json::Value {
         match self {
             Self::Int(n) => json!(n),
-            Self::Time(t) => json!(t.timestamp_micros()),
+            // Nanoseconds and all: SQLite keeps what it was given, and equality must hold.
+            Self::Time(t) => json!(t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
             Self::Text(s) => json!(s),
         }
     }
@@ -141,11 +142,20 @@ fn newest_key() -> SimpleExpr {
 }
 
 /// How many of the search's words the vacancy's title part holds.
-fn relevance_key(search: &SearchWords) -> SimpleExpr {
+fn relevance_key(search: &SearchWords, backend: DbBackend) -> SimpleExpr {
     let patterns = search.like_patterns();
-    let cases = patterns
-        .iter()
-        .map(|_| "(CASE WHEN rs.title LIKE ? THEN 1 ELSE 0 END)")
+    // sea-query's own placeholders: numbered on PostgreSQL, `?` elsewhere.
+    let placeholder = |i: usize| match backend {
+        DbBackend::Postgres => format!("${}", i + 1),
+        _ => "?".to_owned(),
+    };
+    let cases = (0..patterns.len())
+        .map(|i| {
+            format!(
+                "(CASE WHEN rs.title LIKE {} THEN 1 ELSE 0 END)",
+                placeholder(i)
+            )
+        })
         .collect::<Vec<_>>()
         .join(" + ");
     Expr::cust_with_values(
@@ -216,7 +226,7 @@ impl Plan {
             VacancyOrder::Relevance => (
                 vec![
                     Key {
-                        expr: relevance_key(&search),
+                        expr: relevance_key(&search, backend),
                         desc: true,
                     },
                     asc(closing_key()),
@@ -251,7 +261,9 @@ impl Plan {
     /// Decodes the key values a cursor carries, as the keys' types expect.
     fn values_from_json(&self, raw: &[serde_json::Value]) -> Option<Vec<KeyValue>> {
         let time = |v: &serde_json::Value| {
-            DateTime::<Utc>::from_timestamp_micros(v.as_i64()?).map(KeyValue::Time)
+            DateTime::parse_from_rfc3339(v.as_str()?)
+                .ok()
+                .map(|t| KeyValue::Time(t.with_timezone(&Utc)))
         };
         let expected: Vec<fn(&serde_json::Value) -> Option<KeyValue>> = match self.order {
             VacancyOrder::Created => vec![],
@@ -263,7 +275,10 @@ impl Plan {
         if raw.len() != expected.len() {
             return None;
         }
-        raw.iter().zip(expected).map(|(v, parse)| parse(v)).collect()
+        raw.iter()
+            .zip(expected)
+            .map(|(v, parse)| parse(v))
+            .collect()
     }
 
     fn encode(&self, row: &KeyedRow) -> String {
@@ -333,8 +348,18 @@ impl Plan {
         any.add(equal_so_far.add(id_step))
     }
 
-    fn ordered(&self, mut select: Select<vacancy::Entity>, reverse: bool) -> Select<vacancy::Entity> {
-        let dir = |desc: bool| if desc != reverse { Order::Desc } else { Order::Asc };
+    fn ordered(
+        &self,
+        mut select: Select<vacancy::Entity>,
+        reverse: bool,
+    ) -> Select<vacancy::Entity> {
+        let dir = |desc: bool| {
+            if desc != reverse {
+                Order::Desc
+            } else {
+                Order::Asc
+            }
+        };
         for key in &self.keys {
             select = select.order_by(key.expr.clone(), dir(key.desc));
         }
@@ -343,7 +368,7 @@ impl Plan {
 
     fn with_key_columns(&self, mut select: Select<vacancy::Entity>) -> Select<vacancy::Entity> {
         if self.order == VacancyOrder::Relevance && !self.search.0.is_empty() {
-            select = select.expr_as(relevance_key(&self.search), RELEVANCE_ALIAS);
+            select = select.expr_as(relevance_key(&self.search, self.backend), RELEVANCE_ALIAS);
         }
         if self.order == VacancyOrder::Title {
             select = select.expr_as(title_key(self.backend), TITLE_ALIAS);
@@ -413,7 +438,11 @@ pub async fn paginate(
             .map(|row| (plan.encode(&row), row.model))
             .collect(),
         has_previous_page: if size.backward { more } else { after.is_some() },
-        has_next_page: if size.backward { before.is_some() } else { more },
+        has_next_page: if size.backward {
+            before.is_some()
+        } else {
+            more
+        },
         total,
     })
 }

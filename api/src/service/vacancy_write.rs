@@ -17,9 +17,9 @@ use crate::auth::Actor;
 use crate::domain::{ItemSection, Role, VacancyStatus};
 use crate::error::{AppError, AppResult};
 use crate::policy;
-use crate::service::search_document;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::notice::{self, Notice, NoticeInput};
+use crate::service::search_document;
 use crate::service::vacancy::{self as read, effective_status};
 
 /// What an import did.
