@@ -162,12 +162,21 @@ async fn the_feed_takes_the_vacancy_filters_as_query_parameters() {
         only("?country=MA", vec![]).await;
         only("?gradeCategory=PROFESSIONAL&organisation=IOM", vec![iom]).await;
         only("?gradeCategory=GENERAL_SERVICE", vec![]).await;
+        // Search words, as `vacancies(filter: { search })` takes them.
+        jobboard::service::search_document::refresh(&app.db, &[iom, ilo])
+            .await
+            .unwrap();
+        only("?search=feed-ilo", vec![ilo]).await;
+        only("?search=OIT&country=TN", vec![ilo]).await;
+        only("?search=test%20post", vec![ilo, iom]).await;
+        only("?search=nowhere", vec![]).await;
 
         for bad in [
             "?country=Tunisia",
             "?gradeCategory=BOSS",
             "?colour=red",
             "?country=TN&country=MA",
+            "?search=",
         ] {
             let (status, kind, body) = get(&app, bad).await;
             assert_eq!(status, 400, "{bad}: {body}");

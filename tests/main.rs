@@ -14,6 +14,7 @@ mod migrations;
 mod organisations;
 mod pagination;
 mod saved_searches;
+mod search;
 mod seed_data;
 mod statements;
 mod synthetic;

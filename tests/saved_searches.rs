@@ -15,11 +15,14 @@ const SEEN: &str =
 const NODE: &str =
     "query ($id: ID!) { node(id: $id) { ... on SavedSearch { name newMatchCount } } }";
 
-/// Publishes a notice like the ORION one, based in `country`.
-async fn publish_orion_like(app: &TestApp, reference: &str, country: &str) {
+/// Publishes a notice like the ORION one, based in `country`, titled `title` when given.
+async fn publish_orion_like(app: &TestApp, reference: &str, country: &str, title: Option<&str>) {
     let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
     let mut input = orion_like(app, reference).await;
     input["dutyStations"][0]["country"] = json!(country);
+    if let Some(title) = title {
+        input["texts"][0]["title"] = json!(title);
+    }
     let created = app
         .data_as(
             &iom,
@@ -57,8 +60,10 @@ async fn new_matches_count_vacancies_published_since_last_seen() {
         assert_eq!(saved["newMatchCount"], 0);
 
         // A matching notice is published; another one elsewhere does not count.
-        publish_orion_like(&app, "IOM-MA-NEW-1", "MA").await;
-        publish_orion_like(&app, "IOM-TN-NEW", "TN").await;
+        publish_orion_like(&app, "IOM-MA-NEW-1", "MA", None).await;
+        publish_orion_like(&app, "IOM-TN-NEW", "TN", None).await;
+        // In Morocco, but without the saved words.
+        publish_orion_like(&app, "IOM-MA-OTHER", "MA", Some("Chargé(e) de suivi")).await;
         let list = app.data_as(&candidate, LIST, json!({})).await;
         let mine = &list["savedSearches"];
         assert_eq!(mine["totalCount"], 1);
@@ -74,14 +79,14 @@ async fn new_matches_count_vacancies_published_since_last_seen() {
             refs.contains(&"IOM-MA-NEW-1") && refs.contains(&"VN 2023/005"),
             "{refs:?}"
         );
-        assert!(!refs.contains(&"IOM-TN-NEW"));
+        assert!(!refs.contains(&"IOM-TN-NEW") && !refs.contains(&"IOM-MA-OTHER"));
 
         let id = saved["id"].clone();
         let seen = app.data_as(&candidate, SEEN, json!({ "id": id })).await;
         assert_eq!(seen["markSavedSearchSeen"]["newMatchCount"], 0);
         assert_eq!(seen["markSavedSearchSeen"]["version"], saved["version"]);
 
-        publish_orion_like(&app, "IOM-MA-NEW-2", "MA").await;
+        publish_orion_like(&app, "IOM-MA-NEW-2", "MA", None).await;
         let node = app.data_as(&candidate, NODE, json!({ "id": id })).await;
         assert_eq!(node["node"], json!({ "name": "Maroc", "newMatchCount": 1 }));
     }

@@ -15,6 +15,7 @@ mod query;
 pub mod relay;
 mod saved_search;
 mod vacancy;
+mod vacancy_facets;
 mod vacancy_input;
 
 use std::sync::Arc;

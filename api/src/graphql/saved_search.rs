@@ -8,7 +8,7 @@ use entity::saved_search;
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
-use crate::graphql::vacancy::{prime_vacancies, Vacancy, VacancyFilterInput};
+use crate::graphql::vacancy::{vacancy_connection, Vacancy, VacancyFilterInput};
 use crate::service::pagination::PageArgs;
 use crate::service::saved_search::{self as service, SavedSearchInput as ServiceInput};
 use crate::service::vacancy::VacancyFilter;
@@ -26,9 +26,15 @@ fn filter_of(row: &saved_search::Model) -> Result<VacancyFilter, AppError> {
             e.into_server_error(Default::default()).message,
         ))
     })?;
+    let filter = input.into_service()?;
+    // The saved words, and any words the stored filter carries itself.
+    let words: Vec<&str> = [row.search.as_deref(), filter.search.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
     Ok(VacancyFilter {
-        search: row.search.clone(),
-        ..input.into_service()?
+        search: (!words.is_empty()).then(|| words.join(" ")),
+        ..filter
     })
 }
 
@@ -90,17 +96,8 @@ impl SavedSearch {
             after,
             last,
             before,
-        }
-        .validate()?;
-        let page = crate::service::vacancy::list(
-            context::actor(ctx)?,
-            context::db(ctx)?,
-            &filter_of(&self.0)?,
-            page,
-        )
-        .await?;
-        prime_vacancies(ctx, &page.rows).await?;
-        Ok(connection(page, Vacancy))
+        };
+        Ok(vacancy_connection(ctx, &filter_of(&self.0)?, None, page).await?)
     }
 
     /// Changes with every edit; send it back with `updateSavedSearch`.

@@ -8,11 +8,12 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use crate::auth::Actor;
 use crate::error::AppResult;
-use crate::service::pagination::PageRequest;
+use crate::service::pagination::PageArgs;
 use crate::service::vacancy::{self as vacancies, VacancyFilter};
+use crate::service::vacancy_order::VacancyOrder;
 
 /// Most entries a feed carries.
-pub const MAX_ENTRIES: u64 = 50;
+pub const MAX_ENTRIES: i32 = 50;
 
 /// One vacancy of the feed.
 #[derive(Debug, Clone)]
@@ -31,20 +32,22 @@ pub async fn latest(db: &DatabaseConnection, filter: VacancyFilter) -> AppResult
         open_only: true,
         ..filter
     };
-    // The highest ids are the newest notices; the page is then ordered by publication.
-    let page = PageRequest {
-        limit: MAX_ENTRIES,
-        after: None,
-        before: None,
-        backward: true,
+    let page = PageArgs {
+        first: Some(MAX_ENTRIES),
+        ..PageArgs::default()
     };
-    let mut rows: Vec<vacancy::Model> = vacancies::list(&Actor::Anonymous, db, &filter, page)
-        .await?
-        .rows
-        .into_iter()
-        .map(|(_, row)| row)
-        .collect();
-    rows.sort_by_key(|v| std::cmp::Reverse((v.published_at, v.id)));
+    let rows: Vec<vacancy::Model> = vacancies::list(
+        &Actor::Anonymous,
+        db,
+        &filter,
+        Some(VacancyOrder::Newest),
+        page,
+    )
+    .await?
+    .rows
+    .into_iter()
+    .map(|(_, row)| row)
+    .collect();
     let ids: Vec<i32> = rows.iter().map(|v| v.id).collect();
     let org_ids: Vec<i32> = rows.iter().map(|v| v.organisation_id).collect();
     let organisations: HashMap<i32, organisation::Model> = organisation::Entity::find()

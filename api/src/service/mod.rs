@@ -13,5 +13,8 @@ pub mod organisation;
 pub mod pagination;
 pub mod project;
 pub mod saved_search;
+pub mod search_document;
 pub mod vacancy;
+pub mod vacancy_facets;
+pub mod vacancy_order;
 pub mod vacancy_write;

@@ -12,7 +12,7 @@ use sea_orm::{
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::policy;
-use crate::service::pagination::{paginate, Page, PageRequest};
+use crate::service::pagination::{paginate, Page, PageArgs, PageRequest};
 use crate::service::vacancy::{self, VacancyFilter};
 
 /// Most saved searches one account may keep.
@@ -205,13 +205,11 @@ pub async fn new_match_count(
         published_after: Some(saved.last_seen_at),
         ..filter
     };
-    let one = PageRequest {
-        limit: 1,
-        after: None,
-        before: None,
-        backward: false,
+    let one = PageArgs {
+        first: Some(1),
+        ..PageArgs::default()
     };
-    vacancy::list(actor, db, &filter, one)
+    vacancy::list(actor, db, &filter, None, one)
         .await?
         .total
         .get()
