@@ -28,6 +28,8 @@ pub struct AppState {
     pub limits: http::limits::RequestLimits,
     /// Domain events of every replica, for subscriptions.
     pub bus: EventBus,
+    /// The server's public address for absolute links (`PUBLIC_URL`), when configured.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +65,7 @@ impl Application {
     pub async fn build(config: ServerConfig) -> Result<Self, StartError> {
         let jwt = Arc::new(config.jwt.keys(config.app_env)?);
         config.limits.validate()?;
+        let public_url = config.public_url()?;
         let db = db::connect_and_migrate(&config.database).await?;
         if config.seeds_demo_data() && seed::is_empty(&db).await? {
             let report = seed::load_demo(&db).await?;
@@ -85,6 +88,7 @@ impl Application {
             forwarded_hops: config.forwarded_hops,
             limits: http::limits::RequestLimits::new(&config.limits),
             bus: EventBus::default(),
+            public_url,
         };
         let listener = TcpListener::bind(config.bind_addr)
             .await

@@ -76,6 +76,8 @@ pub enum ConfigError {
         setting: &'static str,
         range: &'static str,
     },
+    #[error("PUBLIC_URL must be an absolute http(s) URL without query or fragment, like https://jobs.example.org")]
+    PublicUrl,
 }
 
 impl JwtConfig {
@@ -163,6 +165,10 @@ pub struct ServerConfig {
     /// housekeeping deletes them.
     #[arg(long, env = "EVENT_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub event_retention_days: u32,
+    /// The server's public address (`https://api.jobs.example.org`), for the absolute links of
+    /// the Atom feed; by default taken from each request's `Host` header.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 impl ServerConfig {
@@ -195,7 +201,24 @@ impl ServerConfig {
                 ..LimitsConfig::default()
             },
             event_retention_days: 30,
+            public_url: None,
         }
+    }
+
+    /// The public address without its trailing slash, checked: absolute http(s), no query.
+    pub fn public_url(&self) -> Result<Option<String>, ConfigError> {
+        let Some(url) = self.public_url.as_deref().map(str::trim) else {
+            return Ok(None);
+        };
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .ok_or(ConfigError::PublicUrl)?;
+        let host = rest.split('/').next().unwrap_or_default();
+        if host.is_empty() || url.contains(['?', '#', ' ', '"', '<', '>']) {
+            return Err(ConfigError::PublicUrl);
+        }
+        Ok(Some(url.trim_end_matches('/').to_owned()))
     }
 }
 
@@ -235,6 +258,27 @@ mod tests {
             public.keys(Environment::Production),
             Err(ConfigError::DevelopmentSecret)
         ));
+    }
+
+    #[test]
+    fn public_urls_are_absolute_http_addresses() {
+        let with = |url: &str| ServerConfig {
+            public_url: Some(url.into()),
+            ..ServerConfig::for_database("sqlite::memory:")
+        };
+        assert_eq!(
+            with("https://jobs.example.org/").public_url().unwrap(),
+            Some("https://jobs.example.org".to_owned())
+        );
+        assert!(with("jobs.example.org").public_url().is_err());
+        assert!(with("https://").public_url().is_err());
+        assert!(with("https://x.org/?a=1").public_url().is_err());
+        assert_eq!(
+            ServerConfig::for_database("sqlite::memory:")
+                .public_url()
+                .unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -90,6 +90,19 @@ pub fn create_account(actor: &Actor, organisation_id: Option<i32>, role: Role) -
     }
 }
 
+/// Saved searches belong to a person: any signed-in account (candidate, staff or admin) keeps
+/// its own; integration tokens have none. Returns the owning account.
+pub fn keep_saved_searches(actor: &Actor) -> AppResult<i32> {
+    signed_in(actor)?;
+    actor.account_id().ok_or(AppError::Forbidden)
+}
+
+/// Whether the caller may read or change a saved search: only its owner. Anyone else's is
+/// reported as not found.
+pub fn can_use_saved_search(actor: &Actor, owner_account_id: i32) -> bool {
+    actor.account_id() == Some(owner_account_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +181,27 @@ mod tests {
             Role::AgencyAdmin
         )
         .is_ok());
+    }
+
+    #[test]
+    fn saved_searches_are_their_owners_alone() {
+        let candidate = account(Role::Candidate, None);
+        assert_eq!(keep_saved_searches(&candidate).unwrap(), 1);
+        assert!(keep_saved_searches(&account(Role::Recruiter, Some(1))).is_ok());
+        let token = Actor::Integration {
+            token_id: 3,
+            organisation_id: 1,
+        };
+        assert_eq!(keep_saved_searches(&token).unwrap_err().code(), "FORBIDDEN");
+        assert_eq!(
+            keep_saved_searches(&Actor::Anonymous).unwrap_err().code(),
+            "UNAUTHENTICATED"
+        );
+        assert!(can_use_saved_search(&candidate, 1));
+        assert!(!can_use_saved_search(&candidate, 2));
+        assert!(!can_use_saved_search(
+            &account(Role::PlatformAdmin, None),
+            2
+        ));
     }
 }

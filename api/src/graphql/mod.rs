@@ -6,6 +6,7 @@ mod audit;
 mod competency;
 mod context;
 pub mod limits;
+mod job_posting;
 pub mod loaders;
 mod mutation;
 mod organisation;
@@ -13,7 +14,9 @@ mod project;
 mod query;
 pub mod relay;
 mod subscription;
+mod saved_search;
 mod vacancy;
+mod vacancy_facets;
 mod vacancy_input;
 
 use std::sync::Arc;

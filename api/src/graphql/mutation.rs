@@ -7,6 +7,7 @@ use crate::graphql::application::ApplicationMutation;
 use crate::graphql::competency::CompetencyMutation;
 use crate::graphql::organisation::OrganisationMutation;
 use crate::graphql::project::ProjectMutation;
+use crate::graphql::saved_search::SavedSearchMutation;
 use crate::graphql::vacancy::VacancyMutation;
 
 /// Everything one can change.
@@ -18,4 +19,5 @@ pub struct Mutation(
     CompetencyMutation,
     VacancyMutation,
     ApplicationMutation,
+    SavedSearchMutation,
 );

@@ -11,6 +11,7 @@ use crate::graphql::context;
 use crate::graphql::organisation::{Organisation, OrganisationQuery};
 use crate::graphql::project::{Project, ProjectQuery};
 use crate::graphql::relay::{decode_any, Node, NodeKind};
+use crate::graphql::saved_search::{SavedSearch, SavedSearchQuery};
 use crate::graphql::vacancy::{Vacancy, VacancyQuery};
 use crate::service;
 
@@ -46,6 +47,9 @@ impl NodeQuery {
             (NodeKind::Application, id) => {
                 Application(service::application::get(actor, db, id).await?).into()
             }
+            (NodeKind::SavedSearch, id) => {
+                SavedSearch(service::saved_search::get(actor, db, id).await?).into()
+            }
             (NodeKind::IntegrationToken | NodeKind::Document, _) => {
                 return Err(AppError::NotFound("object").into())
             }
@@ -64,4 +68,5 @@ pub struct Query(
     NodeQuery,
     AccountQuery,
     ApplicationQuery,
+    SavedSearchQuery,
 );

@@ -12,10 +12,12 @@ use crate::graphql::audit::AuditEvent;
 use crate::graphql::competency::Competency;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
+use crate::graphql::saved_search::SavedSearch;
 use crate::graphql::vacancy::Vacancy;
 use crate::service::pagination::{
     encode_cursor, Page, TotalCount, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
+use crate::service::vacancy_order::KeyedPage;
 
 /// The kinds of object that have a global ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,10 +30,11 @@ pub enum NodeKind {
     IntegrationToken,
     Application,
     Document,
+    SavedSearch,
 }
 
 impl NodeKind {
-    const ALL: [Self; 8] = [
+    const ALL: [Self; 9] = [
         Self::Organisation,
         Self::Project,
         Self::Competency,
@@ -40,6 +43,7 @@ impl NodeKind {
         Self::IntegrationToken,
         Self::Application,
         Self::Document,
+        Self::SavedSearch,
     ];
 
     fn prefix(self) -> &'static str {
@@ -52,6 +56,7 @@ impl NodeKind {
             Self::IntegrationToken => "IntegrationToken",
             Self::Application => "Application",
             Self::Document => "Document",
+            Self::SavedSearch => "SavedSearch",
         }
     }
 
@@ -98,6 +103,7 @@ pub enum Node {
     Vacancy(Vacancy),
     Account(Account),
     Application(Application),
+    SavedSearch(SavedSearch),
 }
 
 /// A page of a list: its items with their cursors, and where it sits in the whole list.
@@ -108,14 +114,18 @@ pub enum Node {
 #[graphql(concrete(name = "CompetencyConnection", params(Competency)))]
 #[graphql(concrete(name = "ApplicationConnection", params(Application)))]
 #[graphql(concrete(name = "AuditEventConnection", params(AuditEvent)))]
+#[graphql(concrete(name = "SavedSearchConnection", params(SavedSearch)))]
 #[graphql(complex)]
 pub struct AppConnection<N: OutputType> {
     #[graphql(skip)]
-    edges: Vec<AppEdge<N>>,
+    pub(crate) edges: Vec<AppEdge<N>>,
     /// Whether there are pages before and after this one, and the cursors to reach them.
     page_info: PageInfo,
     #[graphql(skip)]
-    total: TotalCount,
+    pub(crate) total: TotalCount,
+    /// The filter a vacancy list's facets are counted for (vacancy lists only).
+    #[graphql(skip)]
+    pub(crate) facets: Option<crate::service::vacancy::VacancyFilter>,
 }
 
 /// One item of a page, with the cursor that points at it.
@@ -126,11 +136,12 @@ pub struct AppConnection<N: OutputType> {
 #[graphql(concrete(name = "CompetencyEdge", params(Competency)))]
 #[graphql(concrete(name = "ApplicationEdge", params(Application)))]
 #[graphql(concrete(name = "AuditEventEdge", params(AuditEvent)))]
+#[graphql(concrete(name = "SavedSearchEdge", params(SavedSearch)))]
 pub struct AppEdge<N: OutputType> {
     /// Pass it as `after` or `before` to page from this item.
     cursor: String,
     /// The item.
-    node: N,
+    pub(crate) node: N,
 }
 
 macro_rules! total_count {
@@ -155,13 +166,14 @@ macro_rules! total_count {
     )*};
 }
 
+// The vacancy connection has facets besides: see `graphql::vacancy_facets`.
 total_count!(
-    Vacancy,
     Organisation,
     Project,
     Competency,
     Application,
-    AuditEvent
+    AuditEvent,
+    SavedSearch
 );
 
 /// What a connection field costs in the complexity limit: its page size times what each item
@@ -195,6 +207,33 @@ pub fn connection<M, N: OutputType>(page: Page<M>, node: impl Fn(M) -> N) -> App
         },
         edges,
         total: page.total,
+        facets: None,
+    }
+}
+
+/// Turns a page of rows that come with their own cursors into a connection.
+pub fn keyed_connection<M, N: OutputType>(
+    page: KeyedPage<M>,
+    node: impl Fn(M) -> N,
+) -> AppConnection<N> {
+    let edges: Vec<AppEdge<N>> = page
+        .rows
+        .into_iter()
+        .map(|(cursor, model)| AppEdge {
+            cursor,
+            node: node(model),
+        })
+        .collect();
+    AppConnection {
+        page_info: PageInfo {
+            has_previous_page: page.has_previous_page,
+            has_next_page: page.has_next_page,
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        },
+        edges,
+        total: page.total,
+        facets: None,
     }
 }
 

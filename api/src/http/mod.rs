@@ -3,9 +3,11 @@
 
 mod documents;
 mod export;
+mod feeds;
 pub mod graphql;
 mod health;
 pub mod limits;
+mod job_posting;
 mod playground;
 pub mod rate_limit;
 mod subscription;
@@ -99,6 +101,11 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartErr
             "/vacancies/{id}/applications.csv",
             get(export::applications_csv),
         )
+        .route(
+            "/vacancies/{id}/jobposting.json",
+            get(job_posting::job_posting),
+        )
+        .route("/feeds/vacancies.atom", get(feeds::vacancies_atom))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .with_state(state);

@@ -1,0 +1,94 @@
+//! The public vacancy feed: the newest open vacancies matching a filter, with what an Atom
+//! entry shows of each (title, organisation, duty stations), read in a few statements.
+
+use std::collections::HashMap;
+
+use entity::{organisation, vacancy, vacancy_duty_station, vacancy_text};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::auth::Actor;
+use crate::error::AppResult;
+use crate::service::pagination::PageArgs;
+use crate::service::vacancy::{self as vacancies, VacancyFilter};
+use crate::service::vacancy_order::VacancyOrder;
+
+/// Most entries a feed carries.
+pub const MAX_ENTRIES: i32 = 50;
+
+/// One vacancy of the feed.
+#[derive(Debug, Clone)]
+pub struct FeedEntry {
+    pub vacancy: vacancy::Model,
+    /// The title in the notice's authoritative language.
+    pub title: String,
+    pub organisation: organisation::Model,
+    /// (city, country code), in the notice's order.
+    pub duty_stations: Vec<(String, String)>,
+}
+
+/// The newest open vacancies matching `filter`, newest publication first: what anyone may read.
+pub async fn latest(db: &DatabaseConnection, filter: VacancyFilter) -> AppResult<Vec<FeedEntry>> {
+    let filter = VacancyFilter {
+        open_only: true,
+        ..filter
+    };
+    let page = PageArgs {
+        first: Some(MAX_ENTRIES),
+        ..PageArgs::default()
+    };
+    let rows: Vec<vacancy::Model> = vacancies::list(
+        &Actor::Anonymous,
+        db,
+        &filter,
+        Some(VacancyOrder::Newest),
+        page,
+    )
+    .await?
+    .rows
+    .into_iter()
+    .map(|(_, row)| row)
+    .collect();
+    let ids: Vec<i32> = rows.iter().map(|v| v.id).collect();
+    let org_ids: Vec<i32> = rows.iter().map(|v| v.organisation_id).collect();
+    let organisations: HashMap<i32, organisation::Model> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(org_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let texts = vacancy_text::Entity::find()
+        .filter(vacancy_text::Column::VacancyId.is_in(ids.clone()))
+        .order_by_asc(vacancy_text::Column::Id)
+        .all(db)
+        .await?;
+    let stations = vacancy_duty_station::Entity::find()
+        .filter(vacancy_duty_station::Column::VacancyId.is_in(ids))
+        .order_by_asc(vacancy_duty_station::Column::SortOrder)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|v| {
+            let organisation = organisations.get(&v.organisation_id)?.clone();
+            let own: Vec<&vacancy_text::Model> =
+                texts.iter().filter(|t| t.vacancy_id == v.id).collect();
+            let title = own
+                .iter()
+                .find(|t| t.language == v.authoritative_language)
+                .or(own.first())
+                .map_or_else(|| v.reference.clone(), |t| t.title.clone());
+            let duty_stations = stations
+                .iter()
+                .filter(|s| s.vacancy_id == v.id)
+                .map(|s| (s.city.clone(), s.country_code.clone()))
+                .collect();
+            Some(FeedEntry {
+                vacancy: v,
+                title,
+                organisation,
+                duty_stations,
+            })
+        })
+        .collect())
+}

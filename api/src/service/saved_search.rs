@@ -1,0 +1,217 @@
+//! Saved searches: a person keeps named searches (words and a vacancy filter) and sees how many
+//! vacancies matching each were published since they last looked.
+
+use chrono::Utc;
+use entity::saved_search;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
+};
+
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+use crate::policy;
+use crate::service::pagination::{paginate, Page, PageArgs, PageRequest};
+use crate::service::vacancy::{self, VacancyFilter};
+
+/// Most saved searches one account may keep.
+pub const MAX_PER_ACCOUNT: u64 = 50;
+/// The longest a saved search's name may be.
+const MAX_NAME_LEN: usize = 100;
+/// The longest its search words may be.
+const MAX_SEARCH_LEN: usize = 200;
+
+/// A saved search as written: `filter` is already checked, in the shape of `VacancyFilterInput`.
+#[derive(Debug, Clone)]
+pub struct SavedSearchInput {
+    pub name: String,
+    pub search: Option<String>,
+    pub filter: serde_json::Value,
+}
+
+struct Checked {
+    name: String,
+    search: Option<String>,
+    filter: serde_json::Value,
+}
+
+fn check(input: SavedSearchInput) -> AppResult<Checked> {
+    let name = input.name.trim().to_owned();
+    if name.is_empty() {
+        return Err(AppError::bad_input(
+            "input.name",
+            "`input.name` must not be empty",
+        ));
+    }
+    if name.chars().count() > MAX_NAME_LEN {
+        return Err(AppError::bad_input(
+            "input.name",
+            format!("`input.name` is longer than {MAX_NAME_LEN} characters"),
+        ));
+    }
+    let search = input
+        .search
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
+    if search
+        .as_ref()
+        .is_some_and(|s| s.chars().count() > MAX_SEARCH_LEN)
+    {
+        return Err(AppError::bad_input(
+            "input.search",
+            format!("`input.search` is longer than {MAX_SEARCH_LEN} characters"),
+        ));
+    }
+    Ok(Checked {
+        name,
+        search,
+        filter: input.filter,
+    })
+}
+
+fn duplicate_name(error: AppError) -> AppError {
+    match error {
+        AppError::Conflict(_) => {
+            AppError::Conflict("you already have a saved search with this name".into())
+        }
+        other => other,
+    }
+}
+
+/// The caller's own saved searches, oldest first.
+pub async fn list(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    page: PageRequest,
+) -> AppResult<Page<saved_search::Model>> {
+    let owner = policy::keep_saved_searches(actor)?;
+    let select = saved_search::Entity::find().filter(saved_search::Column::AccountId.eq(owner));
+    paginate(db, select, saved_search::Column::Id, page).await
+}
+
+/// One of the caller's saved searches; anyone else's is not found.
+pub async fn get(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+) -> AppResult<saved_search::Model> {
+    policy::keep_saved_searches(actor)?;
+    saved_search::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|s| policy::can_use_saved_search(actor, s.account_id))
+        .ok_or(AppError::NotFound("saved search"))
+}
+
+/// Saves a search; its new matches count from now.
+pub async fn create(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    input: SavedSearchInput,
+) -> AppResult<saved_search::Model> {
+    let owner = policy::keep_saved_searches(actor)?;
+    let input = check(input)?;
+    let txn = crate::db::begin_write(db).await?;
+    let kept = saved_search::Entity::find()
+        .filter(saved_search::Column::AccountId.eq(owner))
+        .count(&txn)
+        .await?;
+    if kept >= MAX_PER_ACCOUNT {
+        return Err(AppError::bad_input(
+            "input",
+            format!("you may keep at most {MAX_PER_ACCOUNT} saved searches; delete one first"),
+        ));
+    }
+    let now = Utc::now();
+    let row = saved_search::ActiveModel {
+        account_id: Set(owner),
+        name: Set(input.name),
+        search: Set(input.search),
+        filter: Set(input.filter),
+        last_seen_at: Set(now),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| duplicate_name(e.into()))?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Replaces a saved search's name, words and filter. `version` must be the one last read.
+pub async fn update(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    version: i32,
+    input: SavedSearchInput,
+) -> AppResult<saved_search::Model> {
+    use saved_search::Column as C;
+
+    let input = check(input)?;
+    get(actor, db, id).await?;
+    let result = saved_search::Entity::update_many()
+        .col_expr(C::Name, Expr::value(input.name))
+        .col_expr(C::Search, Expr::value(input.search))
+        .col_expr(C::Filter, Expr::value(input.filter))
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .col_expr(C::UpdatedAt, Expr::value(Utc::now()))
+        .filter(C::Id.eq(id))
+        .filter(C::Version.eq(version))
+        .exec(db)
+        .await
+        .map_err(|e| duplicate_name(e.into()))?;
+    if result.rows_affected == 0 {
+        return Err(AppError::Conflict(
+            "this saved search changed since you read it; read it again".into(),
+        ));
+    }
+    get(actor, db, id).await
+}
+
+/// Deletes one of the caller's saved searches.
+pub async fn delete(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<()> {
+    let row = get(actor, db, id).await?;
+    saved_search::Entity::delete_by_id(row.id).exec(db).await?;
+    Ok(())
+}
+
+/// Records that the caller has seen the search's results now: its new-match count starts
+/// again from zero. Not an edit, so the `version` stays.
+pub async fn mark_seen(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+) -> AppResult<saved_search::Model> {
+    let row = get(actor, db, id).await?;
+    let mut active: saved_search::ActiveModel = row.into();
+    active.last_seen_at = Set(Utc::now());
+    Ok(active.update(db).await?)
+}
+
+/// How many vacancies the caller may see match `filter` (the saved search's, as the resolver
+/// read it) and were published after the search was last seen.
+pub async fn new_match_count(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    saved: &saved_search::Model,
+    filter: VacancyFilter,
+) -> AppResult<i64> {
+    let filter = VacancyFilter {
+        published_after: Some(saved.last_seen_at),
+        ..filter
+    };
+    let one = PageArgs {
+        first: Some(1),
+        ..PageArgs::default()
+    };
+    vacancy::list(actor, db, &filter, None, one)
+        .await?
+        .total
+        .get()
+        .await
+}

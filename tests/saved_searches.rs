@@ -1,0 +1,200 @@
+//! Saved searches: a signed-in person keeps named searches and sees how many vacancies matching
+//! each were published since they last looked; nobody else sees or touches them.
+
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+use crate::vacancy_writes::orion_like;
+
+const SAVE: &str = "mutation ($input: SavedSearchInput!) { saveSearch(input: $input) { id name search filter version newMatchCount lastSeenAt } }";
+const LIST: &str = "{ savedSearches { totalCount nodes { id name newMatchCount vacancies { totalCount nodes { reference } } } } }";
+const UPDATE: &str = "mutation ($id: ID!, $version: Int!, $input: SavedSearchInput!) { updateSavedSearch(id: $id, version: $version, input: $input) { id name version filter } }";
+const DELETE: &str = "mutation ($id: ID!) { deleteSavedSearch(id: $id) { deletedId } }";
+const SEEN: &str =
+    "mutation ($id: ID!) { markSavedSearchSeen(id: $id) { id newMatchCount version } }";
+const NODE: &str =
+    "query ($id: ID!) { node(id: $id) { ... on SavedSearch { name newMatchCount } } }";
+
+/// Publishes a notice like the ORION one, based in `country`, titled `title` when given.
+async fn publish_orion_like(app: &TestApp, reference: &str, country: &str, title: Option<&str>) {
+    let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+    let mut input = orion_like(app, reference).await;
+    input["dutyStations"][0]["country"] = json!(country);
+    if let Some(title) = title {
+        input["texts"][0]["title"] = json!(title);
+    }
+    let created = app
+        .data_as(
+            &iom,
+            "mutation ($input: VacancyInput!) { createVacancy(input: $input) { id version } }",
+            json!({ "input": input }),
+        )
+        .await;
+    app.data_as(
+        &iom,
+        "mutation ($id: ID!, $version: Int!) { publishVacancy(id: $id, version: $version) { id } }",
+        json!({
+            "id": created["createVacancy"]["id"],
+            "version": created["createVacancy"]["version"],
+        }),
+    )
+    .await;
+}
+
+fn morocco(name: &str) -> Value {
+    json!({ "input": { "name": name, "search": "  assistant ", "filter": { "country": "ma", "organisation": "IOM" } } })
+}
+
+#[tokio::test]
+async fn new_matches_count_vacancies_published_since_last_seen() {
+    for app in TestApp::all_seeded().await {
+        let candidate = app.sign_in_as("CANDIDATE", None).await;
+        let saved = app.data_as(&candidate, SAVE, morocco("Maroc")).await["saveSearch"].clone();
+        assert_eq!(saved["name"], "Maroc");
+        assert_eq!(saved["search"], "assistant");
+        // The filter is kept in the shape `vacancies(filter:)` takes, normalised.
+        assert_eq!(
+            saved["filter"],
+            json!({ "country": "ma", "organisation": "IOM" })
+        );
+        assert_eq!(saved["newMatchCount"], 0);
+
+        // A matching notice is published; another one elsewhere does not count.
+        publish_orion_like(&app, "IOM-MA-NEW-1", "MA", None).await;
+        publish_orion_like(&app, "IOM-TN-NEW", "TN", None).await;
+        // In Morocco, but without the saved words.
+        publish_orion_like(&app, "IOM-MA-OTHER", "MA", Some("Chargé(e) de suivi")).await;
+        let list = app.data_as(&candidate, LIST, json!({})).await;
+        let mine = &list["savedSearches"];
+        assert_eq!(mine["totalCount"], 1);
+        assert_eq!(mine["nodes"][0]["newMatchCount"], 1, "[{}]", app.backend());
+        // Its vacancies are today's matches, the demo's closed Moroccan notices included.
+        let refs: Vec<&str> = mine["nodes"][0]["vacancies"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["reference"].as_str().unwrap())
+            .collect();
+        assert!(
+            refs.contains(&"IOM-MA-NEW-1") && refs.contains(&"VN 2023/005"),
+            "{refs:?}"
+        );
+        assert!(!refs.contains(&"IOM-TN-NEW") && !refs.contains(&"IOM-MA-OTHER"));
+
+        let id = saved["id"].clone();
+        let seen = app.data_as(&candidate, SEEN, json!({ "id": id })).await;
+        assert_eq!(seen["markSavedSearchSeen"]["newMatchCount"], 0);
+        assert_eq!(seen["markSavedSearchSeen"]["version"], saved["version"]);
+
+        publish_orion_like(&app, "IOM-MA-NEW-2", "MA", None).await;
+        let node = app.data_as(&candidate, NODE, json!({ "id": id })).await;
+        assert_eq!(node["node"], json!({ "name": "Maroc", "newMatchCount": 1 }));
+    }
+}
+
+#[tokio::test]
+async fn a_saved_search_is_its_owners_alone() {
+    for app in TestApp::all_seeded().await {
+        let owner = app.sign_in_as("CANDIDATE", None).await;
+        let other = app.sign_in_as("CANDIDATE", None).await;
+        let saved = app.data_as(&owner, SAVE, morocco("Mine")).await["saveSearch"].clone();
+        let id = saved["id"].clone();
+        let edit = json!({ "id": id, "version": saved["version"], "input": { "name": "Renamed" } });
+
+        // Refused: anonymous callers, and every other account (which does not learn it exists).
+        assert_eq!(app.error_code(LIST, json!({})).await, "UNAUTHENTICATED");
+        assert_eq!(
+            app.error_code(SAVE, morocco("Anon")).await,
+            "UNAUTHENTICATED"
+        );
+        let theirs = app.data_as(&other, LIST, json!({})).await;
+        assert_eq!(theirs["savedSearches"]["totalCount"], 0);
+        for (query, vars) in [
+            (NODE, json!({ "id": id })),
+            (UPDATE, edit.clone()),
+            (SEEN, json!({ "id": id })),
+            (DELETE, json!({ "id": id })),
+        ] {
+            assert_eq!(
+                app.error_code_as(Some(&other), query, vars).await,
+                "NOT_FOUND",
+                "{query}"
+            );
+        }
+        let admin = app.sign_in_as("PLATFORM_ADMIN", None).await;
+        assert_eq!(
+            app.error_code_as(Some(&admin), NODE, json!({ "id": id }))
+                .await,
+            "NOT_FOUND"
+        );
+
+        // Allowed: the owner reads, edits, marks seen and deletes it.
+        assert_eq!(
+            app.data_as(&owner, NODE, json!({ "id": id })).await["node"]["name"],
+            "Mine"
+        );
+        let updated = app.data_as(&owner, UPDATE, edit.clone()).await;
+        assert_eq!(updated["updateSavedSearch"]["name"], "Renamed");
+        assert_eq!(updated["updateSavedSearch"]["filter"], json!({}));
+        assert_eq!(updated["updateSavedSearch"]["version"], 2);
+        // The same edit again is stale.
+        assert_eq!(
+            app.error_code_as(Some(&owner), UPDATE, edit).await,
+            "CONFLICT"
+        );
+        app.data_as(&owner, SEEN, json!({ "id": id })).await;
+        let deleted = app.data_as(&owner, DELETE, json!({ "id": id })).await;
+        assert_eq!(deleted["deleteSavedSearch"]["deletedId"], id);
+        assert_eq!(
+            app.error_code_as(Some(&owner), NODE, json!({ "id": id }))
+                .await,
+            "NOT_FOUND"
+        );
+
+        // Staff keep saved searches too.
+        let recruiter = app.sign_in_as("RECRUITER", Some("ILO")).await;
+        app.data_as(&recruiter, SAVE, morocco("Staff")).await;
+    }
+}
+
+#[tokio::test]
+async fn saved_searches_are_checked_and_bounded() {
+    for app in TestApp::all_seeded().await {
+        let candidate = app.sign_in_as("CANDIDATE", None).await;
+        let bad = |input: Value| json!({ "input": input });
+        let field = |body: &Value| body["errors"][0]["extensions"]["field"].clone();
+
+        let body = app
+            .graphql_as(
+                Some(&candidate),
+                SAVE,
+                bad(json!({ "name": "x", "filter": { "country": "Maroc" } })),
+            )
+            .await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        assert_eq!(field(&body), "filter.country");
+        let body = app
+            .graphql_as(Some(&candidate), SAVE, bad(json!({ "name": "  " })))
+            .await;
+        assert_eq!(field(&body), "input.name");
+
+        app.data_as(&candidate, SAVE, morocco("Twice")).await;
+        assert_eq!(
+            app.error_code_as(Some(&candidate), SAVE, morocco("Twice"))
+                .await,
+            "CONFLICT"
+        );
+        for i in 1..50 {
+            app.data_as(&candidate, SAVE, morocco(&format!("Search {i}")))
+                .await;
+        }
+        let body = app
+            .graphql_as(Some(&candidate), SAVE, morocco("One too many"))
+            .await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        assert_eq!(field(&body), "input");
+        // Another person's allowance is their own.
+        let other = app.sign_in_as("CANDIDATE", None).await;
+        app.data_as(&other, SAVE, morocco("Twice")).await;
+    }
+}
