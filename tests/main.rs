@@ -17,4 +17,5 @@ mod synthetic;
 mod tokens;
 mod vacancies;
 mod vacancy_writes;
+mod webhooks;
 mod writes;

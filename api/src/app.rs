@@ -12,6 +12,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::{ConfigError, Environment, ServerConfig};
 use crate::graphql::{self, AppSchema};
 use crate::seed::{self, SeedError};
+use crate::service::webhook_delivery::{self, DeliverySettings};
 use crate::service::{account, vacancy_write};
 use crate::{db, http};
 
@@ -23,6 +24,8 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     /// How many proxies in front of the server append to `X-Forwarded-For`.
     pub forwarded_hops: usize,
+    /// How webhook deliveries are sent.
+    pub webhooks: DeliverySettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,8 +62,10 @@ impl Application {
             let report = seed::load_demo(&db).await?;
             tracing::info!("{report}");
         }
+        let webhooks = webhook_settings(&config);
         let settings = graphql::Settings {
             token_ttl: config.jwt.token_ttl(),
+            webhook_urls: webhooks.urls,
         };
         let state = AppState {
             schema: graphql::build_schema(
@@ -73,6 +78,7 @@ impl Application {
             db,
             jwt,
             forwarded_hops: config.forwarded_hops,
+            webhooks,
         };
         let listener = TcpListener::bind(config.bind_addr)
             .await
@@ -106,6 +112,15 @@ impl Application {
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let closer = tokio::spawn(close_expired_vacancies(self.state.db.clone()));
+        // Dropped (and so stopped) with this future, also when it is cancelled.
+        let _deliveries =
+            match webhook_delivery::Worker::new(self.state.db.clone(), self.state.webhooks) {
+                Ok(worker) => Some(AbortOnDrop(tokio::spawn(worker.run()))),
+                Err(error) => {
+                    tracing::error!(%error, "webhook deliveries cannot be sent: no HTTP client");
+                    None
+                }
+            };
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -114,6 +129,29 @@ impl Application {
             .await;
         closer.abort();
         result
+    }
+}
+
+/// Stops a background task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+fn webhook_settings(config: &ServerConfig) -> DeliverySettings {
+    let webhooks = &config.webhooks;
+    DeliverySettings {
+        poll_interval: Duration::from_millis(webhooks.webhook_poll_interval_ms),
+        retry_base: Duration::from_millis(webhooks.webhook_retry_base_ms),
+        retry_horizon: Duration::from_secs(webhooks.webhook_retry_horizon_seconds),
+        timeout: Duration::from_secs(webhooks.webhook_timeout_seconds),
+        urls: crate::service::webhook::UrlRules {
+            allow_http: webhooks.allow_http(config.app_env),
+            allow_private_networks: webhooks.allow_private_networks(config.app_env),
+        },
     }
 }
 

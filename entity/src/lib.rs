@@ -27,3 +27,5 @@ pub mod vacancy_language;
 pub mod vacancy_qualification_path;
 pub mod vacancy_question;
 pub mod vacancy_text;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

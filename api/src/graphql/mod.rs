@@ -14,6 +14,7 @@ mod query;
 pub mod relay;
 mod vacancy;
 mod vacancy_input;
+mod webhook;
 
 use std::sync::Arc;
 
@@ -32,6 +33,8 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 pub struct Settings {
     /// How long a sign-in token lasts.
     pub token_ttl: chrono::Duration,
+    /// Which webhook endpoint URLs are accepted.
+    pub webhook_urls: crate::service::webhook::UrlRules,
 }
 
 /// Deepest a query may nest data fields (checked by [`depth::data_depth`] before execution).

@@ -8,6 +8,7 @@ use crate::graphql::competency::CompetencyMutation;
 use crate::graphql::organisation::OrganisationMutation;
 use crate::graphql::project::ProjectMutation;
 use crate::graphql::vacancy::VacancyMutation;
+use crate::graphql::webhook::WebhookMutation;
 
 /// Everything one can change.
 #[derive(MergedObject, Default)]
@@ -18,4 +19,5 @@ pub struct Mutation(
     CompetencyMutation,
     VacancyMutation,
     ApplicationMutation,
+    WebhookMutation,
 );

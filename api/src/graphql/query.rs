@@ -12,6 +12,7 @@ use crate::graphql::organisation::{Organisation, OrganisationQuery};
 use crate::graphql::project::{Project, ProjectQuery};
 use crate::graphql::relay::{decode_any, Node, NodeKind};
 use crate::graphql::vacancy::{Vacancy, VacancyQuery};
+use crate::graphql::webhook::WebhookQuery;
 use crate::service;
 
 /// Fetching any object by its global ID.
@@ -46,9 +47,13 @@ impl NodeQuery {
             (NodeKind::Application, id) => {
                 Application(service::application::get(actor, db, id).await?).into()
             }
-            (NodeKind::IntegrationToken | NodeKind::Document, _) => {
-                return Err(AppError::NotFound("object").into())
-            }
+            (
+                NodeKind::IntegrationToken
+                | NodeKind::Document
+                | NodeKind::WebhookEndpoint
+                | NodeKind::WebhookDelivery,
+                _,
+            ) => return Err(AppError::NotFound("object").into()),
         })
     }
 }
@@ -64,4 +69,5 @@ pub struct Query(
     NodeQuery,
     AccountQuery,
     ApplicationQuery,
+    WebhookQuery,
 );

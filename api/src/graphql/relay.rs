@@ -13,6 +13,7 @@ use crate::graphql::competency::Competency;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
 use crate::graphql::vacancy::Vacancy;
+use crate::graphql::webhook::WebhookDelivery;
 use crate::service::pagination::{
     encode_cursor, Page, TotalCount, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
@@ -28,10 +29,12 @@ pub enum NodeKind {
     IntegrationToken,
     Application,
     Document,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 impl NodeKind {
-    const ALL: [Self; 8] = [
+    const ALL: [Self; 10] = [
         Self::Organisation,
         Self::Project,
         Self::Competency,
@@ -40,6 +43,8 @@ impl NodeKind {
         Self::IntegrationToken,
         Self::Application,
         Self::Document,
+        Self::WebhookEndpoint,
+        Self::WebhookDelivery,
     ];
 
     fn prefix(self) -> &'static str {
@@ -52,6 +57,8 @@ impl NodeKind {
             Self::IntegrationToken => "IntegrationToken",
             Self::Application => "Application",
             Self::Document => "Document",
+            Self::WebhookEndpoint => "WebhookEndpoint",
+            Self::WebhookDelivery => "WebhookDelivery",
         }
     }
 
@@ -108,6 +115,7 @@ pub enum Node {
 #[graphql(concrete(name = "CompetencyConnection", params(Competency)))]
 #[graphql(concrete(name = "ApplicationConnection", params(Application)))]
 #[graphql(concrete(name = "AuditEventConnection", params(AuditEvent)))]
+#[graphql(concrete(name = "WebhookDeliveryConnection", params(WebhookDelivery)))]
 #[graphql(complex)]
 pub struct AppConnection<N: OutputType> {
     #[graphql(skip)]
@@ -126,6 +134,7 @@ pub struct AppConnection<N: OutputType> {
 #[graphql(concrete(name = "CompetencyEdge", params(Competency)))]
 #[graphql(concrete(name = "ApplicationEdge", params(Application)))]
 #[graphql(concrete(name = "AuditEventEdge", params(AuditEvent)))]
+#[graphql(concrete(name = "WebhookDeliveryEdge", params(WebhookDelivery)))]
 pub struct AppEdge<N: OutputType> {
     /// Pass it as `after` or `before` to page from this item.
     cursor: String,
@@ -161,7 +170,8 @@ total_count!(
     Project,
     Competency,
     Application,
-    AuditEvent
+    AuditEvent,
+    WebhookDelivery
 );
 
 /// What a connection field costs in the complexity limit: its page size times what each item

@@ -12,3 +12,5 @@ pub mod pagination;
 pub mod project;
 pub mod vacancy;
 pub mod vacancy_write;
+pub mod webhook;
+pub mod webhook_delivery;
