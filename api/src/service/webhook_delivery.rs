@@ -148,10 +148,8 @@ impl Worker {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            if let Err(error) = self.run_once().await {
-                if let AppError::Internal(source) = &error {
-                    tracing::warn!(error = %source, "webhook deliveries: round failed");
-                }
+            if let Err(AppError::Internal(source)) = self.run_once().await {
+                tracing::warn!(error = %source, "webhook deliveries: round failed");
             }
         }
     }
@@ -172,11 +170,10 @@ impl Worker {
         while let Some(result) = sending.join_next().await {
             match result {
                 Ok(Ok(())) => {}
-                Ok(Err(error)) => {
-                    if let AppError::Internal(source) = &error {
-                        tracing::warn!(error = %source, "webhook delivery: could not record");
-                    }
+                Ok(Err(AppError::Internal(source))) => {
+                    tracing::warn!(error = %source, "webhook delivery: could not record");
                 }
+                Ok(Err(_)) => {}
                 Err(error) => tracing::warn!(%error, "webhook delivery task failed"),
             }
         }
