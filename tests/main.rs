@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod applications;
+mod events;
 mod http;
 mod migrations;
 mod organisations;

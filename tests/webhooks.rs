@@ -24,6 +24,7 @@ use tokio::sync::mpsc;
 
 use crate::accounts::organisation_id;
 use crate::helpers::{TestApp, TestDatabase};
+use crate::vacancy_writes::orion_like;
 
 const CREATE: &str = "mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret webhookEndpoint { id url events active description version organisation { acronym } } } }";
 const ENDPOINTS: &str =
@@ -793,5 +794,52 @@ async fn production_takes_public_https_urls_and_shows_a_secret_once() {
             rotated["rotateWebhookSecret"]["webhookEndpoint"]["version"],
             2
         );
+    }
+}
+
+#[tokio::test]
+async fn publishing_a_vacancy_sends_vacancy_published_from_its_transaction() {
+    const CREATE_VACANCY: &str =
+        "mutation ($input: VacancyInput!) { createVacancy(input: $input) { id version } }";
+    const PUBLISH: &str = "mutation ($id: ID!, $version: Int!) { publishVacancy(id: $id, version: $version) { id version } }";
+    for app in spawn_each(fast).await {
+        let receiver = Receiver::start(0).await;
+        let iom = organisation_id(&app, "IOM").await;
+        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let (endpoint, secret) =
+            register(&app, &admin, &iom, &receiver.url, &["VACANCY_PUBLISHED"]).await;
+        receiver.set_secret(&secret);
+
+        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let input = orion_like(&app, "RAB/HOOK/001").await;
+        let created = app
+            .data_as(&recruiter, CREATE_VACANCY, json!({ "input": input }))
+            .await;
+        let vacancy = created["createVacancy"]["id"].clone();
+        app.data_as(
+            &recruiter,
+            PUBLISH,
+            json!({ "id": vacancy, "version": created["createVacancy"]["version"] }),
+        )
+        .await;
+
+        let delivery = receiver.next().await;
+        assert!(delivery.signature_valid);
+        assert_eq!(delivery.body["type"], "vacancy.published");
+        assert_eq!(delivery.body["id"], delivery.event_id.as_str());
+        assert_eq!(delivery.body["data"]["eventId"], delivery.event_id.as_str());
+        assert_eq!(delivery.body["data"]["vacancy"]["id"], vacancy);
+        assert_eq!(
+            delivery.body["data"]["vacancy"]["reference"],
+            "RAB/HOOK/001"
+        );
+        let log = log_until(&app, &admin, json!({ "endpoint": endpoint }), |nodes| {
+            nodes.first().is_some_and(|d| d["status"] == "DELIVERED")
+        })
+        .await;
+        // Creating the draft told no one; publishing queued exactly one delivery.
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0]["event"], "VACANCY_PUBLISHED");
+        assert_eq!(receiver.all().len(), 1);
     }
 }

@@ -13,7 +13,7 @@ use crate::config::{ConfigError, Environment, ServerConfig};
 use crate::graphql::{self, AppSchema};
 use crate::seed::{self, SeedError};
 use crate::service::webhook_delivery::{self, DeliverySettings};
-use crate::service::{account, vacancy_write};
+use crate::service::{account, events, vacancy_write};
 use crate::{db, http};
 
 /// What every request handler shares.
@@ -51,6 +51,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    /// How long domain events are kept.
+    event_retention: chrono::Duration,
 }
 
 impl Application {
@@ -96,6 +98,7 @@ impl Application {
                 },
             )?,
             state,
+            event_retention: chrono::Duration::days(i64::from(config.event_retention_days)),
         })
     }
 
@@ -111,7 +114,10 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let closer = tokio::spawn(close_expired_vacancies(self.state.db.clone()));
+        let closer = tokio::spawn(close_expired_vacancies(
+            self.state.db.clone(),
+            self.event_retention,
+        ));
         // Dropped (and so stopped) with this future, also when it is cancelled.
         let _deliveries =
             match webhook_delivery::Worker::new(self.state.db.clone(), self.state.webhooks) {
@@ -157,10 +163,10 @@ fn webhook_settings(config: &ServerConfig) -> DeliverySettings {
 
 /// How often housekeeping runs: storing the status of notices past their deadline (reads never
 /// wait for it: they treat a published notice past its closing instant as closed) and
-/// forgetting old failed sign-ins.
+/// forgetting old failed sign-ins and old domain events.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
 
-async fn close_expired_vacancies(db: DatabaseConnection) {
+async fn close_expired_vacancies(db: DatabaseConnection, event_retention: chrono::Duration) {
     let mut ticks = tokio::time::interval(HOUSEKEEPING_EVERY);
     loop {
         ticks.tick().await;
@@ -172,6 +178,11 @@ async fn close_expired_vacancies(db: DatabaseConnection) {
         }
         if let Err(error) = account::purge_stale_throttles(&db, now).await {
             tracing::warn!(%error, "could not purge old sign-in failures");
+        }
+        match events::purge_older_than(&db, now - event_retention).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "forgot old domain events"),
+            Err(error) => tracing::warn!(%error, "could not purge old domain events"),
         }
     }
 }

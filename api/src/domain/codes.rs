@@ -372,6 +372,14 @@ impl WebhookEventKind {
             Self::ApplicationStatusChanged => "application.status_changed",
         }
     }
+
+    /// The kind whose [`Self::wire_name`] is `name`.
+    pub fn from_wire_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.wire_name() == name)
+    }
 }
 
 code_enum! {

@@ -5,6 +5,7 @@ pub mod application;
 pub mod application_form;
 pub mod audit;
 pub mod competency;
+pub mod events;
 pub mod integration_token;
 pub mod notice;
 pub mod organisation;

@@ -21,6 +21,7 @@ use crate::domain::{WebhookDeliveryStatus, WebhookEventKind};
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
+use crate::service::events::StoredEvent;
 use crate::service::organisation::stale;
 use crate::service::pagination::{paginate_newest_first, Page, PageRequest};
 
@@ -500,6 +501,26 @@ pub async fn enqueue(conn: &impl ConnectionTrait, event: &OutboundEvent<'_>) -> 
     Ok(subscribed.len() as u64)
 }
 
+/// Queues the webhook deliveries of a recorded domain event; [`crate::service::events::record`]
+/// calls it in the
+/// transaction of the change.
+pub async fn enqueue_stored(conn: &impl ConnectionTrait, event: &StoredEvent) -> AppResult<u64> {
+    let Some(kind) = WebhookEventKind::from_wire_name(event.kind.as_str()) else {
+        return Ok(0);
+    };
+    enqueue(
+        conn,
+        &OutboundEvent {
+            event_id: &event.event_id,
+            kind,
+            organisation_id: event.organisation_id,
+            occurred_at: event.occurred_at,
+            data: &event.payload,
+        },
+    )
+    .await
+}
+
 /// Narrows the delivery log; fields combine with AND.
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryFilter {
@@ -694,6 +715,16 @@ mod tests {
             ]
         );
         assert!(check_events("events", &[]).is_err());
+    }
+
+    #[test]
+    fn every_domain_event_has_a_webhook_event_kind() {
+        for kind in crate::service::events::EventKind::ALL {
+            assert!(
+                WebhookEventKind::from_wire_name(kind.as_str()).is_some(),
+                "{kind:?}"
+            );
+        }
     }
 
     #[test]
