@@ -14,6 +14,7 @@ mod organisations;
 mod pagination;
 mod seed_data;
 mod statements;
+mod subscriptions;
 mod synthetic;
 mod tokens;
 mod vacancies;

@@ -472,18 +472,8 @@ async fn a_delivery_failing_past_the_horizon_is_failed_and_a_replay_delivers_it(
 async fn a_delivery_queued_while_the_receiver_is_down_survives_a_restart() {
     for database in TestDatabase::all().await {
         let receiver = Receiver::start(usize::MAX).await;
-        let first = Application::build(slow_retries(&database)).await.unwrap();
-        let address = format!("http://{}", first.local_addr());
-        let db = first.state().db.clone();
-        let jwt = first.state().jwt.clone();
-        let running = tokio::spawn(first.run_until_stopped());
-        let app = TestApp {
-            jwt,
-            address,
-            client: reqwest::Client::new(),
-            db,
-            database,
-        };
+        let config = slow_retries(&database);
+        let mut app = TestApp::spawn_with(database, config).await;
         let iom = organisation_id(&app, "IOM").await;
         let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
         let (endpoint, secret) =
@@ -502,8 +492,8 @@ async fn a_delivery_queued_while_the_receiver_is_down_survives_a_restart() {
         .await;
 
         // The server stops with the delivery queued; the receiver recovers; an hour passes.
-        running.abort();
-        let _ = running.await;
+        app.stop.take().unwrap().send(()).unwrap();
+        (&mut app.server).await.unwrap().unwrap();
         receiver.fail_next(0);
         sea_orm::ConnectionTrait::execute_unprepared(
             &app.db,
@@ -513,15 +503,8 @@ async fn a_delivery_queued_while_the_receiver_is_down_survives_a_restart() {
         .unwrap();
 
         // A new server on the same database sends it.
-        let second = Application::build(fast(&app.database)).await.unwrap();
-        let restarted = TestApp {
-            jwt: second.state().jwt.clone(),
-            address: format!("http://{}", second.local_addr()),
-            client: reqwest::Client::new(),
-            db: second.state().db.clone(),
-            database: app.database,
-        };
-        tokio::spawn(second.run_until_stopped());
+        let config = fast(&app.database);
+        let restarted = TestApp::spawn_with(app.database, config).await;
         let delivered = receiver.next().await;
         assert_eq!(delivered.answered, 200);
         assert_eq!(delivered.event_id, event_id);

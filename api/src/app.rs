@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::{ConfigError, Environment, ServerConfig};
+use crate::event_bus::{self, EventBus};
 use crate::graphql::{self, AppSchema};
 use crate::seed::{self, SeedError};
 use crate::service::webhook_delivery::{self, DeliverySettings};
@@ -26,6 +27,8 @@ pub struct AppState {
     pub forwarded_hops: usize,
     /// How webhook deliveries are sent.
     pub webhooks: DeliverySettings,
+    /// Domain events of every replica, for subscriptions.
+    pub bus: EventBus,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +56,7 @@ pub struct Application {
     state: AppState,
     /// How long domain events are kept.
     event_retention: chrono::Duration,
+    database_url: String,
 }
 
 impl Application {
@@ -81,6 +85,7 @@ impl Application {
             jwt,
             forwarded_hops: config.forwarded_hops,
             webhooks,
+            bus: EventBus::default(),
         };
         let listener = TcpListener::bind(config.bind_addr)
             .await
@@ -99,6 +104,7 @@ impl Application {
             )?,
             state,
             event_retention: chrono::Duration::days(i64::from(config.event_retention_days)),
+            database_url: config.database.database_url.clone(),
         })
     }
 
@@ -114,6 +120,15 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` resolves; then subscriptions end (each client gets `complete`
+    /// and a close frame) and the requests in flight finish.
+    pub async fn run_until(
+        self,
+        signal: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let closer = tokio::spawn(close_expired_vacancies(
             self.state.db.clone(),
             self.event_retention,
@@ -127,13 +142,23 @@ impl Application {
                     None
                 }
             };
+        let bus = self.state.bus.clone();
+        let dispatcher =
+            event_bus::spawn_dispatcher(bus.clone(), self.state.db.clone(), self.database_url);
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
+        let stopping = bus.clone();
         let result = axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(async move {
+                signal.await;
+                // Subscriptions end and their connections close, so shutdown can finish.
+                stopping.shut_down();
+            })
             .await;
+        bus.shut_down();
         closer.abort();
+        let _ = dispatcher.await;
         result
     }
 }

@@ -368,6 +368,15 @@ pub async fn after(
         .collect()
 }
 
+/// One event by its row id.
+pub async fn by_id(conn: &impl ConnectionTrait, id: i32) -> AppResult<Option<StoredEvent>> {
+    domain_event::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(StoredEvent::try_from)
+        .transpose()
+}
+
 /// The newest event's id (0 when there is none).
 pub async fn latest_id(conn: &impl ConnectionTrait) -> AppResult<i32> {
     let id: Option<Option<i32>> = domain_event::Entity::find()

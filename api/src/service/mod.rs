@@ -11,6 +11,7 @@ pub mod notice;
 pub mod organisation;
 pub mod pagination;
 pub mod project;
+pub mod subscription;
 pub mod vacancy;
 pub mod vacancy_write;
 pub mod webhook;

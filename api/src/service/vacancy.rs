@@ -162,20 +162,28 @@ fn apply_filter(
     select
 }
 
+impl VacancyFilter {
+    /// Refuses a filter no vacancy could pass because it contradicts itself.
+    pub fn check(&self) -> AppResult<()> {
+        if let (Some(after), Some(before)) = (self.closing_after, self.closing_before) {
+            if after > before {
+                return Err(AppError::bad_input(
+                    "filter.closingBefore",
+                    "`closingBefore` must not be earlier than `closingAfter`",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 pub async fn list(
     actor: &Actor,
     db: &DatabaseConnection,
     filter: &VacancyFilter,
     page: PageRequest,
 ) -> AppResult<Page<vacancy::Model>> {
-    if let (Some(after), Some(before)) = (filter.closing_after, filter.closing_before) {
-        if after > before {
-            return Err(AppError::bad_input(
-                "filter.closingBefore",
-                "`closingBefore` must not be earlier than `closingAfter`",
-            ));
-        }
-    }
+    filter.check()?;
     let now = Utc::now();
     let select = vacancy::Entity::find().filter(visible_to(actor));
     let select = apply_filter(select, filter, now);
@@ -216,4 +224,18 @@ pub async fn get_by_reference(
         .await?
         .ok_or(AppError::NotFound("vacancy"))?;
     readable(actor, model)
+}
+
+/// The vacancy `id` if the caller may see it and it passes `filter` now: the check a
+/// subscriber of published vacancies applies to each one, with the list's own rules.
+pub async fn matching(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    filter: &VacancyFilter,
+) -> AppResult<Option<vacancy::Model>> {
+    let select = vacancy::Entity::find()
+        .filter(vacancy::Column::Id.eq(id))
+        .filter(visible_to(actor));
+    Ok(apply_filter(select, filter, Utc::now()).one(db).await?)
 }
