@@ -25,4 +25,5 @@ mod synthetic;
 mod tokens;
 mod vacancies;
 mod vacancy_writes;
+mod webhooks;
 mod writes;

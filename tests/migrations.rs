@@ -25,7 +25,14 @@ async fn migrations_run_up_down_and_up_again() {
             .expect("list")
             .is_empty());
         let manager = sea_orm_migration::SchemaManager::new(&db);
-        for table in ["vacancy", "organisation", "application", "account"] {
+        for table in [
+            "vacancy",
+            "organisation",
+            "application",
+            "account",
+            "webhook_endpoint",
+            "webhook_delivery",
+        ] {
             assert!(
                 !manager.has_table(table).await.expect("inspect"),
                 "{table} left behind on {}",

@@ -13,6 +13,7 @@ use crate::config::{ConfigError, Environment, ServerConfig};
 use crate::event_bus::{self, EventBus};
 use crate::graphql::{self, AppSchema};
 use crate::seed::{self, SeedError};
+use crate::service::webhook_delivery::{self, DeliverySettings};
 use crate::service::{account, events, vacancy_write};
 use crate::{db, http};
 
@@ -26,6 +27,8 @@ pub struct AppState {
     pub forwarded_hops: usize,
     /// What one request may ask: query shape, body size, operations per client.
     pub limits: http::limits::RequestLimits,
+    /// How webhook deliveries are sent.
+    pub webhooks: DeliverySettings,
     /// Domain events of every replica, for subscriptions.
     pub bus: EventBus,
     /// The server's public address for absolute links (`PUBLIC_URL`), when configured.
@@ -71,8 +74,10 @@ impl Application {
             let report = seed::load_demo(&db).await?;
             tracing::info!("{report}");
         }
+        let webhooks = webhook_settings(&config);
         let settings = graphql::Settings {
             token_ttl: config.jwt.token_ttl(),
+            webhook_urls: webhooks.urls,
         };
         let state = AppState {
             schema: graphql::build_schema(
@@ -87,6 +92,7 @@ impl Application {
             jwt,
             forwarded_hops: config.forwarded_hops,
             limits: http::limits::RequestLimits::new(&config.limits),
+            webhooks,
             bus: EventBus::default(),
             public_url,
         };
@@ -136,6 +142,15 @@ impl Application {
             self.state.db.clone(),
             self.event_retention,
         ));
+        // Dropped (and so stopped) with this future, also when it is cancelled.
+        let _deliveries =
+            match webhook_delivery::Worker::new(self.state.db.clone(), self.state.webhooks) {
+                Ok(worker) => Some(AbortOnDrop(tokio::spawn(worker.run()))),
+                Err(error) => {
+                    tracing::error!(%error, "webhook deliveries cannot be sent: no HTTP client");
+                    None
+                }
+            };
         let bus = self.state.bus.clone();
         let dispatcher =
             event_bus::spawn_dispatcher(bus.clone(), self.state.db.clone(), self.database_url);
@@ -154,6 +169,29 @@ impl Application {
         closer.abort();
         let _ = dispatcher.await;
         result
+    }
+}
+
+/// Stops a background task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+fn webhook_settings(config: &ServerConfig) -> DeliverySettings {
+    let webhooks = &config.webhooks;
+    DeliverySettings {
+        poll_interval: Duration::from_millis(webhooks.webhook_poll_interval_ms),
+        retry_base: Duration::from_millis(webhooks.webhook_retry_base_ms),
+        retry_horizon: Duration::from_secs(webhooks.webhook_retry_horizon_seconds),
+        timeout: Duration::from_secs(webhooks.webhook_timeout_seconds),
+        urls: crate::service::webhook::UrlRules {
+            allow_http: webhooks.allow_http(config.app_env),
+            allow_private_networks: webhooks.allow_private_networks(config.app_env),
+        },
     }
 }
 

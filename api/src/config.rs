@@ -169,6 +169,8 @@ pub struct ServerConfig {
     /// the Atom feed; by default taken from each request's `Host` header.
     #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<String>,
+    #[command(flatten)]
+    pub webhooks: WebhookConfig,
 }
 
 impl ServerConfig {
@@ -202,6 +204,7 @@ impl ServerConfig {
             },
             event_retention_days: 30,
             public_url: None,
+            webhooks: WebhookConfig::default(),
         }
     }
 
@@ -219,6 +222,62 @@ impl ServerConfig {
             return Err(ConfigError::PublicUrl);
         }
         Ok(Some(url.trim_end_matches('/').to_owned()))
+    }
+}
+
+/// How webhook deliveries are sent and retried.
+#[derive(Debug, Clone, Args)]
+pub struct WebhookConfig {
+    /// Allow `http://` webhook URLs (default: in development only; production requires https).
+    #[arg(long, env = "WEBHOOK_ALLOW_HTTP", action = clap::ArgAction::Set)]
+    pub webhook_allow_http: Option<bool>,
+
+    /// Allow webhook URLs on loopback, private and link-local addresses (default: in
+    /// development only).
+    #[arg(long, env = "WEBHOOK_ALLOW_PRIVATE_NETWORKS", action = clap::ArgAction::Set)]
+    pub webhook_allow_private_networks: Option<bool>,
+
+    /// How often the delivery worker looks for deliveries that are due, in milliseconds.
+    #[arg(long, env = "WEBHOOK_POLL_INTERVAL_MS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    pub webhook_poll_interval_ms: u64,
+
+    /// The delay before the first retry, in milliseconds; each further retry waits twice as
+    /// long (at most 6 hours, with ±20 % jitter).
+    #[arg(long, env = "WEBHOOK_RETRY_BASE_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    pub webhook_retry_base_ms: u64,
+
+    /// How long a failing delivery is retried, in seconds from when it was queued, before it is
+    /// marked FAILED (default 25 hours).
+    #[arg(long, env = "WEBHOOK_RETRY_HORIZON_SECONDS", default_value_t = 90_000, value_parser = clap::value_parser!(u64).range(0..=2_592_000))]
+    pub webhook_retry_horizon_seconds: u64,
+
+    /// How long one delivery request may take, in seconds.
+    #[arg(long, env = "WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub webhook_timeout_seconds: u64,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        Self {
+            webhook_allow_http: None,
+            webhook_allow_private_networks: None,
+            webhook_poll_interval_ms: 1_000,
+            webhook_retry_base_ms: 30_000,
+            webhook_retry_horizon_seconds: 90_000,
+            webhook_timeout_seconds: 10,
+        }
+    }
+}
+
+impl WebhookConfig {
+    pub fn allow_http(&self, env: Environment) -> bool {
+        self.webhook_allow_http
+            .unwrap_or(env == Environment::Development)
+    }
+
+    pub fn allow_private_networks(&self, env: Environment) -> bool {
+        self.webhook_allow_private_networks
+            .unwrap_or(env == Environment::Development)
     }
 }
 

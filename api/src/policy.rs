@@ -70,6 +70,12 @@ pub fn administer_organisation(actor: &Actor, organisation_id: i32) -> AppResult
     }
 }
 
+/// Register, change and remove an organisation's webhook endpoints, read its delivery log and
+/// replay deliveries: its admins (people, not integration tokens) and platform admins.
+pub fn manage_webhooks(actor: &Actor, organisation_id: i32) -> AppResult<()> {
+    administer_organisation(actor, organisation_id)
+}
+
 /// Create organisations, edit global competencies, read the whole audit trail.
 pub fn administer_platform(actor: &Actor) -> AppResult<()> {
     match signed_in(actor)? {
@@ -166,6 +172,31 @@ mod tests {
             organisation_id: 1,
         };
         assert!(administer_organisation(&token, 1).is_err());
+    }
+
+    #[test]
+    fn webhooks_are_managed_by_the_organisations_admins_only() {
+        assert!(manage_webhooks(&account(Role::AgencyAdmin, Some(1)), 1).is_ok());
+        assert!(manage_webhooks(&account(Role::PlatformAdmin, None), 1).is_ok());
+        for refused in [
+            account(Role::AgencyAdmin, Some(2)),
+            account(Role::Recruiter, Some(1)),
+            account(Role::Candidate, None),
+            Actor::Integration {
+                token_id: 3,
+                organisation_id: 1,
+            },
+        ] {
+            assert_eq!(
+                manage_webhooks(&refused, 1).unwrap_err().code(),
+                "FORBIDDEN",
+                "{refused:?}"
+            );
+        }
+        assert_eq!(
+            manage_webhooks(&Actor::Anonymous, 1).unwrap_err().code(),
+            "UNAUTHENTICATED"
+        );
     }
 
     #[test]

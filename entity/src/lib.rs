@@ -30,3 +30,5 @@ pub mod vacancy_qualification_path;
 pub mod vacancy_question;
 pub mod vacancy_search;
 pub mod vacancy_text;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

@@ -14,9 +14,10 @@ mod m20261123_000005_vacancies;
 mod m20261123_000006_applications;
 mod m20261124_000007_auth_and_audit;
 mod m20261124_000008_application_forms;
-mod m20261124_000011_domain_events;
 mod m20261124_000009_vacancy_search;
 mod m20261124_000010_saved_searches;
+mod m20261124_000011_domain_events;
+mod m20261124_000012_webhooks;
 
 pub struct Migrator;
 
@@ -32,9 +33,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_applications::Migration),
             Box::new(m20261124_000007_auth_and_audit::Migration),
             Box::new(m20261124_000008_application_forms::Migration),
-            Box::new(m20261124_000011_domain_events::Migration),
             Box::new(m20261124_000009_vacancy_search::Migration),
             Box::new(m20261124_000010_saved_searches::Migration),
+            Box::new(m20261124_000011_domain_events::Migration),
+            Box::new(m20261124_000012_webhooks::Migration),
         ]
     }
 }

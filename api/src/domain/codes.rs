@@ -344,3 +344,53 @@ mod tests {
         assert_eq!(error.code(), "INTERNAL_SERVER_ERROR");
     }
 }
+
+code_enum! {
+    /// A change a webhook endpoint can be told about.
+    pub enum WebhookEventKind {
+        /// A vacancy was published (`vacancy.published`).
+        VacancyPublished = "VACANCY_PUBLISHED",
+        /// A vacancy was closed (`vacancy.closed`).
+        VacancyClosed = "VACANCY_CLOSED",
+        /// A vacancy's content changed (`vacancy.updated`).
+        VacancyUpdated = "VACANCY_UPDATED",
+        /// A candidate applied to a vacancy (`application.submitted`).
+        ApplicationSubmitted = "APPLICATION_SUBMITTED",
+        /// An application moved in the pipeline (`application.status_changed`).
+        ApplicationStatusChanged = "APPLICATION_STATUS_CHANGED",
+    }
+}
+
+impl WebhookEventKind {
+    /// The event's `type` in a delivery's body.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::VacancyPublished => "vacancy.published",
+            Self::VacancyClosed => "vacancy.closed",
+            Self::VacancyUpdated => "vacancy.updated",
+            Self::ApplicationSubmitted => "application.submitted",
+            Self::ApplicationStatusChanged => "application.status_changed",
+        }
+    }
+
+    /// The kind whose [`Self::wire_name`] is `name`.
+    pub fn from_wire_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.wire_name() == name)
+    }
+}
+
+code_enum! {
+    /// Where a webhook delivery stands.
+    pub enum WebhookDeliveryStatus {
+        /// Queued, or failed and waiting for its next attempt.
+        Pending = "PENDING",
+        /// The endpoint answered 2xx.
+        Delivered = "DELIVERED",
+        /// Every attempt failed, for longer than the retry horizon; `replayWebhookDelivery`
+        /// queues it again.
+        Failed = "FAILED",
+    }
+}

@@ -199,6 +199,7 @@ pub struct Loaders {
     pub application_referees: ChildrenLoader<application_referee::Entity>,
     pub application_answers: ChildrenLoader<application_answer::Entity>,
     pub application_events: ChildrenLoader<application_event::Entity>,
+    pub webhook_endpoint: ByIdLoader<webhook_endpoint::Entity>,
 }
 
 impl Loaders {
@@ -342,6 +343,7 @@ impl Loaders {
                 application_event::Column::ApplicationId,
                 application_event::Column::Id,
             ),
+            webhook_endpoint: by_id(db, webhook_endpoint::Column::Id),
         }
     }
 }

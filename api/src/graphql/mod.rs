@@ -18,6 +18,7 @@ mod saved_search;
 mod vacancy;
 mod vacancy_facets;
 mod vacancy_input;
+mod webhook;
 
 use std::sync::Arc;
 
@@ -38,6 +39,8 @@ pub type AppSchema = Schema<Query, Mutation, Subscription>;
 pub struct Settings {
     /// How long a sign-in token lasts.
     pub token_ttl: chrono::Duration,
+    /// Which webhook endpoint URLs are accepted.
+    pub webhook_urls: crate::service::webhook::UrlRules,
 }
 
 /// Deepest any selection may nest, introspection included (GraphiQL's schema query nests 15);

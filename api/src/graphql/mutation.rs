@@ -9,6 +9,7 @@ use crate::graphql::organisation::OrganisationMutation;
 use crate::graphql::project::ProjectMutation;
 use crate::graphql::saved_search::SavedSearchMutation;
 use crate::graphql::vacancy::VacancyMutation;
+use crate::graphql::webhook::WebhookMutation;
 
 /// Everything one can change.
 #[derive(MergedObject, Default)]
@@ -20,4 +21,5 @@ pub struct Mutation(
     VacancyMutation,
     ApplicationMutation,
     SavedSearchMutation,
+    WebhookMutation,
 );

@@ -13,6 +13,7 @@ use crate::graphql::project::{Project, ProjectQuery};
 use crate::graphql::relay::{decode_any, Node, NodeKind};
 use crate::graphql::saved_search::{SavedSearch, SavedSearchQuery};
 use crate::graphql::vacancy::{Vacancy, VacancyQuery};
+use crate::graphql::webhook::WebhookQuery;
 use crate::service;
 
 /// Fetching any object by its global ID.
@@ -50,9 +51,13 @@ impl NodeQuery {
             (NodeKind::SavedSearch, id) => {
                 SavedSearch(service::saved_search::get(actor, db, id).await?).into()
             }
-            (NodeKind::IntegrationToken | NodeKind::Document, _) => {
-                return Err(AppError::NotFound("object").into())
-            }
+            (
+                NodeKind::IntegrationToken
+                | NodeKind::Document
+                | NodeKind::WebhookEndpoint
+                | NodeKind::WebhookDelivery,
+                _,
+            ) => return Err(AppError::NotFound("object").into()),
         })
     }
 }
@@ -69,4 +74,5 @@ pub struct Query(
     AccountQuery,
     ApplicationQuery,
     SavedSearchQuery,
+    WebhookQuery,
 );

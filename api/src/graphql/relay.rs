@@ -14,6 +14,7 @@ use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
 use crate::graphql::saved_search::SavedSearch;
 use crate::graphql::vacancy::Vacancy;
+use crate::graphql::webhook::WebhookDelivery;
 use crate::service::pagination::{
     encode_cursor, Page, TotalCount, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
@@ -31,10 +32,12 @@ pub enum NodeKind {
     Application,
     Document,
     SavedSearch,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 impl NodeKind {
-    const ALL: [Self; 9] = [
+    const ALL: [Self; 11] = [
         Self::Organisation,
         Self::Project,
         Self::Competency,
@@ -44,6 +47,8 @@ impl NodeKind {
         Self::Application,
         Self::Document,
         Self::SavedSearch,
+        Self::WebhookEndpoint,
+        Self::WebhookDelivery,
     ];
 
     fn prefix(self) -> &'static str {
@@ -57,6 +62,8 @@ impl NodeKind {
             Self::Application => "Application",
             Self::Document => "Document",
             Self::SavedSearch => "SavedSearch",
+            Self::WebhookEndpoint => "WebhookEndpoint",
+            Self::WebhookDelivery => "WebhookDelivery",
         }
     }
 
@@ -115,6 +122,7 @@ pub enum Node {
 #[graphql(concrete(name = "ApplicationConnection", params(Application)))]
 #[graphql(concrete(name = "AuditEventConnection", params(AuditEvent)))]
 #[graphql(concrete(name = "SavedSearchConnection", params(SavedSearch)))]
+#[graphql(concrete(name = "WebhookDeliveryConnection", params(WebhookDelivery)))]
 #[graphql(complex)]
 pub struct AppConnection<N: OutputType> {
     #[graphql(skip)]
@@ -137,6 +145,7 @@ pub struct AppConnection<N: OutputType> {
 #[graphql(concrete(name = "ApplicationEdge", params(Application)))]
 #[graphql(concrete(name = "AuditEventEdge", params(AuditEvent)))]
 #[graphql(concrete(name = "SavedSearchEdge", params(SavedSearch)))]
+#[graphql(concrete(name = "WebhookDeliveryEdge", params(WebhookDelivery)))]
 pub struct AppEdge<N: OutputType> {
     /// Pass it as `after` or `before` to page from this item.
     cursor: String,
@@ -174,6 +183,7 @@ total_count!(
     Application,
     AuditEvent,
     SavedSearch
+    WebhookDelivery
 );
 
 /// What a connection field costs in the complexity limit: its page size times what each item

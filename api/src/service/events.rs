@@ -321,6 +321,8 @@ pub async fn record<C: ConnectionTrait>(conn: &C, event: DomainEvent) -> AppResu
     .insert(conn)
     .await?;
     let stored = StoredEvent::try_from(row)?;
+    // The webhook outbox: deliveries commit (or roll back) with the change and its event.
+    crate::service::webhook::enqueue_stored(conn, &stored).await?;
     if conn.get_database_backend() == DbBackend::Postgres {
         notify(conn, &stored).await?;
     }

@@ -20,3 +20,5 @@ pub mod vacancy;
 pub mod vacancy_facets;
 pub mod vacancy_order;
 pub mod vacancy_write;
+pub mod webhook;
+pub mod webhook_delivery;
