@@ -11,6 +11,7 @@ mod http;
 mod migrations;
 mod organisations;
 mod pagination;
+mod persisted_queries;
 mod seed_data;
 mod statements;
 mod synthetic;

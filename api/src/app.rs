@@ -23,6 +23,8 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     /// How many proxies in front of the server append to `X-Forwarded-For`.
     pub forwarded_hops: usize,
+    /// Automatic persisted queries this process has been sent.
+    pub persisted_queries: http::persisted_queries::PersistedQueries,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +75,7 @@ impl Application {
             db,
             jwt,
             forwarded_hops: config.forwarded_hops,
+            persisted_queries: Default::default(),
         };
         let listener = TcpListener::bind(config.bind_addr)
             .await

@@ -5,6 +5,7 @@ mod documents;
 mod export;
 pub mod graphql;
 mod health;
+pub mod persisted_queries;
 mod playground;
 
 use std::time::Duration;

@@ -1,0 +1,177 @@
+// A small client of the job board API, typed from schema.graphql by GraphQL Code Generator:
+// it signs up and signs in as a candidate, lists open vacancies, and subscribes to new ones.
+//
+//   API_URL          the GraphQL endpoint (default http://127.0.0.1:8000/graphql)
+//   RECRUITER_TOKEN  optional: a recruiter's token (`cargo run -q -- token --role RECRUITER --org IOM`);
+//                    with it, the client publishes a vacancy itself and waits for its event, as CI does
+//   WAIT_SECONDS     how long to wait for that event (default 20)
+
+import { randomUUID } from 'node:crypto';
+import { GraphQLClient } from 'graphql-request';
+
+import { persistedQuery } from './apq.js';
+import { graphql } from './gql/index.js';
+import type { VacancyInput } from './gql/graphql.js';
+
+const API_URL = process.env.API_URL ?? 'http://127.0.0.1:8000/graphql';
+const RECRUITER_TOKEN = process.env.RECRUITER_TOKEN;
+const WAIT_SECONDS = Number(process.env.WAIT_SECONDS ?? '20');
+
+const Register = graphql(`
+  mutation Register($input: RegisterInput!) {
+    register(input: $input) {
+      account {
+        email
+      }
+    }
+  }
+`);
+
+const Login = graphql(`
+  mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) {
+      token
+      expiresAt
+      account {
+        fullName
+        role
+      }
+    }
+  }
+`);
+
+const OpenVacancies = graphql(`
+  query OpenVacancies($first: Int!) {
+    vacancies(first: $first, filter: { openOnly: true }) {
+      totalCount
+      edges {
+        node {
+          id
+          reference
+          title
+          closingAt
+          grade
+          organisation {
+            acronym
+          }
+          dutyStations {
+            city
+            country
+          }
+        }
+      }
+    }
+  }
+`);
+
+const CreateVacancy = graphql(`
+  mutation CreateVacancy($input: VacancyInput!) {
+    createVacancy(input: $input) {
+      id
+      version
+    }
+  }
+`);
+
+const PublishVacancy = graphql(`
+  mutation PublishVacancy($id: ID!, $version: Int!) {
+    publishVacancy(id: $id, version: $version) {
+      reference
+      status
+    }
+  }
+`);
+
+function log(message: string) {
+  console.log(`[client] ${message}`);
+}
+
+/** Signs up a new candidate and signs in; returns a client that sends the token. */
+async function signIn(anonymous: GraphQLClient): Promise<GraphQLClient> {
+  const email = `candidate.${randomUUID()}@example.org`;
+  const password = 'a passphrase long enough';
+  await anonymous.request(Register, {
+    input: { email, password, fullName: 'Amina Benali' },
+  });
+  const { login } = await anonymous.request(Login, { email, password });
+  log(`signed in as ${login.account.fullName} (${login.account.role}) until ${login.expiresAt}`);
+  return new GraphQLClient(API_URL, { headers: { authorization: `Bearer ${login.token}` } });
+}
+
+async function listOpenVacancies(candidate: GraphQLClient) {
+  const { vacancies } = await candidate.request(OpenVacancies, { first: 10 });
+  log(`${vacancies.totalCount} open vacancies`);
+  for (const { node } of vacancies.edges) {
+    const places = node.dutyStations.map((d) => `${d.city} (${d.country})`).join(', ');
+    log(`  ${node.organisation.acronym} ${node.reference} ${node.grade}: ${node.title} — ${places}, closes ${node.closingAt}`);
+  }
+  return vacancies;
+}
+
+function demoVacancy(reference: string): VacancyInput {
+  return {
+    reference,
+    authoritativeLanguage: 'fr',
+    grade: 'G6',
+    openToInternal: true,
+    openToExternal: true,
+    timeZone: 'Africa/Casablanca',
+    closingDate: `${new Date().getUTCFullYear() + 1}-12-31`,
+    dutyStations: [{ city: 'Rabat', country: 'MA' }],
+    languages: [{ language: 'fr', level: 'EXCELLENT', requirement: 'REQUIRED' }],
+    qualificationPaths: [{ educationLevel: 'BACHELOR', minYearsExperience: 4 }],
+    texts: [
+      {
+        language: 'fr',
+        title: 'Assistant(e) à la réintégration',
+        responsibilities: ['Assister la cheffe de projet dans le suivi des bénéficiaires'],
+      },
+    ],
+  };
+}
+
+/** As a recruiter, creates and publishes a notice; returns its reference. */
+async function publishVacancy(recruiter: GraphQLClient): Promise<string> {
+  const reference = `CLIENT/${Date.now()}`;
+  const { createVacancy } = await recruiter.request(CreateVacancy, { input: demoVacancy(reference) });
+  const { publishVacancy } = await recruiter.request(PublishVacancy, {
+    id: createVacancy.id,
+    version: createVacancy.version,
+  });
+  log(`recruiter published ${publishVacancy.reference} (${publishVacancy.status})`);
+  return reference;
+}
+
+async function main() {
+  const anonymous = new GraphQLClient(API_URL);
+  const candidate = await signIn(anonymous);
+  const before = await listOpenVacancies(candidate);
+
+  // The same list through an automatic persisted query: the second GET is served by hash.
+  await persistedQuery(API_URL, OpenVacancies, { first: 10 });
+  const { hit } = await persistedQuery(API_URL, OpenVacancies, { first: 10 });
+  if (!hit) throw new Error('the persisted query was not found the second time');
+  log('listed again by persisted-query hash over GET');
+
+  if (!RECRUITER_TOKEN) {
+    log('set RECRUITER_TOKEN to publish a vacancy as a recruiter');
+    return;
+  }
+  const recruiter = new GraphQLClient(API_URL, {
+    headers: { authorization: `Bearer ${RECRUITER_TOKEN}` },
+  });
+  const reference = await publishVacancy(recruiter);
+  const after = await listOpenVacancies(candidate);
+  if (!after.edges.some(({ node }) => node.reference === reference) || after.totalCount !== before.totalCount + 1) {
+    throw new Error(`${reference} is not in the list of open vacancies`);
+  }
+  void WAIT_SECONDS;
+}
+
+main().then(
+  () => log('done'),
+  (error: unknown) => {
+    console.error('[client] failed:', error);
+    process.exit(1);
+  },
+);
