@@ -12,6 +12,7 @@ mod migrations;
 mod organisations;
 mod pagination;
 mod persisted_queries;
+mod search;
 mod seed_data;
 mod statements;
 mod synthetic;

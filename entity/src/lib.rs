@@ -26,4 +26,5 @@ pub mod vacancy_item;
 pub mod vacancy_language;
 pub mod vacancy_qualification_path;
 pub mod vacancy_question;
+pub mod vacancy_search;
 pub mod vacancy_text;

@@ -14,6 +14,7 @@ mod m20261123_000005_vacancies;
 mod m20261123_000006_applications;
 mod m20261124_000007_auth_and_audit;
 mod m20261124_000008_application_forms;
+mod m20261124_000009_vacancy_search;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_applications::Migration),
             Box::new(m20261124_000007_auth_and_audit::Migration),
             Box::new(m20261124_000008_application_forms::Migration),
+            Box::new(m20261124_000009_vacancy_search::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod document;
 pub mod eligibility;
 mod grade;
 mod iso;
+pub mod search_text;
 mod time;
 
 pub use codes::*;

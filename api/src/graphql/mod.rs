@@ -13,6 +13,7 @@ mod project;
 mod query;
 pub mod relay;
 mod vacancy;
+mod vacancy_facets;
 mod vacancy_input;
 
 use std::sync::Arc;

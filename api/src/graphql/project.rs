@@ -10,7 +10,7 @@ use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
 use crate::graphql::organisation::{localized, Organisation, Partnership};
 use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
-use crate::graphql::vacancy::{prime_vacancies, Vacancy, VacancyFilterInput};
+use crate::graphql::vacancy::{vacancy_connection, Vacancy, VacancyFilterInput};
 use crate::service::pagination::PageArgs;
 use crate::service::project as project_service;
 use crate::service::{self, project::ProjectFilter};
@@ -151,12 +151,8 @@ impl Project {
             after,
             last,
             before,
-        }
-        .validate()?;
-        let page =
-            service::vacancy::list(context::actor(ctx)?, context::db(ctx)?, &filter, page).await?;
-        prime_vacancies(ctx, &page.rows).await?;
-        Ok(connection(page, Vacancy))
+        };
+        Ok(vacancy_connection(ctx, &filter, None, page).await?)
     }
 }
 

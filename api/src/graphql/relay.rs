@@ -16,6 +16,7 @@ use crate::graphql::vacancy::Vacancy;
 use crate::service::pagination::{
     encode_cursor, Page, TotalCount, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
+use crate::service::vacancy_order::KeyedPage;
 
 /// The kinds of object that have a global ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,11 +112,14 @@ pub enum Node {
 #[graphql(complex)]
 pub struct AppConnection<N: OutputType> {
     #[graphql(skip)]
-    edges: Vec<AppEdge<N>>,
+    pub(crate) edges: Vec<AppEdge<N>>,
     /// Whether there are pages before and after this one, and the cursors to reach them.
     page_info: PageInfo,
     #[graphql(skip)]
-    total: TotalCount,
+    pub(crate) total: TotalCount,
+    /// The filter a vacancy list's facets are counted for (vacancy lists only).
+    #[graphql(skip)]
+    pub(crate) facets: Option<crate::service::vacancy::VacancyFilter>,
 }
 
 /// One item of a page, with the cursor that points at it.
@@ -130,7 +134,7 @@ pub struct AppEdge<N: OutputType> {
     /// Pass it as `after` or `before` to page from this item.
     cursor: String,
     /// The item.
-    node: N,
+    pub(crate) node: N,
 }
 
 macro_rules! total_count {
@@ -155,14 +159,8 @@ macro_rules! total_count {
     )*};
 }
 
-total_count!(
-    Vacancy,
-    Organisation,
-    Project,
-    Competency,
-    Application,
-    AuditEvent
-);
+// The vacancy connection has facets besides: see `graphql::vacancy_facets`.
+total_count!(Organisation, Project, Competency, Application, AuditEvent);
 
 /// What a connection field costs in the complexity limit: its page size times what each item
 /// costs, so nested lists multiply as they do on the database.
@@ -195,6 +193,33 @@ pub fn connection<M, N: OutputType>(page: Page<M>, node: impl Fn(M) -> N) -> App
         },
         edges,
         total: page.total,
+        facets: None,
+    }
+}
+
+/// Turns a page of rows that come with their own cursors into a connection.
+pub fn keyed_connection<M, N: OutputType>(
+    page: KeyedPage<M>,
+    node: impl Fn(M) -> N,
+) -> AppConnection<N> {
+    let edges: Vec<AppEdge<N>> = page
+        .rows
+        .into_iter()
+        .map(|(cursor, model)| AppEdge {
+            cursor,
+            node: node(model),
+        })
+        .collect();
+    AppConnection {
+        page_info: PageInfo {
+            has_previous_page: page.has_previous_page,
+            has_next_page: page.has_next_page,
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        },
+        edges,
+        total: page.total,
+        facets: None,
     }
 }
 

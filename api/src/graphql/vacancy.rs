@@ -15,9 +15,13 @@ use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
-use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
+use crate::graphql::relay::{
+    decode, global_id, keyed_connection, page_cost, AppConnection, NodeKind,
+};
+use crate::graphql::vacancy_facets::VacancyOrderBy;
 use crate::graphql::vacancy_input::VacancyInput;
 use crate::service::pagination::PageArgs;
+use crate::service::vacancy_order::VacancyOrder;
 use crate::service::vacancy_write::{self, ImportOutcome};
 use crate::service::{self, vacancy::VacancyFilter};
 
@@ -506,6 +510,17 @@ pub struct VacancyFilterInput {
     closing_after: Option<DateTime<Utc>>,
     /// Vacancies closing before this instant.
     closing_before: Option<DateTime<Utc>>,
+    /// Words that must all occur in the notice, in any order, case and accents ignored
+    /// (`réintégration` finds `Reintegration`); the last word may be the start of one
+    /// (`coord` finds `Coordonnateur`). Searches titles, reference, organisation names and
+    /// every acronym (`OIM` finds IOM's notices), project code and name, duty stations and
+    /// countries (code, English and French name), and the notice's text. At most 200
+    /// characters and 12 words.
+    search: Option<String>,
+    /// Vacancies that are (true) or are not (false) open to the organisation's own staff.
+    open_to_internal: Option<bool>,
+    /// Vacancies that are (true) or are not (false) open to candidates from outside.
+    open_to_external: Option<bool>,
 }
 
 impl VacancyFilterInput {
@@ -513,6 +528,7 @@ impl VacancyFilterInput {
         let decode_opt =
             |field: &str, kind, id: Option<ID>| id.map(|id| decode(field, kind, &id)).transpose();
         Ok(VacancyFilter {
+            search: self.search,
             organisation_id: decode_opt(
                 "filter.organisationId",
                 NodeKind::Organisation,
@@ -536,6 +552,8 @@ impl VacancyFilterInput {
             open_only: self.open_only.unwrap_or(false),
             closing_after: self.closing_after,
             closing_before: self.closing_before,
+            open_to_internal: self.open_to_internal,
+            open_to_external: self.open_to_external,
         })
     }
 }
@@ -550,10 +568,17 @@ impl VacancyQuery {
     /// Vacancies the caller may see: published and closed ones for everyone, drafts for their
     /// own organisation's staff.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
     async fn vacancies(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Narrow the list.")] filter: Option<VacancyFilterInput>,
+        #[graphql(desc = "Narrow the list, and search it.")] filter: Option<VacancyFilterInput>,
+        #[graphql(
+            desc = "The order: by default RELEVANCE when searching, CLOSING_SOON when only open \
+                    vacancies are asked for, else creation order. Cursors are only valid in \
+                    the order and search they were read with."
+        )]
+        order_by: Option<VacancyOrderBy>,
         #[graphql(desc = "Return the first n vacancies (1–100, default 20).")] first: Option<i32>,
         #[graphql(desc = "Return vacancies after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n vacancies (1–100).")] last: Option<i32>,
@@ -565,12 +590,11 @@ impl VacancyQuery {
             after,
             last,
             before,
-        }
-        .validate()?;
-        let page =
-            service::vacancy::list(context::actor(ctx)?, context::db(ctx)?, &filter, page).await?;
-        prime_vacancies(ctx, &page.rows).await?;
-        Ok(connection(page, Vacancy))
+        };
+        let mut connection =
+            vacancy_connection(ctx, &filter, order_by.map(Into::into), page).await?;
+        connection.facets = Some(filter);
+        Ok(connection)
     }
 
     /// One vacancy, by `id`, or by `reference` with the `organisation`'s acronym.
@@ -816,6 +840,21 @@ impl VacancyMutation {
             vacancy: Vacancy(row),
         })
     }
+}
+
+/// Reads a page of vacancies and what the query selects of them.
+pub async fn vacancy_connection(
+    ctx: &Context<'_>,
+    filter: &VacancyFilter,
+    order: Option<VacancyOrder>,
+    page: PageArgs,
+) -> Result<AppConnection<Vacancy>, AppError> {
+    let page = service::vacancy::list(context::actor(ctx)?, context::db(ctx)?, filter, order, page)
+        .await?;
+    let rows: Vec<(i32, vacancy::Model)> =
+        page.rows.iter().map(|(_, m)| (m.id, m.clone())).collect();
+    prime_vacancies(ctx, &rows).await?;
+    Ok(keyed_connection(page, Vacancy))
 }
 
 /// Loads, in one statement per relation, what the query selects of a page of vacancies, so

@@ -838,6 +838,7 @@ async fn insert_vacancies(
                 ids.len()
             )));
         }
+        let chunk_ids: Vec<i32> = ids.iter().map(|(id, _)| *id).collect();
         let mut children = Children::default();
         for (id, reference) in ids {
             let Some(plan) = plans.get(&reference) else {
@@ -863,6 +864,7 @@ async fn insert_vacancies(
             );
         }
         children.store(&txn).await?;
+        crate::service::search_document::refresh(&txn, &chunk_ids).await?;
         txn.commit().await?;
         report.vacancies += size;
         next += size;

@@ -10,5 +10,8 @@ pub mod notice;
 pub mod organisation;
 pub mod pagination;
 pub mod project;
+pub mod search_document;
 pub mod vacancy;
+pub mod vacancy_facets;
+pub mod vacancy_order;
 pub mod vacancy_write;

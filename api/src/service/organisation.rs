@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::pagination::{paginate, Page, PageRequest};
+use crate::service::search_document;
 
 /// Longest acronym the database holds.
 const MAX_ACRONYM: usize = 32;
@@ -652,6 +653,11 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("organisation"))?;
+    let renamed = (&updated.acronym, &updated.name_en, &updated.name_fr)
+        != (&current.acronym, &current.name_en, &current.name_fr);
+    if renamed || acronyms_changed {
+        search_document::refresh_organisation(&txn, id).await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }

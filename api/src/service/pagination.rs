@@ -102,6 +102,11 @@ pub struct TotalCount {
 }
 
 impl TotalCount {
+    /// Counts the rows `query` selects, when asked.
+    pub fn new(db: DatabaseConnection, query: SelectStatement) -> Self {
+        Self { db, query }
+    }
+
     pub async fn get(&self) -> AppResult<i64> {
         let stmt = Query::select()
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))

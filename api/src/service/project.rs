@@ -19,6 +19,7 @@ use crate::service::organisation::{
     optional_text, required_text, stale, ChangeSet, MAX_LINE, MAX_TEXT,
 };
 use crate::service::pagination::{paginate, Page, PageRequest};
+use crate::service::search_document;
 
 /// Longest project code the database holds.
 const MAX_CODE: usize = 32;
@@ -531,6 +532,11 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("project"))?;
+    if (&updated.code, &updated.name_en, &updated.name_fr)
+        != (&current.code, &current.name_en, &current.name_fr)
+    {
+        search_document::refresh_project(&txn, id).await?;
+    }
     audit::record(
         &txn,
         actor,

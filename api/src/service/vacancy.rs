@@ -1,23 +1,31 @@
 //! Reading vacancies, with the visibility rules of the policy and the closing rule applied.
 
 use chrono::{DateTime, Utc};
-use entity::{organisation_acronym, project, vacancy, vacancy_competency, vacancy_duty_station};
-use sea_orm::sea_query::{Expr, Func, SimpleExpr};
+use entity::{
+    organisation_acronym, project, vacancy, vacancy_competency, vacancy_duty_station,
+    vacancy_search,
+};
+use sea_orm::sea_query::{Alias, Expr, Func, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
-    Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    QueryFilter, QuerySelect, QueryTrait, Select,
 };
 
 use crate::auth::Actor;
+use crate::domain::search_text::words;
 use crate::domain::{ContractType, CountryCode, GradeCategory, VacancyStatus};
 use crate::error::{AppError, AppResult};
 use crate::policy::{self, VacancyReadScope, PUBLIC_VACANCY_STATUSES};
 use crate::service::organisation;
-use crate::service::pagination::{paginate, Page, PageRequest};
+use crate::service::pagination::PageArgs;
+use crate::service::vacancy_order::{self, KeyedPage, SearchWords, VacancyOrder};
 
 /// Narrows a vacancy list; every field is optional and they combine with AND.
 #[derive(Debug, Clone, Default)]
 pub struct VacancyFilter {
+    /// Words that must all occur in the notice (prefix match on the last one), case- and
+    /// accent-insensitive, across titles, reference, organisation, project, duty stations and text.
+    pub search: Option<String>,
     pub organisation_id: Option<i32>,
     /// Any acronym of the organisation, in any language (`IOM` or `OIM`).
     pub organisation_acronym: Option<String>,
@@ -37,6 +45,60 @@ pub struct VacancyFilter {
     pub open_only: bool,
     pub closing_after: Option<DateTime<Utc>>,
     pub closing_before: Option<DateTime<Utc>>,
+    /// Only vacancies that are (or are not) open to the organisation's own staff.
+    pub open_to_internal: Option<bool>,
+    /// Only vacancies that are (or are not) open to candidates from outside.
+    pub open_to_external: Option<bool>,
+}
+
+/// The longest search accepted, in characters, and the most words.
+pub const MAX_SEARCH_CHARS: usize = 200;
+pub const MAX_SEARCH_WORDS: usize = 12;
+
+/// Parses a search into its normalised words; blank searches have none.
+pub fn parse_search(search: Option<&str>) -> AppResult<SearchWords> {
+    let Some(text) = search else {
+        return Ok(SearchWords::default());
+    };
+    if text.chars().count() > MAX_SEARCH_CHARS {
+        return Err(AppError::bad_input(
+            "filter.search",
+            format!("`search` must be at most {MAX_SEARCH_CHARS} characters"),
+        ));
+    }
+    let words = words(text);
+    if words.len() > MAX_SEARCH_WORDS {
+        return Err(AppError::bad_input(
+            "filter.search",
+            format!("`search` must have at most {MAX_SEARCH_WORDS} words"),
+        ));
+    }
+    Ok(SearchWords(words))
+}
+
+/// Vacancies whose search document holds every word (the last one as a prefix).
+fn matching(search: &SearchWords, backend: DbBackend) -> SimpleExpr {
+    let ids = match backend {
+        DbBackend::Sqlite => Query::select()
+            .expr(Expr::cust("rowid"))
+            .from(Alias::new("vacancy_search_fts"))
+            .and_where(Expr::cust_with_values(
+                "vacancy_search_fts MATCH ?",
+                [search.fts_query()],
+            ))
+            .to_owned(),
+        _ => {
+            let mut query = Query::select()
+                .column(vacancy_search::Column::VacancyId)
+                .from(vacancy_search::Entity)
+                .to_owned();
+            for pattern in search.like_patterns() {
+                query.and_where(Expr::col(vacancy_search::Column::Document).like(pattern));
+            }
+            query
+        }
+    };
+    Expr::col((vacancy::Entity, vacancy::Column::Id)).in_subquery(ids)
 }
 
 /// The status readers see: a published notice closes by itself at its closing instant.
@@ -84,11 +146,22 @@ fn lower(expr: impl Into<SimpleExpr>) -> SimpleExpr {
     Func::lower(expr.into()).into()
 }
 
-fn apply_filter(
+pub(crate) fn apply_filter(
     mut select: Select<vacancy::Entity>,
     filter: &VacancyFilter,
+    search: &SearchWords,
     now: DateTime<Utc>,
+    backend: DbBackend,
 ) -> Select<vacancy::Entity> {
+    if !search.0.is_empty() {
+        select = select.filter(matching(search, backend));
+    }
+    if let Some(internal) = filter.open_to_internal {
+        select = select.filter(vacancy::Column::OpenToInternal.eq(internal));
+    }
+    if let Some(external) = filter.open_to_external {
+        select = select.filter(vacancy::Column::OpenToExternal.eq(external));
+    }
     if let Some(org) = filter.organisation_id {
         select = select.filter(vacancy::Column::OrganisationId.eq(org));
     }
@@ -162,12 +235,25 @@ fn apply_filter(
     select
 }
 
-pub async fn list(
-    actor: &Actor,
-    db: &DatabaseConnection,
-    filter: &VacancyFilter,
-    page: PageRequest,
-) -> AppResult<Page<vacancy::Model>> {
+/// The order a list is read in when the caller names none: by relevance when searching,
+/// closing soonest first when only open vacancies are asked for, else in creation order.
+pub fn default_order(filter: &VacancyFilter, search: &SearchWords) -> VacancyOrder {
+    let open_only = filter.open_only
+        || filter
+            .statuses
+            .as_deref()
+            .is_some_and(|s| s == [VacancyStatus::Published]);
+    if !search.0.is_empty() {
+        VacancyOrder::Relevance
+    } else if open_only {
+        VacancyOrder::ClosingSoon
+    } else {
+        VacancyOrder::Created
+    }
+}
+
+/// Checks a filter and parses its search.
+pub(crate) fn checked(filter: &VacancyFilter) -> AppResult<SearchWords> {
     if let (Some(after), Some(before)) = (filter.closing_after, filter.closing_before) {
         if after > before {
             return Err(AppError::bad_input(
@@ -176,10 +262,38 @@ pub async fn list(
             ));
         }
     }
-    let now = Utc::now();
+    parse_search(filter.search.as_deref())
+}
+
+/// The vacancies `actor` may see that pass `filter`, unpaged.
+pub(crate) fn visible_select(
+    actor: &Actor,
+    filter: &VacancyFilter,
+    search: &SearchWords,
+    now: DateTime<Utc>,
+    backend: DbBackend,
+) -> Select<vacancy::Entity> {
     let select = vacancy::Entity::find().filter(visible_to(actor));
-    let select = apply_filter(select, filter, now);
-    paginate(db, select, vacancy::Column::Id, page).await
+    apply_filter(select, filter, search, now, backend)
+}
+
+pub async fn list(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    filter: &VacancyFilter,
+    order: Option<VacancyOrder>,
+    page: PageArgs,
+) -> AppResult<KeyedPage<vacancy::Model>> {
+    let search = checked(filter)?;
+    let order = order.unwrap_or_else(|| default_order(filter, &search));
+    let select = visible_select(
+        actor,
+        filter,
+        &search,
+        Utc::now(),
+        db.get_database_backend(),
+    );
+    vacancy_order::paginate(db, select, order, search, page).await
 }
 
 fn readable(actor: &Actor, model: vacancy::Model) -> AppResult<vacancy::Model> {

@@ -19,6 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::notice::{self, Notice, NoticeInput};
+use crate::service::search_document;
 use crate::service::vacancy::{self as read, effective_status};
 
 /// What an import did.
@@ -139,6 +140,7 @@ async fn insert(
         .map_err(duplicate_reference)?;
     store_children(db, row.id, notice).await?;
     replace_questions(db, row.id, notice).await?;
+    search_document::refresh(db, &[row.id]).await?;
     Ok(row)
 }
 
@@ -449,6 +451,7 @@ async fn replace(
     if form_changed {
         replace_questions(txn, row.id, &notice).await?;
     }
+    search_document::refresh(txn, &[row.id]).await?;
     let updated = vacancy::Entity::find_by_id(row.id)
         .one(txn)
         .await?

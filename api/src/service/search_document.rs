@@ -1,0 +1,203 @@
+//! Keeps each vacancy's search document (`vacancy_search`) in step with what it contains:
+//! every write that changes a notice, or the names of its organisation or project, calls
+//! [`refresh`] in its own transaction.
+
+use std::collections::HashMap;
+
+use entity::{
+    organisation, organisation_acronym, project, vacancy, vacancy_duty_station, vacancy_item,
+    vacancy_search, vacancy_text,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::domain::search_text::{country_names, words, Document};
+
+/// Vacancies refreshed per batch of statements (keeps bound parameters well under the limits).
+const BATCH: usize = 500;
+
+/// Rewrites the search documents of these vacancies from what is stored now.
+pub async fn refresh(db: &impl ConnectionTrait, vacancy_ids: &[i32]) -> Result<(), DbErr> {
+    for ids in vacancy_ids.chunks(BATCH) {
+        refresh_batch(db, ids).await?;
+    }
+    Ok(())
+}
+
+/// Rewrites the search documents of an organisation's vacancies (after a rename).
+pub async fn refresh_organisation(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+) -> Result<(), DbErr> {
+    let ids = vacancy_ids(db, vacancy::Column::OrganisationId.eq(organisation_id)).await?;
+    refresh(db, &ids).await
+}
+
+/// Rewrites the search documents of a project's vacancies (after a rename).
+pub async fn refresh_project(db: &impl ConnectionTrait, project_id: i32) -> Result<(), DbErr> {
+    let ids = vacancy_ids(db, vacancy::Column::ProjectId.eq(project_id)).await?;
+    refresh(db, &ids).await
+}
+
+/// Rewrites every search document (after loading data in bulk).
+pub async fn refresh_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let ids = vacancy_ids(db, vacancy::Column::Id.is_not_null()).await?;
+    refresh(db, &ids).await
+}
+
+async fn vacancy_ids(
+    db: &impl ConnectionTrait,
+    condition: sea_orm::sea_query::SimpleExpr,
+) -> Result<Vec<i32>, DbErr> {
+    Ok(vacancy::Entity::find()
+        .select_only()
+        .column(vacancy::Column::Id)
+        .filter(condition)
+        .order_by_asc(vacancy::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+fn group<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
+    let mut map: HashMap<K, Vec<V>> = HashMap::new();
+    for row in rows {
+        map.entry(key(&row)).or_default().push(row);
+    }
+    map
+}
+
+async fn refresh_batch(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbErr> {
+    let vacancies = vacancy::Entity::find()
+        .filter(vacancy::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let mut texts = group(
+        vacancy_text::Entity::find()
+            .filter(vacancy_text::Column::VacancyId.is_in(ids.iter().copied()))
+            .order_by_asc(vacancy_text::Column::Id)
+            .all(db)
+            .await?,
+        |t| t.vacancy_id,
+    );
+    let mut items = group(
+        vacancy_item::Entity::find()
+            .filter(vacancy_item::Column::VacancyId.is_in(ids.iter().copied()))
+            .order_by_asc(vacancy_item::Column::Language)
+            .order_by_asc(vacancy_item::Column::Section)
+            .order_by_asc(vacancy_item::Column::SortOrder)
+            .all(db)
+            .await?,
+        |i| i.vacancy_id,
+    );
+    let mut stations = group(
+        vacancy_duty_station::Entity::find()
+            .filter(vacancy_duty_station::Column::VacancyId.is_in(ids.iter().copied()))
+            .order_by_asc(vacancy_duty_station::Column::SortOrder)
+            .all(db)
+            .await?,
+        |s| s.vacancy_id,
+    );
+    let org_ids: Vec<i32> = vacancies.iter().map(|v| v.organisation_id).collect();
+    let organisations: HashMap<i32, organisation::Model> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(org_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let acronyms = group(
+        organisation_acronym::Entity::find()
+            .filter(organisation_acronym::Column::OrganisationId.is_in(org_ids))
+            .order_by_asc(organisation_acronym::Column::Id)
+            .all(db)
+            .await?,
+        |a| a.organisation_id,
+    );
+    let projects: HashMap<i32, project::Model> = project::Entity::find()
+        .filter(project::Column::Id.is_in(vacancies.iter().filter_map(|v| v.project_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+
+    let rows: Vec<vacancy_search::ActiveModel> = vacancies
+        .iter()
+        .map(|v| {
+            let texts = texts.remove(&v.id).unwrap_or_default();
+            let mut title = Document::default();
+            for text in &texts {
+                title.push(&text.title);
+            }
+            title.push(&v.reference);
+            let mut body = Document::default();
+            if let Some(org) = organisations.get(&v.organisation_id) {
+                body.push(&org.acronym);
+                body.push(&org.name_en);
+                body.push(&org.name_fr);
+            }
+            for acronym in acronyms.get(&v.organisation_id).into_iter().flatten() {
+                body.push(&acronym.acronym);
+            }
+            if let Some(project) = v.project_id.and_then(|id| projects.get(&id)) {
+                body.push(&project.code);
+                body.push(&project.name_en);
+                body.push(&project.name_fr);
+            }
+            for station in stations.remove(&v.id).unwrap_or_default() {
+                body.push(&station.city);
+                body.push(&station.country_code);
+                if let Some((en, fr)) = country_names(&station.country_code) {
+                    body.push(en);
+                    body.push(fr);
+                }
+            }
+            if let Some(unit) = &v.unit {
+                body.push(unit);
+            }
+            for text in &texts {
+                for section in [
+                    &text.organisation_intro,
+                    &text.context,
+                    &text.reporting_lines,
+                    &text.responsibilities_intro,
+                    &text.how_to_apply,
+                    &text.additional_information,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    body.push(section);
+                }
+            }
+            for item in items.remove(&v.id).unwrap_or_default() {
+                body.push(&item.text);
+            }
+            let sort_title = texts
+                .iter()
+                .find(|t| t.language == v.authoritative_language)
+                .or(texts.first())
+                .map(|t| words(&t.title).join(" "))
+                .unwrap_or_else(|| words(&v.reference).join(" "));
+            let title = title.padded();
+            let document = format!("{}{}", title, body.padded().trim_start());
+            vacancy_search::ActiveModel {
+                vacancy_id: Set(v.id),
+                title: Set(title),
+                document: Set(document),
+                sort_title: Set(sort_title),
+            }
+        })
+        .collect();
+
+    vacancy_search::Entity::delete_many()
+        .filter(vacancy_search::Column::VacancyId.is_in(ids.iter().copied()))
+        .exec(db)
+        .await?;
+    if !rows.is_empty() {
+        vacancy_search::Entity::insert_many(rows).exec(db).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,525 @@
+//! Orders of the vacancy list, and keyset paging under each of them.
+//!
+//! A cursor carries the order it was made for, a fingerprint of the search, and the values of
+//! the order's sort keys for its item followed by the item's id: the next page starts strictly
+//! after that tuple, so no item is skipped or repeated however the keys tie.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+use entity::vacancy;
+use sea_orm::sea_query::{Expr, Func, SimpleExpr};
+use sea_orm::{
+    Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Order,
+    QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, Value,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::error::{AppError, AppResult};
+use crate::service::pagination::{PageArgs, TotalCount};
+
+/// The orders a vacancy list can be read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VacancyOrder {
+    /// Closing soonest first (notices without a deadline last), then by id.
+    ClosingSoon,
+    /// Most recently published first (drafts by creation), then by id, newest first.
+    Newest,
+    /// Most search words found in the title or reference first, then closing soonest, then id.
+    Relevance,
+    /// By title in the notice's authoritative language (accents and case ignored), then id.
+    Title,
+    /// In creation order (the id): the order of a list that neither searches nor asks.
+    Created,
+}
+
+impl VacancyOrder {
+    fn tag(self) -> &'static str {
+        match self {
+            Self::ClosingSoon => "CLOSING_SOON",
+            Self::Newest => "NEWEST",
+            Self::Relevance => "RELEVANCE",
+            Self::Title => "TITLE",
+            Self::Created => "CREATED",
+        }
+    }
+}
+
+/// A search, parsed: its words, normalised as the documents are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchWords(pub Vec<String>);
+
+impl SearchWords {
+    /// `LIKE` patterns, one per word: whole words, except the last which may be a prefix.
+    pub fn like_patterns(&self) -> Vec<String> {
+        let last = self.0.len().saturating_sub(1);
+        self.0
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i == last {
+                    format!("% {w}%")
+                } else {
+                    format!("% {w} %")
+                }
+            })
+            .collect()
+    }
+
+    /// The FTS5 query: every word as a phrase (they combine with AND), the last as a prefix.
+    pub fn fts_query(&self) -> String {
+        let mut query = self
+            .0
+            .iter()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(" ");
+        query.push('*');
+        query
+    }
+
+    fn fingerprint(&self) -> String {
+        let digest = Sha256::digest(self.0.join(" ").as_bytes());
+        digest[..6].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// A sort key: an expression over the vacancy row and whether it runs descending.
+struct Key {
+    expr: SimpleExpr,
+    desc: bool,
+}
+
+/// The value of one sort key for one row, as a cursor carries it.
+#[derive(Debug, Clone, PartialEq)]
+enum KeyValue {
+    Int(i64),
+    Time(DateTime<Utc>),
+    Text(String),
+}
+
+impl KeyValue {
+    fn to_json(&self) -> serde_json::Value {
+        match self {
+            Self::Int(n) => json!(n),
+            // Nanoseconds and all: SQLite keeps what it was given, and equality must hold.
+            Self::Time(t) => json!(t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+            Self::Text(s) => json!(s),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        match self {
+            Self::Int(n) => Value::BigInt(Some(*n)),
+            Self::Time(t) => (*t).into(),
+            Self::Text(s) => s.clone().into(),
+        }
+    }
+}
+
+/// Where a deadline-less notice sorts under CLOSING_SOON: after every real deadline.
+fn no_deadline() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(9999, 12, 31, 0, 0, 0)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+fn closing_key() -> SimpleExpr {
+    Func::coalesce([
+        Expr::col((vacancy::Entity, vacancy::Column::ClosingAt)).into(),
+        Expr::val(no_deadline()).into(),
+    ])
+    .into()
+}
+
+fn newest_key() -> SimpleExpr {
+    Func::coalesce([
+        Expr::col((vacancy::Entity, vacancy::Column::PublishedAt)).into(),
+        Expr::col((vacancy::Entity, vacancy::Column::CreatedAt)).into(),
+    ])
+    .into()
+}
+
+/// How many of the search's words the vacancy's title part holds.
+fn relevance_key(search: &SearchWords, backend: DbBackend) -> SimpleExpr {
+    let patterns = search.like_patterns();
+    // sea-query's own placeholders: numbered on PostgreSQL, `?` elsewhere.
+    let placeholder = |i: usize| match backend {
+        DbBackend::Postgres => format!("${}", i + 1),
+        _ => "?".to_owned(),
+    };
+    let cases = (0..patterns.len())
+        .map(|i| {
+            format!(
+                "(CASE WHEN rs.title LIKE {} THEN 1 ELSE 0 END)",
+                placeholder(i)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" + ");
+    Expr::cust_with_values(
+        format!(
+            "COALESCE((SELECT CAST({cases} AS BIGINT) FROM vacancy_search rs \
+             WHERE rs.vacancy_id = \"vacancy\".\"id\"), 0)"
+        ),
+        patterns,
+    )
+}
+
+/// The folded title; compared byte-wise on both databases, so they agree on the order.
+fn title_key(backend: DbBackend) -> SimpleExpr {
+    let collate = if backend == DbBackend::Postgres {
+        " COLLATE \"C\""
+    } else {
+        ""
+    };
+    Expr::cust(format!(
+        "COALESCE((SELECT ts.sort_title FROM vacancy_search ts \
+         WHERE ts.vacancy_id = \"vacancy\".\"id\"), ''){collate}"
+    ))
+}
+
+const RELEVANCE_ALIAS: &str = "k_relevance";
+const TITLE_ALIAS: &str = "k_title";
+
+/// A vacancy row with the computed sort keys it was read with.
+struct KeyedRow {
+    model: vacancy::Model,
+    relevance: Option<i64>,
+    title: Option<String>,
+}
+
+impl FromQueryResult for KeyedRow {
+    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            model: vacancy::Model::from_query_result(res, pre)?,
+            relevance: res.try_get::<i64>(pre, RELEVANCE_ALIAS).ok(),
+            title: res.try_get::<String>(pre, TITLE_ALIAS).ok(),
+        })
+    }
+}
+
+/// An order made concrete for one list: its keys (the id comes last, always).
+struct Plan {
+    order: VacancyOrder,
+    search: SearchWords,
+    keys: Vec<Key>,
+    id_desc: bool,
+    backend: DbBackend,
+}
+
+impl Plan {
+    fn new(order: VacancyOrder, search: SearchWords, backend: DbBackend) -> Self {
+        let asc = |expr| Key { expr, desc: false };
+        let (keys, id_desc) = match order {
+            VacancyOrder::Created => (vec![], false),
+            VacancyOrder::ClosingSoon => (vec![asc(closing_key())], false),
+            VacancyOrder::Newest => (
+                vec![Key {
+                    expr: newest_key(),
+                    desc: true,
+                }],
+                true,
+            ),
+            VacancyOrder::Relevance if search.0.is_empty() => (vec![asc(closing_key())], false),
+            VacancyOrder::Relevance => (
+                vec![
+                    Key {
+                        expr: relevance_key(&search, backend),
+                        desc: true,
+                    },
+                    asc(closing_key()),
+                ],
+                false,
+            ),
+            VacancyOrder::Title => (vec![asc(title_key(backend))], false),
+        };
+        Self {
+            order,
+            search,
+            keys,
+            id_desc,
+            backend,
+        }
+    }
+
+    fn values_of(&self, row: &KeyedRow) -> Vec<KeyValue> {
+        let closing = KeyValue::Time(row.model.closing_at.unwrap_or_else(no_deadline));
+        match self.order {
+            VacancyOrder::Created => vec![],
+            VacancyOrder::ClosingSoon => vec![closing],
+            VacancyOrder::Newest => vec![KeyValue::Time(
+                row.model.published_at.unwrap_or(row.model.created_at),
+            )],
+            VacancyOrder::Relevance if self.search.0.is_empty() => vec![closing],
+            VacancyOrder::Relevance => vec![KeyValue::Int(row.relevance.unwrap_or(0)), closing],
+            VacancyOrder::Title => vec![KeyValue::Text(row.title.clone().unwrap_or_default())],
+        }
+    }
+
+    /// Decodes the key values a cursor carries, as the keys' types expect.
+    fn values_from_json(&self, raw: &[serde_json::Value]) -> Option<Vec<KeyValue>> {
+        let time = |v: &serde_json::Value| {
+            DateTime::parse_from_rfc3339(v.as_str()?)
+                .ok()
+                .map(|t| KeyValue::Time(t.with_timezone(&Utc)))
+        };
+        let expected: Vec<fn(&serde_json::Value) -> Option<KeyValue>> = match self.order {
+            VacancyOrder::Created => vec![],
+            VacancyOrder::ClosingSoon | VacancyOrder::Newest => vec![time],
+            VacancyOrder::Relevance if self.search.0.is_empty() => vec![time],
+            VacancyOrder::Relevance => vec![|v| v.as_i64().map(KeyValue::Int), time],
+            VacancyOrder::Title => vec![|v| v.as_str().map(|s| KeyValue::Text(s.to_owned()))],
+        };
+        if raw.len() != expected.len() {
+            return None;
+        }
+        raw.iter()
+            .zip(expected)
+            .map(|(v, parse)| parse(v))
+            .collect()
+    }
+
+    fn encode(&self, row: &KeyedRow) -> String {
+        let keys: Vec<_> = self.values_of(row).iter().map(KeyValue::to_json).collect();
+        let payload = json!({
+            "v": 1,
+            "o": self.order.tag(),
+            "s": self.search.fingerprint(),
+            "k": keys,
+            "i": row.model.id,
+        });
+        URL_SAFE_NO_PAD.encode(payload.to_string())
+    }
+
+    fn decode(&self, field: &str, cursor: &str) -> AppResult<(Vec<KeyValue>, i32)> {
+        let not_ours =
+            || AppError::bad_input(field, format!("`{field}` is not a cursor from this API"));
+        let payload: serde_json::Value = URL_SAFE_NO_PAD
+            .decode(cursor)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or_else(not_ours)?;
+        if payload["v"] != 1 {
+            return Err(not_ours());
+        }
+        if payload["o"] != self.order.tag() || payload["s"] != self.search.fingerprint().as_str() {
+            return Err(AppError::bad_input(
+                field,
+                format!(
+                    "`{field}` comes from a list in another order or with another search; \
+                     start again from the first page"
+                ),
+            ));
+        }
+        let id = payload["i"]
+            .as_i64()
+            .and_then(|i| i32::try_from(i).ok())
+            .ok_or_else(not_ours)?;
+        let keys = payload["k"]
+            .as_array()
+            .and_then(|raw| self.values_from_json(raw))
+            .ok_or_else(not_ours)?;
+        Ok((keys, id))
+    }
+
+    /// Rows strictly beyond the cursor's tuple: after it when `after`, else before it.
+    fn beyond(&self, values: &[KeyValue], id: i32, after: bool) -> Condition {
+        let id_col = Expr::col((vacancy::Entity, vacancy::Column::Id));
+        let mut any = Condition::any();
+        let mut equal_so_far = Condition::all();
+        for (key, value) in self.keys.iter().zip(values) {
+            let greater = key.desc != after;
+            let value = value.to_value();
+            let step = if greater {
+                Expr::expr(key.expr.clone()).gt(value.clone())
+            } else {
+                Expr::expr(key.expr.clone()).lt(value.clone())
+            };
+            any = any.add(equal_so_far.clone().add(step));
+            equal_so_far = equal_so_far.add(Expr::expr(key.expr.clone()).eq(value));
+        }
+        let id_step = if self.id_desc != after {
+            id_col.gt(id)
+        } else {
+            id_col.lt(id)
+        };
+        any.add(equal_so_far.add(id_step))
+    }
+
+    fn ordered(
+        &self,
+        mut select: Select<vacancy::Entity>,
+        reverse: bool,
+    ) -> Select<vacancy::Entity> {
+        let dir = |desc: bool| {
+            if desc != reverse {
+                Order::Desc
+            } else {
+                Order::Asc
+            }
+        };
+        for key in &self.keys {
+            select = select.order_by(key.expr.clone(), dir(key.desc));
+        }
+        select.order_by(vacancy::Column::Id, dir(self.id_desc))
+    }
+
+    fn with_key_columns(&self, mut select: Select<vacancy::Entity>) -> Select<vacancy::Entity> {
+        if self.order == VacancyOrder::Relevance && !self.search.0.is_empty() {
+            select = select.expr_as(relevance_key(&self.search, self.backend), RELEVANCE_ALIAS);
+        }
+        if self.order == VacancyOrder::Title {
+            select = select.expr_as(title_key(self.backend), TITLE_ALIAS);
+        }
+        select
+    }
+}
+
+/// One page of rows, each with its cursor.
+pub struct KeyedPage<M> {
+    pub rows: Vec<(String, M)>,
+    pub has_previous_page: bool,
+    pub has_next_page: bool,
+    pub total: TotalCount,
+}
+
+/// Reads one page of `select` (already filtered) in `order`.
+pub async fn paginate(
+    db: &DatabaseConnection,
+    select: Select<vacancy::Entity>,
+    order: VacancyOrder,
+    search: SearchWords,
+    args: PageArgs,
+) -> AppResult<KeyedPage<vacancy::Model>> {
+    // Sizes are checked as for every list; the cursors are this order's own.
+    let size = PageArgs {
+        first: args.first,
+        last: args.last,
+        after: None,
+        before: None,
+    }
+    .validate()?;
+    let plan = Plan::new(order, search, db.get_database_backend());
+    let after = args
+        .after
+        .as_deref()
+        .map(|c| plan.decode("after", c))
+        .transpose()?;
+    let before = args
+        .before
+        .as_deref()
+        .map(|c| plan.decode("before", c))
+        .transpose()?;
+
+    let total = TotalCount::new(db.clone(), select.clone().into_query());
+    let mut query = select;
+    if let Some((values, id)) = &after {
+        query = query.filter(plan.beyond(values, *id, true));
+    }
+    if let Some((values, id)) = &before {
+        query = query.filter(plan.beyond(values, *id, false));
+    }
+    let query = plan.with_key_columns(plan.ordered(query, size.backward));
+    let mut rows: Vec<KeyedRow> = query
+        .limit(size.limit + 1)
+        .into_model::<KeyedRow>()
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > size.limit;
+    rows.truncate(size.limit as usize);
+    if size.backward {
+        rows.reverse();
+    }
+    Ok(KeyedPage {
+        rows: rows
+            .into_iter()
+            .map(|row| (plan.encode(&row), row.model))
+            .collect(),
+        has_previous_page: if size.backward { more } else { after.is_some() },
+        has_next_page: if size.backward {
+            before.is_some()
+        } else {
+            more
+        },
+        total,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(w: &[&str]) -> SearchWords {
+        SearchWords(w.iter().map(|s| (*s).to_owned()).collect())
+    }
+
+    #[test]
+    fn patterns_match_whole_words_and_a_prefix_last() {
+        let search = words(&["reintegration", "mar"]);
+        assert_eq!(search.like_patterns(), ["% reintegration %", "% mar%"]);
+        assert_eq!(search.fts_query(), "\"reintegration\" \"mar\"*");
+    }
+
+    #[test]
+    fn cursors_belong_to_their_order_and_search() {
+        let plan = Plan::new(VacancyOrder::Title, words(&["a"]), DbBackend::Sqlite);
+        let row = KeyedRow {
+            model: vacancy::Model {
+                id: 7,
+                ..test_model()
+            },
+            relevance: None,
+            title: Some("data analyst".into()),
+        };
+        let cursor = plan.encode(&row);
+        assert_eq!(
+            plan.decode("after", &cursor).unwrap(),
+            (vec![KeyValue::Text("data analyst".into())], 7)
+        );
+        let other_order = Plan::new(VacancyOrder::Newest, words(&["a"]), DbBackend::Sqlite);
+        assert_eq!(
+            other_order.decode("after", &cursor).unwrap_err().code(),
+            "BAD_USER_INPUT"
+        );
+        let other_search = Plan::new(VacancyOrder::Title, words(&["b"]), DbBackend::Sqlite);
+        assert!(other_search.decode("after", &cursor).is_err());
+        assert!(plan.decode("after", "garbage").is_err());
+    }
+
+    fn test_model() -> vacancy::Model {
+        let now = Utc::now();
+        vacancy::Model {
+            id: 1,
+            organisation_id: 1,
+            project_id: None,
+            reference: "R".into(),
+            external_job_id: None,
+            unit: None,
+            authoritative_language: "en".into(),
+            grade: None,
+            grade_category: None,
+            contract_type: None,
+            duration_months: None,
+            renewable: None,
+            positions: 1,
+            open_to_internal: true,
+            open_to_external: true,
+            internal_first: false,
+            residency: "NONE".into(),
+            time_zone: "UTC".into(),
+            published_at: None,
+            closing_at: None,
+            start_on: None,
+            start_asap: false,
+            apply_email: None,
+            apply_url: None,
+            apply_email_subject: None,
+            status: "DRAFT".into(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
