@@ -41,9 +41,29 @@ const Login = graphql(`
 `);
 
 const OpenVacancies = graphql(`
-  query OpenVacancies($first: Int!) {
-    vacancies(first: $first, filter: { openOnly: true }) {
+  query OpenVacancies($first: Int!, $search: String) {
+    vacancies(first: $first, filter: { openOnly: true, search: $search }) {
       totalCount
+      facets {
+        organisations {
+          organisation {
+            acronym
+          }
+          count
+        }
+        countries {
+          country
+          count
+        }
+        gradeCategories {
+          gradeCategory
+          count
+        }
+        contractTypes {
+          contractType
+          count
+        }
+      }
       edges {
         node {
           id
@@ -98,9 +118,19 @@ async function signIn(anonymous: GraphQLClient): Promise<GraphQLClient> {
   return new GraphQLClient(API_URL, { headers: { authorization: `Bearer ${login.token}` } });
 }
 
-async function listOpenVacancies(candidate: GraphQLClient) {
-  const { vacancies } = await candidate.request(OpenVacancies, { first: 10 });
-  log(`${vacancies.totalCount} open vacancies`);
+/** Lists open vacancies (matching `search`, if given) with their facets. */
+async function listOpenVacancies(client: GraphQLClient, search?: string) {
+  const { vacancies } = await client.request(OpenVacancies, { first: 10, search });
+  log(`${vacancies.totalCount} open vacancies${search ? ` matching "${search}"` : ''}`);
+  const facets = vacancies.facets;
+  if (facets) {
+    const show = (buckets: { label: string; count: number }[]) =>
+      buckets.map((b) => `${b.label} (${b.count})`).join(' · ') || '-';
+    log(`  by organisation: ${show(facets.organisations.map((f) => ({ label: f.organisation.acronym, count: f.count })))}`);
+    log(`  by country: ${show(facets.countries.map((f) => ({ label: f.country, count: f.count })))}`);
+    log(`  by category: ${show(facets.gradeCategories.map((f) => ({ label: f.gradeCategory ?? 'none', count: f.count })))}`);
+    log(`  by contract: ${show(facets.contractTypes.map((f) => ({ label: f.contractType ?? 'none', count: f.count })))}`);
+  }
   for (const { node } of vacancies.edges) {
     const places = node.dutyStations.map((d) => `${d.city} (${d.country})`).join(', ');
     log(`  ${node.organisation.acronym} ${node.reference} ${node.grade}: ${node.title} — ${places}, closes ${node.closingAt}`);
@@ -161,9 +191,13 @@ async function main() {
     headers: { authorization: `Bearer ${RECRUITER_TOKEN}` },
   });
   const reference = await publishVacancy(recruiter);
-  const after = await listOpenVacancies(candidate);
-  if (!after.edges.some(({ node }) => node.reference === reference) || after.totalCount !== before.totalCount + 1) {
-    throw new Error(`${reference} is not in the list of open vacancies`);
+  const after = await listOpenVacancies(candidate, 'reintegration rabat');
+  if (!after.edges.some(({ node }) => node.reference === reference)) {
+    throw new Error(`a search does not find ${reference}`);
+  }
+  const iom = after.facets?.organisations.find((f) => f.organisation.acronym === 'IOM');
+  if (!iom || iom.count < 1 || before.totalCount >= (await listOpenVacancies(candidate)).totalCount) {
+    throw new Error('the facets or the total do not count the new vacancy');
   }
   void WAIT_SECONDS;
 }
