@@ -7,8 +7,19 @@ use serde_json::{json, Value};
 
 /// A database created for one test and dropped after it.
 pub enum TestDatabase {
-    Sqlite { path: std::path::PathBuf },
-    Postgres { admin_url: String, name: String },
+    Sqlite {
+        path: std::path::PathBuf,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Another handle on a database owned by someone else (a second replica): dropping it
+    /// leaves the database alone.
+    Shared {
+        url: String,
+        backend: &'static str,
+    },
 }
 
 impl TestDatabase {
@@ -21,6 +32,7 @@ impl TestDatabase {
                     .map_or(admin_url.as_str(), |(base, _)| base);
                 format!("{base}/{name}")
             }
+            Self::Shared { url, .. } => url.clone(),
         }
     }
 
@@ -28,6 +40,23 @@ impl TestDatabase {
         match self {
             Self::Sqlite { .. } => "sqlite",
             Self::Postgres { .. } => "postgres",
+            Self::Shared { backend, .. } => backend,
+        }
+    }
+
+    /// A handle on the same database that does not drop it.
+    pub fn shared(&self) -> Self {
+        Self::Shared {
+            url: self.url(),
+            backend: self.backend(),
+        }
+    }
+
+    /// A fresh PostgreSQL database when `TEST_DATABASE_URL` is set.
+    pub async fn postgres_only() -> Option<Self> {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => Some(Self::postgres(url).await),
+            _ => None,
         }
     }
 
@@ -92,6 +121,7 @@ impl Drop for TestDatabase {
                 })
                 .join();
             }
+            Self::Shared { .. } => {}
         }
     }
 }
@@ -103,6 +133,12 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub database: TestDatabase,
+    /// The server's event bus (to see how many subscriptions it serves).
+    pub bus: jobboard::event_bus::EventBus,
+    /// Stops the server gracefully when sent (or dropped).
+    pub stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The server's task: it ends when graceful shutdown finishes.
+    pub server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl TestApp {
@@ -120,14 +156,29 @@ impl TestApp {
         let address = format!("http://{}", app.local_addr());
         let db = app.state().db.clone();
         let jwt = app.state().jwt.clone();
-        tokio::spawn(app.run_until_stopped());
+        let bus = app.state().bus.clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
         Self {
             jwt,
             address,
             client: reqwest::Client::new(),
             db,
             database,
+            bus,
+            stop: Some(stop),
+            server,
         }
+    }
+
+    /// The WebSocket address of subscriptions.
+    pub fn ws_url(&self) -> String {
+        format!(
+            "{}/graphql/ws",
+            self.address.replacen("http://", "ws://", 1)
+        )
     }
 
     /// A seeded app on every configured backend.

@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod applications;
+mod events;
 mod http;
 mod migrations;
 mod organisations;
@@ -15,6 +16,7 @@ mod persisted_queries;
 mod search;
 mod seed_data;
 mod statements;
+mod subscriptions;
 mod synthetic;
 mod tokens;
 mod vacancies;

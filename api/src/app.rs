@@ -10,9 +10,10 @@ use tokio::net::TcpListener;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::{ConfigError, Environment, ServerConfig};
+use crate::event_bus::{self, EventBus};
 use crate::graphql::{self, AppSchema};
 use crate::seed::{self, SeedError};
-use crate::service::{account, vacancy_write};
+use crate::service::{account, events, vacancy_write};
 use crate::{db, http};
 
 /// What every request handler shares.
@@ -25,6 +26,8 @@ pub struct AppState {
     pub forwarded_hops: usize,
     /// Automatic persisted queries this process has been sent.
     pub persisted_queries: http::persisted_queries::PersistedQueries,
+    /// Domain events of every replica, for subscriptions.
+    pub bus: EventBus,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +53,9 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    /// How long domain events are kept.
+    event_retention: chrono::Duration,
+    database_url: String,
 }
 
 impl Application {
@@ -76,6 +82,7 @@ impl Application {
             jwt,
             forwarded_hops: config.forwarded_hops,
             persisted_queries: Default::default(),
+            bus: EventBus::default(),
         };
         let listener = TcpListener::bind(config.bind_addr)
             .await
@@ -93,6 +100,8 @@ impl Application {
                 },
             )?,
             state,
+            event_retention: chrono::Duration::days(i64::from(config.event_retention_days)),
+            database_url: config.database.database_url.clone(),
         })
     }
 
@@ -108,24 +117,46 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let closer = tokio::spawn(close_expired_vacancies(self.state.db.clone()));
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` resolves; then subscriptions end (each client gets `complete`
+    /// and a close frame) and the requests in flight finish.
+    pub async fn run_until(
+        self,
+        signal: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let closer = tokio::spawn(close_expired_vacancies(
+            self.state.db.clone(),
+            self.event_retention,
+        ));
+        let bus = self.state.bus.clone();
+        let dispatcher =
+            event_bus::spawn_dispatcher(bus.clone(), self.state.db.clone(), self.database_url);
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
+        let stopping = bus.clone();
         let result = axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(async move {
+                signal.await;
+                // Subscriptions end and their connections close, so shutdown can finish.
+                stopping.shut_down();
+            })
             .await;
+        bus.shut_down();
         closer.abort();
+        let _ = dispatcher.await;
         result
     }
 }
 
 /// How often housekeeping runs: storing the status of notices past their deadline (reads never
 /// wait for it: they treat a published notice past its closing instant as closed) and
-/// forgetting old failed sign-ins.
+/// forgetting old failed sign-ins and old domain events.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
 
-async fn close_expired_vacancies(db: DatabaseConnection) {
+async fn close_expired_vacancies(db: DatabaseConnection, event_retention: chrono::Duration) {
     let mut ticks = tokio::time::interval(HOUSEKEEPING_EVERY);
     loop {
         ticks.tick().await;
@@ -137,6 +168,11 @@ async fn close_expired_vacancies(db: DatabaseConnection) {
         }
         if let Err(error) = account::purge_stale_throttles(&db, now).await {
             tracing::warn!(%error, "could not purge old sign-in failures");
+        }
+        match events::purge_older_than(&db, now - event_retention).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "forgot old domain events"),
+            Err(error) => tracing::warn!(%error, "could not purge old domain events"),
         }
     }
 }

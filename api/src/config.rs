@@ -147,6 +147,11 @@ pub struct ServerConfig {
     /// (`https://jobs.example.org`); none by default.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
+
+    /// How many days domain events (vacancy published, application moved, …) are kept before
+    /// housekeeping deletes them.
+    #[arg(long, env = "EVENT_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub event_retention_days: u32,
 }
 
 impl ServerConfig {
@@ -172,6 +177,7 @@ impl ServerConfig {
             introspection: true,
             cors_allowed_origins: Vec::new(),
             forwarded_hops: 0,
+            event_retention_days: 30,
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod event_bus;
 pub mod graphql;
 pub mod http;
 pub mod policy;

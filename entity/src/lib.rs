@@ -10,6 +10,7 @@ pub mod application_referee;
 pub mod audit_event;
 pub mod competency;
 pub mod competency_indicator;
+pub mod domain_event;
 pub mod integration_token;
 pub mod login_throttle;
 pub mod office;

@@ -15,6 +15,7 @@ mod m20261123_000006_applications;
 mod m20261124_000007_auth_and_audit;
 mod m20261124_000008_application_forms;
 mod m20261124_000009_vacancy_search;
+mod m20261124_000011_domain_events;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_auth_and_audit::Migration),
             Box::new(m20261124_000008_application_forms::Migration),
             Box::new(m20261124_000009_vacancy_search::Migration),
+            Box::new(m20261124_000011_domain_events::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::Actor;
 use crate::error::AppError;
+use crate::event_bus::EventBus;
 use crate::graphql::loaders::Loaders;
 
 #[derive(Debug, thiserror::Error)]
@@ -23,4 +24,9 @@ pub fn actor<'a>(ctx: &Context<'a>) -> Result<&'a Actor, AppError> {
 pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, AppError> {
     ctx.data::<Loaders>()
         .map_err(|_| AppError::internal(MissingContext("loaders")))
+}
+
+pub fn bus<'a>(ctx: &Context<'a>) -> Result<&'a EventBus, AppError> {
+    ctx.data::<EventBus>()
+        .map_err(|_| AppError::internal(MissingContext("event bus")))
 }

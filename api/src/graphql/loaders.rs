@@ -202,6 +202,39 @@ pub struct Loaders {
 }
 
 impl Loaders {
+    /// Loaders that batch but keep nothing: for a subscription, whose context lives as long as
+    /// its connection, so every event is read fresh and nothing piles up.
+    pub fn uncached(db: &DatabaseConnection) -> Self {
+        let loaders = Self::new(db);
+        loaders.pipelines.enable_all_cache(false);
+        loaders.application_documents.enable_all_cache(false);
+        loaders.organisation.enable_all_cache(false);
+        loaders.project.enable_all_cache(false);
+        loaders.competency.enable_all_cache(false);
+        loaders.vacancy.enable_all_cache(false);
+        loaders.account.enable_all_cache(false);
+        loaders.acronyms.enable_all_cache(false);
+        loaders.offices.enable_all_cache(false);
+        loaders.projects_led.enable_all_cache(false);
+        loaders.partnerships.enable_all_cache(false);
+        loaders.project_partners.enable_all_cache(false);
+        loaders.project_countries.enable_all_cache(false);
+        loaders.indicators.enable_all_cache(false);
+        loaders.vacancy_texts.enable_all_cache(false);
+        loaders.vacancy_items.enable_all_cache(false);
+        loaders.duty_stations.enable_all_cache(false);
+        loaders.vacancy_languages.enable_all_cache(false);
+        loaders.qualification_paths.enable_all_cache(false);
+        loaders.vacancy_competencies.enable_all_cache(false);
+        loaders.vacancy_documents.enable_all_cache(false);
+        loaders.vacancy_questions.enable_all_cache(false);
+        loaders.application_languages.enable_all_cache(false);
+        loaders.application_referees.enable_all_cache(false);
+        loaders.application_answers.enable_all_cache(false);
+        loaders.application_events.enable_all_cache(false);
+        loaders
+    }
+
     pub fn new(db: &DatabaseConnection) -> Self {
         Self {
             pipelines: DataLoader::with_cache(

@@ -12,21 +12,23 @@ mod organisation;
 mod project;
 mod query;
 pub mod relay;
+mod subscription;
 mod vacancy;
 mod vacancy_facets;
 mod vacancy_input;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
 
 pub use mutation::Mutation;
 pub use query::Query;
+pub use subscription::Subscription;
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Server settings resolvers need.
 #[derive(Debug, Clone, Copy)]
@@ -57,7 +59,7 @@ pub fn build_schema(
     runtime: Option<(DatabaseConnection, Arc<JwtKeys>, Settings)>,
     options: SchemaOptions,
 ) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .limit_depth(MAX_DEPTH_WITH_INTROSPECTION)
         .limit_complexity(MAX_COMPLEXITY);
     if !options.introspection {

@@ -7,6 +7,7 @@ pub mod graphql;
 mod health;
 pub mod persisted_queries;
 mod playground;
+mod subscription;
 
 use std::time::Duration;
 
@@ -89,7 +90,8 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartErr
         tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
     });
     let router = Router::new()
-        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphql", get(subscription::get).post(graphql::post))
+        .route("/graphql/ws", get(subscription::websocket))
         .route("/graphql/assets/{file}", get(playground::asset))
         .route("/documents/{id}", get(documents::download))
         .route(

@@ -27,6 +27,7 @@ use crate::domain::{
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::application_form::{self, AnswerInput};
+use crate::service::events::{self, ApplicationFacts, DomainEvent};
 use crate::service::pagination::{
     paginate, paginate_flag_first, paginate_newest_first, Page, PageRequest,
 };
@@ -469,6 +470,13 @@ pub async fn apply(
         None,
     )
     .await?;
+    events::record(
+        &txn,
+        DomainEvent::ApplicationSubmitted {
+            application: ApplicationFacts::load(&txn, &row).await?,
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -669,6 +677,14 @@ async fn move_status(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("application"))?;
+    events::record(
+        &txn,
+        DomainEvent::ApplicationStatusChanged {
+            application: ApplicationFacts::load(&txn, &updated).await?,
+            from,
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }

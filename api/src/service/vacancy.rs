@@ -77,7 +77,7 @@ pub fn parse_search(search: Option<&str>) -> AppResult<SearchWords> {
 }
 
 /// Vacancies whose search document holds every word (the last one as a prefix).
-fn matching(search: &SearchWords, backend: DbBackend) -> SimpleExpr {
+fn search_matches(search: &SearchWords, backend: DbBackend) -> SimpleExpr {
     let ids = match backend {
         DbBackend::Sqlite => Query::select()
             .expr(Expr::cust("rowid"))
@@ -154,7 +154,7 @@ pub(crate) fn apply_filter(
     backend: DbBackend,
 ) -> Select<vacancy::Entity> {
     if !search.0.is_empty() {
-        select = select.filter(matching(search, backend));
+        select = select.filter(search_matches(search, backend));
     }
     if let Some(internal) = filter.open_to_internal {
         select = select.filter(vacancy::Column::OpenToInternal.eq(internal));
@@ -252,6 +252,14 @@ pub fn default_order(filter: &VacancyFilter, search: &SearchWords) -> VacancyOrd
     }
 }
 
+impl VacancyFilter {
+    /// Refuses a filter no vacancy could pass because it contradicts itself, or a search that
+    /// is too long.
+    pub fn check(&self) -> AppResult<()> {
+        checked(self).map(|_| ())
+    }
+}
+
 /// Checks a filter and parses its search.
 pub(crate) fn checked(filter: &VacancyFilter) -> AppResult<SearchWords> {
     if let (Some(after), Some(before)) = (filter.closing_after, filter.closing_before) {
@@ -330,4 +338,26 @@ pub async fn get_by_reference(
         .await?
         .ok_or(AppError::NotFound("vacancy"))?;
     readable(actor, model)
+}
+
+/// The vacancy `id` if the caller may see it and it passes `filter` now: the check a
+/// subscriber of published vacancies applies to each one, with the list's own rules.
+pub async fn matching(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+    filter: &VacancyFilter,
+) -> AppResult<Option<vacancy::Model>> {
+    let search = checked(filter)?;
+    let select = visible_select(
+        actor,
+        filter,
+        &search,
+        Utc::now(),
+        db.get_database_backend(),
+    );
+    Ok(select
+        .filter(vacancy::Column::Id.eq(id))
+        .one(db)
+        .await?)
 }

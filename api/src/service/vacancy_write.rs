@@ -18,6 +18,7 @@ use crate::domain::{ItemSection, Role, VacancyStatus};
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
+use crate::service::events::{self, DomainEvent, VacancyFacts};
 use crate::service::notice::{self, Notice, NoticeInput};
 use crate::service::search_document;
 use crate::service::vacancy::{self as read, effective_status};
@@ -378,6 +379,23 @@ fn changed_fields(before: &Notice, after: &Notice) -> Value {
     Value::Object(changes)
 }
 
+/// `duration_months` → `durationMonths`: a notice field as `VacancyInput` names it.
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Replaces a notice's content, if `version` is still current. Closed, archived and cancelled
 /// notices are kept as they were.
 pub async fn update(
@@ -456,10 +474,18 @@ async fn replace(
         .one(txn)
         .await?
         .ok_or(AppError::NotFound("vacancy"))?;
-    audit::record(
+    let changes = changed_fields(&before, &notice);
+    let changed_names = changes
+        .as_object()
+        .map(|fields| fields.keys().map(|key| camel_case(key)).collect())
+        .unwrap_or_default();
+    audit::record(txn, actor, entry(&updated, "update", changes)).await?;
+    events::record(
         txn,
-        actor,
-        entry(&updated, "update", changed_fields(&before, &notice)),
+        DomainEvent::VacancyUpdated {
+            vacancy: VacancyFacts::load(txn, &updated).await?,
+            changed_fields: changed_names,
+        },
     )
     .await?;
     Ok(updated)
@@ -540,6 +566,12 @@ pub async fn transition(
         entry(&updated, action, json!({ "status": to.as_str() })),
     )
     .await?;
+    let vacancy = VacancyFacts::load(&txn, &updated).await?;
+    let event = match to {
+        VacancyStatus::Published => DomainEvent::VacancyPublished { vacancy },
+        _ => DomainEvent::VacancyClosed { vacancy, from },
+    };
+    events::record(&txn, event).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -655,21 +687,52 @@ pub async fn import(
     Ok(outcome)
 }
 
-/// Marks published notices past their closing instant as closed; returns how many.
+/// Marks published notices past their closing instant as closed, each with its
+/// `vacancy.closed` event; returns how many. A notice another replica closed first is skipped
+/// (its update changes nothing here), so each closing is recorded once.
 pub async fn close_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<u64> {
-    let result = vacancy::Entity::update_many()
-        .col_expr(
-            vacancy::Column::Status,
-            Expr::value(VacancyStatus::Closed.as_str()),
-        )
-        .col_expr(
-            vacancy::Column::Version,
-            Expr::col(vacancy::Column::Version).add(1),
-        )
-        .col_expr(vacancy::Column::UpdatedAt, Expr::value(now))
+    let due = vacancy::Entity::find()
         .filter(vacancy::Column::Status.eq(VacancyStatus::Published.as_str()))
         .filter(vacancy::Column::ClosingAt.lte(now))
-        .exec(db)
+        .all(db)
         .await?;
-    Ok(result.rows_affected)
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let mut closed = 0;
+    for row in due {
+        let result = vacancy::Entity::update_many()
+            .col_expr(
+                vacancy::Column::Status,
+                Expr::value(VacancyStatus::Closed.as_str()),
+            )
+            .col_expr(
+                vacancy::Column::Version,
+                Expr::col(vacancy::Column::Version).add(1),
+            )
+            .col_expr(vacancy::Column::UpdatedAt, Expr::value(now))
+            .filter(vacancy::Column::Id.eq(row.id))
+            .filter(vacancy::Column::Status.eq(VacancyStatus::Published.as_str()))
+            .filter(vacancy::Column::ClosingAt.lte(now))
+            .exec(&txn)
+            .await?;
+        if result.rows_affected == 0 {
+            continue;
+        }
+        let Some(updated) = vacancy::Entity::find_by_id(row.id).one(&txn).await? else {
+            continue;
+        };
+        events::record(
+            &txn,
+            DomainEvent::VacancyClosed {
+                vacancy: VacancyFacts::load(&txn, &updated).await?,
+                from: VacancyStatus::Published,
+            },
+        )
+        .await?;
+        closed += 1;
+    }
+    txn.commit().await?;
+    Ok(closed)
 }
