@@ -1,6 +1,6 @@
 // The GraphiQL playground served at /graphql, driven in headless Chromium: it loads with nothing
 // from another origin, shows the schema documentation, runs a typed query, and sends the token
-// pasted into the Headers editor.
+// pasted into the Headers editor, over HTTP and in the WebSocket's connection_init (subscriptions).
 //
 // Environment: BASE_URL (the running server, e.g. http://127.0.0.1:8000), TOKEN (a recruiter of
 // IOM, from `jobboard token --role RECRUITER --org IOM`), CHROMIUM (default /usr/bin/chromium),
@@ -18,9 +18,17 @@ const TOKEN = process.env.TOKEN;
 const SCREENSHOTS =
   process.env.SCREENSHOT_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'target', 'e2e');
 const TIMEOUT = 15_000;
+const HEADERS = 'section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden)';
 
 let browser;
 let page;
+let screenshotTaken = false;
+
+/** The CI artifact: target/e2e/playground.png. */
+async function screenshot() {
+  await page.screenshot({ path: join(SCREENSHOTS, 'playground.png') }).catch(() => {});
+  screenshotTaken = true;
+}
 const foreignRequests = [];
 const pageErrors = [];
 
@@ -42,12 +50,18 @@ before(async () => {
     if (!url.startsWith('data:') && new URL(url).origin !== origin) foreignRequests.push(url);
   });
   page.on('pageerror', (error) => pageErrors.push(String(error)));
+  if (process.env.DEBUG_WS) {
+    page.on('websocket', (ws) => {
+      ws.on('framesent', (f) => console.log('ws sent', f.payload));
+      ws.on('framereceived', (f) => console.log('ws received', f.payload));
+    });
+  }
   await page.goto(`${BASE_URL}/graphql`);
   await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
 });
 
 after(async () => {
-  if (page) await page.screenshot({ path: join(SCREENSHOTS, 'playground.png') }).catch(() => {});
+  if (page && !screenshotTaken) await screenshot();
   await browser?.close();
 });
 
@@ -67,6 +81,14 @@ async function typeInto(selector, text, { paste = false } = {}) {
   await page.keyboard.press('Escape'); // close any completion list
   const typed = await editorValue(selector);
   assert.equal(typed.replace(/\s+/g, ''), text.replace(/\s+/g, ''), 'the editor holds what was typed');
+  if (selector === '.graphiql-query-editor') {
+    // GraphiQL parses the query a moment after the last keystroke, and picks HTTP or WebSocket
+    // from that parse: run only once it has caught up, as a person would.
+    await page.waitForFunction(() => {
+      const editor = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror;
+      return editor.documentAST?.loc?.source?.body === editor.getValue();
+    });
+  }
 }
 
 /** Runs the operation in the editor and returns the parsed JSON of the result pane. */
@@ -109,10 +131,92 @@ test('a token pasted into the Headers editor authenticates the request', async (
   assert.equal(anonymous.data.me, null);
 
   await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
-  await typeInto('section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden)', `{ "Authorization": "Bearer ${TOKEN}" }`, {
+  await typeInto(HEADERS, `{ "Authorization": "Bearer ${TOKEN}" }`, {
     paste: true,
   });
   const signedIn = await run();
   assert.equal(signedIn.data.me.role, 'RECRUITER');
   assert.equal(signedIn.data.me.organisation.acronym, 'IOM');
+});
+
+/** Creates and publishes a notice in Rabat as the recruiter; returns its reference. */
+async function publishVacancy() {
+  const reference = `E2E/${Date.now()}`;
+  const call = async (query, variables) => {
+    const response = await fetch(`${BASE_URL}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await response.json();
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    return body.data;
+  };
+  const { createVacancy } = await call(
+    'mutation ($input: VacancyInput!) { createVacancy(input: $input) { id version } }',
+    {
+      input: {
+        reference,
+        authoritativeLanguage: 'fr',
+        grade: 'G6',
+        openToInternal: true,
+        openToExternal: true,
+        timeZone: 'Africa/Casablanca',
+        closingDate: `${new Date().getUTCFullYear() + 1}-12-31`,
+        dutyStations: [{ city: 'Rabat', country: 'MA' }],
+        languages: [{ language: 'fr', level: 'EXCELLENT', requirement: 'REQUIRED' }],
+        qualificationPaths: [{ educationLevel: 'BACHELOR', minYearsExperience: 4 }],
+        texts: [{ language: 'fr', title: 'Assistant(e) de projet', responsibilities: ['Assister'] }],
+      },
+    },
+  );
+  await call('mutation ($id: ID!, $version: Int!) { publishVacancy(id: $id, version: $version) { status } }', createVacancy);
+  return reference;
+}
+
+test('a subscription runs in the playground over WebSocket, with the pasted token', async () => {
+  await typeInto('.graphiql-query-editor', 'subscription { vacancyPublished(filter: { country: "MA" }) { reference } }');
+  await page.locator('.graphiql-execute-button').click();
+  // The subscription is live once the socket is open; publish until an event shows (bounded).
+  const published = [];
+  const deadline = Date.now() + 20_000;
+  let shown = null;
+  while (shown === null && Date.now() < deadline) {
+    published.push(await publishVacancy());
+    try {
+      await page.waitForFunction(
+        () => /E2E\/\d+/.test(document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()),
+        null,
+        { timeout: 2_000 },
+      );
+      shown = JSON.parse(await editorValue('.result-window'));
+    } catch {
+      // not yet: publish another
+    }
+  }
+  assert.ok(shown, `no event in the result pane after publishing ${published.join(', ')}`);
+  assert.ok(published.includes(shown.data.vacancyPublished.reference), JSON.stringify(shown));
+  await screenshot();
+  // While a subscription runs, the run button stops it.
+  await page.locator('button.graphiql-execute-button[aria-label^="Stop"]').click();
+  await page.locator('button.graphiql-execute-button[aria-label^="Execute"]').waitFor();
+});
+
+test('the pasted token reaches the WebSocket: a recruiter is refused what only candidates may follow', async () => {
+  await typeInto('.graphiql-query-editor', 'subscription { applicationStatusChanged { to } }');
+  await page.locator('.graphiql-execute-button').click();
+  await page.waitForFunction(() =>
+    /FORBIDDEN|UNAUTHENTICATED/.test(document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()),
+  );
+  const shown = await editorValue('.result-window');
+  assert.match(shown, /FORBIDDEN/);
+  assert.doesNotMatch(shown, /UNAUTHENTICATED/);
+
+  // Without the token the same subscription is refused as unauthenticated.
+  await page.locator('button.graphiql-execute-button[aria-label^="Execute"]').waitFor();
+  await typeInto(HEADERS, '{}', { paste: true });
+  await page.locator('.graphiql-execute-button').click();
+  await page.waitForFunction(() =>
+    /UNAUTHENTICATED/.test(document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()),
+  );
 });

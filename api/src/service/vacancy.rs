@@ -356,8 +356,5 @@ pub async fn matching(
         Utc::now(),
         db.get_database_backend(),
     );
-    Ok(select
-        .filter(vacancy::Column::Id.eq(id))
-        .one(db)
-        .await?)
+    Ok(select.filter(vacancy::Column::Id.eq(id)).one(db).await?)
 }

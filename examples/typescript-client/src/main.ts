@@ -4,7 +4,8 @@
 //   API_URL          the GraphQL endpoint (default http://127.0.0.1:8000/graphql)
 //   RECRUITER_TOKEN  optional: a recruiter's token (`cargo run -q -- token --role RECRUITER --org IOM`);
 //                    with it, the client publishes a vacancy itself and waits for its event, as CI does
-//   WAIT_SECONDS     how long to wait for that event (default 20)
+//   WAIT_SECONDS     how long to wait for that event (default 20); without RECRUITER_TOKEN, how long
+//                    to listen for new vacancies (default 20, 0 for ever)
 
 import { randomUUID } from 'node:crypto';
 import { GraphQLClient } from 'graphql-request';
@@ -12,6 +13,7 @@ import { GraphQLClient } from 'graphql-request';
 import { persistedQuery } from './apq.js';
 import { graphql } from './gql/index.js';
 import type { VacancyInput } from './gql/graphql.js';
+import { onVacancyPublished, subscriptionClient, type PublishedVacancy } from './subscribe.js';
 
 const API_URL = process.env.API_URL ?? 'http://127.0.0.1:8000/graphql';
 const RECRUITER_TOKEN = process.env.RECRUITER_TOKEN;
@@ -106,8 +108,8 @@ function log(message: string) {
   console.log(`[client] ${message}`);
 }
 
-/** Signs up a new candidate and signs in; returns a client that sends the token. */
-async function signIn(anonymous: GraphQLClient): Promise<GraphQLClient> {
+/** Signs up a new candidate and signs in; returns the token. */
+async function signIn(anonymous: GraphQLClient): Promise<string> {
   const email = `candidate.${randomUUID()}@example.org`;
   const password = 'a passphrase long enough';
   await anonymous.request(Register, {
@@ -115,7 +117,7 @@ async function signIn(anonymous: GraphQLClient): Promise<GraphQLClient> {
   });
   const { login } = await anonymous.request(Login, { email, password });
   log(`signed in as ${login.account.fullName} (${login.account.role}) until ${login.expiresAt}`);
-  return new GraphQLClient(API_URL, { headers: { authorization: `Bearer ${login.token}` } });
+  return login.token;
 }
 
 /** Lists open vacancies (matching `search`, if given) with their facets. */
@@ -172,9 +174,12 @@ async function publishVacancy(recruiter: GraphQLClient): Promise<string> {
   return reference;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function main() {
   const anonymous = new GraphQLClient(API_URL);
-  const candidate = await signIn(anonymous);
+  const token = await signIn(anonymous);
+  const candidate = new GraphQLClient(API_URL, { headers: { authorization: `Bearer ${token}` } });
   const before = await listOpenVacancies(candidate);
 
   // The same list through an automatic persisted query: the second GET is served by hash.
@@ -183,23 +188,61 @@ async function main() {
   if (!hit) throw new Error('the persisted query was not found the second time');
   log('listed again by persisted-query hash over GET');
 
-  if (!RECRUITER_TOKEN) {
-    log('set RECRUITER_TOKEN to publish a vacancy as a recruiter');
-    return;
+  // New vacancies in Morocco, pushed over WebSocket, as the signed-in candidate.
+  const events = subscriptionClient(API_URL, token);
+  const received: PublishedVacancy[] = [];
+  let failure: unknown;
+  const stop = onVacancyPublished(
+    events,
+    'MA',
+    (vacancy) => {
+      received.push(vacancy);
+      log(`new vacancy: ${vacancy.organisation.acronym} ${vacancy.reference} ${vacancy.title}`);
+    },
+    (error) => {
+      failure = error;
+    },
+  );
+  const deadline = Date.now() + WAIT_SECONDS * 1000;
+  try {
+    if (!RECRUITER_TOKEN) {
+      log(`listening for new vacancies in Morocco${WAIT_SECONDS > 0 ? ` for ${WAIT_SECONDS} s` : ''}; set RECRUITER_TOKEN to publish one`);
+      while ((WAIT_SECONDS <= 0 || Date.now() < deadline) && failure === undefined) await sleep(200);
+      if (failure !== undefined) throw failure;
+      return;
+    }
+    const recruiter = new GraphQLClient(API_URL, {
+      headers: { authorization: `Bearer ${RECRUITER_TOKEN}` },
+    });
+    // A subscription starts when the server has read it; publish until one of ours arrives.
+    const published: string[] = [];
+    let delivered: PublishedVacancy | undefined;
+    while (!delivered && Date.now() < deadline && failure === undefined) {
+      published.push(await publishVacancy(recruiter));
+      const waitUntil = Math.min(deadline, Date.now() + 2000);
+      while (!delivered && Date.now() < waitUntil && failure === undefined) {
+        await sleep(50);
+        delivered = received.find((v) => published.includes(v.reference));
+      }
+    }
+    if (failure !== undefined) throw failure;
+    if (!delivered) throw new Error(`no vacancyPublished event within ${WAIT_SECONDS} s for ${published.join(', ')}`);
+    log(`the subscription delivered ${delivered.reference}`);
+
+    const reference = delivered.reference;
+    const after = await listOpenVacancies(candidate, 'reintegration rabat');
+    if (!after.edges.some(({ node }) => node.reference === reference)) {
+      throw new Error(`a search does not find ${reference}`);
+    }
+    const iom = after.facets?.organisations.find((f) => f.organisation.acronym === 'IOM');
+    const total = (await candidate.request(OpenVacancies, { first: 1 })).vacancies.totalCount;
+    if (!iom || iom.count < 1 || total < before.totalCount + published.length) {
+      throw new Error('the facets or the total do not count the new vacancies');
+    }
+  } finally {
+    stop();
+    await events.dispose();
   }
-  const recruiter = new GraphQLClient(API_URL, {
-    headers: { authorization: `Bearer ${RECRUITER_TOKEN}` },
-  });
-  const reference = await publishVacancy(recruiter);
-  const after = await listOpenVacancies(candidate, 'reintegration rabat');
-  if (!after.edges.some(({ node }) => node.reference === reference)) {
-    throw new Error(`a search does not find ${reference}`);
-  }
-  const iom = after.facets?.organisations.find((f) => f.organisation.acronym === 'IOM');
-  if (!iom || iom.count < 1 || before.totalCount >= (await listOpenVacancies(candidate)).totalCount) {
-    throw new Error('the facets or the total do not count the new vacancy');
-  }
-  void WAIT_SECONDS;
 }
 
 main().then(
