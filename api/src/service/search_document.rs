@@ -50,14 +50,14 @@ async fn vacancy_ids(
     db: &impl ConnectionTrait,
     condition: sea_orm::sea_query::SimpleExpr,
 ) -> Result<Vec<i32>, DbErr> {
-    Ok(vacancy::Entity::find()
+    vacancy::Entity::find()
         .select_only()
         .column(vacancy::Column::Id)
         .filter(condition)
         .order_by_asc(vacancy::Column::Id)
         .into_tuple()
         .all(db)
-        .await?)
+        .await
 }
 
 fn group<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
