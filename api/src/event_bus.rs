@@ -184,6 +184,8 @@ struct Delivered {
     ids: HashSet<i32>,
     /// The highest id delivered (or present at start).
     last: i32,
+    /// The newest id when listening started: older events are never delivered.
+    floor: i32,
 }
 
 impl Delivered {
@@ -192,7 +194,17 @@ impl Delivered {
             order: VecDeque::new(),
             ids: HashSet::new(),
             last,
+            floor: last,
         }
+    }
+
+    /// Where catching up starts reading. PostgreSQL ids are not in commit order, so it looks
+    /// a little below the highest one delivered (those are still remembered), but never at
+    /// events from before listening started.
+    fn catch_up_from(&self) -> i32 {
+        self.last
+            .saturating_sub(REMEMBERED as i32 / 2)
+            .max(self.floor)
     }
 
     /// Records `id`; false when it was delivered already.
@@ -283,9 +295,7 @@ async fn deliver(bus: &EventBus, db: &DatabaseConnection, state: &mut Delivered,
 
 /// Delivers the events stored since the last one delivered that were not delivered yet.
 async fn catch_up(bus: &EventBus, db: &DatabaseConnection, state: &mut Delivered) {
-    // PostgreSQL ids are not in commit order: look a little below the highest one delivered.
-    let from = state.last.saturating_sub(REMEMBERED as i32 / 2).max(0);
-    match events::after(db, from, REMEMBERED as u64).await {
+    match events::after(db, state.catch_up_from(), REMEMBERED as u64).await {
         Ok(batch) => {
             for event in batch {
                 if state.first_time(event.id) {
@@ -313,6 +323,18 @@ mod tests {
         // 11 was forgotten: the oldest goes first.
         assert!(delivered.first_time(11));
         assert_eq!(delivered.ids.len(), REMEMBERED);
+    }
+
+    #[test]
+    fn catching_up_never_reaches_below_where_listening_started() {
+        let mut delivered = Delivered::new(5_000);
+        assert_eq!(delivered.catch_up_from(), 5_000);
+        delivered.first_time(5_001);
+        assert_eq!(delivered.catch_up_from(), 5_000);
+        for id in 5_002..10_000 {
+            delivered.first_time(id);
+        }
+        assert_eq!(delivered.catch_up_from(), 9_999 - REMEMBERED as i32 / 2);
     }
 
     #[tokio::test]
