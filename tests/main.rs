@@ -17,6 +17,7 @@ mod organisations;
 mod pagination;
 mod protection;
 mod saved_searches;
+mod persisted_queries;
 mod search;
 mod seed_data;
 mod statements;

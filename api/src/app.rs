@@ -29,6 +29,8 @@ pub struct AppState {
     pub limits: http::limits::RequestLimits,
     /// How webhook deliveries are sent.
     pub webhooks: DeliverySettings,
+    /// Automatic persisted queries this process has been sent.
+    pub persisted_queries: http::persisted_queries::PersistedQueries,
     /// Domain events of every replica, for subscriptions.
     pub bus: EventBus,
     /// The server's public address for absolute links (`PUBLIC_URL`), when configured.
@@ -93,6 +95,7 @@ impl Application {
             forwarded_hops: config.forwarded_hops,
             limits: http::limits::RequestLimits::new(&config.limits),
             webhooks,
+            persisted_queries: Default::default(),
             bus: EventBus::default(),
             public_url,
         };

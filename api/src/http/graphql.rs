@@ -15,7 +15,7 @@ use crate::app::AppState;
 use crate::auth::authenticate;
 use crate::graphql::limits;
 use crate::graphql::loaders::Loaders;
-use crate::http::playground;
+use crate::http::{persisted_queries, playground};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -48,10 +48,10 @@ pub(crate) fn plain_error(status: StatusCode, message: &str) -> Response {
 
 /// GET: the playground for a browser, or a query given in the URL.
 pub async fn get(State(state): State<AppState>, request: Request) -> Response {
-    let has_query = request
-        .uri()
-        .query()
-        .is_some_and(|q| q.split('&').any(|pair| pair.starts_with("query=")));
+    let has_query = request.uri().query().is_some_and(|q| {
+        q.split('&')
+            .any(|pair| pair.starts_with("query=") || pair.starts_with("extensions="))
+    });
     if !has_query && accepts(request.headers(), "text/html") {
         return playground::page();
     }
@@ -124,6 +124,12 @@ async fn execute(state: AppState, request: Request) -> Response {
         Err(GraphQLRejection(error)) => return malformed(&error),
     };
     if let Some(error) = forged_upload(&gql) {
+        return respond(
+            async_graphql::Response::from_errors(vec![error]),
+            graphql_response,
+        );
+    }
+    if let Err(error) = state.persisted_queries.resolve(&mut gql).await {
         return respond(
             async_graphql::Response::from_errors(vec![error]),
             graphql_response,
@@ -342,7 +348,13 @@ fn rate_limited(error: crate::error::AppError, graphql_response: bool) -> Respon
 }
 
 fn respond(response: async_graphql::Response, graphql_response: bool) -> Response {
-    let request_error = response.data == Value::Null && !response.errors.is_empty();
+    // Apollo clients expect a persisted-query miss with status 200, and send the query again.
+    let persisted_query_miss = response.errors.iter().any(|error| {
+        error.extensions.as_ref().and_then(|e| e.get("code"))
+            == Some(&Value::from(persisted_queries::NOT_FOUND_CODE))
+    });
+    let request_error =
+        response.data == Value::Null && !response.errors.is_empty() && !persisted_query_miss;
     let (status, content_type) = if graphql_response {
         let status = if request_error {
             StatusCode::BAD_REQUEST

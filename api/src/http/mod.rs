@@ -8,6 +8,7 @@ pub mod graphql;
 mod health;
 pub mod limits;
 mod job_posting;
+pub mod persisted_queries;
 mod playground;
 pub mod rate_limit;
 mod subscription;
