@@ -182,7 +182,7 @@ total_count!(
     Competency,
     Application,
     AuditEvent,
-    SavedSearch
+    SavedSearch,
     WebhookDelivery
 );
 
