@@ -7,7 +7,7 @@ use crate::helpers::TestApp;
 use crate::vacancy_writes::orion_like;
 
 const SAVE: &str = "mutation ($input: SavedSearchInput!) { saveSearch(input: $input) { id name search filter version newMatchCount lastSeenAt } }";
-const LIST: &str = "{ savedSearches { totalCount nodes { id name newMatchCount vacancies { totalCount nodes { reference } } } } }";
+const LIST: &str = "{ savedSearches(first: 10) { totalCount nodes { id name newMatchCount vacancies(first: 10) { totalCount nodes { reference } } } } }";
 const UPDATE: &str = "mutation ($id: ID!, $version: Int!, $input: SavedSearchInput!) { updateSavedSearch(id: $id, version: $version, input: $input) { id name version filter } }";
 const DELETE: &str = "mutation ($id: ID!) { deleteSavedSearch(id: $id) { deletedId } }";
 const SEEN: &str =
