@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod applications;
+mod count_cache;
 mod http;
 mod migrations;
 mod organisations;

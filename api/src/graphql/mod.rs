@@ -5,6 +5,7 @@ mod application;
 mod audit;
 mod competency;
 mod context;
+pub mod count_cache;
 pub mod depth;
 pub mod loaders;
 mod mutation;
@@ -32,6 +33,8 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 pub struct Settings {
     /// How long a sign-in token lasts.
     pub token_ttl: chrono::Duration,
+    /// How long a list's `totalCount` is reused (zero: counted every time).
+    pub total_count_ttl: std::time::Duration,
 }
 
 /// Deepest a query may nest data fields (checked by [`depth::data_depth`] before execution).
@@ -66,7 +69,12 @@ pub fn build_schema(
         builder = builder.disable_suggestions();
     }
     match runtime {
-        Some((db, jwt, settings)) => builder.data(db).data(jwt).data(settings).finish(),
+        Some((db, jwt, settings)) => builder
+            .data(count_cache::CountCache::new(settings.total_count_ttl))
+            .data(db)
+            .data(jwt)
+            .data(settings)
+            .finish(),
         None => builder.finish(),
     }
 }
