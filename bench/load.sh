@@ -144,7 +144,7 @@ PY
 # --- runs ------------------------------------------------------------------------------------
 export WRK_DIR=$ROOT/bench/wrk
 RUNS_TSV=$OUT/runs.tsv
-[[ -f $RUNS_TSV ]] || printf 'time\toperation\tconcurrency\trun\trps\tp50_ms\tp99_ms\terrors\tpeak_rss_mib\tload1\n' >"$RUNS_TSV"
+[[ -f $RUNS_TSV ]] || printf 'time\toperation\tconcurrency\trun\trps\tp50_ms\tp99_ms\terrors\tpeak_rss_mib\tload1\tserver_cpu_ms_per_req\n' >"$RUNS_TSV"
 APPLY_OFFSET=0
 
 # wrk's latency with its unit, in milliseconds.
@@ -162,9 +162,11 @@ run() {
   echo 5 >"/proc/$SERVER/clear_refs" 2>/dev/null || true   # resets VmHWM to the current RSS
   local load1 file=$OUT/wrk/$op-c$conc-r$i.txt
   load1=$(cut -d' ' -f1 /proc/loadavg)
+  local cpu0 cpu1
+  cpu0=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
   env "${env[@]}" wrk -t"$threads" -c"$conc" -d"$DURATION" --latency -s "$WRK_DIR/$script" \
     "http://$BIND/graphql" >"$file"
-  local rps p50 p99 errors hwm requests
+  local rps p50 p99 errors hwm requests cpu
   rps=$(awk '/^Requests\/sec/ {print $2}' "$file")
   p50=$(ms "$(awk '$1 == "50%" {print $2}' "$file")")
   p99=$(ms "$(awk '$1 == "99%" {print $2}' "$file")")
@@ -172,9 +174,13 @@ run() {
   non2xx=$(awk '/Non-2xx/ {print $NF}' "$file")
   requests=$(awk '/requests in/ {print $1}' "$file")
   hwm=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$SERVER/status")
+  # The server's own CPU time per request (user + system), which the machine's load does not
+  # inflate the way it inflates latency.
+  cpu1=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
+  cpu=$(python3 -c "import os; print(round(($cpu1 - $cpu0) * 1000 / os.sysconf('SC_CLK_TCK') / max($requests, 1), 3))")
   [[ $op == apply ]] && APPLY_OFFSET=$((APPLY_OFFSET + requests + 10000))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$op" "$conc" "$i" \
-    "$rps" "$p50" "$p99" "${errors:-?}${non2xx:+ ($non2xx non-2xx)}" "$hwm" "$load1" | tee -a "$RUNS_TSV" >&2
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$op" "$conc" "$i" \
+    "$rps" "$p50" "$p99" "${errors:-?}${non2xx:+ ($non2xx non-2xx)}" "$hwm" "$load1" "$cpu" | tee -a "$RUNS_TSV" >&2
 }
 
 STARTED=$(date -u +%FT%TZ)
@@ -191,15 +197,17 @@ log "server peak RSS over the whole test: $(awk '/VmHWM/ {printf "%.1f MiB", $2 
 python3 - "$RUNS_TSV" "$STARTED" <<'PY'
 import csv, statistics, sys
 path, started = sys.argv[1:3]
-rows = [r for r in csv.DictReader(open(path), delimiter="\t") if r["time"] >= started]
+rows = [r for r in csv.DictReader(open(path), delimiter="\t")
+        if r["time"] >= started and r.get("server_cpu_ms_per_req")]
 groups = {}
 for r in rows:
     groups.setdefault((r["operation"], int(r["concurrency"])), []).append(r)
-print("| operation | conc | runs | req/s | p50 ms | p99 ms | peak RSS MiB | load1 | errors |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+print("| operation | conc | runs | req/s | p50 ms | p99 ms | peak RSS MiB | server CPU ms/req | load1 | errors |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
 for (op, conc), rs in groups.items():
     med = lambda k: statistics.median(float(r[k]) for r in rs)
     print(f"| {op} | {conc} | {len(rs)} | {med('rps'):.0f} | {med('p50_ms'):.2f} | {med('p99_ms'):.2f} "
-          f"| {max(float(r['peak_rss_mib']) for r in rs):.1f} | {' '.join(r['load1'] for r in rs)} "
+          f"| {max(float(r['peak_rss_mib']) for r in rs):.1f} | {med('server_cpu_ms_per_req'):.2f} "
+          f"| {' '.join(r['load1'] for r in rs)} "
           f"| {' '.join(r['errors'] for r in rs)} |")
 PY
