@@ -347,8 +347,9 @@ where
 }
 
 /// Loads `keys` at once, in one statement, and keeps the values in the loader's cache for the
-/// request's resolvers. A page that knows what it needs does not wait for the loader's batching
-/// delay (a millisecond per relation, which dominated a list page's latency).
+/// request's resolvers; keys already cached are not asked again. A page that knows what it needs
+/// does not wait for the loader's batching delay (a millisecond per relation, which dominated a
+/// list page's latency).
 pub async fn preload<T, K>(
     loader: &DataLoader<T, HashMapCache>,
     keys: impl IntoIterator<Item = K>,
@@ -357,15 +358,17 @@ where
     T: Loader<K>,
     K: Send + Sync + Hash + Eq + Clone + 'static,
 {
-    let keys: Vec<K> = keys
+    let wanted: HashSet<K> = keys.into_iter().collect();
+    let mut values = loader.get_cached_values::<K>();
+    values.retain(|key, _| wanted.contains(key));
+    let missing: Vec<K> = wanted
         .into_iter()
-        .collect::<HashSet<K>>()
-        .into_iter()
+        .filter(|key| !values.contains_key(key))
         .collect();
-    if keys.is_empty() {
-        return Ok(HashMap::new());
+    if !missing.is_empty() {
+        let loaded = loader.loader().load(&missing).await?;
+        loader.feed_many(loaded.clone()).await;
+        values.extend(loaded);
     }
-    let values = loader.loader().load(&keys).await?;
-    loader.feed_many(values.clone()).await;
     Ok(values)
 }
