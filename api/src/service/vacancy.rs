@@ -1,6 +1,6 @@
 //! Reading vacancies, with the visibility rules of the policy and the closing rule applied.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use entity::{organisation_acronym, project, vacancy, vacancy_competency, vacancy_duty_station};
 use sea_orm::sea_query::{Expr, Func, SimpleExpr};
 use sea_orm::{
@@ -176,7 +176,9 @@ pub async fn list(
             ));
         }
     }
-    let now = Utc::now();
+    // Whole seconds: the same list asked within a second counts the same rows, so its total
+    // can be reused (graphql::count_cache).
+    let now = Utc::now().trunc_subsecs(0);
     let select = vacancy::Entity::find().filter(visible_to(actor));
     let select = apply_filter(select, filter, now);
     paginate(db, select, vacancy::Column::Id, page).await
