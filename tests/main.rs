@@ -10,6 +10,7 @@ mod applications;
 mod events;
 mod feeds;
 mod fuzz;
+mod count_cache;
 mod http;
 mod job_posting;
 mod migrations;

@@ -78,6 +78,13 @@ async fn synthetic_data_is_generated_beside_the_demo_data_and_served() {
             .await
             .unwrap();
         assert!(applications >= 100, "[{}]", app.backend());
+        // Screened at generation, as `applyToVacancy` screens: none is left unassessed.
+        let unscreened = application::Entity::find()
+            .filter(application::Column::Eligible.is_null())
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(unscreened, 0, "[{}]", app.backend());
         let events = application_event::Entity::find()
             .count(&app.db)
             .await

@@ -80,6 +80,7 @@ impl Application {
         let settings = graphql::Settings {
             token_ttl: config.jwt.token_ttl(),
             webhook_urls: webhooks.urls,
+            total_count_ttl: Duration::from_secs(config.total_count_cache_seconds),
         };
         let state = AppState {
             schema: graphql::build_schema(

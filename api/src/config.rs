@@ -154,6 +154,11 @@ pub struct ServerConfig {
     #[arg(long, env = "FORWARDED_HOPS", default_value_t = 0)]
     pub forwarded_hops: usize,
 
+    /// How long a list's `totalCount` is reused, in seconds (0 counts every time): counting the
+    /// public list of open vacancies reads most of the table.
+    #[arg(long, env = "TOTAL_COUNT_CACHE_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub total_count_cache_seconds: u64,
+
     /// Browser origins allowed to call the API from another site, comma-separated
     /// (`https://jobs.example.org`); none by default.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
@@ -205,6 +210,7 @@ impl ServerConfig {
             event_retention_days: 30,
             public_url: None,
             webhooks: WebhookConfig::default(),
+            total_count_cache_seconds: 0,
         }
     }
 

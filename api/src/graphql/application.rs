@@ -13,7 +13,7 @@ use crate::domain::{ApplicationStatus, DocumentKind, EducationLevel, LanguageLev
 use crate::error::AppError;
 use crate::graphql::account::Account;
 use crate::graphql::context;
-use crate::graphql::loaders::{children, one};
+use crate::graphql::loaders::{children, one, preload};
 use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
 use crate::graphql::vacancy::Vacancy;
 use crate::policy;
@@ -773,6 +773,22 @@ impl ApplicationQuery {
             page,
         )
         .await?;
+        // A pipeline shows who applied: their accounts in one statement, at once.
+        let look = ctx.look_ahead();
+        if look
+            .field("edges")
+            .field("node")
+            .field("candidate")
+            .exists()
+            || look.field("nodes").field("candidate").exists()
+        {
+            preload(
+                &context::loaders(ctx)?.account,
+                page.rows.iter().map(|(_, row)| row.candidate_id),
+            )
+            .await
+            .map_err(AppError::internal)?;
+        }
         Ok(connection(page, Application))
     }
 }

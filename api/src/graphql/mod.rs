@@ -5,6 +5,7 @@ mod application;
 mod audit;
 mod competency;
 mod context;
+pub mod count_cache;
 mod job_posting;
 pub mod limits;
 pub mod loaders;
@@ -41,6 +42,8 @@ pub struct Settings {
     pub token_ttl: chrono::Duration,
     /// Which webhook endpoint URLs are accepted.
     pub webhook_urls: crate::service::webhook::UrlRules,
+    /// How long a list's `totalCount` is reused (zero: counted every time).
+    pub total_count_ttl: std::time::Duration,
 }
 
 /// Deepest any selection may nest, introspection included (GraphiQL's schema query nests 15);
@@ -96,7 +99,12 @@ pub fn build_schema(
         builder = builder.disable_suggestions();
     }
     match runtime {
-        Some((db, jwt, settings)) => builder.data(db).data(jwt).data(settings).finish(),
+        Some((db, jwt, settings)) => builder
+            .data(count_cache::CountCache::new(settings.total_count_ttl))
+            .data(db)
+            .data(jwt)
+            .data(settings)
+            .finish(),
         None => builder.finish(),
     }
 }

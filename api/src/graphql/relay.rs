@@ -1,7 +1,7 @@
 //! Relay plumbing: opaque global IDs, the `Node` interface and connections with `totalCount`.
 
 use async_graphql::connection::PageInfo;
-use async_graphql::{ComplexObject, Interface, OutputType, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, Interface, OutputType, SimpleObject, ID};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
@@ -10,6 +10,7 @@ use crate::graphql::account::Account;
 use crate::graphql::application::Application;
 use crate::graphql::audit::AuditEvent;
 use crate::graphql::competency::Competency;
+use crate::graphql::count_cache::CountCache;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
 use crate::graphql::saved_search::SavedSearch;
@@ -163,8 +164,11 @@ macro_rules! total_count {
             }
 
             /// How many items the whole list holds with the current filters, across all pages.
-            async fn total_count(&self) -> async_graphql::Result<i64> {
-                Ok(self.total.get().await?)
+            async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+                Ok(match ctx.data_opt::<CountCache>() {
+                    Some(cache) => cache.get(&self.total).await?,
+                    None => self.total.get().await?,
+                })
             }
 
             /// The items of this page, without their cursors.

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::graphql::application::{application_form, pipeline_for, PipelineCount, Question};
 use crate::graphql::competency::Competency;
 use crate::graphql::context;
-use crate::graphql::loaders::{children, one};
+use crate::graphql::loaders::{children, one, preload};
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
 use crate::graphql::relay::{
@@ -915,9 +915,7 @@ async fn prime(
     let internal = |e: std::sync::Arc<sea_orm::DbErr>| AppError::internal(e);
 
     if wants(&["title"]) || wants(&["text"]) || wants(&["textLanguages"]) {
-        loaders
-            .vacancy_texts
-            .load_many(ids.iter().copied())
+        preload(&loaders.vacancy_texts, ids.iter().copied())
             .await
             .map_err(internal)?;
     }
@@ -926,86 +924,62 @@ async fn prime(
         || wants(&["text", "skills"])
         || wants(&["text", "conditions"])
     {
-        loaders
-            .vacancy_items
-            .load_many(ids.iter().copied())
+        preload(&loaders.vacancy_items, ids.iter().copied())
             .await
             .map_err(internal)?;
     }
     if wants(&["dutyStations"]) {
-        loaders
-            .duty_stations
-            .load_many(ids.iter().copied())
+        preload(&loaders.duty_stations, ids.iter().copied())
             .await
             .map_err(internal)?;
     }
     if wants(&["languages"]) {
-        loaders
-            .vacancy_languages
-            .load_many(ids.iter().copied())
+        preload(&loaders.vacancy_languages, ids.iter().copied())
             .await
             .map_err(internal)?;
     }
     if wants(&["qualificationPaths"]) {
-        loaders
-            .qualification_paths
-            .load_many(ids.iter().copied())
+        preload(&loaders.qualification_paths, ids.iter().copied())
             .await
             .map_err(internal)?;
     }
     if wants(&["requiredDocuments"]) {
-        loaders
-            .vacancy_documents
-            .load_many(ids.iter().copied())
+        preload(&loaders.vacancy_documents, ids.iter().copied())
             .await
             .map_err(internal)?;
     }
     if wants(&["applicationForm"]) {
-        loaders
-            .vacancy_questions
-            .load_many(ids.iter().copied())
+        preload(&loaders.vacancy_questions, ids.iter().copied())
             .await
             .map_err(internal)?;
     }
     if wants(&["organisation"]) {
-        loaders
-            .organisation
-            .load_many(organisations.iter().copied())
+        preload(&loaders.organisation, organisations.iter().copied())
             .await
             .map_err(internal)?;
     }
     if wants(&["competencies"]) {
-        let links = loaders
-            .vacancy_competencies
-            .load_many(ids.iter().copied())
+        let links = preload(&loaders.vacancy_competencies, ids.iter().copied())
             .await
             .map_err(internal)?;
         if wants(&["competencies", "competency"]) {
             let competencies = links.values().flatten().map(|link| link.competency_id);
-            loaders
-                .competency
-                .load_many(competencies)
+            preload(&loaders.competency, competencies)
                 .await
                 .map_err(internal)?;
         }
     }
     if wants(&["project"]) && !projects.is_empty() {
-        loaders
-            .project
-            .load_many(projects.iter().copied())
+        preload(&loaders.project, projects.iter().copied())
             .await
             .map_err(internal)?;
         if wants(&["project", "partners"]) {
-            let partners = loaders
-                .project_partners
-                .load_many(projects.iter().copied())
+            let partners = preload(&loaders.project_partners, projects.iter().copied())
                 .await
                 .map_err(internal)?;
             if wants(&["project", "partners", "organisation"]) {
                 let organisations = partners.values().flatten().map(|p| p.organisation_id);
-                loaders
-                    .organisation
-                    .load_many(organisations)
+                preload(&loaders.organisation, organisations)
                     .await
                     .map_err(internal)?;
             }

@@ -4,6 +4,7 @@ use async_graphql::{ComplexObject, Context, Enum, Object, Result, SimpleObject};
 
 use crate::domain::{ContractType, GradeCategory};
 use crate::graphql::context;
+use crate::graphql::count_cache::CountCache;
 use crate::graphql::loaders::one;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
@@ -47,8 +48,11 @@ impl AppConnection<Vacancy> {
     }
 
     /// How many items the whole list holds with the current filters, across all pages.
-    async fn total_count(&self) -> Result<i64> {
-        Ok(self.total.get().await?)
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        Ok(match ctx.data_opt::<CountCache>() {
+            Some(cache) => cache.get(&self.total).await?,
+            None => self.total.get().await?,
+        })
     }
 
     /// The items of this page, without their cursors.

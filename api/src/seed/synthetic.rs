@@ -24,11 +24,14 @@ use sea_orm::{
 };
 
 use super::SeedError;
+use crate::domain::eligibility::{self, Candidate, Requirements};
 use crate::domain::{
     ApplicationStatus, CompetencyKind, ContractType, DocumentKind, EducationLevel, Grade,
     ItemSection, LanguageLevel, OrganisationKind, PartnerRole, ProjectStatus, Requirement,
     ResidencyRule, Role, VacancyStatus,
 };
+use crate::domain::{CountryCode, LanguageCode};
+use crate::service::application::{requirements_of_many, unmet_json};
 
 /// Rows per `INSERT` statement, and vacancies (or candidates, or applications) per transaction.
 const CHUNK: usize = 500;
@@ -1089,6 +1092,7 @@ async fn insert_applications(
     let candidates_per_chunk = (CHUNK / per_candidate).max(1);
     let mut remaining = count;
     let mut first = 1;
+    let mut screener = Screener::default();
     while first <= candidates {
         let last = (first + candidates_per_chunk - 1).min(candidates);
         let txn = crate::db::begin_write(db).await?;
@@ -1137,8 +1141,16 @@ async fn insert_applications(
         )
         .await?;
         let mut rows = Vec::new();
+        let mut screenings = Vec::new();
+        // Popularity is skewed, as on a real board: a fifth of the candidates apply among the
+        // first 1 % of the published notices, which so gather hundreds of applications each.
+        let hot = (published.len() / 100).max(1);
         for &candidate in &candidate_ids {
-            let start = rng.below(published.len());
+            let start = if rng.chance(20) {
+                rng.below(hot)
+            } else {
+                rng.below(published.len())
+            };
             let residence = rng.pick(CITIES).1;
             let years = rng.between(0, 25) as i32;
             let education = match rng.below(10) {
@@ -1150,8 +1162,20 @@ async fn insert_applications(
             let field = rng.pick(FAMILIES).2;
             for j in 0..per_candidate.min(remaining) {
                 let submitted = now - Days::minutes(rng.between(0, 60 * 24 * 30));
+                let vacancy_id = published[(start + j) % published.len()];
+                screenings.push((
+                    vacancy_id,
+                    Candidate {
+                        education_level: education,
+                        years_experience: years,
+                        languages: candidate_languages(candidate),
+                        residence_country: CountryCode::parse(residence)
+                            .map_err(SeedError::Invalid)?,
+                        internal: false,
+                    },
+                ));
                 rows.push(application::ActiveModel {
-                    vacancy_id: Set(published[(start + j) % published.len()]),
+                    vacancy_id: Set(vacancy_id),
                     candidate_id: Set(candidate),
                     status: Set(ApplicationStatus::Submitted.as_str().to_owned()),
                     cover_letter: Set(Some("I am writing to apply for this position.".to_owned())),
@@ -1169,6 +1193,17 @@ async fn insert_applications(
                 });
             }
             remaining -= per_candidate.min(remaining);
+        }
+        // Screened as `applyToVacancy` does at submission, so the rows read like real ones.
+        screener
+            .load(&txn, screenings.iter().map(|(v, _)| *v))
+            .await?;
+        for (row, (vacancy_id, candidate)) in rows.iter_mut().zip(&screenings) {
+            if let Some(requirements) = screener.requirements.get(vacancy_id) {
+                let outcome = eligibility::assess(requirements, candidate);
+                row.eligible = Set(Some(outcome.eligible));
+                row.unmet = Set(Some(unmet_json(&outcome)));
+            }
         }
         let stored = rows.len();
         insert_rows(&txn, rows).await?;
@@ -1189,18 +1224,14 @@ async fn insert_applications(
         let mut languages = Vec::with_capacity(ids.len() * 2);
         let mut events = Vec::with_capacity(ids.len());
         for (id, candidate, submitted_at) in ids {
-            languages.push(application_language::ActiveModel {
-                application_id: Set(id),
-                language_code: Set("en".to_owned()),
-                level: Set(LanguageLevel::Fluent.as_str().to_owned()),
-                ..Default::default()
-            });
-            languages.push(application_language::ActiveModel {
-                application_id: Set(id),
-                language_code: Set(if candidate % 2 == 0 { "fr" } else { "ar" }.to_owned()),
-                level: Set(LanguageLevel::Working.as_str().to_owned()),
-                ..Default::default()
-            });
+            for (code, level) in candidate_languages(candidate) {
+                languages.push(application_language::ActiveModel {
+                    application_id: Set(id),
+                    language_code: Set(code.as_str().to_owned()),
+                    level: Set(level.as_str().to_owned()),
+                    ..Default::default()
+                });
+            }
             events.push(application_event::ActiveModel {
                 application_id: Set(id),
                 actor_id: Set(Some(candidate)),
@@ -1218,4 +1249,46 @@ async fn insert_applications(
         first = last + 1;
     }
     Ok(())
+}
+
+/// The languages a synthetic candidate declares: English, and French or Arabic.
+fn candidate_languages(candidate: i32) -> Vec<(LanguageCode, LanguageLevel)> {
+    let second = if candidate % 2 == 0 { "fr" } else { "ar" };
+    ["en", second]
+        .into_iter()
+        .zip([LanguageLevel::Fluent, LanguageLevel::Working])
+        .filter_map(|(code, level)| Some((LanguageCode::parse(code).ok()?, level)))
+        .collect()
+}
+
+/// The requirements of the vacancies applied to so far, read once per vacancy.
+#[derive(Default)]
+struct Screener {
+    requirements: HashMap<i32, Requirements>,
+}
+
+impl Screener {
+    async fn load(
+        &mut self,
+        db: &impl ConnectionTrait,
+        vacancies: impl Iterator<Item = i32>,
+    ) -> Result<(), SeedError> {
+        let mut missing: Vec<i32> = vacancies
+            .filter(|id| !self.requirements.contains_key(id))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let rows = vacancy::Entity::find()
+            .filter(vacancy::Column::Id.is_in(missing))
+            .all(db)
+            .await?;
+        let read = requirements_of_many(db, &rows)
+            .await
+            .map_err(|e| SeedError::Invalid(e.to_string()))?;
+        self.requirements.extend(read);
+        Ok(())
+    }
 }

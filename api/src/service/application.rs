@@ -2,6 +2,8 @@
 //! and decide. An application is visible to its candidate and to that organisation's staff
 //! only; to anyone else it does not exist.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use entity::{
     account, application, application_answer, application_document, application_event,
@@ -91,6 +93,65 @@ pub async fn requirements(
         .filter(vacancy_duty_station::Column::VacancyId.eq(row.id))
         .all(db)
         .await?;
+    requirements_from(row, paths, languages, stations)
+}
+
+/// The requirements of many vacancies, in three statements whatever their number.
+pub async fn requirements_of_many(
+    db: &impl ConnectionTrait,
+    rows: &[vacancy::Model],
+) -> AppResult<HashMap<i32, Requirements>> {
+    let ids = || rows.iter().map(|row| row.id);
+    let mut paths: HashMap<i32, Vec<_>> = HashMap::new();
+    for path in vacancy_qualification_path::Entity::find()
+        .filter(vacancy_qualification_path::Column::VacancyId.is_in(ids()))
+        .all(db)
+        .await?
+    {
+        paths.entry(path.vacancy_id).or_default().push(path);
+    }
+    let mut languages: HashMap<i32, Vec<_>> = HashMap::new();
+    for language in vacancy_language::Entity::find()
+        .filter(vacancy_language::Column::VacancyId.is_in(ids()))
+        .order_by_asc(vacancy_language::Column::SortOrder)
+        .all(db)
+        .await?
+    {
+        languages
+            .entry(language.vacancy_id)
+            .or_default()
+            .push(language);
+    }
+    let mut stations: HashMap<i32, Vec<_>> = HashMap::new();
+    for station in vacancy_duty_station::Entity::find()
+        .filter(vacancy_duty_station::Column::VacancyId.is_in(ids()))
+        .all(db)
+        .await?
+    {
+        stations
+            .entry(station.vacancy_id)
+            .or_default()
+            .push(station);
+    }
+    rows.iter()
+        .map(|row| {
+            let requirements = requirements_from(
+                row,
+                paths.remove(&row.id).unwrap_or_default(),
+                languages.remove(&row.id).unwrap_or_default(),
+                stations.remove(&row.id).unwrap_or_default(),
+            )?;
+            Ok((row.id, requirements))
+        })
+        .collect()
+}
+
+fn requirements_from(
+    row: &vacancy::Model,
+    paths: Vec<vacancy_qualification_path::Model>,
+    languages: Vec<vacancy_language::Model>,
+    stations: Vec<vacancy_duty_station::Model>,
+) -> AppResult<Requirements> {
     Ok(Requirements {
         qualification_paths: paths
             .into_iter()
@@ -160,7 +221,7 @@ pub async fn candidate_profile(
 #[error("stored application holds a bad value: {0}")]
 struct BadRow(String);
 
-fn unmet_json(eligibility: &Eligibility) -> serde_json::Value {
+pub(crate) fn unmet_json(eligibility: &Eligibility) -> serde_json::Value {
     json!(eligibility
         .unmet
         .iter()

@@ -107,13 +107,21 @@ impl TotalCount {
         Self { db, query }
     }
 
-    pub async fn get(&self) -> AppResult<i64> {
+    fn statement(&self) -> sea_orm::Statement {
         let stmt = Query::select()
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
             .from_subquery(self.query.clone(), Alias::new("q"))
             .to_owned();
-        let backend = self.db.get_database_backend();
-        let row = self.db.query_one(backend.build(&stmt)).await?;
+        self.db.get_database_backend().build(&stmt)
+    }
+
+    /// The counting statement with its values: equal keys count the same rows.
+    pub fn key(&self) -> String {
+        self.statement().to_string()
+    }
+
+    pub async fn get(&self) -> AppResult<i64> {
+        let row = self.db.query_one(self.statement()).await?;
         Ok(row
             .map(|r| r.try_get::<i64>("", "n"))
             .transpose()?

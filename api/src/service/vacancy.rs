@@ -1,6 +1,6 @@
 //! Reading vacancies, with the visibility rules of the policy and the closing rule applied.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use entity::{
     organisation_acronym, project, vacancy, vacancy_competency, vacancy_duty_station,
     vacancy_search,
@@ -299,11 +299,13 @@ pub async fn list(
 ) -> AppResult<KeyedPage<vacancy::Model>> {
     let search = checked(filter)?;
     let order = order.unwrap_or_else(|| default_order(filter, &search));
+    // Whole seconds: the same list asked within a second counts the same rows, so its total
+    // can be reused (graphql::count_cache).
     let select = visible_select(
         actor,
         filter,
         &search,
-        Utc::now(),
+        Utc::now().trunc_subsecs(0),
         db.get_database_backend(),
     );
     vacancy_order::paginate(db, select, order, search, page).await

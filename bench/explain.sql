@@ -1,0 +1,42 @@
+-- The hot statements of the benchmarked operations, as the server sends them (captured with
+-- LOG_STATEMENTS=true), with representative values. Run by bench/explain.sh:
+--   psql postgres://postgres@127.0.0.1:5432/bench -X -f bench/explain.sql
+\set ON_ERROR_STOP on
+\pset pager off
+SELECT a.vacancy_id AS busiest FROM application a GROUP BY a.vacancy_id ORDER BY count(*) DESC LIMIT 1 \gset
+SELECT string_agg(id::text, ',') AS page FROM (SELECT id FROM vacancy WHERE status = 'PUBLISHED' AND closing_at > now() ORDER BY id LIMIT 20) p \gset
+SELECT id AS one_open FROM vacancy WHERE status = 'PUBLISHED' AND closing_at > now() + interval '1 day' ORDER BY id DESC LIMIT 1 \gset
+
+\echo '=== list page: the page (anonymous, openOnly)'
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND (status = 'PUBLISHED' AND closing_at > now()) ORDER BY id ASC LIMIT 21;
+\echo '=== list page: totalCount'
+EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) AS n FROM (SELECT * FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND (status = 'PUBLISHED' AND closing_at > now())) AS q;
+\echo '=== list page: the page of a later cursor'
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND (status = 'PUBLISHED' AND closing_at > now()) AND id > 90000 ORDER BY id ASC LIMIT 21;
+\echo '=== list page: relations of the page'
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy_text WHERE vacancy_id IN (:page) ORDER BY id;
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy_duty_station WHERE vacancy_id IN (:page) ORDER BY sort_order;
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy_competency WHERE vacancy_id IN (:page) ORDER BY sort_order;
+
+\echo '=== filtered list (country, grade category, open): the page'
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_duty_station WHERE country_code = 'KE') AND grade_category = 'PROFESSIONAL' AND (status = 'PUBLISHED' AND closing_at > now()) ORDER BY id ASC LIMIT 21;
+\echo '=== filtered list: totalCount'
+EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) AS n FROM (SELECT * FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_duty_station WHERE country_code = 'KE') AND grade_category = 'PROFESSIONAL' AND (status = 'PUBLISHED' AND closing_at > now())) AS q;
+
+\echo '=== detail: the notice and its items'
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy WHERE id = :one_open LIMIT 1;
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy_item WHERE vacancy_id IN (:one_open) ORDER BY sort_order;
+
+\echo '=== pipeline: 50 applications of the busiest vacancy, eligible first'
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM application WHERE vacancy_id = :busiest ORDER BY COALESCE(eligible, false) DESC, id ASC LIMIT 51;
+\echo '=== pipeline: totalCount'
+EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) AS n FROM (SELECT * FROM application WHERE vacancy_id = :busiest) AS q;
+\echo '=== pipeline: next page after a cursor'
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM application WHERE vacancy_id = :busiest AND (COALESCE(eligible, false) < true OR (COALESCE(eligible, false) = true AND id > 1)) ORDER BY COALESCE(eligible, false) DESC, id ASC LIMIT 51;
+
+\echo '=== applyToVacancy: one application per candidate and vacancy'
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM application WHERE vacancy_id = :one_open AND candidate_id = 1 LIMIT 1;
+\echo '=== a candidate''s applications (myApplications), newest first'
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM application WHERE candidate_id = 1000 ORDER BY id DESC LIMIT 21;
+\echo '=== housekeeping: notices past their deadline'
+EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM vacancy WHERE status = 'PUBLISHED' AND closing_at <= now();
