@@ -7,10 +7,10 @@ mod helpers;
 
 mod accounts;
 mod applications;
+mod count_cache;
 mod events;
 mod feeds;
 mod fuzz;
-mod count_cache;
 mod http;
 mod job_posting;
 mod migrations;
