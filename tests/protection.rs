@@ -4,7 +4,7 @@
 use jobboard::config::ServerConfig;
 use serde_json::{json, Value};
 
-use crate::helpers::{TestApp, TestDatabase};
+use crate::helpers::{vacancy_id, TestApp, TestDatabase};
 
 /// The README's list page: what a job-search frontend sends.
 const LIST_PAGE: &str = r#"{
@@ -96,6 +96,13 @@ async fn normal_frontend_queries_pass_every_default_limit() {
         assert_eq!(detail["vacancy"]["status"], "CLOSED");
         let graphiql = include_str!("fixtures/graphiql-introspection.graphql");
         app.data(graphiql, json!({})).await;
+        // A recruiter's pipeline: 50 applications with their screening (bench/operations).
+        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let pipeline = include_str!("../bench/operations/pipeline.graphql");
+        let page = app
+            .data_as(&recruiter, pipeline, json!({ "vacancy": vacancy_id(1) }))
+            .await;
+        assert!(page["applications"]["totalCount"].is_number());
     }
 }
 
@@ -126,12 +133,17 @@ async fn complexity_counts_page_sizes_against_the_configured_limit() {
              organisation {{ acronym }} dutyStations {{ city country }} }} }} }} }}"
         )
     };
-    // Per item: 3 scalars + organisation 2 + duty stations 3 + node + edges = 10.
+    // Per item: 3 scalars + organisation 2 + duty stations 3 + node + edges = 10; the default
+    // limit (2,000) takes 100 of them and refuses 100 of 21.
     for app in TestApp::all_seeded().await {
         app.data(&page(100), json!({})).await;
         let body = app
             .graphql(
-                &page(100).replace("grade", "grade positions contractType"),
+                &page(100).replace(
+                    "grade",
+                    "grade positions contractType unit durationMonths renewable openToInternal \
+                     openToExternal internalFirst timeZone closingAt publishedAt",
+                ),
                 json!({}),
             )
             .await;

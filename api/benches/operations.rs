@@ -22,13 +22,14 @@ use entity::{account, application, organisation, vacancy};
 use jobboard::auth::authenticate;
 use jobboard::auth::jwt::JwtKeys;
 use jobboard::cli::{mint_token, TokenArgs};
-use jobboard::config::{DatabaseConfig, Environment, JwtConfig};
+use jobboard::config::{DatabaseConfig, Environment, JwtConfig, LimitsConfig};
 use jobboard::domain::{Role, VacancyStatus};
 use jobboard::graphql::loaders::Loaders;
 use jobboard::graphql::relay::{global_id, NodeKind};
 use jobboard::graphql::{self, AppSchema, SchemaOptions, Settings};
 use jobboard::seed::synthetic::{generate, SyntheticOptions};
 use jobboard::service::account::issue_token;
+use jobboard::service::webhook::UrlRules;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -131,13 +132,14 @@ impl Fixture {
                     keys.clone(),
                     Settings {
                         token_ttl: chrono::Duration::hours(1),
+                        webhook_urls: UrlRules {
+                            allow_http: true,
+                            allow_private_networks: true,
+                        },
                         total_count_ttl,
                     },
                 )),
-                SchemaOptions {
-                    introspection: true,
-                    suggestions: false,
-                },
+                SchemaOptions::new(true, false, &LimitsConfig::default()),
             )
         };
         // As the server runs by default (TOTAL_COUNT_CACHE_SECONDS=5), and without the cache.

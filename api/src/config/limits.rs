@@ -15,7 +15,7 @@ pub struct LimitsConfig {
 
     /// Largest cost a query may have: each field costs 1 and a connection its page size
     /// (`first`/`last`) times what each item costs.
-    #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 1_000)]
+    #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 2_000)]
     pub max_query_complexity: usize,
 
     /// Deepest nesting of selection sets and fragments the parser and validator follow,
@@ -49,7 +49,7 @@ impl Default for LimitsConfig {
     fn default() -> Self {
         Self {
             max_query_depth: 10,
-            max_query_complexity: 1_000,
+            max_query_complexity: 2_000,
             max_recursion_depth: 32,
             max_aliases: 15,
             max_directives_per_field: 5,
@@ -116,7 +116,7 @@ mod tests {
         let limits = LimitsConfig::default();
         assert!(limits.validate().is_ok());
         assert_eq!(limits.max_query_depth, 10);
-        assert_eq!(limits.max_query_complexity, 1_000);
+        assert_eq!(limits.max_query_complexity, 2_000);
         assert_eq!(limits.max_json_body_bytes, 1024 * 1024);
     }
 
