@@ -526,3 +526,18 @@ async fn renaming_an_organisation_or_editing_a_notice_refreshes_the_search() {
         assert_eq!(search(&app, "zorglub").await, [ALG], "[{}]", app.backend());
     }
 }
+
+#[tokio::test]
+async fn vacancies_stored_before_search_existed_are_indexed_when_the_server_starts() {
+    use crate::helpers::{insert_vacancy, TestDatabase};
+    for database in TestDatabase::all().await {
+        let first = TestApp::spawn(database.shared(), true).await;
+        // Written straight into the table, as rows from before the search migration are.
+        let closing = chrono::Utc::now() + chrono::Duration::days(30);
+        insert_vacancy(&first.db, "IOM", "OLD/2022/7", "PUBLISHED", Some(closing)).await;
+        assert!(search(&first, "ol").await.is_empty());
+        drop(first);
+        let restarted = TestApp::spawn(database, true).await;
+        assert_eq!(search(&restarted, "test post old").await, ["OLD/2022/7"]);
+    }
+}

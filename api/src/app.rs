@@ -72,6 +72,13 @@ impl Application {
         config.limits.validate()?;
         let public_url = config.public_url()?;
         let db = db::connect_and_migrate(&config.database).await?;
+        let indexed = crate::service::search_document::refresh_missing(&db).await?;
+        if indexed > 0 {
+            tracing::info!(
+                indexed,
+                "wrote the search documents of vacancies that had none"
+            );
+        }
         if config.seeds_demo_data() && seed::is_empty(&db).await? {
             let report = seed::load_demo(&db).await?;
             tracing::info!("{report}");

@@ -9,7 +9,8 @@ use entity::{
     vacancy_search, vacancy_text,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set,
 };
 
 use crate::domain::search_text::{country_names, words, Document};
@@ -44,6 +45,18 @@ pub async fn refresh_project(db: &impl ConnectionTrait, project_id: i32) -> Resu
 pub async fn refresh_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let ids = vacancy_ids(db, vacancy::Column::Id.is_not_null()).await?;
     refresh(db, &ids).await
+}
+
+/// Writes the documents of vacancies that have none: those stored before the search existed
+/// (a database upgraded by the migration) or loaded in bulk without one. Run at start.
+pub async fn refresh_missing(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    let indexed = vacancy_search::Entity::find()
+        .select_only()
+        .column(vacancy_search::Column::VacancyId)
+        .into_query();
+    let ids = vacancy_ids(db, vacancy::Column::Id.not_in_subquery(indexed)).await?;
+    refresh(db, &ids).await?;
+    Ok(ids.len())
 }
 
 async fn vacancy_ids(
