@@ -24,7 +24,7 @@ RESEED=${RESEED:-0}
 DURATION=${DURATION:-10s}
 RUNS=${RUNS:-3}
 CONCURRENCIES=${CONCURRENCIES:-1 16 64}
-OPERATIONS=${OPERATIONS:-list filtered detail pipeline create apply}
+OPERATIONS=${OPERATIONS:-list filtered search detail pipeline create apply}
 BIND=${BIND:-127.0.0.1:8088}
 POOL=${POOL:-10}
 OUT=${OUT:-$ROOT/target/bench}
@@ -125,11 +125,15 @@ def query(name):
 def body(name, variables):
     return json.dumps({"query": query(name), "variables": variables}, separators=(",", ":"))
 open(f"{data}/list.jsonl", "w").write(body("list", {"filter": {"openOnly": True}}) + "\n")
-# Without `search` on this branch, the filtered list stands in for search with facets.
+# The filtered list (country and grade category), and search with facets.
 filters = [{"openOnly": True, "country": c, "gradeCategory": g}
            for c in ["KE", "SN", "MA", "JO", "TH", "CH", "PK", "CO"]
            for g in ["PROFESSIONAL", "GENERAL_SERVICE", "NATIONAL_OFFICER"]]
 open(f"{data}/filtered.jsonl", "w").write("".join(body("list", {"filter": f}) + "\n" for f in filters))
+words = ["coordinat", "reintegration maroc", "protection", "assistant", "migration",
+         "programme officer", "finance", "logistique", "sante", "education"]
+searches = [{"openOnly": True, "search": w} for w in words]
+open(f"{data}/search.jsonl", "w").write("".join(body("search", {"filter": f}) + "\n" for f in searches))
 ids = [l.strip() for l in open(f"{data}/open.txt") if l.strip()]
 open(f"{data}/detail.jsonl", "w").write("".join(body("detail", {"id": i}) + "\n" for i in ids))
 open(f"{data}/pipeline.jsonl", "w").write(body("pipeline", {"vacancy": busiest}) + "\n")
@@ -153,7 +157,7 @@ ms() { python3 -c 'import sys,re; v,u=re.match(r"([\d.]+)(us|ms|s|m)$", sys.argv
 run() {
   local op=$1 conc=$2 i=$3 threads=$(( $2 < 2 ? 1 : 2 )) script env=()
   case $op in
-    list|filtered|detail) script=read.lua; env=(BODIES="$OUT/data/$op.jsonl") ;;
+    list|filtered|search|detail) script=read.lua; env=(BODIES="$OUT/data/$op.jsonl") ;;
     pipeline) script=read.lua; env=(BODIES="$OUT/data/pipeline.jsonl" TOKEN="$RECRUITER") ;;
     create) script=create.lua; env=(BODY="$OUT/data/create.json" TOKEN="$RECRUITER" PREFIX="BENCH/$NONCE/$conc/$i") ;;
     apply) script=apply.lua; env=(BODY="$OUT/data/apply.json" TOKENS="$OUT/data/tokens.txt"
