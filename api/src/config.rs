@@ -154,9 +154,10 @@ pub struct ServerConfig {
     #[arg(long, env = "FORWARDED_HOPS", default_value_t = 0)]
     pub forwarded_hops: usize,
 
-    /// How long a list's `totalCount` is reused, in seconds (0 counts every time): counting the
-    /// public list of open vacancies reads most of the table.
-    #[arg(long, env = "TOTAL_COUNT_CACHE_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
+    /// How long a list's `totalCount` is reused, in seconds (0, the default, counts every
+    /// time): counting the public list of open vacancies reads most of the table, but a reused
+    /// total lags writes (a recruiter would not see their own new vacancy counted at once).
+    #[arg(long, env = "TOTAL_COUNT_CACHE_SECONDS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=300))]
     pub total_count_cache_seconds: u64,
 
     /// Browser origins allowed to call the API from another site, comma-separated
