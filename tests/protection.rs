@@ -282,6 +282,46 @@ async fn json_bodies_are_limited_in_size() {
 }
 
 #[tokio::test]
+async fn a_request_gets_the_configured_time_and_no_more() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    for app in apps_with(true, |config| config.request_timeout_seconds = 1).await {
+        // A normal page is well within a second.
+        assert_eq!(post(&app, None, LIST_PAGE).await.status(), 200);
+
+        // A client that announces a body and stops sending half-way (a slow-loris) holds a
+        // connection and a task: at the limit the server answers 408 and lets go.
+        let body = json!({ "query": LIST_PAGE }).to_string();
+        let address = app.url("").replacen("http://", "", 1);
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        let head = format!(
+            "POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream
+            .write_all(&body.as_bytes()[..body.len() / 2])
+            .await
+            .unwrap();
+        let started = std::time::Instant::now();
+        let mut answer = vec![0; 1024];
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut answer))
+                .await
+                .expect("the server answers within its limit")
+                .unwrap();
+        let answer = String::from_utf8_lossy(&answer[..read]);
+        assert!(
+            answer.starts_with("HTTP/1.1 408"),
+            "[{}] {answer}",
+            app.backend()
+        );
+        assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+    }
+}
+
+#[tokio::test]
 async fn limits_that_would_disable_protection_stop_the_server_from_starting() {
     let database = TestDatabase::all().await.remove(0);
     let mut config = ServerConfig::for_database(database.url());

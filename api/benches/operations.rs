@@ -24,12 +24,14 @@ use jobboard::auth::jwt::JwtKeys;
 use jobboard::cli::{mint_token, TokenArgs};
 use jobboard::config::{DatabaseConfig, Environment, JwtConfig, LimitsConfig};
 use jobboard::domain::{Role, VacancyStatus};
+use jobboard::graphql::count_cache::CountCache;
 use jobboard::graphql::loaders::Loaders;
 use jobboard::graphql::relay::{global_id, NodeKind};
 use jobboard::graphql::{self, AppSchema, SchemaOptions, Settings};
 use jobboard::seed::synthetic::{generate, SyntheticOptions};
 use jobboard::service::account::issue_token;
 use jobboard::service::webhook::UrlRules;
+use jobboard::writes::Writes;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -125,7 +127,7 @@ impl Fixture {
                 .keys(Environment::Development)
                 .expect("development keys"),
         );
-        let schema = |total_count_ttl| {
+        let schema = |count_ttl| {
             graphql::build_schema(
                 Some((
                     db.clone(),
@@ -136,14 +138,15 @@ impl Fixture {
                             allow_http: true,
                             allow_private_networks: true,
                         },
-                        total_count_ttl,
+                        counts: CountCache::new(count_ttl, Writes::default()),
+                        writes: Writes::default(),
                     },
                 )),
                 SchemaOptions::new(true, false, &LimitsConfig::default()),
             )
         };
-        // As the server runs by default (TOTAL_COUNT_CACHE_SECONDS=5), and without the cache.
-        let (schema, uncached) = (schema(Duration::from_secs(5)), schema(Duration::ZERO));
+        // As the server runs by default (COUNT_CACHE_SECONDS=30), and without the cache.
+        let (schema, uncached) = (schema(Duration::from_secs(30)), schema(Duration::ZERO));
 
         let open: Vec<i32> = vacancy::Entity::find()
             .select_only()

@@ -11,10 +11,13 @@ use tokio::net::TcpListener;
 use crate::auth::jwt::JwtKeys;
 use crate::config::{ConfigError, Environment, ServerConfig};
 use crate::event_bus::{self, EventBus};
+use crate::graphql::count_cache::CountCache;
 use crate::graphql::{self, AppSchema};
+use crate::http::response_cache::ResponseCache;
 use crate::seed::{self, SeedError};
 use crate::service::webhook_delivery::{self, DeliverySettings};
 use crate::service::{account, events, vacancy_write};
+use crate::writes::Writes;
 use crate::{db, http};
 
 /// What every request handler shares.
@@ -35,6 +38,8 @@ pub struct AppState {
     pub bus: EventBus,
     /// The server's public address for absolute links (`PUBLIC_URL`), when configured.
     pub public_url: Option<String>,
+    /// Responses to anonymous queries.
+    pub responses: ResponseCache,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -84,10 +89,16 @@ impl Application {
             tracing::info!("{report}");
         }
         let webhooks = webhook_settings(&config);
+        let writes = Writes::default();
+        let counts = CountCache::new(
+            Duration::from_secs(config.count_cache_seconds),
+            writes.clone(),
+        );
         let settings = graphql::Settings {
             token_ttl: config.jwt.token_ttl(),
             webhook_urls: webhooks.urls,
-            total_count_ttl: Duration::from_secs(config.total_count_cache_seconds),
+            counts,
+            writes: writes.clone(),
         };
         let state = AppState {
             schema: graphql::build_schema(
@@ -104,8 +115,12 @@ impl Application {
             limits: http::limits::RequestLimits::new(&config.limits),
             webhooks,
             persisted_queries: Default::default(),
-            bus: EventBus::default(),
+            bus: EventBus::new(event_bus::CAPACITY, writes.clone()),
             public_url,
+            responses: ResponseCache::new(
+                Duration::from_secs(config.response_cache_seconds),
+                writes,
+            ),
         };
         let listener = TcpListener::bind(config.bind_addr)
             .await

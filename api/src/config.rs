@@ -154,11 +154,20 @@ pub struct ServerConfig {
     #[arg(long, env = "FORWARDED_HOPS", default_value_t = 0)]
     pub forwarded_hops: usize,
 
-    /// How long a list's `totalCount` is reused, in seconds (0, the default, counts every
-    /// time): counting the public list of open vacancies reads most of the table, but a reused
-    /// total lags writes (a recruiter would not see their own new vacancy counted at once).
-    #[arg(long, env = "TOTAL_COUNT_CACHE_SECONDS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=300))]
-    pub total_count_cache_seconds: u64,
+    /// How long list totals (`totalCount`) and vacancy facets are reused, in seconds, unless
+    /// something is written first (any mutation, or any replica's domain event drops them all);
+    /// 0 counts on every request. Counting the public list of open vacancies reads most of the
+    /// table; a reused count can lag a deadline passing, or another replica's new draft, by as
+    /// much.
+    #[arg(long, env = "COUNT_CACHE_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub count_cache_seconds: u64,
+
+    /// How long a response to an anonymous query is reused for the same query and variables,
+    /// in seconds, unless something is written first (as for `COUNT_CACHE_SECONDS`); 0 executes
+    /// every request. A reused response can show a deadline that just passed as still open for
+    /// as long.
+    #[arg(long, env = "RESPONSE_CACHE_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub response_cache_seconds: u64,
 
     /// Browser origins allowed to call the API from another site, comma-separated
     /// (`https://jobs.example.org`); none by default.
@@ -211,7 +220,9 @@ impl ServerConfig {
             event_retention_days: 30,
             public_url: None,
             webhooks: WebhookConfig::default(),
-            total_count_cache_seconds: 0,
+            // Counted and executed on every request: tests also write straight to the database.
+            count_cache_seconds: 0,
+            response_cache_seconds: 0,
         }
     }
 

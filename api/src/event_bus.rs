@@ -24,6 +24,7 @@ use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
 use crate::service::events::{self, Notification, StoredEvent};
+use crate::writes::Writes;
 
 /// How many events a subscriber may fall behind before it skips some.
 pub const CAPACITY: usize = 1024;
@@ -46,26 +47,33 @@ const REMEMBERED: usize = 4096;
 pub struct EventBus {
     sender: broadcast::Sender<Arc<StoredEvent>>,
     shutdown: Arc<watch::Sender<bool>>,
+    /// Every event is a write, possibly another replica's: cached reads go stale.
+    writes: Writes,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
-        Self::new(CAPACITY)
+        Self::new(CAPACITY, Writes::default())
     }
 }
 
 impl EventBus {
-    pub fn new(capacity: usize) -> Self {
+    /// A bus whose subscribers may fall `capacity` events behind; each event it publishes is
+    /// recorded in `writes`.
+    pub fn new(capacity: usize, writes: Writes) -> Self {
         let (sender, _) = broadcast::channel(capacity.max(1));
         let (shutdown, _) = watch::channel(false);
         Self {
             sender,
             shutdown: Arc::new(shutdown),
+            writes,
         }
     }
 
-    /// Hands an event to every current subscriber, without waiting for any of them.
+    /// Records the write and hands the event to every current subscriber, without waiting for
+    /// any of them.
     pub fn publish(&self, event: StoredEvent) {
+        self.writes.record();
         // An error only means nobody is subscribed right now.
         let _ = self.sender.send(Arc::new(event));
     }
@@ -340,7 +348,7 @@ mod tests {
     #[tokio::test]
     async fn a_subscriber_that_never_reads_does_not_hold_up_publishing() {
         use async_graphql::futures_util::StreamExt;
-        let bus = EventBus::new(4);
+        let bus = EventBus::new(4, Writes::default());
         let _idle = bus.subscribe();
         let mut reader = Box::pin(bus.subscribe());
         let event = |id| StoredEvent {

@@ -18,6 +18,7 @@ mod m20261124_000009_vacancy_search;
 mod m20261124_000010_saved_searches;
 mod m20261124_000011_domain_events;
 mod m20261124_000012_webhooks;
+mod m20261124_000013_open_list_index;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000010_saved_searches::Migration),
             Box::new(m20261124_000011_domain_events::Migration),
             Box::new(m20261124_000012_webhooks::Migration),
+            Box::new(m20261124_000013_open_list_index::Migration),
         ]
     }
 }

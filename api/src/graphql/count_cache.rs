@@ -1,62 +1,120 @@
-//! A short-lived cache of list totals (`totalCount`).
+//! A cache of list totals (`totalCount`) and vacancy facets, dropped on every write.
 //!
-//! Counting a list means reading every row that matches it: for the public list of open
-//! vacancies that is most of the table, many times the cost of the page itself. A total a few
-//! seconds old is good enough for a pager ("1,234 vacancies"), so totals are kept for
-//! `TOTAL_COUNT_CACHE_SECONDS` (0 turns this off). The key is the exact counting statement with
-//! its values, visibility condition included, so a total is only ever reused for a caller who
-//! would have counted the same rows.
+//! Counting a list reads every row that matches it: for the public list of open vacancies that
+//! is most of the table, and facets group the same rows nine ways, hundreds of times the cost
+//! of the page itself. Job boards are read far more than written, so counts are kept for
+//! `COUNT_CACHE_SECONDS` (0 turns this off) and all dropped whenever something is written
+//! (`crate::writes`): after every mutation this server executes, and on every domain event the
+//! event bus delivers, which covers the other replicas' publications, closings, edits and
+//! applications. A caller therefore always sees its own writes counted; what raises no event on
+//! another replica (a draft created there) shows within the TTL, and so does a deadline passing
+//! before the deadline task closes the notice.
+//!
+//! Totals are keyed by the exact counting statement with its values, visibility condition
+//! included, facets by the caller's read scope and the whole filter, so counts are only ever
+//! reused for a caller who would have counted the same rows. Concurrent requests for the same
+//! missing count wait for one computation instead of each running it.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
 
-use crate::error::AppResult;
+use moka::future::Cache;
+
+use crate::error::{AppError, AppResult};
 use crate::service::pagination::TotalCount;
+use crate::service::vacancy_facets::VacancyFacets;
+use crate::writes::Writes;
 
-/// Most totals kept; past it, stale entries go, and if none is stale, all of them.
-const MAX_ENTRIES: usize = 10_000;
+/// Most totals, and most facet sets, kept at once.
+const MAX_ENTRIES: u64 = 10_000;
 
+/// Keys carry the number of writes seen when the count started (`crate::writes`): a count that
+/// started before a write and finished after it is stored under a number nobody reads any more.
+type Key = (u64, String);
+
+#[derive(Clone, Default)]
 pub struct CountCache {
-    ttl: Duration,
-    entries: Mutex<HashMap<String, (Instant, i64)>>,
+    inner: Option<Arc<Inner>>,
+}
+
+struct Inner {
+    writes: Writes,
+    totals: Cache<Key, i64>,
+    facets: Cache<Key, Arc<VacancyFacets>>,
 }
 
 impl CountCache {
-    pub fn new(ttl: Duration) -> Self {
+    /// Keeps counts for `ttl`, or until `writes` records one; a zero `ttl` counts on every
+    /// request.
+    pub fn new(ttl: Duration, writes: Writes) -> Self {
+        if ttl.is_zero() {
+            return Self { inner: None };
+        }
         Self {
-            ttl,
-            entries: Mutex::new(HashMap::new()),
+            inner: Some(Arc::new(Inner {
+                writes,
+                totals: Cache::builder()
+                    .max_capacity(MAX_ENTRIES)
+                    .time_to_live(ttl)
+                    .build(),
+                facets: Cache::builder()
+                    .max_capacity(MAX_ENTRIES)
+                    .time_to_live(ttl)
+                    .build(),
+            })),
         }
     }
 
     /// The total, from the cache while it is fresh, else counted (and kept).
-    pub async fn get(&self, total: &TotalCount) -> AppResult<i64> {
-        if self.ttl.is_zero() {
+    pub async fn total(&self, total: &TotalCount) -> AppResult<i64> {
+        let Some(inner) = &self.inner else {
             return total.get().await;
-        }
-        let key = total.key();
-        let now = Instant::now();
-        if let Some(n) = self.fresh(&key, now) {
-            return Ok(n);
-        }
-        let n = total.get().await?;
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= MAX_ENTRIES {
-                let ttl = self.ttl;
-                entries.retain(|_, (at, _)| now.duration_since(*at) < ttl);
-                if entries.len() >= MAX_ENTRIES {
-                    entries.clear();
-                }
-            }
-            entries.insert(key, (now, n));
-        }
-        Ok(n)
+        };
+        let key = (inner.writes.seen(), total.key());
+        inner
+            .totals
+            .try_get_with(key, total.get())
+            .await
+            .map_err(shared)
     }
 
-    fn fresh(&self, key: &str, now: Instant) -> Option<i64> {
-        let entries = self.entries.lock().ok()?;
-        let (at, n) = entries.get(key)?;
-        (now.duration_since(*at) < self.ttl).then_some(*n)
+    /// The facets `key` names, from the cache while fresh, else computed by `compute` (and kept).
+    pub async fn facets(
+        &self,
+        key: String,
+        compute: impl Future<Output = AppResult<VacancyFacets>>,
+    ) -> AppResult<Arc<VacancyFacets>> {
+        let Some(inner) = &self.inner else {
+            return compute.await.map(Arc::new);
+        };
+        let key = (inner.writes.seen(), key);
+        inner
+            .facets
+            .try_get_with(key, async { compute.await.map(Arc::new) })
+            .await
+            .map_err(shared)
     }
 }
+
+impl fmt::Debug for CountCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CountCache")
+            .field("enabled", &self.inner.is_some())
+            .finish()
+    }
+}
+
+/// The error of a computation other requests were waiting for, as each of them reports it.
+fn shared(error: Arc<AppError>) -> AppError {
+    match error.as_ref() {
+        AppError::BadUserInput { field, message } => AppError::bad_input(field, message),
+        AppError::NotFound(what) => AppError::NotFound(*what),
+        _ => AppError::internal(SharedError(error)),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct SharedError(Arc<AppError>);

@@ -28,6 +28,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::LimitsConfig;
+use crate::writes::{RecordMutations, Writes};
 
 pub use mutation::Mutation;
 pub use query::Query;
@@ -35,15 +36,17 @@ pub use subscription::Subscription;
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
-/// Server settings resolvers need.
-#[derive(Debug, Clone, Copy)]
+/// Server settings and shared state resolvers need.
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// How long a sign-in token lasts.
     pub token_ttl: chrono::Duration,
     /// Which webhook endpoint URLs are accepted.
     pub webhook_urls: crate::service::webhook::UrlRules,
-    /// How long a list's `totalCount` is reused (zero: counted every time).
-    pub total_count_ttl: std::time::Duration,
+    /// List totals and facets, kept until something is written.
+    pub counts: count_cache::CountCache,
+    /// The writes seen, which mutations add to.
+    pub writes: Writes,
 }
 
 /// Deepest any selection may nest, introspection included (GraphiQL's schema query nests 15);
@@ -100,7 +103,9 @@ pub fn build_schema(
     }
     match runtime {
         Some((db, jwt, settings)) => builder
-            .data(count_cache::CountCache::new(settings.total_count_ttl))
+            .extension(RecordMutations)
+            .data(settings.counts.clone())
+            .data(settings.writes.clone())
             .data(db)
             .data(jwt)
             .data(settings)

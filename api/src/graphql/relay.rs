@@ -166,7 +166,7 @@ macro_rules! total_count {
             /// How many items the whole list holds with the current filters, across all pages.
             async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
                 Ok(match ctx.data_opt::<CountCache>() {
-                    Some(cache) => cache.get(&self.total).await?,
+                    Some(cache) => cache.total(&self.total).await?,
                     None => self.total.get().await?,
                 })
             }

@@ -1,5 +1,7 @@
 //! The vacancy connection: its edges and total like every list, and its facets.
 
+use std::sync::Arc;
+
 use async_graphql::{ComplexObject, Context, Enum, Object, Result, SimpleObject};
 
 use crate::domain::{ContractType, GradeCategory};
@@ -50,7 +52,7 @@ impl AppConnection<Vacancy> {
     /// How many items the whole list holds with the current filters, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         Ok(match ctx.data_opt::<CountCache>() {
-            Some(cache) => cache.get(&self.total).await?,
+            Some(cache) => cache.total(&self.total).await?,
             None => self.total.get().await?,
         })
     }
@@ -69,8 +71,16 @@ impl AppConnection<Vacancy> {
         let Some(filter) = &self.facets else {
             return Ok(None);
         };
-        let facets =
-            vacancy_facets::facets(context::actor(ctx)?, context::db(ctx)?, filter).await?;
+        let actor = context::actor(ctx)?;
+        let compute = vacancy_facets::facets(actor, context::db(ctx)?, filter);
+        let facets = match ctx.data_opt::<CountCache>() {
+            Some(cache) => {
+                cache
+                    .facets(vacancy_facets::cache_key(actor, filter), compute)
+                    .await?
+            }
+            None => Arc::new(compute.await?),
+        };
         Ok(Some(VacancyFacets(facets)))
     }
 }
@@ -79,7 +89,7 @@ impl AppConnection<Vacancy> {
 /// `countries` and `dutyStations`) add up to the list's `totalCount` under the same filters,
 /// with a null value for vacancies that state none; a vacancy with two duty stations counts
 /// once in each. Values come most frequent first.
-pub struct VacancyFacets(vacancy_facets::VacancyFacets);
+pub struct VacancyFacets(Arc<vacancy_facets::VacancyFacets>);
 
 /// Counts of a vacancy list by the values of its fields.
 #[Object]

@@ -13,8 +13,10 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::auth::authenticate;
+use crate::auth::Actor;
 use crate::graphql::limits;
 use crate::graphql::loaders::Loaders;
+use crate::http::response_cache::{Rendered, ResponseCache};
 use crate::http::{persisted_queries, playground};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -136,8 +138,8 @@ async fn execute(state: AppState, request: Request) -> Response {
         );
     }
     let operation_name = gql.operation_name.clone();
-    // How many operations the request runs, for the rate limit.
-    let operations = match gql.parsed_query() {
+    // How many operations the request runs, for the rate limit, and whether it only reads.
+    let (operations, reads_only) = match gql.parsed_query() {
         Err(error) => {
             let response = async_graphql::Response::from_errors(vec![with_code(
                 shortened(error),
@@ -164,7 +166,10 @@ async fn execute(state: AppState, request: Request) -> Response {
                 )]);
                 return respond(response, graphql_response);
             }
-            limits::operation_count(document, operation_name.as_deref())
+            (
+                limits::operation_count(document, operation_name.as_deref()),
+                !selects_mutation(&document.operations, operation_name.as_deref()),
+            )
         }
     };
     let actor = match authenticate(&state.db, &state.jwt, &headers).await {
@@ -182,13 +187,27 @@ async fn execute(state: AppState, request: Request) -> Response {
     if let Err(error) = state.limits.spend(&actor, client, operations) {
         return rate_limited(error, graphql_response);
     }
+    // Anonymous reads are the same for every visitor: one response serves them all.
+    let cache_key = (reads_only && matches!(actor, Actor::Anonymous))
+        .then(|| ResponseCache::key(&gql, graphql_response))
+        .flatten();
     let mut gql = gql.data(actor).data(Loaders::new(&state.db));
     if let Some(client) = client {
         gql = gql.data(client);
     }
-    let mut response = state.schema.execute(gql).await;
-    response.errors = response.errors.into_iter().map(classify).collect();
-    respond(response, graphql_response)
+    let run = async {
+        let mut response = state.schema.execute(gql).await;
+        response.errors = response.errors.into_iter().map(classify).collect();
+        let went_well = response.errors.is_empty();
+        let rendered = render(&response, graphql_response);
+        let keep = went_well && rendered.status == StatusCode::OK;
+        (rendered, keep)
+    };
+    match cache_key {
+        Some(key) => state.responses.get_or_execute(key, run).await,
+        None => run.await.0,
+    }
+    .to_response()
 }
 
 /// A body that is not a GraphQL request at all: 400 (413 when too large), with a JSON error a
@@ -348,6 +367,11 @@ fn rate_limited(error: crate::error::AppError, graphql_response: bool) -> Respon
 }
 
 fn respond(response: async_graphql::Response, graphql_response: bool) -> Response {
+    render(&response, graphql_response).to_response()
+}
+
+/// The response's status, media type and body, as the client asked for them.
+fn render(response: &async_graphql::Response, graphql_response: bool) -> Rendered {
     // Apollo clients expect a persisted-query miss with status 200, and send the query again.
     let persisted_query_miss = response.errors.iter().any(|error| {
         error.extensions.as_ref().and_then(|e| e.get("code"))
@@ -365,16 +389,19 @@ fn respond(response: async_graphql::Response, graphql_response: bool) -> Respons
     } else {
         (StatusCode::OK, JSON)
     };
-    match serde_json::to_vec(&response) {
-        Ok(body) => (
+    match serde_json::to_vec(response) {
+        Ok(body) => Rendered {
             status,
-            [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
-            body,
-        )
-            .into_response(),
+            content_type,
+            body: body.into(),
+        },
         Err(error) => {
             tracing::error!(%error, "cannot serialise a GraphQL response");
-            plain_error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+            Rendered {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                content_type: "text/plain; charset=utf-8",
+                body: "internal error".into(),
+            }
         }
     }
 }

@@ -99,29 +99,45 @@ pub struct Page<M> {
 pub struct TotalCount {
     db: DatabaseConnection,
     query: SelectStatement,
+    /// What a cached count is keyed by, when not `query` itself.
+    key_query: Option<SelectStatement>,
 }
 
 impl TotalCount {
     /// Counts the rows `query` selects, when asked.
     pub fn new(db: DatabaseConnection, query: SelectStatement) -> Self {
-        Self { db, query }
+        Self {
+            db,
+            query,
+            key_query: None,
+        }
     }
 
-    fn statement(&self) -> sea_orm::Statement {
+    /// Keys the count by `query` instead: the same selection with the values a reused count may
+    /// ignore (the clock) fixed.
+    pub fn keyed_by(self, query: SelectStatement) -> Self {
+        Self {
+            key_query: Some(query),
+            ..self
+        }
+    }
+
+    fn statement(&self, query: &SelectStatement) -> sea_orm::Statement {
         let stmt = Query::select()
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-            .from_subquery(self.query.clone(), Alias::new("q"))
+            .from_subquery(query.clone(), Alias::new("q"))
             .to_owned();
         self.db.get_database_backend().build(&stmt)
     }
 
     /// The counting statement with its values: equal keys count the same rows.
     pub fn key(&self) -> String {
-        self.statement().to_string()
+        self.statement(self.key_query.as_ref().unwrap_or(&self.query))
+            .to_string()
     }
 
     pub async fn get(&self) -> AppResult<i64> {
-        let row = self.db.query_one(self.statement()).await?;
+        let row = self.db.query_one(self.statement(&self.query)).await?;
         Ok(row
             .map(|r| r.try_get::<i64>("", "n"))
             .transpose()?
@@ -214,10 +230,7 @@ where
     E: EntityTrait,
     E::Model: Send + Sync,
 {
-    let total = TotalCount {
-        db: db.clone(),
-        query: select.clone().into_query(),
-    };
+    let total = TotalCount::new(db.clone(), select.clone().into_query());
     let mut query = select;
     if let Some(after) = page.after {
         query = query.filter(if newest_first {
@@ -255,10 +268,7 @@ where
     E: EntityTrait,
     E::Model: Send + Sync,
 {
-    let total = TotalCount {
-        db: db.clone(),
-        query: select.clone().into_query(),
-    };
+    let total = TotalCount::new(db.clone(), select.clone().into_query());
     let flag_of = |model: &E::Model| matches!(model.get(flag), Value::Bool(Some(true)));
     let key: SimpleExpr = Func::coalesce([Expr::col(flag).into(), Expr::val(false).into()]).into();
     let cursor_flag = |cursor: i32| {

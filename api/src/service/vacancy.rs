@@ -1,6 +1,6 @@
 //! Reading vacancies, with the visibility rules of the policy and the closing rule applied.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use entity::{
     organisation_acronym, project, vacancy, vacancy_competency, vacancy_duty_station,
     vacancy_search,
@@ -243,14 +243,9 @@ pub(crate) fn apply_filter(
 /// The order a list is read in when the caller names none: by relevance when searching,
 /// closing soonest first when only open vacancies are asked for, else in creation order.
 pub fn default_order(filter: &VacancyFilter, search: &SearchWords) -> VacancyOrder {
-    let open_only = filter.open_only
-        || filter
-            .statuses
-            .as_deref()
-            .is_some_and(|s| s == [VacancyStatus::Published]);
     if !search.0.is_empty() {
         VacancyOrder::Relevance
-    } else if open_only {
+    } else if filter.only_open() {
         VacancyOrder::ClosingSoon
     } else {
         VacancyOrder::Created
@@ -258,6 +253,15 @@ pub fn default_order(filter: &VacancyFilter, search: &SearchWords) -> VacancyOrd
 }
 
 impl VacancyFilter {
+    /// Whether the list holds open vacancies only (which all have a deadline).
+    pub fn only_open(&self) -> bool {
+        self.open_only
+            || self
+                .statuses
+                .as_deref()
+                .is_some_and(|s| s == [VacancyStatus::Published])
+    }
+
     /// Refuses a filter no vacancy could pass because it contradicts itself, or a search that
     /// is too long.
     pub fn check(&self) -> AppResult<()> {
@@ -299,16 +303,14 @@ pub async fn list(
 ) -> AppResult<KeyedPage<vacancy::Model>> {
     let search = checked(filter)?;
     let order = order.unwrap_or_else(|| default_order(filter, &search));
-    // Whole seconds: the same list asked within a second counts the same rows, so its total
-    // can be reused (graphql::count_cache).
-    let select = visible_select(
-        actor,
-        filter,
-        &search,
-        Utc::now().trunc_subsecs(0),
-        db.get_database_backend(),
-    );
-    vacancy_order::paginate(db, select, order, search, page).await
+    let backend = db.get_database_backend();
+    let select = visible_select(actor, filter, &search, Utc::now(), backend);
+    // A reused total may lag a deadline passing (graphql::count_cache): keyed without the clock.
+    let key = visible_select(actor, filter, &search, DateTime::UNIX_EPOCH, backend);
+    let mut page =
+        vacancy_order::paginate(db, select, order, search, filter.only_open(), page).await?;
+    page.total = page.total.keyed_by(key.into_query());
+    Ok(page)
 }
 
 fn readable(actor: &Actor, model: vacancy::Model) -> AppResult<vacancy::Model> {

@@ -13,6 +13,7 @@ use sea_orm::{
 
 use crate::auth::Actor;
 use crate::error::AppResult;
+use crate::policy;
 use crate::service::vacancy::{checked, visible_select, VacancyFilter};
 
 /// One value of a facet and how many vacancies have it.
@@ -119,6 +120,12 @@ impl Facets<'_> {
 
 fn count_of(column: vacancy::Column) -> SimpleExpr {
     Expr::col((vacancy::Entity, column)).count()
+}
+
+/// What the facets of `filter` for `actor` depend on, as a cache key: the vacancies the actor
+/// may read and every field of the filter (the clock aside: see `graphql::count_cache`).
+pub fn cache_key(actor: &Actor, filter: &VacancyFilter) -> String {
+    format!("{:?} {filter:?}", policy::vacancy_read_scope(actor))
 }
 
 /// The facets of the list `filter` selects for `actor`: one grouped query per facet.

@@ -125,7 +125,12 @@ fn no_deadline() -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
-fn closing_key() -> SimpleExpr {
+/// The deadline, or where a notice without one sorts. A list of open vacancies only holds notices
+/// with a deadline (`dated`), and sorts by the bare column, which an index keeps in order.
+fn closing_key(dated: bool) -> SimpleExpr {
+    if dated {
+        return Expr::col((vacancy::Entity, vacancy::Column::ClosingAt)).into();
+    }
     Func::coalesce([
         Expr::col((vacancy::Entity, vacancy::Column::ClosingAt)).into(),
         Expr::val(no_deadline()).into(),
@@ -210,11 +215,11 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(order: VacancyOrder, search: SearchWords, backend: DbBackend) -> Self {
+    fn new(order: VacancyOrder, search: SearchWords, dated: bool, backend: DbBackend) -> Self {
         let asc = |expr| Key { expr, desc: false };
         let (keys, id_desc) = match order {
             VacancyOrder::Created => (vec![], false),
-            VacancyOrder::ClosingSoon => (vec![asc(closing_key())], false),
+            VacancyOrder::ClosingSoon => (vec![asc(closing_key(dated))], false),
             VacancyOrder::Newest => (
                 vec![Key {
                     expr: newest_key(),
@@ -222,14 +227,16 @@ impl Plan {
                 }],
                 true,
             ),
-            VacancyOrder::Relevance if search.0.is_empty() => (vec![asc(closing_key())], false),
+            VacancyOrder::Relevance if search.0.is_empty() => {
+                (vec![asc(closing_key(dated))], false)
+            }
             VacancyOrder::Relevance => (
                 vec![
                     Key {
                         expr: relevance_key(&search, backend),
                         desc: true,
                     },
-                    asc(closing_key()),
+                    asc(closing_key(dated)),
                 ],
                 false,
             ),
@@ -327,6 +334,22 @@ impl Plan {
     /// Rows strictly beyond the cursor's tuple: after it when `after`, else before it.
     fn beyond(&self, values: &[KeyValue], id: i32, after: bool) -> Condition {
         let id_col = Expr::col((vacancy::Entity, vacancy::Column::Id));
+        if !self.keys.is_empty() && self.keys.iter().all(|key| key.desc == self.id_desc) {
+            // One row comparison: an index on the keys and the id starts the scan right there.
+            let mut keys: Vec<SimpleExpr> = self.keys.iter().map(|k| k.expr.clone()).collect();
+            keys.push(id_col.into());
+            let mut at: Vec<SimpleExpr> = values
+                .iter()
+                .map(|v| Expr::val(v.to_value()).into())
+                .collect();
+            at.push(Expr::val(id).into());
+            let (keys, at) = (Expr::tuple(keys), Expr::tuple(at));
+            return Condition::all().add(if self.id_desc != after {
+                keys.gt(at)
+            } else {
+                keys.lt(at)
+            });
+        }
         let mut any = Condition::any();
         let mut equal_so_far = Condition::all();
         for (key, value) in self.keys.iter().zip(values) {
@@ -386,11 +409,14 @@ pub struct KeyedPage<M> {
 }
 
 /// Reads one page of `select` (already filtered) in `order`.
+/// Reads one page of `select` in `order`; `dated` says that every row it selects has a deadline
+/// (a list of open vacancies).
 pub async fn paginate(
     db: &DatabaseConnection,
     select: Select<vacancy::Entity>,
     order: VacancyOrder,
     search: SearchWords,
+    dated: bool,
     args: PageArgs,
 ) -> AppResult<KeyedPage<vacancy::Model>> {
     // Sizes are checked as for every list; the cursors are this order's own.
@@ -401,7 +427,7 @@ pub async fn paginate(
         before: None,
     }
     .validate()?;
-    let plan = Plan::new(order, search, db.get_database_backend());
+    let plan = Plan::new(order, search, dated, db.get_database_backend());
     let after = args
         .after
         .as_deref()
@@ -464,7 +490,7 @@ mod tests {
 
     #[test]
     fn cursors_belong_to_their_order_and_search() {
-        let plan = Plan::new(VacancyOrder::Title, words(&["a"]), DbBackend::Sqlite);
+        let plan = Plan::new(VacancyOrder::Title, words(&["a"]), false, DbBackend::Sqlite);
         let row = KeyedRow {
             model: vacancy::Model {
                 id: 7,
@@ -478,12 +504,17 @@ mod tests {
             plan.decode("after", &cursor).unwrap(),
             (vec![KeyValue::Text("data analyst".into())], 7)
         );
-        let other_order = Plan::new(VacancyOrder::Newest, words(&["a"]), DbBackend::Sqlite);
+        let other_order = Plan::new(
+            VacancyOrder::Newest,
+            words(&["a"]),
+            false,
+            DbBackend::Sqlite,
+        );
         assert_eq!(
             other_order.decode("after", &cursor).unwrap_err().code(),
             "BAD_USER_INPUT"
         );
-        let other_search = Plan::new(VacancyOrder::Title, words(&["b"]), DbBackend::Sqlite);
+        let other_search = Plan::new(VacancyOrder::Title, words(&["b"]), false, DbBackend::Sqlite);
         assert!(other_search.decode("after", &cursor).is_err());
         assert!(plan.decode("after", "garbage").is_err());
     }

@@ -1,0 +1,116 @@
+//! Whole responses to anonymous queries, reused until something is written.
+//!
+//! The public pages of a job board (the list of open vacancies, a search, a notice) are asked
+//! for again and again by visitors who are not signed in, with the very same query and
+//! variables, and change only when something is written. Such a response is kept for
+//! `RESPONSE_CACHE_SECONDS` (0 turns this off) and dropped with every other cached read on the
+//! next write (`crate::writes`). Only responses without errors are kept; signed-in callers,
+//! mutations and uploads are never served from here. Concurrent identical requests wait for one
+//! execution. What a reused response can show out of date for that long is what depends on the
+//! clock alone: a deadline passing (`isOpen`) before the deadline task closes the notice.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use moka::future::Cache;
+
+use crate::writes::Writes;
+
+/// Most bytes of responses (and their keys) kept at once.
+const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A response as sent: status, media type and body.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub status: StatusCode,
+    pub content_type: &'static str,
+    pub body: Bytes,
+}
+
+impl Rendered {
+    pub fn to_response(&self) -> Response {
+        (
+            self.status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(self.content_type),
+            )],
+            self.body.clone(),
+        )
+            .into_response()
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct ResponseCache {
+    inner: Option<Arc<Inner>>,
+}
+
+struct Inner {
+    writes: Writes,
+    /// Keyed by the writes seen when the execution started, and the request.
+    responses: Cache<(u64, String), Arc<Rendered>>,
+}
+
+impl ResponseCache {
+    /// Keeps responses for `ttl`, or until `writes` records one; zero keeps none.
+    pub fn new(ttl: Duration, writes: Writes) -> Self {
+        if ttl.is_zero() {
+            return Self { inner: None };
+        }
+        let responses = Cache::builder()
+            .max_capacity(MAX_BYTES)
+            .weigher(|(_, request): &(u64, String), response: &Arc<Rendered>| {
+                u32::try_from(request.len() + response.body.len()).unwrap_or(u32::MAX)
+            })
+            .time_to_live(ttl)
+            .build();
+        Self {
+            inner: Some(Arc::new(Inner { writes, responses })),
+        }
+    }
+
+    /// What identifies an anonymous query's response: the document, the operation, the
+    /// variables and the media type asked for. None for requests with uploads.
+    pub fn key(request: &async_graphql::Request, graphql_response: bool) -> Option<String> {
+        if !request.uploads.is_empty() {
+            return None;
+        }
+        let variables = serde_json::to_string(&request.variables).ok()?;
+        Some(format!(
+            "{graphql_response}\n{:?}\n{variables}\n{}",
+            request.operation_name, request.query
+        ))
+    }
+
+    /// The response to the request `key` names: a fresh kept one, else `execute`'s, kept when
+    /// it went well (a status of 200 and no errors, as `execute` says).
+    pub async fn get_or_execute(
+        &self,
+        key: String,
+        execute: impl Future<Output = (Rendered, bool)>,
+    ) -> Rendered {
+        let Some(inner) = &self.inner else {
+            return execute.await.0;
+        };
+        let key = (inner.writes.seen(), key);
+        let outcome = inner
+            .responses
+            .try_get_with(key, async {
+                match execute.await {
+                    (rendered, true) => Ok(Arc::new(rendered)),
+                    // Not kept; the requests waiting for it get it all the same.
+                    (rendered, false) => Err(rendered),
+                }
+            })
+            .await;
+        match outcome {
+            Ok(kept) => kept.as_ref().clone(),
+            Err(not_kept) => not_kept.as_ref().clone(),
+        }
+    }
+}
