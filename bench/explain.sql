@@ -7,12 +7,13 @@ SELECT a.vacancy_id AS busiest FROM application a GROUP BY a.vacancy_id ORDER BY
 SELECT string_agg(id::text, ',') AS page FROM (SELECT id FROM vacancy WHERE status = 'PUBLISHED' AND closing_at > now() ORDER BY id LIMIT 20) p \gset
 SELECT id AS one_open FROM vacancy WHERE status = 'PUBLISHED' AND closing_at > now() + interval '1 day' ORDER BY id DESC LIMIT 1 \gset
 
-\echo '=== list page: the page (anonymous, openOnly)'
-EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND (status = 'PUBLISHED' AND closing_at > now()) ORDER BY id ASC LIMIT 21;
-\echo '=== list page: totalCount'
+\echo '=== list page: the page (anonymous, openOnly, closing soonest first)'
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND (status = 'PUBLISHED' AND closing_at > now()) ORDER BY closing_at ASC, id ASC LIMIT 21;
+\echo '=== list page: totalCount (once per write or COUNT_CACHE_SECONDS)'
 EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) AS n FROM (SELECT * FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND (status = 'PUBLISHED' AND closing_at > now())) AS q;
-\echo '=== list page: the page of a later cursor'
-EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND (status = 'PUBLISHED' AND closing_at > now()) AND id > 90000 ORDER BY id ASC LIMIT 21;
+\echo '=== list page: the page after a late cursor (row comparison)'
+SELECT closing_at AS late_closing, id AS late_id FROM vacancy WHERE status = 'PUBLISHED' AND closing_at > now() ORDER BY closing_at, id OFFSET 60000 LIMIT 1 \gset
+EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND (status = 'PUBLISHED' AND closing_at > now()) AND (closing_at, id) > (:'late_closing', :late_id) ORDER BY closing_at ASC, id ASC LIMIT 21;
 \echo '=== list page: relations of the page'
 EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy_text WHERE vacancy_id IN (:page) ORDER BY id;
 EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy_duty_station WHERE vacancy_id IN (:page) ORDER BY sort_order;
@@ -22,6 +23,12 @@ EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy_competency WHERE vacancy_id IN 
 EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_duty_station WHERE country_code = 'KE') AND grade_category = 'PROFESSIONAL' AND (status = 'PUBLISHED' AND closing_at > now()) ORDER BY id ASC LIMIT 21;
 \echo '=== filtered list: totalCount'
 EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) AS n FROM (SELECT * FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_duty_station WHERE country_code = 'KE') AND grade_category = 'PROFESSIONAL' AND (status = 'PUBLISHED' AND closing_at > now())) AS q;
+
+\echo '=== search "migration", open only, by relevance: the page'
+EXPLAIN (ANALYZE, BUFFERS) SELECT *, COALESCE((SELECT CAST(CASE WHEN rs.title LIKE '% migration%' THEN 1 ELSE 0 END AS BIGINT) FROM vacancy_search rs WHERE rs.vacancy_id = vacancy.id), 0) AS k_relevance FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_search WHERE document LIKE '% migration%') AND (status = 'PUBLISHED' AND closing_at > now()) ORDER BY k_relevance DESC, closing_at ASC, id ASC LIMIT 21;
+\echo '=== search: totalCount, and one facet (by organisation)'
+EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_search WHERE document LIKE '% migration%') AND (status = 'PUBLISHED' AND closing_at > now());
+EXPLAIN (ANALYZE, BUFFERS) SELECT organisation_id, COUNT(vacancy.id) FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_search WHERE document LIKE '% migration%') AND (status = 'PUBLISHED' AND closing_at > now()) GROUP BY organisation_id;
 
 \echo '=== detail: the notice and its items'
 EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy WHERE id = :one_open LIMIT 1;

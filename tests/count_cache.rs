@@ -176,7 +176,7 @@ fn references(body: &serde_json::Value) -> usize {
 }
 
 #[tokio::test]
-async fn anonymous_reads_are_served_again_until_a_write() {
+async fn anonymous_reads_are_served_again_until_a_catalogue_write() {
     for database in TestDatabase::all().await {
         let app = spawn_with_responses(database, 300).await;
         let read = |org: &'static str| app.graphql(PUBLIC_LIST, json!({ "org": org }));
@@ -192,12 +192,23 @@ async fn anonymous_reads_are_served_again_until_a_write() {
             app.backend()
         );
 
-        // Any mutation drops every kept response before it answers.
+        // A write outside the catalogue (a saved search, an application) keeps them.
         let candidate = app.sign_in_as("CANDIDATE", None).await;
         app.data_as(
             &candidate,
             "mutation { saveSearch(input: { name: \"x\" }) { id } }",
             json!({}),
+        )
+        .await;
+        assert_eq!(read("IOM").await, first, "[{}]", app.backend());
+
+        // A catalogue mutation (here a recruiter's new draft) drops every kept response before
+        // it answers.
+        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        app.data_as(
+            &recruiter,
+            crate::events::CREATE,
+            json!({ "input": notice(&app, "CACHE/3").await }),
         )
         .await;
         assert_eq!(

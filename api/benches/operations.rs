@@ -41,6 +41,7 @@ use serde_json::Value;
 use tokio::runtime::Runtime;
 
 const LIST: &str = include_str!("../../bench/operations/list.graphql");
+const SEARCH: &str = include_str!("../../bench/operations/search.graphql");
 const DETAIL: &str = include_str!("../../bench/operations/detail.graphql");
 const PIPELINE: &str = include_str!("../../bench/operations/pipeline.graphql");
 const CREATE: &str = include_str!("../../bench/operations/create.graphql");
@@ -287,6 +288,26 @@ impl Fixture {
         ))
     }
 
+    /// Search with facets, ten searches over the open list in turn (as `bench/load.sh`).
+    fn search(&self) -> Request {
+        const WORDS: [&str; 10] = [
+            "coordinat",
+            "reintegration maroc",
+            "protection",
+            "assistant",
+            "migration",
+            "programme officer",
+            "finance",
+            "logistique",
+            "sante",
+            "education",
+        ];
+        let words = WORDS[self.next() % WORDS.len()];
+        Request::new(SEARCH).variables(Variables::from_json(serde_json::json!({
+            "filter": { "openOnly": true, "search": words }
+        })))
+    }
+
     fn detail(&self) -> Request {
         let id = &self.open[self.next() % self.open.len()];
         Request::new(DETAIL).variables(Variables::from_json(serde_json::json!({ "id": id })))
@@ -389,6 +410,17 @@ fn operations(c: &mut Criterion) {
                         "openOnly": true, "country": "KE", "gradeCategory": "PROFESSIONAL"
                     })),
                 )
+                .await
+        })
+    });
+    group.bench_function("search_with_facets", |b| {
+        b.to_async(rt)
+            .iter(|| async { fixture.execute(None, fixture.search()).await })
+    });
+    group.bench_function("search_with_facets_counted_every_time", |b| {
+        b.to_async(rt).iter(|| async {
+            fixture
+                .execute_with(&fixture.uncached, None, fixture.search())
                 .await
         })
     });

@@ -24,7 +24,7 @@ use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
 use crate::service::events::{self, Notification, StoredEvent};
-use crate::writes::Writes;
+use crate::writes::{Writes, Written};
 
 /// How many events a subscriber may fall behind before it skips some.
 pub const CAPACITY: usize = 1024;
@@ -73,7 +73,7 @@ impl EventBus {
     /// Records the write and hands the event to every current subscriber, without waiting for
     /// any of them.
     pub fn publish(&self, event: StoredEvent) {
-        self.writes.record();
+        self.writes.record(Written::by(event.kind));
         // An error only means nobody is subscribed right now.
         let _ = self.sender.send(Arc::new(event));
     }

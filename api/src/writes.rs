@@ -1,7 +1,13 @@
 //! How many writes this replica has seen. The caches of reads (list totals and facets, anonymous
-//! responses) key their entries by this number, so one write makes every cached read stale at
-//! once: each mutation this server executes counts before its response goes out, and each
-//! domain event the event bus delivers counts too, which covers the other replicas' writes.
+//! responses) key their entries by these numbers, so one write makes every cached read it could
+//! change stale at once: each mutation this server executes counts before its response goes
+//! out, and each domain event the event bus delivers counts too, which covers the other
+//! replicas' writes.
+//!
+//! Writes are told apart in two kinds. The catalogue is what anyone may read: vacancies,
+//! organisations, projects, competencies. Everything else (applications, accounts, sign-ins,
+//! saved searches, tokens, webhooks) cannot change what a vacancy list counts or what an
+//! anonymous visitor is shown, so a busy stream of applications leaves those cached.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -9,22 +15,82 @@ use std::sync::Arc;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
 };
-use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection};
 use async_graphql::{Response, ServerResult, Variables};
 
-/// The number of writes seen so far; clones share it.
+use crate::service::events::EventKind;
+
+/// What a write changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Vacancies, organisations, projects or competencies: what anyone may read.
+    Catalogue,
+    /// Anything else.
+    Private,
+}
+
+impl Written {
+    /// What a domain event's write changed.
+    pub fn by(event: EventKind) -> Self {
+        match event {
+            EventKind::VacancyPublished | EventKind::VacancyClosed | EventKind::VacancyUpdated => {
+                Self::Catalogue
+            }
+            EventKind::ApplicationSubmitted | EventKind::ApplicationStatusChanged => Self::Private,
+        }
+    }
+}
+
+/// Mutations that leave the catalogue as it was. Any mutation not named here counts as a
+/// catalogue write, so a new one can only make caches drop too much, never too little.
+const PRIVATE_MUTATIONS: [&str; 18] = [
+    "register",
+    "login",
+    "createAccount",
+    "deactivateAccount",
+    "createIntegrationToken",
+    "revokeIntegrationToken",
+    "applyToVacancy",
+    "updateApplicationStatus",
+    "withdrawApplication",
+    "saveSearch",
+    "updateSavedSearch",
+    "deleteSavedSearch",
+    "markSavedSearchSeen",
+    "createWebhookEndpoint",
+    "updateWebhookEndpoint",
+    "deleteWebhookEndpoint",
+    "rotateWebhookSecret",
+    "replayWebhookDelivery",
+];
+
+/// The numbers of writes seen so far; clones share them.
 #[derive(Debug, Clone, Default)]
-pub struct Writes(Arc<AtomicU64>);
+pub struct Writes(Arc<Counters>);
+
+#[derive(Debug, Default)]
+struct Counters {
+    catalogue: AtomicU64,
+    all: AtomicU64,
+}
 
 impl Writes {
-    /// How many writes were seen: a cached read made under another number is stale.
+    /// How many writes of any kind were seen: a cached read made under another number is stale.
     pub fn seen(&self) -> u64 {
-        self.0.load(Ordering::SeqCst)
+        self.0.all.load(Ordering::SeqCst)
+    }
+
+    /// How many catalogue writes were seen: what vacancy lists and anonymous reads depend on.
+    pub fn seen_in_catalogue(&self) -> u64 {
+        self.0.catalogue.load(Ordering::SeqCst)
     }
 
     /// Something was written (and committed).
-    pub fn record(&self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
+    pub fn record(&self, written: Written) {
+        if written == Written::Catalogue {
+            self.0.catalogue.fetch_add(1, Ordering::SeqCst);
+        }
+        self.0.all.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -42,6 +108,8 @@ impl ExtensionFactory for RecordMutations {
 #[derive(Default)]
 struct MutationWatch {
     mutates: AtomicBool,
+    /// Whether one of its mutations may change the catalogue.
+    catalogue: AtomicBool,
 }
 
 #[async_graphql::async_trait::async_trait]
@@ -54,11 +122,28 @@ impl Extension for MutationWatch {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        let mutates = document
+        let mutations: Vec<_> = document
             .operations
             .iter()
-            .any(|(_, operation)| operation.node.ty == OperationType::Mutation);
-        self.mutates.store(mutates, Ordering::SeqCst);
+            .filter(|(_, operation)| operation.node.ty == OperationType::Mutation)
+            .collect();
+        // Fragments on the mutation root are possible but rare: they count as the catalogue.
+        let catalogue = mutations.iter().any(|(_, operation)| {
+            operation
+                .node
+                .selection_set
+                .node
+                .items
+                .iter()
+                .any(|item| match &item.node {
+                    Selection::Field(field) => {
+                        !PRIVATE_MUTATIONS.contains(&field.node.name.node.as_str())
+                    }
+                    _ => true,
+                })
+        });
+        self.mutates.store(!mutations.is_empty(), Ordering::SeqCst);
+        self.catalogue.store(catalogue, Ordering::SeqCst);
         Ok(document)
     }
 
@@ -71,9 +156,43 @@ impl Extension for MutationWatch {
         let response = next.run(ctx, operation_name).await;
         if self.mutates.load(Ordering::SeqCst) {
             if let Some(writes) = ctx.data_opt::<Writes>() {
-                writes.record();
+                writes.record(if self.catalogue.load(Ordering::SeqCst) {
+                    Written::Catalogue
+                } else {
+                    Written::Private
+                });
             }
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_private_mutation_is_a_mutation_of_the_schema() {
+        let sdl = crate::graphql::sdl();
+        let mutation = sdl
+            .split("\ntype Mutation {")
+            .nth(1)
+            .and_then(|rest| rest.split("\n}").next())
+            .expect("the schema has mutations");
+        for name in PRIVATE_MUTATIONS {
+            assert!(
+                mutation.contains(&format!("\t{name}(")),
+                "{name} is not a mutation"
+            );
+        }
+    }
+
+    #[test]
+    fn a_catalogue_write_counts_as_a_write_of_any_kind() {
+        let writes = Writes::default();
+        writes.record(Written::Private);
+        assert_eq!((writes.seen_in_catalogue(), writes.seen()), (0, 1));
+        writes.record(Written::Catalogue);
+        assert_eq!((writes.seen_in_catalogue(), writes.seen()), (1, 2));
     }
 }

@@ -72,7 +72,12 @@ impl CountCache {
         let Some(inner) = &self.inner else {
             return total.get().await;
         };
-        let key = (inner.writes.seen(), total.key());
+        let writes = if total.is_of_catalogue() {
+            inner.writes.seen_in_catalogue()
+        } else {
+            inner.writes.seen()
+        };
+        let key = (writes, total.key());
         inner
             .totals
             .try_get_with(key, total.get())
@@ -89,7 +94,7 @@ impl CountCache {
         let Some(inner) = &self.inner else {
             return compute.await.map(Arc::new);
         };
-        let key = (inner.writes.seen(), key);
+        let key = (inner.writes.seen_in_catalogue(), key);
         inner
             .facets
             .try_get_with(key, async { compute.await.map(Arc::new) })

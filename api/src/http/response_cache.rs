@@ -4,7 +4,7 @@
 //! for again and again by visitors who are not signed in, with the very same query and
 //! variables, and change only when something is written. Such a response is kept for
 //! `RESPONSE_CACHE_SECONDS` (0 turns this off) and dropped with every other cached read on the
-//! next write (`crate::writes`). Only responses without errors are kept; signed-in callers,
+//! next write to the catalogue (`crate::writes`). Only responses without errors are kept; signed-in callers,
 //! mutations and uploads are never served from here. Concurrent identical requests wait for one
 //! execution. What a reused response can show out of date for that long is what depends on the
 //! clock alone: a deadline passing (`isOpen`) before the deadline task closes the notice.
@@ -97,7 +97,8 @@ impl ResponseCache {
         let Some(inner) = &self.inner else {
             return execute.await.0;
         };
-        let key = (inner.writes.seen(), key);
+        // Anonymous callers read nothing but the catalogue.
+        let key = (inner.writes.seen_in_catalogue(), key);
         let outcome = inner
             .responses
             .try_get_with(key, async {

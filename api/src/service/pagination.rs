@@ -101,6 +101,8 @@ pub struct TotalCount {
     query: SelectStatement,
     /// What a cached count is keyed by, when not `query` itself.
     key_query: Option<SelectStatement>,
+    /// Whether it counts catalogue rows, which only catalogue writes change (`crate::writes`).
+    catalogue: bool,
 }
 
 impl TotalCount {
@@ -110,7 +112,20 @@ impl TotalCount {
             db,
             query,
             key_query: None,
+            catalogue: false,
         }
+    }
+
+    /// Marks a count of catalogue rows (vacancies): other writes leave it as it is.
+    pub fn of_catalogue(self) -> Self {
+        Self {
+            catalogue: true,
+            ..self
+        }
+    }
+
+    pub fn is_of_catalogue(&self) -> bool {
+        self.catalogue
     }
 
     /// Keys the count by `query` instead: the same selection with the values a reused count may

@@ -309,7 +309,7 @@ pub async fn list(
     let key = visible_select(actor, filter, &search, DateTime::UNIX_EPOCH, backend);
     let mut page =
         vacancy_order::paginate(db, select, order, search, filter.only_open(), page).await?;
-    page.total = page.total.keyed_by(key.into_query());
+    page.total = page.total.keyed_by(key.into_query()).of_catalogue();
     Ok(page)
 }
 
