@@ -115,7 +115,7 @@ impl fmt::Debug for CountCache {
 fn shared(error: Arc<AppError>) -> AppError {
     match error.as_ref() {
         AppError::BadUserInput { field, message } => AppError::bad_input(field, message),
-        AppError::NotFound(what) => AppError::NotFound(*what),
+        AppError::NotFound(what) => AppError::NotFound(what),
         _ => AppError::internal(SharedError(error)),
     }
 }

@@ -7,8 +7,8 @@ use chrono::Utc;
 use entity::{vacancy, vacancy_duty_station};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-    QueryTrait, TryGetableMany,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, QueryTrait, Statement, TryGetableMany,
 };
 
 use crate::auth::Actor;
@@ -128,7 +128,108 @@ pub fn cache_key(actor: &Actor, filter: &VacancyFilter) -> String {
     format!("{:?} {filter:?}", policy::vacancy_read_scope(actor))
 }
 
-/// The facets of the list `filter` selects for `actor`: one grouped query per facet.
+/// One row of [`ALL_FACETS`]: which facet, its value (two parts for a duty station), the count.
+#[derive(Debug, FromQueryResult)]
+struct FacetRow {
+    facet: String,
+    v1: Option<String>,
+    v2: Option<String>,
+    n: i64,
+}
+
+/// Every facet of a selection (`m`, the matching vacancies' facet columns) in one statement, so
+/// the search and filters run once rather than once per facet. Values travel as text.
+const ALL_FACETS: &str = "\
+SELECT 'organisation' AS facet, CAST(organisation_id AS TEXT) AS v1, CAST(NULL AS TEXT) AS v2, \
+  COUNT(*) AS n FROM m GROUP BY organisation_id \
+UNION ALL SELECT 'project', CAST(project_id AS TEXT), NULL, COUNT(*) FROM m GROUP BY project_id \
+UNION ALL SELECT 'grade_category', CAST(grade_category AS TEXT), NULL, COUNT(*) FROM m \
+  GROUP BY grade_category \
+UNION ALL SELECT 'grade', CAST(grade AS TEXT), NULL, COUNT(*) FROM m GROUP BY grade \
+UNION ALL SELECT 'contract_type', CAST(contract_type AS TEXT), NULL, COUNT(*) FROM m \
+  GROUP BY contract_type \
+UNION ALL SELECT 'open_to_internal', CAST(open_to_internal AS TEXT), NULL, COUNT(*) FROM m \
+  GROUP BY open_to_internal \
+UNION ALL SELECT 'open_to_external', CAST(open_to_external AS TEXT), NULL, COUNT(*) FROM m \
+  GROUP BY open_to_external \
+UNION ALL SELECT 'country', CAST(s.country_code AS TEXT), NULL, COUNT(DISTINCT s.vacancy_id) \
+  FROM vacancy_duty_station s JOIN m ON m.id = s.vacancy_id GROUP BY s.country_code \
+UNION ALL SELECT 'station', CAST(s.city AS TEXT), CAST(s.country_code AS TEXT), \
+  COUNT(DISTINCT s.vacancy_id) \
+  FROM vacancy_duty_station s JOIN m ON m.id = s.vacancy_id GROUP BY s.city, s.country_code";
+
+/// A boolean as [`ALL_FACETS`] writes it: `true` on PostgreSQL, `1` on SQLite.
+fn flag(text: Option<&str>) -> bool {
+    matches!(text, Some("true" | "1"))
+}
+
+impl Facets<'_> {
+    /// Every facet over the list's own selection, each with all the list's filters.
+    async fn all_at_once(&self) -> AppResult<VacancyFacets> {
+        use vacancy::Column as C;
+        let backend = self.db.get_database_backend();
+        let matching = self
+            .without(|_| {})?
+            .select_only()
+            .columns([
+                C::Id,
+                C::OrganisationId,
+                C::ProjectId,
+                C::GradeCategory,
+                C::Grade,
+                C::ContractType,
+                C::OpenToInternal,
+                C::OpenToExternal,
+            ])
+            .into_query();
+        let matching = backend.build(&matching);
+        let statement = Statement::from_sql_and_values(
+            backend,
+            format!("WITH m AS MATERIALIZED ({}) {ALL_FACETS}", matching.sql),
+            matching.values.map(|v| v.0).unwrap_or_default(),
+        );
+        let rows = FacetRow::find_by_statement(statement).all(self.db).await?;
+        let mut stations = Vec::new();
+        let (mut organisations, mut projects, mut countries) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut categories, mut grades, mut contracts) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut internal, mut external) = (Vec::new(), Vec::new());
+        for FacetRow { facet, v1, v2, n } in rows {
+            match facet.as_str() {
+                "organisation" => {
+                    if let Some(id) = v1.and_then(|v| v.parse().ok()) {
+                        organisations.push((id, n));
+                    }
+                }
+                "project" => projects.push((v1.and_then(|v| v.parse().ok()), n)),
+                "grade_category" => categories.push((v1, n)),
+                "grade" => grades.push((v1, n)),
+                "contract_type" => contracts.push((v1, n)),
+                "open_to_internal" => internal.push((flag(v1.as_deref()), n)),
+                "open_to_external" => external.push((flag(v1.as_deref()), n)),
+                "country" => countries.extend(v1.map(|country| (country, n))),
+                _ => {
+                    if let (Some(city), Some(country)) = (v1, v2) {
+                        stations.push(((city, country), n));
+                    }
+                }
+            }
+        }
+        Ok(VacancyFacets {
+            organisations: sorted(organisations),
+            projects: sorted(projects),
+            countries: sorted(countries),
+            duty_stations: sorted(stations),
+            grade_categories: sorted(categories),
+            grades: sorted(grades),
+            contract_types: sorted(contracts),
+            open_to_internal: sorted(internal),
+            open_to_external: sorted(external),
+        })
+    }
+}
+
+/// The facets of the list `filter` selects for `actor`: one statement for every facet over the
+/// list itself, then one per facet whose own filter is set (it counts without that filter).
 pub async fn facets(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -139,48 +240,66 @@ pub async fn facets(
 
     checked(filter)?;
     let f = Facets { actor, db, filter };
-    let countries: Vec<(String, i64)> = f
-        .by_station(&[S::CountryCode], |f| f.country = None)?
-        .into_tuple()
-        .all(db)
-        .await?;
-    let stations: Vec<(String, String, i64)> = f
-        .by_station(&[S::City, S::CountryCode], |f| f.city = None)?
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(VacancyFacets {
-        organisations: f
-            .by_column(C::OrganisationId, |f| {
-                f.organisation_id = None;
-                f.organisation_acronym = None;
-            })
-            .await?,
-        projects: f
-            .by_column(C::ProjectId, |f| {
-                f.project_id = None;
-                f.project_code = None;
-            })
-            .await?,
-        countries: sorted(countries),
-        duty_stations: sorted(
+    let mut facets = f.all_at_once().await?;
+    if filter.country.is_some() {
+        let countries: Vec<(String, i64)> = f
+            .by_station(&[S::CountryCode], |f| f.country = None)?
+            .into_tuple()
+            .all(db)
+            .await?;
+        facets.countries = sorted(countries);
+    }
+    if filter.city.is_some() {
+        let stations: Vec<(String, String, i64)> = f
+            .by_station(&[S::City, S::CountryCode], |f| f.city = None)?
+            .into_tuple()
+            .all(db)
+            .await?;
+        facets.duty_stations = sorted(
             stations
                 .into_iter()
                 .map(|(city, country, n)| ((city, country), n))
                 .collect(),
-        ),
-        grade_categories: f
+        );
+    }
+    if filter.organisation_id.is_some() || filter.organisation_acronym.is_some() {
+        facets.organisations = f
+            .by_column(C::OrganisationId, |f| {
+                f.organisation_id = None;
+                f.organisation_acronym = None;
+            })
+            .await?;
+    }
+    if filter.project_id.is_some() || filter.project_code.is_some() {
+        facets.projects = f
+            .by_column(C::ProjectId, |f| {
+                f.project_id = None;
+                f.project_code = None;
+            })
+            .await?;
+    }
+    if filter.grade_category.is_some() {
+        facets.grade_categories = f
             .by_column(C::GradeCategory, |f| f.grade_category = None)
-            .await?,
-        grades: f.by_column(C::Grade, |f| f.grade = None).await?,
-        contract_types: f
+            .await?;
+    }
+    if filter.grade.is_some() {
+        facets.grades = f.by_column(C::Grade, |f| f.grade = None).await?;
+    }
+    if filter.contract_type.is_some() {
+        facets.contract_types = f
             .by_column(C::ContractType, |f| f.contract_type = None)
-            .await?,
-        open_to_internal: f
+            .await?;
+    }
+    if filter.open_to_internal.is_some() {
+        facets.open_to_internal = f
             .by_column(C::OpenToInternal, |f| f.open_to_internal = None)
-            .await?,
-        open_to_external: f
+            .await?;
+    }
+    if filter.open_to_external.is_some() {
+        facets.open_to_external = f
             .by_column(C::OpenToExternal, |f| f.open_to_external = None)
-            .await?,
-    })
+            .await?;
+    }
+    Ok(facets)
 }
