@@ -155,17 +155,18 @@ pub struct ServerConfig {
     pub forwarded_hops: usize,
 
     /// How long list totals (`totalCount`) and vacancy facets are reused, in seconds, unless
-    /// something is written first (any mutation, or any replica's domain event drops them all);
-    /// 0 counts on every request. Counting the public list of open vacancies reads most of the
-    /// table; a reused count can lag a deadline passing, or another replica's new draft, by as
-    /// much.
+    /// something they count is written first (a mutation, or any replica's domain event, drops
+    /// them); 0 counts on every request. Past it, the next request recounts while the others
+    /// still get the old count. Counting the public list of open vacancies reads most of the
+    /// table; a reused count can lag a deadline passing, or another replica's new draft, by up
+    /// to twice this.
     #[arg(long, env = "COUNT_CACHE_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=300))]
     pub count_cache_seconds: u64,
 
     /// How long a response to an anonymous query is reused for the same query and variables,
-    /// in seconds, unless something is written first (as for `COUNT_CACHE_SECONDS`); 0 executes
-    /// every request. A reused response can show a deadline that just passed as still open for
-    /// as long.
+    /// in seconds, unless the catalogue is written first (as for `COUNT_CACHE_SECONDS`); 0
+    /// executes every request. A reused response can show a deadline that just passed as still
+    /// open for up to twice this.
     #[arg(long, env = "RESPONSE_CACHE_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
     pub response_cache_seconds: u64,
 

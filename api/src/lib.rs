@@ -11,6 +11,7 @@ pub mod event_bus;
 pub mod graphql;
 pub mod http;
 pub mod policy;
+pub mod reuse;
 pub mod seed;
 pub mod service;
 pub mod telemetry;

@@ -12,27 +12,22 @@
 //!
 //! Totals are keyed by the exact counting statement with its values, visibility condition
 //! included, facets by the caller's read scope and the whole filter, so counts are only ever
-//! reused for a caller who would have counted the same rows. Concurrent requests for the same
-//! missing count wait for one computation instead of each running it.
+//! reused for a caller who would have counted the same rows. How a kept count is refreshed:
+//! `crate::reuse`.
 
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use moka::future::Cache;
-
 use crate::error::{AppError, AppResult};
+use crate::reuse::Reuse;
 use crate::service::pagination::TotalCount;
 use crate::service::vacancy_facets::VacancyFacets;
 use crate::writes::Writes;
 
 /// Most totals, and most facet sets, kept at once.
 const MAX_ENTRIES: u64 = 10_000;
-
-/// Keys carry the number of writes seen when the count started (`crate::writes`): a count that
-/// started before a write and finished after it is stored under a number nobody reads any more.
-type Key = (u64, String);
 
 #[derive(Clone, Default)]
 pub struct CountCache {
@@ -41,8 +36,8 @@ pub struct CountCache {
 
 struct Inner {
     writes: Writes,
-    totals: Cache<Key, i64>,
-    facets: Cache<Key, Arc<VacancyFacets>>,
+    totals: Reuse<i64>,
+    facets: Reuse<Arc<VacancyFacets>>,
 }
 
 impl CountCache {
@@ -55,14 +50,8 @@ impl CountCache {
         Self {
             inner: Some(Arc::new(Inner {
                 writes,
-                totals: Cache::builder()
-                    .max_capacity(MAX_ENTRIES)
-                    .time_to_live(ttl)
-                    .build(),
-                facets: Cache::builder()
-                    .max_capacity(MAX_ENTRIES)
-                    .time_to_live(ttl)
-                    .build(),
+                totals: Reuse::new(ttl, MAX_ENTRIES, |_, _| 1),
+                facets: Reuse::new(ttl, MAX_ENTRIES, |_, _| 1),
             })),
         }
     }
@@ -77,10 +66,9 @@ impl CountCache {
         } else {
             inner.writes.seen()
         };
-        let key = (writes, total.key());
         inner
             .totals
-            .try_get_with(key, total.get())
+            .get_or_compute((writes, total.key()), total.get())
             .await
             .map_err(shared)
     }
@@ -97,7 +85,7 @@ impl CountCache {
         let key = (inner.writes.seen_in_catalogue(), key);
         inner
             .facets
-            .try_get_with(key, async { compute.await.map(Arc::new) })
+            .get_or_compute(key, async { compute.await.map(Arc::new) })
             .await
             .map_err(shared)
     }

@@ -5,8 +5,8 @@
 //! variables, and change only when something is written. Such a response is kept for
 //! `RESPONSE_CACHE_SECONDS` (0 turns this off) and dropped with every other cached read on the
 //! next write to the catalogue (`crate::writes`). Only responses without errors are kept; signed-in callers,
-//! mutations and uploads are never served from here. Concurrent identical requests wait for one
-//! execution. What a reused response can show out of date for that long is what depends on the
+//! mutations and uploads are never served from here. How a kept response is refreshed:
+//! `crate::reuse`. What a reused response can show out of date for that long is what depends on the
 //! clock alone: a deadline passing (`isOpen`) before the deadline task closes the notice.
 
 use std::future::Future;
@@ -16,8 +16,8 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use moka::future::Cache;
 
+use crate::reuse::Reuse;
 use crate::writes::Writes;
 
 /// Most bytes of responses (and their keys) kept at once.
@@ -52,8 +52,7 @@ pub struct ResponseCache {
 
 struct Inner {
     writes: Writes,
-    /// Keyed by the writes seen when the execution started, and the request.
-    responses: Cache<(u64, String), Arc<Rendered>>,
+    responses: Reuse<Arc<Rendered>>,
 }
 
 impl ResponseCache {
@@ -62,15 +61,14 @@ impl ResponseCache {
         if ttl.is_zero() {
             return Self { inner: None };
         }
-        let responses = Cache::builder()
-            .max_capacity(MAX_BYTES)
-            .weigher(|(_, request): &(u64, String), response: &Arc<Rendered>| {
-                u32::try_from(request.len() + response.body.len()).unwrap_or(u32::MAX)
-            })
-            .time_to_live(ttl)
-            .build();
+        let weigh = |request: &str, response: &Arc<Rendered>| {
+            u32::try_from(request.len() + response.body.len()).unwrap_or(u32::MAX)
+        };
         Self {
-            inner: Some(Arc::new(Inner { writes, responses })),
+            inner: Some(Arc::new(Inner {
+                writes,
+                responses: Reuse::new(ttl, MAX_BYTES, weigh),
+            })),
         }
     }
 
@@ -87,8 +85,8 @@ impl ResponseCache {
         ))
     }
 
-    /// The response to the request `key` names: a fresh kept one, else `execute`'s, kept when
-    /// it went well (a status of 200 and no errors, as `execute` says).
+    /// The response to the request `key` names: a kept one, else `execute`'s, kept when it went
+    /// well (a status of 200 and no errors, as `execute` says).
     pub async fn get_or_execute(
         &self,
         key: String,
@@ -101,7 +99,7 @@ impl ResponseCache {
         let key = (inner.writes.seen_in_catalogue(), key);
         let outcome = inner
             .responses
-            .try_get_with(key, async {
+            .get_or_compute(key, async {
                 match execute.await {
                     (rendered, true) => Ok(Arc::new(rendered)),
                     // Not kept; the requests waiting for it get it all the same.
