@@ -5,6 +5,7 @@
 #   OPERATIONS="list detail" RUNS=5 DURATION=20s bench/load.sh
 #   RESEED=1 bench/load.sh             # drop and regenerate the database first
 #   SEED_ONLY=1 bench/load.sh          # create and seed the database, run nothing
+#   PROFILE=1 OPERATIONS=detail RUNS=1 bench/load.sh   # also record a perf profile of each run
 #
 # Prints, for each operation and concurrency, the median of RUNS runs: requests per second,
 # p50 and p99 latency, the server's peak RSS during the run (VmHWM, reset before each run) and
@@ -17,7 +18,10 @@ ROOT=$PWD
 
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 BENCH_DB=${BENCH_DB:-bench}
-DATABASE_URL="$PG_URL/$BENCH_DB"
+# Connection parameters for the server and psql, e.g. PG_PARAMS=sslmode=disable (the local
+# server has TLS on; the default, as in production, negotiates it).
+PG_PARAMS=${PG_PARAMS:-}
+DATABASE_URL="$PG_URL/$BENCH_DB${PG_PARAMS:+?$PG_PARAMS}"
 VACANCIES=${VACANCIES:-100000}
 APPLICATIONS=${APPLICATIONS:-1000000}
 RESEED=${RESEED:-0}
@@ -170,8 +174,20 @@ run() {
   load1=$(cut -d' ' -f1 /proc/loadavg)
   local cpu0 cpu1
   cpu0=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
+  local perf=
+  if [[ ${PROFILE:-0} == 1 ]]; then
+    mkdir -p "$OUT/perf"
+    perf record -q -e cpu-clock -F 999 -g -p "$SERVER" -o "$OUT/perf/$op-c$conc-r$i.data" \
+      -- sleep "${DURATION%s}" 2>/dev/null &
+    perf=$!
+  fi
   env "${env[@]}" wrk -t"$threads" -c"$conc" -d"$DURATION" --latency -s "$WRK_DIR/$script" \
     "http://$BIND/graphql" >"$file"
+  if [[ -n $perf ]]; then
+    wait "$perf" || true
+    perf report -q -i "$OUT/perf/$op-c$conc-r$i.data" --no-children --sort dso,symbol --stdio \
+      -g none --percent-limit 0.7 2>/dev/null >"$OUT/perf/$op-c$conc-r$i.txt" || true
+  fi
   local rps p50 p99 errors hwm requests cpu
   rps=$(awk '/^Requests\/sec/ {print $2}' "$file")
   p50=$(ms "$(awk '$1 == "50%" {print $2}' "$file")")

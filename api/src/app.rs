@@ -24,7 +24,10 @@ use crate::{db, http};
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// The schema `/graphql` executes over HTTP.
     pub schema: AppSchema,
+    /// The same schema for WebSocket connections, which records the writes of mutations itself.
+    pub ws_schema: AppSchema,
     pub jwt: Arc<JwtKeys>,
     /// How many proxies in front of the server append to `X-Forwarded-For`.
     pub forwarded_hops: usize,
@@ -40,6 +43,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Responses to anonymous queries.
     pub responses: ResponseCache,
+    /// The writes this replica has seen, which cached reads are keyed by.
+    pub writes: Writes,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,14 +105,22 @@ impl Application {
             counts,
             writes: writes.clone(),
         };
+        let options = graphql::SchemaOptions::new(
+            config.introspection,
+            config.app_env == Environment::Development,
+            &config.limits,
+        );
         let state = AppState {
             schema: graphql::build_schema(
+                Some((db.clone(), jwt.clone(), settings.clone())),
+                options,
+            ),
+            ws_schema: graphql::build_schema(
                 Some((db.clone(), jwt.clone(), settings)),
-                graphql::SchemaOptions::new(
-                    config.introspection,
-                    config.app_env == Environment::Development,
-                    &config.limits,
-                ),
+                graphql::SchemaOptions {
+                    record_mutations: true,
+                    ..options
+                },
             ),
             db,
             jwt,
@@ -119,8 +132,9 @@ impl Application {
             public_url,
             responses: ResponseCache::new(
                 Duration::from_secs(config.response_cache_seconds),
-                writes,
+                writes.clone(),
             ),
+            writes,
         };
         let listener = TcpListener::bind(config.bind_addr)
             .await

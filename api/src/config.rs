@@ -167,7 +167,7 @@ pub struct ServerConfig {
     /// in seconds, unless the catalogue is written first (as for `COUNT_CACHE_SECONDS`); 0
     /// executes every request. A reused response can show a deadline that just passed as still
     /// open for up to twice this.
-    #[arg(long, env = "RESPONSE_CACHE_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
+    #[arg(long, env = "RESPONSE_CACHE_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=300))]
     pub response_cache_seconds: u64,
 
     /// Browser origins allowed to call the API from another site, comma-separated

@@ -9,7 +9,7 @@
 //! saved searches, tokens, webhooks) cannot change what a vacancy list counts or what an
 //! anonymous visitor is shown, so a busy stream of applications leaves those cached.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use async_graphql::extensions::{
@@ -94,9 +94,45 @@ impl Writes {
     }
 }
 
+/// What running the document's operation `name` writes, if it is a mutation (with no name, any of
+/// its mutations). Fragments on the mutation root are possible but rare: they count as the
+/// catalogue.
+pub fn written_by(document: &ExecutableDocument, name: Option<&str>) -> Option<Written> {
+    let mut mutations = document.operations.iter().filter(|(op_name, operation)| {
+        operation.node.ty == OperationType::Mutation
+            && (name.is_none() || op_name.is_none() || op_name.map(|n| n.as_str()) == name)
+    });
+    let mut written = None;
+    for (_, operation) in mutations.by_ref() {
+        let catalogue =
+            operation
+                .node
+                .selection_set
+                .node
+                .items
+                .iter()
+                .any(|item| match &item.node {
+                    Selection::Field(field) => {
+                        !PRIVATE_MUTATIONS.contains(&field.node.name.node.as_str())
+                    }
+                    _ => true,
+                });
+        written = Some(if catalogue || written == Some(Written::Catalogue) {
+            Written::Catalogue
+        } else {
+            Written::Private
+        });
+    }
+    written
+}
+
 /// Records a write once a document holding a mutation has run, before its response goes out, so
 /// the caller's next read sees what it wrote. A document whose mutation failed counts as well:
 /// telling them apart is not worth a stale read.
+///
+/// Only the WebSocket transport's schema carries it: an extension sends every field of every
+/// request through the extension chain (a type lookup per field), so `/graphql` over HTTP records
+/// its mutations itself, with [`written_by`].
 pub struct RecordMutations;
 
 impl ExtensionFactory for RecordMutations {
@@ -107,9 +143,7 @@ impl ExtensionFactory for RecordMutations {
 
 #[derive(Default)]
 struct MutationWatch {
-    mutates: AtomicBool,
-    /// Whether one of its mutations may change the catalogue.
-    catalogue: AtomicBool,
+    written: std::sync::Mutex<Option<Written>>,
 }
 
 #[async_graphql::async_trait::async_trait]
@@ -122,28 +156,9 @@ impl Extension for MutationWatch {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        let mutations: Vec<_> = document
-            .operations
-            .iter()
-            .filter(|(_, operation)| operation.node.ty == OperationType::Mutation)
-            .collect();
-        // Fragments on the mutation root are possible but rare: they count as the catalogue.
-        let catalogue = mutations.iter().any(|(_, operation)| {
-            operation
-                .node
-                .selection_set
-                .node
-                .items
-                .iter()
-                .any(|item| match &item.node {
-                    Selection::Field(field) => {
-                        !PRIVATE_MUTATIONS.contains(&field.node.name.node.as_str())
-                    }
-                    _ => true,
-                })
-        });
-        self.mutates.store(!mutations.is_empty(), Ordering::SeqCst);
-        self.catalogue.store(catalogue, Ordering::SeqCst);
+        if let Ok(mut written) = self.written.lock() {
+            *written = written_by(&document, None);
+        }
         Ok(document)
     }
 
@@ -154,14 +169,9 @@ impl Extension for MutationWatch {
         next: NextExecute<'_>,
     ) -> Response {
         let response = next.run(ctx, operation_name).await;
-        if self.mutates.load(Ordering::SeqCst) {
-            if let Some(writes) = ctx.data_opt::<Writes>() {
-                writes.record(if self.catalogue.load(Ordering::SeqCst) {
-                    Written::Catalogue
-                } else {
-                    Written::Private
-                });
-            }
+        let written = self.written.lock().ok().and_then(|w| *w);
+        if let (Some(written), Some(writes)) = (written, ctx.data_opt::<Writes>()) {
+            writes.record(written);
         }
         response
     }
@@ -185,6 +195,29 @@ mod tests {
                 "{name} is not a mutation"
             );
         }
+    }
+
+    fn written(query: &str, name: Option<&str>) -> Option<Written> {
+        let document = async_graphql::parser::parse_query(query).expect("a valid document");
+        written_by(&document, name)
+    }
+
+    #[test]
+    fn mutations_are_told_apart_by_their_root_fields() {
+        assert_eq!(written("{ vacancies { totalCount } }", None), None);
+        assert_eq!(
+            written("mutation { withdrawApplication(id: 1) { id } }", None),
+            Some(Written::Private)
+        );
+        assert_eq!(
+            written("mutation { closeVacancy(id: 1) { id } }", None),
+            Some(Written::Catalogue)
+        );
+        let both = "mutation { login(email: \"a\") { token } a: closeVacancy(id: 1) { id } }";
+        assert_eq!(written(both, None), Some(Written::Catalogue));
+        let named = "query Q { me { id } } mutation M { login(email: \"a\") { token } }";
+        assert_eq!(written(named, Some("Q")), None);
+        assert_eq!(written(named, Some("M")), Some(Written::Private));
     }
 
     #[test]

@@ -69,6 +69,9 @@ pub struct SchemaOptions {
     pub max_recursion_depth: usize,
     /// Most directives on one field.
     pub max_directives_per_field: usize,
+    /// Record the writes of mutations (`crate::writes`) in the schema itself, for transports
+    /// that do not (WebSocket).
+    pub record_mutations: bool,
 }
 
 impl SchemaOptions {
@@ -81,6 +84,7 @@ impl SchemaOptions {
             max_complexity: limits.max_query_complexity,
             max_recursion_depth: limits.max_recursion_depth,
             max_directives_per_field: limits.max_directives_per_field,
+            record_mutations: false,
         }
     }
 }
@@ -101,9 +105,11 @@ pub fn build_schema(
     if !options.suggestions {
         builder = builder.disable_suggestions();
     }
+    if options.record_mutations {
+        builder = builder.extension(RecordMutations);
+    }
     match runtime {
         Some((db, jwt, settings)) => builder
-            .extension(RecordMutations)
             .data(settings.counts.clone())
             .data(settings.writes.clone())
             .data(db)

@@ -18,6 +18,7 @@ use crate::graphql::limits;
 use crate::graphql::loaders::Loaders;
 use crate::http::response_cache::{Rendered, ResponseCache};
 use crate::http::{persisted_queries, playground};
+use crate::writes;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -138,8 +139,8 @@ async fn execute(state: AppState, request: Request) -> Response {
         );
     }
     let operation_name = gql.operation_name.clone();
-    // How many operations the request runs, for the rate limit, and whether it only reads.
-    let (operations, reads_only) = match gql.parsed_query() {
+    // How many operations the request runs, for the rate limit, and what it writes.
+    let (operations, written) = match gql.parsed_query() {
         Err(error) => {
             let response = async_graphql::Response::from_errors(vec![with_code(
                 shortened(error),
@@ -168,7 +169,7 @@ async fn execute(state: AppState, request: Request) -> Response {
             }
             (
                 limits::operation_count(document, operation_name.as_deref()),
-                !selects_mutation(&document.operations, operation_name.as_deref()),
+                writes::written_by(document, operation_name.as_deref()),
             )
         }
     };
@@ -188,7 +189,7 @@ async fn execute(state: AppState, request: Request) -> Response {
         return rate_limited(error, graphql_response);
     }
     // Anonymous reads are the same for every visitor: one response serves them all.
-    let cache_key = (reads_only && matches!(actor, Actor::Anonymous))
+    let cache_key = (written.is_none() && matches!(actor, Actor::Anonymous))
         .then(|| ResponseCache::key(&gql, graphql_response))
         .flatten();
     let mut gql = gql.data(actor).data(Loaders::new(&state.db));
@@ -197,6 +198,10 @@ async fn execute(state: AppState, request: Request) -> Response {
     }
     let run = async {
         let mut response = state.schema.execute(gql).await;
+        // Before the response goes out, so the caller's next read sees what it wrote.
+        if let Some(written) = written {
+            state.writes.record(written);
+        }
         response.errors = response.errors.into_iter().map(classify).collect();
         let went_well = response.errors.is_empty();
         let rendered = render(&response, graphql_response);

@@ -21,7 +21,7 @@ use crate::reuse::Reuse;
 use crate::writes::Writes;
 
 /// Most bytes of responses (and their keys) kept at once.
-const MAX_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_BYTES: u64 = 32 * 1024 * 1024;
 
 /// A response as sent: status, media type and body.
 #[derive(Debug, Clone)]

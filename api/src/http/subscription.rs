@@ -118,7 +118,7 @@ async fn serve(socket: WebSocket, state: AppState, protocol: GraphQLProtocol) {
         .chain(stops);
 
     let (db, jwt, bus) = (state.db.clone(), state.jwt.clone(), state.bus.clone());
-    GraphQLWebSocket::new_with_pair(&mut sink, input, state.schema.clone(), protocol)
+    GraphQLWebSocket::new_with_pair(&mut sink, input, state.ws_schema.clone(), protocol)
         .on_connection_init(move |payload| async move {
             let actor = authenticate(&db, &jwt, &init_headers(&payload)?)
                 .await
