@@ -14,7 +14,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::events::{application, notice, publish, APPLY, MOVE};
-use crate::helpers::{TestApp, TestDatabase};
+use crate::helpers::{insert_vacancy, TestApp, TestDatabase};
 
 /// How long a test waits for something that should come at once, before failing.
 const PATIENCE: Duration = Duration::from_secs(5);
@@ -394,4 +394,48 @@ async fn a_vacancy_published_on_one_replica_reaches_a_subscriber_of_another() {
         "replica B heard of it {:?} after A was asked to publish",
         started.elapsed()
     );
+}
+
+#[tokio::test]
+async fn a_mutation_over_the_websocket_drops_cached_counts_too() {
+    for database in TestDatabase::all().await {
+        let mut config = jobboard::config::ServerConfig::for_database(database.url());
+        config.seed_demo_data = Some(true);
+        config.count_cache_seconds = 300;
+        let app = TestApp::spawn_with(database, config).await;
+        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let total = || async {
+            app.data_as(&recruiter, "{ vacancies { totalCount } }", json!({}))
+                .await["vacancies"]["totalCount"]
+                .as_u64()
+                .unwrap()
+        };
+        let before = total().await;
+        insert_vacancy(&app.db, "IOM", "WS/1", "DRAFT", None).await;
+        assert_eq!(
+            total().await,
+            before,
+            "[{}] the count is kept",
+            app.backend()
+        );
+
+        let mut client = WsClient::connect(
+            &app.ws_url(),
+            json!({ "Authorization": format!("Bearer {recruiter}") }),
+        )
+        .await;
+        client
+            .subscribe(
+                "m",
+                crate::events::CREATE,
+                json!({ "input": notice(&app, "WS/2").await }),
+            )
+            .await;
+        let created = client.next("m").await;
+        assert!(
+            created["data"]["createVacancy"]["id"].is_string(),
+            "{created}"
+        );
+        assert_eq!(total().await, before + 2, "[{}]", app.backend());
+    }
 }
