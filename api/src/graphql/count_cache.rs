@@ -1,14 +1,16 @@
-//! A cache of list totals (`totalCount`) and vacancy facets, dropped on every write.
+//! A cache of list totals (`totalCount`) and vacancy facets, dropped by the writes that could
+//! change them.
 //!
 //! Counting a list reads every row that matches it: for the public list of open vacancies that
 //! is most of the table, and facets group the same rows nine ways, hundreds of times the cost
 //! of the page itself. Job boards are read far more than written, so counts are kept for
-//! `COUNT_CACHE_SECONDS` (0 turns this off) and all dropped whenever something is written
-//! (`crate::writes`): after every mutation this server executes, and on every domain event the
-//! event bus delivers, which covers the other replicas' publications, closings, edits and
-//! applications. A caller therefore always sees its own writes counted; what raises no event on
-//! another replica (a draft created there) shows within the TTL, and so does a deadline passing
-//! before the deadline task closes the notice.
+//! `COUNT_CACHE_SECONDS` (0 turns this off) and dropped when something they count is written
+//! (`crate::writes`: any write for most totals, a catalogue write for vacancy totals and
+//! facets), after every mutation this server executes and on every domain event the event bus
+//! delivers, which covers the other replicas' publications, closings, edits and applications. A
+//! caller therefore always sees its own writes counted; what raises no event on another replica
+//! (a draft created there) shows within twice the TTL, and so does a deadline passing before the
+//! deadline task closes the notice.
 //!
 //! Totals are keyed by the exact counting statement with its values, visibility condition
 //! included, facets by the caller's read scope and the whole filter, so counts are only ever
