@@ -314,10 +314,10 @@ async fn the_deadline_closes_each_notice_with_one_event() {
         insert_vacancy(&app.db, "IOM", "EVT-OPEN", "PUBLISHED", Some(future)).await;
         insert_vacancy(&app.db, "IOM", "EVT-DRAFT", "DRAFT", Some(past)).await;
         // The server's own task may get there first: either way exactly one event is recorded.
-        jobboard::service::vacancy_write::close_expired(&app.db, chrono::Utc::now())
+        jobboard::service::vacancy::write::close_expired(&app.db, chrono::Utc::now())
             .await
             .unwrap();
-        jobboard::service::vacancy_write::close_expired(&app.db, chrono::Utc::now())
+        jobboard::service::vacancy::write::close_expired(&app.db, chrono::Utc::now())
             .await
             .unwrap();
         let payload = one_event(&app, &mut mark, "vacancy.closed").await;

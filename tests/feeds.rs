@@ -163,7 +163,7 @@ async fn the_feed_takes_the_vacancy_filters_as_query_parameters() {
         only("?gradeCategory=PROFESSIONAL&organisation=IOM", vec![iom]).await;
         only("?gradeCategory=GENERAL_SERVICE", vec![]).await;
         // Search words, as `vacancies(filter: { search })` takes them.
-        jobboard::service::search_document::refresh(&app.db, &[iom, ilo])
+        jobboard::service::vacancy::search_document::refresh(&app.db, &[iom, ilo])
             .await
             .unwrap();
         only("?search=feed-ilo", vec![ilo]).await;

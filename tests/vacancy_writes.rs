@@ -463,7 +463,7 @@ async fn the_background_task_closes_notices_past_their_deadline() {
             crate::helpers::insert_vacancy(&app.db, "IOM", "EXPIRED-1", "PUBLISHED", Some(past))
                 .await;
         // The server's own task may get there first: either way the stored status ends CLOSED.
-        jobboard::service::vacancy_write::close_expired(&app.db, chrono::Utc::now())
+        jobboard::service::vacancy::write::close_expired(&app.db, chrono::Utc::now())
             .await
             .unwrap();
         let stored = entity::vacancy::Entity::find_by_id(id)
@@ -473,7 +473,7 @@ async fn the_background_task_closes_notices_past_their_deadline() {
             .unwrap();
         assert_eq!(stored.status, "CLOSED");
         assert_eq!(stored.version, 2);
-        let again = jobboard::service::vacancy_write::close_expired(&app.db, chrono::Utc::now())
+        let again = jobboard::service::vacancy::write::close_expired(&app.db, chrono::Utc::now())
             .await
             .unwrap();
         assert_eq!(again, 0);

@@ -21,17 +21,17 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use entity::{account, application, organisation, vacancy};
 use jobboard::auth::authenticate;
 use jobboard::auth::jwt::JwtKeys;
+use jobboard::cache::counts::CountCache;
+use jobboard::cache::writes::Writes;
 use jobboard::cli::{mint_token, TokenArgs};
 use jobboard::config::{DatabaseConfig, Environment, JwtConfig, LimitsConfig};
 use jobboard::domain::{Role, VacancyStatus};
-use jobboard::graphql::count_cache::CountCache;
 use jobboard::graphql::loaders::Loaders;
 use jobboard::graphql::relay::{global_id, NodeKind};
 use jobboard::graphql::{self, AppSchema, SchemaOptions, Settings};
 use jobboard::seed::synthetic::{generate, SyntheticOptions};
 use jobboard::service::account::issue_token;
 use jobboard::service::webhook::UrlRules;
-use jobboard::writes::Writes;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,

@@ -9,15 +9,15 @@ use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
 
 use crate::auth::jwt::JwtKeys;
+use crate::cache::counts::CountCache;
+use crate::cache::responses::ResponseCache;
+use crate::cache::writes::Writes;
 use crate::config::{ConfigError, Environment, ServerConfig};
 use crate::event_bus::{self, EventBus};
-use crate::graphql::count_cache::CountCache;
 use crate::graphql::{self, AppSchema};
-use crate::http::response_cache::ResponseCache;
 use crate::seed::{self, SeedError};
 use crate::service::webhook_delivery::{self, DeliverySettings};
-use crate::service::{account, events, vacancy_write};
-use crate::writes::Writes;
+use crate::service::{account, events, vacancy};
 use crate::{db, http};
 
 /// What every request handler shares.
@@ -82,7 +82,7 @@ impl Application {
         config.limits.validate()?;
         let public_url = config.public_url()?;
         let db = db::connect_and_migrate(&config.database).await?;
-        let indexed = crate::service::search_document::refresh_missing(&db).await?;
+        let indexed = crate::service::vacancy::search_document::refresh_missing(&db).await?;
         if indexed > 0 {
             tracing::info!(
                 indexed,
@@ -245,7 +245,7 @@ async fn close_expired_vacancies(db: DatabaseConnection, event_retention: chrono
     loop {
         ticks.tick().await;
         let now = chrono::Utc::now();
-        match vacancy_write::close_expired(&db, now).await {
+        match vacancy::write::close_expired(&db, now).await {
             Ok(0) => {}
             Ok(closed) => tracing::info!(closed, "closed vacancies past their deadline"),
             Err(error) => tracing::warn!(%error, "could not close expired vacancies"),

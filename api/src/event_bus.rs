@@ -23,8 +23,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
+use crate::cache::writes::{Writes, Written};
 use crate::service::events::{self, Notification, StoredEvent};
-use crate::writes::{Writes, Written};
 
 /// How many events a subscriber may fall behind before it skips some.
 pub const CAPACITY: usize = 1024;

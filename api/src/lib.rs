@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -11,8 +12,6 @@ pub mod event_bus;
 pub mod graphql;
 pub mod http;
 pub mod policy;
-pub mod reuse;
 pub mod seed;
 pub mod service;
 pub mod telemetry;
-pub mod writes;

@@ -5,8 +5,6 @@ mod application;
 mod audit;
 mod competency;
 mod context;
-pub mod count_cache;
-mod job_posting;
 pub mod limits;
 pub mod loaders;
 mod mutation;
@@ -17,8 +15,6 @@ pub mod relay;
 mod saved_search;
 mod subscription;
 mod vacancy;
-mod vacancy_facets;
-mod vacancy_input;
 mod webhook;
 
 use std::sync::Arc;
@@ -27,8 +23,8 @@ use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
+use crate::cache::writes::{RecordMutations, Writes};
 use crate::config::LimitsConfig;
-use crate::writes::{RecordMutations, Writes};
 
 pub use mutation::Mutation;
 pub use query::Query;
@@ -44,7 +40,7 @@ pub struct Settings {
     /// Which webhook endpoint URLs are accepted.
     pub webhook_urls: crate::service::webhook::UrlRules,
     /// List totals and facets, kept until something is written.
-    pub counts: count_cache::CountCache,
+    pub counts: crate::cache::counts::CountCache,
     /// The writes seen, which mutations add to.
     pub writes: Writes,
 }
@@ -69,7 +65,7 @@ pub struct SchemaOptions {
     pub max_recursion_depth: usize,
     /// Most directives on one field.
     pub max_directives_per_field: usize,
-    /// Record the writes of mutations (`crate::writes`) in the schema itself, for transports
+    /// Record the writes of mutations (`crate::cache::writes`) in the schema itself, for transports
     /// that do not (WebSocket).
     pub record_mutations: bool,
 }

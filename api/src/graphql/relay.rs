@@ -5,12 +5,12 @@ use async_graphql::{ComplexObject, Context, Interface, OutputType, SimpleObject,
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
+use crate::cache::counts::CountCache;
 use crate::error::{AppError, AppResult};
 use crate::graphql::account::Account;
 use crate::graphql::application::Application;
 use crate::graphql::audit::AuditEvent;
 use crate::graphql::competency::Competency;
-use crate::graphql::count_cache::CountCache;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
 use crate::graphql::saved_search::SavedSearch;
@@ -19,7 +19,7 @@ use crate::graphql::webhook::WebhookDelivery;
 use crate::service::pagination::{
     encode_cursor, Page, TotalCount, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
-use crate::service::vacancy_order::KeyedPage;
+use crate::service::vacancy::order::KeyedPage;
 
 /// The kinds of object that have a global ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,7 +179,7 @@ macro_rules! total_count {
     )*};
 }
 
-// The vacancy connection has facets besides: see `graphql::vacancy_facets`.
+// The vacancy connection has facets besides: see `graphql::vacancy::facets`.
 total_count!(
     Organisation,
     Project,

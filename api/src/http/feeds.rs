@@ -14,7 +14,7 @@ use crate::domain::{CountryCode, GradeCategory};
 use crate::error::AppError;
 use crate::graphql::relay::{global_id, NodeKind};
 use crate::http::error_response;
-use crate::service::feed::{self, FeedEntry};
+use crate::service::vacancy::feed::{self, FeedEntry};
 use crate::service::vacancy::VacancyFilter;
 
 const PARAMETERS: &str = "organisation, country, gradeCategory and search";

@@ -14,11 +14,11 @@ use axum::response::{IntoResponse, Response};
 use crate::app::AppState;
 use crate::auth::authenticate;
 use crate::auth::Actor;
+use crate::cache::responses::{Rendered, ResponseCache};
+use crate::cache::writes;
 use crate::graphql::limits;
 use crate::graphql::loaders::Loaders;
-use crate::http::response_cache::{Rendered, ResponseCache};
 use crate::http::{persisted_queries, playground};
-use crate::writes;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";

@@ -13,7 +13,7 @@ use crate::auth::{authenticate, Actor};
 use crate::error::AppError;
 use crate::graphql::relay::{decode, NodeKind};
 use crate::http::error_response;
-use crate::service::job_posting;
+use crate::service::vacancy::job_posting;
 
 /// The query string: an optional language.
 #[derive(Debug, serde::Deserialize)]

@@ -11,7 +11,6 @@ pub mod limits;
 pub mod persisted_queries;
 mod playground;
 pub mod rate_limit;
-pub mod response_cache;
 mod subscription;
 
 use std::time::Duration;

@@ -125,7 +125,7 @@ pub async fn load_demo(db: &DatabaseConnection) -> Result<SeedReport, SeedError>
     for vac in &vacancies {
         report.vacancies += usize::from(insert_vacancy(&txn, vac).await?);
     }
-    crate::service::search_document::refresh_all(&txn).await?;
+    crate::service::vacancy::search_document::refresh_all(&txn).await?;
     txn.commit().await?;
     Ok(report)
 }

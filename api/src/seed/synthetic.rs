@@ -867,7 +867,7 @@ async fn insert_vacancies(
             );
         }
         children.store(&txn).await?;
-        crate::service::search_document::refresh(&txn, &chunk_ids).await?;
+        crate::service::vacancy::search_document::refresh(&txn, &chunk_ids).await?;
         txn.commit().await?;
         report.vacancies += size;
         next += size;

@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::pagination::{paginate, Page, PageRequest};
-use crate::service::search_document;
+use crate::service::vacancy::search_document;
 
 /// Longest acronym the database holds.
 const MAX_ACRONYM: usize = 32;

@@ -101,7 +101,7 @@ pub struct TotalCount {
     query: SelectStatement,
     /// What a cached count is keyed by, when not `query` itself.
     key_query: Option<SelectStatement>,
-    /// Whether it counts catalogue rows, which only catalogue writes change (`crate::writes`).
+    /// Whether it counts catalogue rows, which only catalogue writes change (`crate::cache::writes`).
     catalogue: bool,
 }
 

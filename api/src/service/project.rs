@@ -19,7 +19,7 @@ use crate::service::organisation::{
     optional_text, required_text, stale, ChangeSet, MAX_LINE, MAX_TEXT,
 };
 use crate::service::pagination::{paginate, Page, PageRequest};
-use crate::service::search_document;
+use crate::service::vacancy::search_document;
 
 /// Longest project code the database holds.
 const MAX_CODE: usize = 32;

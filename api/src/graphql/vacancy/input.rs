@@ -10,8 +10,8 @@ use crate::domain::{
 };
 use crate::error::{AppError, AppResult};
 use crate::graphql::relay::{decode, NodeKind};
-use crate::service::application_form::{Question, QuestionKind, QuestionOption};
-use crate::service::notice::{
+use crate::service::application::form::{Question, QuestionKind, QuestionOption};
+use crate::service::vacancy::notice::{
     ClosingInput, CompetencyInput, DocumentInput, DutyStationInput, LanguageInput, NoticeInput,
     QualificationPathInput, TextInput,
 };

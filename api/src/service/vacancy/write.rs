@@ -19,8 +19,8 @@ use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::events::{self, DomainEvent, VacancyFacts};
-use crate::service::notice::{self, Notice, NoticeInput};
-use crate::service::search_document;
+use crate::service::vacancy::notice::{self, Notice, NoticeInput};
+use crate::service::vacancy::search_document;
 use crate::service::vacancy::{self as read, effective_status};
 
 /// What an import did.

@@ -4,16 +4,16 @@ use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, Enum, Object, Result, SimpleObject};
 
+use crate::cache::counts::CountCache;
 use crate::domain::{ContractType, GradeCategory};
 use crate::graphql::context;
-use crate::graphql::count_cache::CountCache;
 use crate::graphql::loaders::one;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
 use crate::graphql::relay::{AppConnection, AppEdge};
 use crate::graphql::vacancy::Vacancy;
-use crate::service::vacancy_facets::{self, Bucket};
-use crate::service::vacancy_order::VacancyOrder;
+use crate::service::vacancy::facets::{self, Bucket};
+use crate::service::vacancy::order::VacancyOrder;
 
 /// The order of a vacancy list.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -72,11 +72,11 @@ impl AppConnection<Vacancy> {
             return Ok(None);
         };
         let actor = context::actor(ctx)?;
-        let compute = vacancy_facets::facets(actor, context::db(ctx)?, filter);
+        let compute = facets::facets(actor, context::db(ctx)?, filter);
         let facets = match ctx.data_opt::<CountCache>() {
             Some(cache) => {
                 cache
-                    .facets(vacancy_facets::cache_key(actor, filter), compute)
+                    .facets(facets::cache_key(actor, filter), compute)
                     .await?
             }
             None => Arc::new(compute.await?),
@@ -89,7 +89,7 @@ impl AppConnection<Vacancy> {
 /// `countries` and `dutyStations`) add up to the list's `totalCount` under the same filters,
 /// with a null value for vacancies that state none; a vacancy with two duty stations counts
 /// once in each. Values come most frequent first.
-pub struct VacancyFacets(Arc<vacancy_facets::VacancyFacets>);
+pub struct VacancyFacets(Arc<facets::VacancyFacets>);
 
 /// Counts of a vacancy list by the values of its fields.
 #[Object]

@@ -4,7 +4,7 @@
 //! A value is fresh for the configured time. After that it is still served to every request but
 //! one, which computes the next value meanwhile: a popular value never makes a crowd of requests
 //! wait for the database at once, only the one that refreshes it. A value older than twice the
-//! time is gone. Keys start with the number of writes seen (`crate::writes`), so after a write
+//! time is gone. Keys start with the number of writes seen (`crate::cache::writes`), so after a write
 //! nothing from before it is served at all: the first request computes, and concurrent requests
 //! for the same key wait for that one computation.
 

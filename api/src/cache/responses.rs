@@ -4,9 +4,9 @@
 //! for again and again by visitors who are not signed in, with the very same query and
 //! variables, and change only when something is written. Such a response is kept for
 //! `RESPONSE_CACHE_SECONDS` (0 turns this off) and dropped with every other cached read on the
-//! next write to the catalogue (`crate::writes`). Only responses without errors are kept; signed-in callers,
+//! next write to the catalogue (`crate::cache::writes`). Only responses without errors are kept; signed-in callers,
 //! mutations and uploads are never served from here. How a kept response is refreshed:
-//! `crate::reuse`. What a reused response can show out of date for that long is what depends on the
+//! `crate::cache::reuse`. What a reused response can show out of date for that long is what depends on the
 //! clock alone: a deadline passing (`isOpen`) before the deadline task closes the notice.
 
 use std::future::Future;
@@ -17,8 +17,8 @@ use axum::body::Bytes;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::reuse::Reuse;
-use crate::writes::Writes;
+use crate::cache::reuse::Reuse;
+use crate::cache::writes::Writes;
 
 /// Most bytes of responses (and their keys) kept at once.
 const MAX_BYTES: u64 = 32 * 1024 * 1024;

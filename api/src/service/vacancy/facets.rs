@@ -123,7 +123,7 @@ fn count_of(column: vacancy::Column) -> SimpleExpr {
 }
 
 /// What the facets of `filter` for `actor` depend on, as a cache key: the vacancies the actor
-/// may read and every field of the filter (the clock aside: see `graphql::count_cache`).
+/// may read and every field of the filter (the clock aside: see `cache::counts`).
 pub fn cache_key(actor: &Actor, filter: &VacancyFilter) -> String {
     format!("{:?} {filter:?}", policy::vacancy_read_scope(actor))
 }

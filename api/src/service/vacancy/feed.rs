@@ -9,8 +9,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use crate::auth::Actor;
 use crate::error::AppResult;
 use crate::service::pagination::PageArgs;
+use crate::service::vacancy::order::VacancyOrder;
 use crate::service::vacancy::{self as vacancies, VacancyFilter};
-use crate::service::vacancy_order::VacancyOrder;
 
 /// Most entries a feed carries.
 pub const MAX_ENTRIES: i32 = 50;

@@ -7,7 +7,7 @@ use entity::vacancy;
 
 use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
-use crate::service::job_posting::{build, PostingParts};
+use crate::service::vacancy::job_posting::{build, PostingParts};
 
 /// The posting of a vacancy the caller already reads.
 pub async fn job_posting(

@@ -5,7 +5,7 @@
 //! is most of the table, and facets group the same rows nine ways, hundreds of times the cost
 //! of the page itself. Job boards are read far more than written, so counts are kept for
 //! `COUNT_CACHE_SECONDS` (0 turns this off) and dropped when something they count is written
-//! (`crate::writes`: any write for most totals, a catalogue write for vacancy totals and
+//! (`crate::cache::writes`: any write for most totals, a catalogue write for vacancy totals and
 //! facets), after every mutation this server executes and on every domain event the event bus
 //! delivers, which covers the other replicas' publications, closings, edits and applications. A
 //! caller therefore always sees its own writes counted; what raises no event on another replica
@@ -15,18 +15,18 @@
 //! Totals are keyed by the exact counting statement with its values, visibility condition
 //! included, facets by the caller's read scope and the whole filter, so counts are only ever
 //! reused for a caller who would have counted the same rows. How a kept count is refreshed:
-//! `crate::reuse`.
+//! `crate::cache::reuse`.
 
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::cache::reuse::Reuse;
+use crate::cache::writes::Writes;
 use crate::error::{AppError, AppResult};
-use crate::reuse::Reuse;
 use crate::service::pagination::TotalCount;
-use crate::service::vacancy_facets::VacancyFacets;
-use crate::writes::Writes;
+use crate::service::vacancy::facets::VacancyFacets;
 
 /// Most totals, and most facet sets, kept at once.
 const MAX_ENTRIES: u64 = 10_000;

@@ -1,5 +1,13 @@
 //! Reading vacancies, with the visibility rules of the policy and the closing rule applied.
 
+pub mod facets;
+pub mod feed;
+pub mod job_posting;
+pub mod notice;
+pub mod order;
+pub mod search_document;
+pub mod write;
+
 use chrono::{DateTime, Utc};
 use entity::{
     organisation_acronym, project, vacancy, vacancy_competency, vacancy_duty_station,
@@ -11,6 +19,7 @@ use sea_orm::{
     QueryFilter, QuerySelect, QueryTrait, Select,
 };
 
+use self::order::{KeyedPage, SearchWords, VacancyOrder};
 use crate::auth::Actor;
 use crate::domain::search_text::words;
 use crate::domain::{ContractType, CountryCode, GradeCategory, VacancyStatus};
@@ -18,7 +27,6 @@ use crate::error::{AppError, AppResult};
 use crate::policy::{self, VacancyReadScope, PUBLIC_VACANCY_STATUSES};
 use crate::service::organisation;
 use crate::service::pagination::PageArgs;
-use crate::service::vacancy_order::{self, KeyedPage, SearchWords, VacancyOrder};
 
 /// Narrows a vacancy list; every field is optional and they combine with AND.
 #[derive(Debug, Clone, Default)]
@@ -305,10 +313,9 @@ pub async fn list(
     let order = order.unwrap_or_else(|| default_order(filter, &search));
     let backend = db.get_database_backend();
     let select = visible_select(actor, filter, &search, Utc::now(), backend);
-    // A reused total may lag a deadline passing (graphql::count_cache): keyed without the clock.
+    // A reused total may lag a deadline passing (cache::counts): keyed without the clock.
     let key = visible_select(actor, filter, &search, DateTime::UNIX_EPOCH, backend);
-    let mut page =
-        vacancy_order::paginate(db, select, order, search, filter.only_open(), page).await?;
+    let mut page = order::paginate(db, select, order, search, filter.only_open(), page).await?;
     page.total = page.total.keyed_by(key.into_query()).of_catalogue();
     Ok(page)
 }

@@ -15,7 +15,7 @@ use crate::domain::{
     LanguageCode, LanguageLevel, Requirement, ResidencyRule,
 };
 use crate::error::{AppError, AppResult};
-use crate::service::application_form::Question;
+use crate::service::application::form::Question;
 
 /// The longest a reference may be.
 const MAX_REFERENCE_LEN: usize = 64;

@@ -1,0 +1,21 @@
+//! Every cache of the server, and what drops each entry.
+//!
+//! | cache | what it keeps | keyed by | dropped by |
+//! |---|---|---|---|
+//! | [`counts`] | list totals (`totalCount`) | the counting statement with its values (visibility included) | any write for most totals; a catalogue write for vacancy totals |
+//! | [`counts`] | vacancy facets | the caller's read scope and the whole filter | a catalogue write |
+//! | [`responses`] | whole responses to anonymous queries | media type, operation, variables and document | a catalogue write |
+//!
+//! Writes are counted in [`writes`]: every mutation this replica executes (before its response
+//! goes out) and every domain event the event bus delivers (so other replicas' writes too). A
+//! catalogue write is one to vacancies, organisations, projects or competencies, what anyone may
+//! read; applications, accounts, sign-ins, saved searches, tokens and webhooks are private
+//! writes and leave vacancy counts, facets and anonymous responses in place. Each entry's key
+//! starts with the number of writes seen, so a write makes every entry it could change stale at
+//! once. How a kept value is refreshed without a stampede: [`reuse`]. Settings:
+//! `COUNT_CACHE_SECONDS` and `RESPONSE_CACHE_SECONDS` (0 turns either off).
+
+pub mod counts;
+pub mod responses;
+pub mod reuse;
+pub mod writes;

@@ -1,0 +1,146 @@
+//! Vacancy pages, with their rows primed into the loaders.
+
+use async_graphql::{Context, Result};
+use entity::vacancy;
+
+use super::*;
+use crate::error::AppError;
+use crate::graphql::context;
+use crate::graphql::loaders::preload;
+use crate::graphql::relay::{keyed_connection, AppConnection};
+use crate::service::pagination::PageArgs;
+use crate::service::vacancy::order::VacancyOrder;
+use crate::service::{self, vacancy::VacancyFilter};
+
+/// Reads a page of vacancies and what the query selects of them.
+pub async fn vacancy_connection(
+    ctx: &Context<'_>,
+    filter: &VacancyFilter,
+    order: Option<VacancyOrder>,
+    page: PageArgs,
+) -> Result<AppConnection<Vacancy>, AppError> {
+    let page = service::vacancy::list(context::actor(ctx)?, context::db(ctx)?, filter, order, page)
+        .await?;
+    let rows: Vec<(i32, vacancy::Model)> =
+        page.rows.iter().map(|(_, m)| (m.id, m.clone())).collect();
+    prime_vacancies(ctx, &rows).await?;
+    Ok(keyed_connection(page, Vacancy))
+}
+
+/// Loads, in one statement per relation, what the query selects of a page of vacancies, so
+/// that a page of 100 costs the database what a page of 5 does. The per-request loaders keep
+/// the rows for the item resolvers.
+pub async fn prime_vacancies(
+    ctx: &Context<'_>,
+    rows: &[(i32, vacancy::Model)],
+) -> Result<(), AppError> {
+    let look = ctx.look_ahead();
+    prime(
+        ctx,
+        rows,
+        &[look.field("edges").field("node"), look.field("nodes")],
+    )
+    .await
+}
+
+/// The same for one vacancy, read with everything nested.
+pub(super) async fn prime_vacancy(ctx: &Context<'_>, row: &vacancy::Model) -> Result<(), AppError> {
+    prime(ctx, &[(row.id, row.clone())], &[ctx.look_ahead()]).await
+}
+
+async fn prime(
+    ctx: &Context<'_>,
+    rows: &[(i32, vacancy::Model)],
+    roots: &[async_graphql::Lookahead<'_>],
+) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let wants = |path: &[&str]| {
+        roots.iter().any(|root| {
+            let mut field = root.field(path[0]);
+            for name in &path[1..] {
+                field = field.field(name);
+            }
+            field.exists()
+        })
+    };
+    let loaders = context::loaders(ctx)?;
+    let ids: Vec<i32> = rows.iter().map(|(id, _)| *id).collect();
+    let organisations: Vec<i32> = rows.iter().map(|(_, v)| v.organisation_id).collect();
+    let projects: Vec<i32> = rows.iter().filter_map(|(_, v)| v.project_id).collect();
+    let internal = |e: std::sync::Arc<sea_orm::DbErr>| AppError::internal(e);
+
+    if wants(&["title"]) || wants(&["text"]) || wants(&["textLanguages"]) {
+        preload(&loaders.vacancy_texts, ids.iter().copied())
+            .await
+            .map_err(internal)?;
+    }
+    if wants(&["text", "responsibilities"])
+        || wants(&["text", "experience"])
+        || wants(&["text", "skills"])
+        || wants(&["text", "conditions"])
+    {
+        preload(&loaders.vacancy_items, ids.iter().copied())
+            .await
+            .map_err(internal)?;
+    }
+    if wants(&["dutyStations"]) {
+        preload(&loaders.duty_stations, ids.iter().copied())
+            .await
+            .map_err(internal)?;
+    }
+    if wants(&["languages"]) {
+        preload(&loaders.vacancy_languages, ids.iter().copied())
+            .await
+            .map_err(internal)?;
+    }
+    if wants(&["qualificationPaths"]) {
+        preload(&loaders.qualification_paths, ids.iter().copied())
+            .await
+            .map_err(internal)?;
+    }
+    if wants(&["requiredDocuments"]) {
+        preload(&loaders.vacancy_documents, ids.iter().copied())
+            .await
+            .map_err(internal)?;
+    }
+    if wants(&["applicationForm"]) {
+        preload(&loaders.vacancy_questions, ids.iter().copied())
+            .await
+            .map_err(internal)?;
+    }
+    if wants(&["organisation"]) {
+        preload(&loaders.organisation, organisations.iter().copied())
+            .await
+            .map_err(internal)?;
+    }
+    if wants(&["competencies"]) {
+        let links = preload(&loaders.vacancy_competencies, ids.iter().copied())
+            .await
+            .map_err(internal)?;
+        if wants(&["competencies", "competency"]) {
+            let competencies = links.values().flatten().map(|link| link.competency_id);
+            preload(&loaders.competency, competencies)
+                .await
+                .map_err(internal)?;
+        }
+    }
+    if wants(&["project"]) && !projects.is_empty() {
+        preload(&loaders.project, projects.iter().copied())
+            .await
+            .map_err(internal)?;
+        if wants(&["project", "partners"]) {
+            let partners = preload(&loaders.project_partners, projects.iter().copied())
+                .await
+                .map_err(internal)?;
+            if wants(&["project", "partners", "organisation"]) {
+                let organisations = partners.values().flatten().map(|p| p.organisation_id);
+                preload(&loaders.organisation, organisations)
+                    .await
+                    .map_err(internal)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! How a client narrows a vacancy list.
+
+use async_graphql::{InputObject, Result, ID};
+use chrono::{DateTime, Utc};
+
+use crate::domain::{ContractType, CountryCode, GradeCategory, VacancyStatus};
+use crate::error::AppError;
+use crate::graphql::relay::{decode, NodeKind};
+use crate::service::vacancy::VacancyFilter;
+
+/// Narrows a vacancy list; every field is optional and they combine with AND.
+#[derive(InputObject, Default)]
+pub struct VacancyFilterInput {
+    /// Vacancies of this organisation (global ID).
+    organisation_id: Option<ID>,
+    /// Vacancies of the organisation with this acronym, in any language (`IOM` or `OIM`).
+    organisation: Option<String>,
+    /// Vacancies of this project (global ID).
+    project_id: Option<ID>,
+    /// Vacancies of the project with this code (`ORION`).
+    project: Option<String>,
+    /// Vacancies with a duty station in this country (ISO 3166-1 alpha-2).
+    country: Option<String>,
+    /// Vacancies with a duty station in this city (case-insensitive).
+    city: Option<String>,
+    /// Vacancies of this grade (`G5`, `P4`).
+    grade: Option<String>,
+    /// Vacancies whose grade is in this category.
+    grade_category: Option<GradeCategory>,
+    /// Vacancies offering this kind of contract.
+    contract_type: Option<ContractType>,
+    /// Vacancies in any of these statuses (a published notice past its deadline counts as closed).
+    status: Option<Vec<VacancyStatus>>,
+    /// Only vacancies accepting applications now.
+    open_only: Option<bool>,
+    /// Vacancies closing at or after this instant.
+    closing_after: Option<DateTime<Utc>>,
+    /// Vacancies closing before this instant.
+    closing_before: Option<DateTime<Utc>>,
+    /// Words that must all occur in the notice, in any order, case and accents ignored
+    /// (`réintégration` finds `Reintegration`); the last word may be the start of one
+    /// (`coord` finds `Coordonnateur`). Searches titles, reference, organisation names and
+    /// every acronym (`OIM` finds IOM's notices), project code and name, duty stations and
+    /// countries (code, English and French name), and the notice's text. At most 200
+    /// characters and 12 words.
+    search: Option<String>,
+    /// Vacancies that are (true) or are not (false) open to the organisation's own staff.
+    open_to_internal: Option<bool>,
+    /// Vacancies that are (true) or are not (false) open to candidates from outside.
+    open_to_external: Option<bool>,
+}
+
+impl VacancyFilterInput {
+    pub fn into_service(self) -> Result<VacancyFilter, AppError> {
+        let decode_opt =
+            |field: &str, kind, id: Option<ID>| id.map(|id| decode(field, kind, &id)).transpose();
+        Ok(VacancyFilter {
+            search: self.search,
+            organisation_id: decode_opt(
+                "filter.organisationId",
+                NodeKind::Organisation,
+                self.organisation_id,
+            )?,
+            organisation_acronym: self.organisation,
+            project_id: decode_opt("filter.projectId", NodeKind::Project, self.project_id)?,
+            project_code: self.project,
+            competency_id: None,
+            country: self
+                .country
+                .map(|c| {
+                    CountryCode::parse(&c).map_err(|e| AppError::bad_input("filter.country", e))
+                })
+                .transpose()?,
+            city: self.city,
+            grade: self.grade,
+            grade_category: self.grade_category,
+            contract_type: self.contract_type,
+            statuses: self.status,
+            open_only: self.open_only.unwrap_or(false),
+            closing_after: self.closing_after,
+            closing_before: self.closing_before,
+            open_to_internal: self.open_to_internal,
+            open_to_external: self.open_to_external,
+            published_after: None,
+        })
+    }
+}

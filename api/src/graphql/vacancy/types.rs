@@ -1,0 +1,486 @@
+//! Vacancies: the notices themselves, their text in each language and their requirements.
+
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{vacancy, vacancy_item, vacancy_text};
+
+use crate::domain::{
+    ContractType, DocumentKind, EducationLevel, GradeCategory, ItemSection, LanguageLevel,
+    Requirement, ResidencyRule, VacancyStatus,
+};
+use crate::graphql::application::{application_form, pipeline_for, PipelineCount, Question};
+use crate::graphql::competency::Competency;
+use crate::graphql::context;
+use crate::graphql::loaders::{children, one};
+use crate::graphql::organisation::Organisation;
+use crate::graphql::project::Project;
+use crate::graphql::relay::{global_id, NodeKind};
+use crate::service::{self};
+
+/// One vacancy notice.
+#[derive(Clone)]
+pub struct Vacancy(pub vacancy::Model);
+
+impl Vacancy {
+    /// The text in `language`, else in the authoritative language, else any.
+    async fn text_in(
+        &self,
+        ctx: &Context<'_>,
+        language: Option<&str>,
+    ) -> Result<Option<vacancy_text::Model>> {
+        let texts = children(&context::loaders(ctx)?.vacancy_texts, self.0.id).await?;
+        let wanted = language.map(str::to_ascii_lowercase);
+        let pick = |lang: &str| texts.iter().find(|t| t.language == lang).cloned();
+        Ok(wanted
+            .as_deref()
+            .and_then(pick)
+            .or_else(|| pick(&self.0.authoritative_language))
+            .or_else(|| texts.first().cloned()))
+    }
+}
+
+/// One vacancy notice.
+#[Object]
+impl Vacancy {
+    /// The vacancy's global ID.
+    pub async fn id(&self) -> ID {
+        global_id(NodeKind::Vacancy, self.0.id)
+    }
+
+    /// The notice's reference, unique within its organisation (`VN 2023/005`).
+    async fn reference(&self) -> &str {
+        &self.0.reference
+    }
+
+    /// The job id in the organisation's own recruitment system.
+    async fn external_job_id(&self) -> Option<&str> {
+        self.0.external_job_id.as_deref()
+    }
+
+    /// The title in a language, falling back to the notice's authoritative language.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "ISO 639 language code; the authoritative language when omitted.")]
+        language: Option<String>,
+    ) -> Result<String> {
+        Ok(self
+            .text_in(ctx, language.as_deref())
+            .await?
+            .map(|t| t.title)
+            .unwrap_or_else(|| self.0.reference.clone()))
+    }
+
+    /// The notice's text in a language, falling back to its authoritative language.
+    async fn text(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "ISO 639 language code; the authoritative language when omitted.")]
+        language: Option<String>,
+    ) -> Result<Option<VacancyText>> {
+        Ok(self
+            .text_in(ctx, language.as_deref())
+            .await?
+            .map(VacancyText))
+    }
+
+    /// The languages the notice is written in (ISO 639).
+    async fn text_languages(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        let texts = children(&context::loaders(ctx)?.vacancy_texts, self.0.id).await?;
+        Ok(texts.into_iter().map(|t| t.language).collect())
+    }
+
+    /// The language whose text is authoritative (ISO 639).
+    async fn authoritative_language(&self) -> &str {
+        &self.0.authoritative_language
+    }
+
+    /// The organisation that posts it.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        Ok(Organisation(
+            one(&context::loaders(ctx)?.organisation, self.0.organisation_id).await?,
+        ))
+    }
+
+    /// The project the post serves.
+    async fn project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
+        match self.0.project_id {
+            Some(id) => Ok(Some(Project(
+                one(&context::loaders(ctx)?.project, id).await?,
+            ))),
+            None => Ok(None),
+        }
+    }
+
+    /// The department, unit or office the post belongs to.
+    async fn unit(&self) -> Option<&str> {
+        self.0.unit.as_deref()
+    }
+
+    /// The grade (`G5`, `P4`, `NO-B`, `INTERN`, `CONSULTANT`).
+    async fn grade(&self) -> Option<&str> {
+        self.0.grade.as_deref()
+    }
+
+    /// The staff category the grade belongs to.
+    async fn grade_category(&self) -> Result<Option<GradeCategory>> {
+        Ok(self
+            .0
+            .grade_category
+            .as_deref()
+            .map(GradeCategory::from_db)
+            .transpose()?)
+    }
+
+    /// The kind of contract offered.
+    async fn contract_type(&self) -> Result<Option<ContractType>> {
+        Ok(self
+            .0
+            .contract_type
+            .as_deref()
+            .map(ContractType::from_db)
+            .transpose()?)
+    }
+
+    /// The contract's length in months.
+    async fn duration_months(&self) -> Option<i32> {
+        self.0.duration_months
+    }
+
+    /// Whether the contract may be extended.
+    async fn renewable(&self) -> Option<bool> {
+        self.0.renewable
+    }
+
+    /// How many posts the notice fills.
+    async fn positions(&self) -> i32 {
+        self.0.positions
+    }
+
+    /// Where the posts are based, in the notice's order.
+    async fn duty_stations(&self, ctx: &Context<'_>) -> Result<Vec<DutyStation>> {
+        let rows = children(&context::loaders(ctx)?.duty_stations, self.0.id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|d| DutyStation {
+                city: d.city,
+                country: d.country_code,
+            })
+            .collect())
+    }
+
+    /// Whether the organisation's own staff may apply.
+    async fn open_to_internal(&self) -> bool {
+        self.0.open_to_internal
+    }
+
+    /// Whether candidates from outside the organisation may apply.
+    async fn open_to_external(&self) -> bool {
+        self.0.open_to_external
+    }
+
+    /// Whether internal candidates are considered first.
+    async fn internal_first(&self) -> bool {
+        self.0.internal_first
+    }
+
+    /// Where candidates must live to be considered.
+    async fn residency(&self) -> Result<ResidencyRule> {
+        Ok(ResidencyRule::from_db(&self.0.residency)?)
+    }
+
+    /// The time zone the notice's dates are given in (IANA, `Europe/Zurich`).
+    async fn time_zone(&self) -> &str {
+        &self.0.time_zone
+    }
+
+    /// When the notice was published.
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+
+    /// The instant applications close.
+    async fn closing_at(&self) -> Option<DateTime<Utc>> {
+        self.0.closing_at
+    }
+
+    /// Whether it accepts applications now.
+    async fn is_open(&self) -> Result<bool> {
+        Ok(service::vacancy::effective_status(&self.0, Utc::now())? == VacancyStatus::Published)
+    }
+
+    /// The planned start date, when the notice gives one.
+    async fn start_date(&self) -> Option<NaiveDate> {
+        self.0.start_on
+    }
+
+    /// Whether the post starts as soon as possible.
+    async fn start_asap(&self) -> bool {
+        self.0.start_asap
+    }
+
+    /// The e-mail address applications go to, when the notice asks for e-mail.
+    async fn apply_email(&self) -> Option<&str> {
+        self.0.apply_email.as_deref()
+    }
+
+    /// The page where one applies online.
+    async fn apply_url(&self) -> Option<&str> {
+        self.0.apply_url.as_deref()
+    }
+
+    /// The subject line the notice asks applications by e-mail to carry.
+    async fn apply_email_subject(&self) -> Option<&str> {
+        self.0.apply_email_subject.as_deref()
+    }
+
+    /// Language requirements in the notice's order.
+    async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<LanguageRequirement>> {
+        let rows = children(&context::loaders(ctx)?.vacancy_languages, self.0.id).await?;
+        rows.into_iter()
+            .map(|l| {
+                Ok(LanguageRequirement {
+                    language: l.language_code,
+                    level: l.level.as_deref().map(LanguageLevel::from_db).transpose()?,
+                    requirement: Requirement::from_db(&l.requirement)?,
+                    one_of_group: l.one_of,
+                })
+            })
+            .collect()
+    }
+
+    /// The ways to qualify: any one path suffices.
+    async fn qualification_paths(&self, ctx: &Context<'_>) -> Result<Vec<QualificationPath>> {
+        let rows = children(&context::loaders(ctx)?.qualification_paths, self.0.id).await?;
+        rows.into_iter()
+            .map(|q| {
+                Ok(QualificationPath {
+                    education_level: EducationLevel::from_db(&q.education_level)?,
+                    min_years_experience: q.min_years_experience,
+                    fields: serde_json::from_value(q.fields).unwrap_or_default(),
+                    description: q.description,
+                })
+            })
+            .collect()
+    }
+
+    /// The competencies asked for, with level and whether each is required.
+    async fn competencies(&self, ctx: &Context<'_>) -> Result<Vec<VacancyCompetency>> {
+        let rows = children(&context::loaders(ctx)?.vacancy_competencies, self.0.id).await?;
+        Ok(rows.into_iter().map(VacancyCompetency).collect())
+    }
+
+    /// The documents an application must include.
+    async fn required_documents(&self, ctx: &Context<'_>) -> Result<Vec<RequiredDocument>> {
+        let rows = children(&context::loaders(ctx)?.vacancy_documents, self.0.id).await?;
+        rows.into_iter()
+            .map(|d| {
+                Ok(RequiredDocument {
+                    kind: DocumentKind::from_db(&d.kind)?,
+                    count: d.count,
+                    note: d.note,
+                })
+            })
+            .collect()
+    }
+
+    /// The notice's own application form: screening questions to answer when applying.
+    async fn application_form(&self, ctx: &Context<'_>) -> Result<Vec<Question>> {
+        application_form(ctx, &self.0).await
+    }
+
+    /// How many applications it has received; null unless the caller is staff of the posting
+    /// organisation.
+    async fn application_count(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
+        Ok(pipeline_for(ctx, &self.0)
+            .await?
+            .map(|counts| counts.iter().map(|c| c.count).sum()))
+    }
+
+    /// How many applications are in each status; null unless the caller is staff of the
+    /// posting organisation.
+    async fn pipeline(&self, ctx: &Context<'_>) -> Result<Option<Vec<PipelineCount>>> {
+        pipeline_for(ctx, &self.0).await
+    }
+
+    /// The notice as a schema.org `JobPosting` (JSON-LD) for search engines and job aggregators,
+    /// in a language (falling back to the authoritative one); also served at
+    /// `GET /vacancies/{id}/jobposting.json`.
+    async fn job_posting(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "ISO 639 language code; the authoritative language when omitted.")]
+        language: Option<String>,
+    ) -> Result<async_graphql::Json<serde_json::Value>> {
+        crate::graphql::vacancy::job_posting::job_posting(ctx, &self.0, language.as_deref()).await
+    }
+
+    /// Where the notice is in its life; a published notice past its closing instant is closed.
+    async fn status(&self) -> Result<VacancyStatus> {
+        Ok(service::vacancy::effective_status(&self.0, Utc::now())?)
+    }
+
+    /// Changes with every edit; send it back with an update to detect concurrent edits.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A vacancy notice's text in one language.
+pub struct VacancyText(vacancy_text::Model);
+
+impl VacancyText {
+    async fn items(&self, ctx: &Context<'_>, section: ItemSection) -> Result<Vec<String>> {
+        let rows: Vec<vacancy_item::Model> =
+            children(&context::loaders(ctx)?.vacancy_items, self.0.vacancy_id).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|i| i.language == self.0.language && i.section == section.as_str())
+            .map(|i| i.text)
+            .collect())
+    }
+}
+
+/// A vacancy notice's text in one language.
+#[Object]
+impl VacancyText {
+    /// The language of this text (ISO 639).
+    async fn language(&self) -> &str {
+        &self.0.language
+    }
+
+    /// The post's title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// The paragraph presenting the organisation.
+    async fn organisation_intro(&self) -> Option<&str> {
+        self.0.organisation_intro.as_deref()
+    }
+
+    /// The context of the post: the office, the project, its goals.
+    async fn context(&self) -> Option<&str> {
+        self.0.context.as_deref()
+    }
+
+    /// Who the post reports to.
+    async fn reporting_lines(&self) -> Option<&str> {
+        self.0.reporting_lines.as_deref()
+    }
+
+    /// The sentence that introduces the responsibilities.
+    async fn responsibilities_intro(&self) -> Option<&str> {
+        self.0.responsibilities_intro.as_deref()
+    }
+
+    /// The responsibilities, in order.
+    async fn responsibilities(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        self.items(ctx, ItemSection::Responsibility).await
+    }
+
+    /// The experience sought.
+    async fn experience(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        self.items(ctx, ItemSection::Experience).await
+    }
+
+    /// The skills sought.
+    async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        self.items(ctx, ItemSection::Skill).await
+    }
+
+    /// Conditions of the offer: funding confirmation, medical clearance, residency.
+    async fn conditions(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        self.items(ctx, ItemSection::Condition).await
+    }
+
+    /// How to apply.
+    async fn how_to_apply(&self) -> Option<&str> {
+        self.0.how_to_apply.as_deref()
+    }
+
+    /// Everything else the notice says: diversity statements, selection rules.
+    async fn additional_information(&self) -> Option<&str> {
+        self.0.additional_information.as_deref()
+    }
+}
+
+/// A place a post is based.
+#[derive(SimpleObject)]
+pub struct DutyStation {
+    /// The city (or the country's name when the notice names no city).
+    city: String,
+    /// The country (ISO 3166-1 alpha-2).
+    country: String,
+}
+
+/// A language the post asks for.
+#[derive(SimpleObject)]
+pub struct LanguageRequirement {
+    /// ISO 639 code (`fr`, `en`, `ar`, `ary` for Darija).
+    language: String,
+    /// The level asked for, when the notice states one.
+    level: Option<LanguageLevel>,
+    /// Required or desirable.
+    requirement: Requirement,
+    /// Requirements sharing this number are alternatives: any one of them suffices.
+    one_of_group: Option<i32>,
+}
+
+/// One way to qualify: an education level with a minimum of relevant experience.
+#[derive(SimpleObject)]
+pub struct QualificationPath {
+    /// The lowest education level this path accepts.
+    education_level: EducationLevel,
+    /// Years of relevant experience this path requires.
+    min_years_experience: i32,
+    /// Fields of study the notice names.
+    fields: Vec<String>,
+    /// The notice's own wording.
+    description: Option<String>,
+}
+
+/// A document an application must include.
+#[derive(SimpleObject)]
+pub struct RequiredDocument {
+    /// The kind of document.
+    kind: DocumentKind,
+    /// How many (two references, say).
+    count: Option<i32>,
+    /// What the notice says about it.
+    note: Option<String>,
+}
+
+/// A competency a vacancy asks for.
+pub struct VacancyCompetency(entity::vacancy_competency::Model);
+
+/// A competency a vacancy asks for.
+#[Object]
+impl VacancyCompetency {
+    /// The competency.
+    async fn competency(&self, ctx: &Context<'_>) -> Result<Competency> {
+        Ok(Competency(
+            one(&context::loaders(ctx)?.competency, self.0.competency_id).await?,
+        ))
+    }
+
+    /// The level asked for (1–3), when the notice gives one.
+    async fn level(&self) -> Option<i32> {
+        self.0.level
+    }
+
+    /// Required or desirable.
+    async fn requirement(&self) -> Result<Requirement> {
+        Ok(Requirement::from_db(&self.0.requirement)?)
+    }
+}

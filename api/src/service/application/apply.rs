@@ -1,0 +1,370 @@
+//! Applying: the candidate's form checked against the notice, stored with its documents.
+
+use chrono::Utc;
+use entity::{
+    application, application_answer, application_document, application_language,
+    application_referee, vacancy, vacancy_document, vacancy_question,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::auth::Actor;
+use crate::domain::document::{sha256_hex, DocumentFormat, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES};
+use crate::domain::eligibility::{self, Candidate};
+use crate::domain::{
+    ApplicationStatus, CountryCode, DocumentKind, EducationLevel, LanguageCode, LanguageLevel,
+    VacancyStatus,
+};
+use crate::error::{AppError, AppResult};
+use crate::policy;
+use crate::service::application::form::{self, AnswerInput};
+use crate::service::events::{self, ApplicationFacts, DomainEvent};
+use crate::service::vacancy::effective_status;
+
+use super::status::record_event;
+use super::*;
+
+/// A file sent with an application.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub kind: DocumentKind,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RefereeInput {
+    pub name: String,
+    pub email: String,
+    pub position: Option<String>,
+    pub relation: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApplyInput {
+    pub vacancy_id: i32,
+    pub cover_letter: Option<String>,
+    pub internal_candidate: bool,
+    pub residence_country: String,
+    pub education_level: EducationLevel,
+    pub education_field: Option<String>,
+    pub years_experience: i32,
+    pub languages: Vec<(String, LanguageLevel)>,
+    pub referees: Vec<RefereeInput>,
+    pub documents: Vec<Upload>,
+    pub answers: Vec<AnswerInput>,
+}
+
+/// Longest cover letter written in the form.
+const MAX_COVER_LETTER_CHARS: usize = 20_000;
+/// Longest short text (names, e-mail addresses, fields of study, file names).
+const MAX_SHORT_TEXT_CHARS: usize = 255;
+/// Most referees and languages one application may list.
+const MAX_LIST_ENTRIES: usize = 20;
+
+fn too_long(field: String, text: &str, max: usize) -> AppResult<()> {
+    if text.chars().count() > max {
+        Err(AppError::bad_input(
+            field,
+            format!("at most {max} characters"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_lengths(input: &ApplyInput) -> AppResult<()> {
+    if let Some(letter) = &input.cover_letter {
+        too_long("input.coverLetter".into(), letter, MAX_COVER_LETTER_CHARS)?;
+    }
+    if let Some(field) = &input.education_field {
+        too_long("input.educationField".into(), field, MAX_SHORT_TEXT_CHARS)?;
+    }
+    if input.referees.len() > MAX_LIST_ENTRIES || input.languages.len() > MAX_LIST_ENTRIES {
+        return Err(AppError::bad_input(
+            "input",
+            format!("at most {MAX_LIST_ENTRIES} referees and languages"),
+        ));
+    }
+    for (i, referee) in input.referees.iter().enumerate() {
+        let texts = [
+            ("name", Some(&referee.name)),
+            ("email", Some(&referee.email)),
+            ("position", referee.position.as_ref()),
+            ("relation", referee.relation.as_ref()),
+        ];
+        for (name, text) in texts {
+            if let Some(text) = text {
+                too_long(
+                    format!("input.referees[{i}].{name}"),
+                    text,
+                    MAX_SHORT_TEXT_CHARS,
+                )?;
+            }
+        }
+    }
+    for (i, document) in input.documents.iter().enumerate() {
+        too_long(
+            format!("documents[{i}].file"),
+            &document.file_name,
+            MAX_SHORT_TEXT_CHARS,
+        )?;
+    }
+    Ok(())
+}
+
+fn check_documents(input: &ApplyInput) -> AppResult<Vec<(DocumentFormat, String)>> {
+    if input.documents.len() > MAX_DOCUMENTS {
+        return Err(AppError::bad_input(
+            "documents",
+            format!("at most {MAX_DOCUMENTS} documents per application"),
+        ));
+    }
+    input
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            let field = format!("documents[{i}]");
+            if doc.bytes.len() > MAX_DOCUMENT_BYTES {
+                return Err(AppError::bad_input(
+                    field,
+                    format!("{} is larger than 5 MiB", doc.file_name),
+                ));
+            }
+            let format = DocumentFormat::sniff(&doc.bytes).ok_or_else(|| {
+                AppError::bad_input(
+                    &field,
+                    format!("{} is not a PDF, DOCX or ODT document", doc.file_name),
+                )
+            })?;
+            Ok((format, sha256_hex(&doc.bytes)))
+        })
+        .collect()
+}
+
+/// Documents the notice asks for that the application lacks.
+fn missing_documents(
+    required: &[vacancy_document::Model],
+    input: &ApplyInput,
+) -> Vec<&'static str> {
+    let has = |kind: DocumentKind| input.documents.iter().any(|d| d.kind == kind);
+    required
+        .iter()
+        .filter_map(|doc| match DocumentKind::parse(&doc.kind)? {
+            DocumentKind::Cv if !has(DocumentKind::Cv) => Some("a CV"),
+            DocumentKind::CoverLetter
+                if !has(DocumentKind::CoverLetter)
+                    && input
+                        .cover_letter
+                        .as_deref()
+                        .is_none_or(|c| c.trim().is_empty()) =>
+            {
+                Some("a cover letter")
+            }
+            DocumentKind::References
+                if !has(DocumentKind::References)
+                    && input.referees.len() < doc.count.unwrap_or(1).max(1) as usize =>
+            {
+                Some("references")
+            }
+            DocumentKind::Diploma if !has(DocumentKind::Diploma) => Some("a copy of the diploma"),
+            _ => None,
+        })
+        .collect()
+}
+
+pub async fn apply(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    input: ApplyInput,
+) -> AppResult<application::Model> {
+    let candidate = candidate_id(actor)?;
+    let vacancy = vacancy::Entity::find_by_id(input.vacancy_id)
+        .one(db)
+        .await?
+        .filter(|v| {
+            policy::can_read_vacancy(
+                actor,
+                v.organisation_id,
+                VacancyStatus::parse(&v.status).unwrap_or(VacancyStatus::Draft),
+            )
+        })
+        .ok_or(AppError::NotFound("vacancy"))?;
+    match effective_status(&vacancy, Utc::now())? {
+        VacancyStatus::Published => {}
+        VacancyStatus::Closed => {
+            return Err(AppError::bad_input(
+                "vacancyId",
+                "this vacancy closed: its deadline has passed",
+            ))
+        }
+        _ => {
+            return Err(AppError::bad_input(
+                "vacancyId",
+                "this vacancy is not open for applications",
+            ))
+        }
+    }
+    let residence = CountryCode::parse(&input.residence_country)
+        .map_err(|e| AppError::bad_input("input.residenceCountry", e))?;
+    if !(0..=70).contains(&input.years_experience) {
+        return Err(AppError::bad_input(
+            "input.yearsExperience",
+            "years of experience must be between 0 and 70",
+        ));
+    }
+    let mut languages = Vec::new();
+    for (i, (code, level)) in input.languages.iter().enumerate() {
+        let code = LanguageCode::parse(code)
+            .map_err(|e| AppError::bad_input(format!("input.languages[{i}].language"), e))?;
+        languages.push((code, *level));
+    }
+    for (i, referee) in input.referees.iter().enumerate() {
+        if referee.name.trim().is_empty() {
+            return Err(AppError::bad_input(
+                format!("input.referees[{i}].name"),
+                "a referee needs a name",
+            ));
+        }
+        if !referee.email.contains('@') {
+            return Err(AppError::bad_input(
+                format!("input.referees[{i}].email"),
+                "a referee needs an e-mail address",
+            ));
+        }
+    }
+    check_lengths(&input)?;
+    let formats = check_documents(&input)?;
+    let required = vacancy_document::Entity::find()
+        .filter(vacancy_document::Column::VacancyId.eq(vacancy.id))
+        .all(db)
+        .await?;
+    let missing = missing_documents(&required, &input);
+    if !missing.is_empty() {
+        return Err(AppError::bad_input(
+            "documents",
+            format!("the notice asks for {}", missing.join(", ")),
+        ));
+    }
+    let questions = vacancy_question::Entity::find()
+        .filter(vacancy_question::Column::VacancyId.eq(vacancy.id))
+        .order_by_asc(vacancy_question::Column::SortOrder)
+        .all(db)
+        .await?;
+    let answers = form::check_answers(&questions, &input.answers)?;
+    let already = application::Entity::find()
+        .filter(application::Column::VacancyId.eq(vacancy.id))
+        .filter(application::Column::CandidateId.eq(candidate))
+        .one(db)
+        .await?;
+    if already.is_some() {
+        return Err(AppError::Conflict(
+            "you have already applied to this vacancy".into(),
+        ));
+    }
+
+    let profile = Candidate {
+        education_level: input.education_level,
+        years_experience: input.years_experience,
+        languages: languages.clone(),
+        residence_country: residence.clone(),
+        internal: input.internal_candidate,
+    };
+    let eligibility = eligibility::assess(&requirements(db, &vacancy).await?, &profile);
+    let now = Utc::now();
+    let txn = crate::db::begin_write(db).await?;
+    let row = application::ActiveModel {
+        vacancy_id: Set(vacancy.id),
+        candidate_id: Set(candidate),
+        status: Set(ApplicationStatus::Submitted.as_str().to_owned()),
+        cover_letter: Set(input.cover_letter.clone().filter(|c| !c.trim().is_empty())),
+        internal_candidate: Set(input.internal_candidate),
+        residence_country: Set(residence.as_str().to_owned()),
+        education_level: Set(input.education_level.as_str().to_owned()),
+        education_field: Set(input.education_field.clone()),
+        years_experience: Set(input.years_experience),
+        eligible: Set(Some(eligibility.eligible)),
+        unmet: Set(Some(unmet_json(&eligibility))),
+        version: Set(1),
+        submitted_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => {
+            AppError::Conflict("you have already applied to this vacancy".into())
+        }
+        other => other,
+    })?;
+    for (code, level) in &languages {
+        application_language::ActiveModel {
+            application_id: Set(row.id),
+            language_code: Set(code.as_str().to_owned()),
+            level: Set(level.as_str().to_owned()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    for (order, referee) in input.referees.iter().enumerate() {
+        application_referee::ActiveModel {
+            application_id: Set(row.id),
+            name: Set(referee.name.trim().to_owned()),
+            email: Set(referee.email.trim().to_owned()),
+            position: Set(referee.position.clone()),
+            relation: Set(referee.relation.clone()),
+            sort_order: Set(order as i32),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    for (doc, (format, hash)) in input.documents.iter().zip(formats) {
+        application_document::ActiveModel {
+            application_id: Set(row.id),
+            kind: Set(doc.kind.as_str().to_owned()),
+            file_name: Set(doc.file_name.clone()),
+            media_type: Set(format.media_type().to_owned()),
+            size_bytes: Set(doc.bytes.len() as i64),
+            sha256: Set(hash),
+            content: Set(Some(doc.bytes.clone())),
+            storage_path: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    for (question_id, value) in answers {
+        application_answer::ActiveModel {
+            application_id: Set(row.id),
+            question_id: Set(question_id),
+            value: Set(value),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    record_event(
+        &txn,
+        actor,
+        row.id,
+        None,
+        ApplicationStatus::Submitted,
+        None,
+    )
+    .await?;
+    events::record(
+        &txn,
+        DomainEvent::ApplicationSubmitted {
+            application: ApplicationFacts::load(&txn, &row).await?,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}

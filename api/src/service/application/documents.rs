@@ -1,0 +1,110 @@
+//! Application documents: their descriptions, and their bytes for those who may read them.
+
+use chrono::Utc;
+use entity::application_document;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+use crate::policy;
+
+use super::*;
+
+/// A document's description, without its bytes.
+#[derive(Debug, Clone)]
+pub struct DocumentMeta {
+    pub id: i32,
+    pub kind: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
+type DocumentMetaRow = (
+    i32,
+    i32,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    chrono::DateTime<Utc>,
+);
+
+/// The documents of some applications, in upload order, without their bytes, each with its
+/// application's id.
+pub async fn documents_of(
+    db: &impl ConnectionTrait,
+    application_ids: &[i32],
+) -> AppResult<Vec<(i32, DocumentMeta)>> {
+    use application_document::Column as C;
+    let rows: Vec<DocumentMetaRow> = application_document::Entity::find()
+        .select_only()
+        .columns([
+            C::ApplicationId,
+            C::Id,
+            C::Kind,
+            C::FileName,
+            C::MediaType,
+            C::SizeBytes,
+            C::Sha256,
+            C::CreatedAt,
+        ])
+        .filter(C::ApplicationId.is_in(application_ids.iter().copied()))
+        .order_by_asc(C::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(application, id, kind, file_name, media_type, size_bytes, sha256, created_at)| {
+                let meta = DocumentMeta {
+                    id,
+                    kind,
+                    file_name,
+                    media_type,
+                    size_bytes,
+                    sha256,
+                    created_at,
+                };
+                (application, meta)
+            },
+        )
+        .collect())
+}
+
+/// A stored document with its bytes, for its candidate and the posting organisation's staff;
+/// for anyone else it does not exist.
+pub async fn document(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+) -> AppResult<(application_document::Model, Vec<u8>)> {
+    policy::signed_in(actor)?;
+    // Whose document it is comes first; its bytes are read only for those who may have them.
+    let owner = application_document::Entity::find_by_id(id)
+        .select_only()
+        .column(application_document::Column::ApplicationId)
+        .into_tuple::<i32>()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("document"))?;
+    get(actor, db, owner)
+        .await
+        .map_err(|_| AppError::NotFound("document"))?;
+    let row = application_document::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("document"))?;
+    let bytes = row
+        .content
+        .clone()
+        .ok_or_else(|| AppError::internal(BadRow(format!("document {id} has no content"))))?;
+    Ok((row, bytes))
+}

@@ -1,0 +1,207 @@
+//! Applications: candidates apply and withdraw; recruiters of the posting organisation screen
+//! and decide. An application is visible to its candidate and to that organisation's staff
+//! only; to anyone else it does not exist.
+
+mod apply;
+mod documents;
+mod export;
+pub mod form;
+mod screening;
+mod status;
+
+use entity::{application, vacancy};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+};
+
+use crate::auth::Actor;
+use crate::domain::{ApplicationStatus, Role};
+use crate::error::{AppError, AppResult};
+use crate::policy;
+use crate::service::pagination::{
+    paginate, paginate_flag_first, paginate_newest_first, Page, PageRequest,
+};
+
+pub use apply::{apply, ApplyInput, RefereeInput, Upload};
+pub use documents::{document, documents_of, DocumentMeta};
+pub use export::{export, ExportRow};
+pub(crate) use screening::unmet_json;
+pub use screening::{candidate_profile, eligibility_of, requirements, requirements_of_many};
+pub use status::{update_status, withdraw};
+
+/// The signed-in candidate calling: anyone else may not apply or withdraw.
+pub fn candidate_id(actor: &Actor) -> AppResult<i32> {
+    match (actor.role(), actor.account_id()) {
+        (None, _) => Err(AppError::Unauthenticated),
+        (Some(Role::Candidate), Some(id)) => Ok(id),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("stored application holds a bad value: {0}")]
+pub(super) struct BadRow(pub(super) String);
+
+/// Whether the caller may see this application: its candidate, or the posting organisation's
+/// staff.
+pub(super) async fn visible(
+    actor: &Actor,
+    db: &impl ConnectionTrait,
+    row: &application::Model,
+) -> AppResult<bool> {
+    if actor.account_id() == Some(row.candidate_id) {
+        return Ok(true);
+    }
+    let organisation = vacancy::Entity::find_by_id(row.vacancy_id)
+        .select_only()
+        .column(vacancy::Column::OrganisationId)
+        .into_tuple::<i32>()
+        .one(db)
+        .await?;
+    Ok(organisation.is_some_and(|org| policy::manage_postings(actor, org).is_ok()))
+}
+
+pub async fn get(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<application::Model> {
+    policy::signed_in(actor)?;
+    let row = application::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("application"))?;
+    if visible(actor, db, &row).await? {
+        Ok(row)
+    } else {
+        Err(AppError::NotFound("application"))
+    }
+}
+
+/// The caller's own applications, newest first.
+pub async fn mine(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    page: PageRequest,
+) -> AppResult<Page<application::Model>> {
+    let candidate = candidate_id(actor)?;
+    let select = application::Entity::find().filter(application::Column::CandidateId.eq(candidate));
+    paginate_newest_first(db, select, application::Column::Id, page).await
+}
+
+/// Narrows a vacancy's applications.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationFilter {
+    pub statuses: Option<Vec<ApplicationStatus>>,
+    pub eligible: Option<bool>,
+}
+
+/// How to order a vacancy's applications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApplicationOrder {
+    #[default]
+    SubmittedFirst,
+    SubmittedLast,
+    /// Eligible applications first, each group oldest first.
+    EligibleFirst,
+}
+
+/// A vacancy the caller's organisation posts; for anyone else it does not exist.
+pub async fn own_vacancy(
+    actor: &Actor,
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+) -> AppResult<vacancy::Model> {
+    policy::signed_in(actor)?;
+    let row = vacancy::Entity::find_by_id(vacancy_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("vacancy"))?;
+    policy::manage_postings(actor, row.organisation_id)
+        .map_err(|_| AppError::NotFound("vacancy"))?;
+    Ok(row)
+}
+
+pub async fn for_vacancy(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    vacancy_id: i32,
+    filter: &ApplicationFilter,
+    order: ApplicationOrder,
+    page: PageRequest,
+) -> AppResult<Page<application::Model>> {
+    own_vacancy(actor, db, vacancy_id).await?;
+    let mut select =
+        application::Entity::find().filter(application::Column::VacancyId.eq(vacancy_id));
+    if let Some(statuses) = &filter.statuses {
+        select =
+            select.filter(application::Column::Status.is_in(statuses.iter().map(|s| s.as_str())));
+    }
+    if let Some(eligible) = filter.eligible {
+        select = select.filter(application::Column::Eligible.eq(eligible));
+    }
+    match order {
+        ApplicationOrder::SubmittedFirst => {
+            paginate(db, select, application::Column::Id, page).await
+        }
+        ApplicationOrder::SubmittedLast => {
+            paginate_newest_first(db, select, application::Column::Id, page).await
+        }
+        ApplicationOrder::EligibleFirst => {
+            paginate_flag_first(
+                db,
+                select,
+                application::Column::Eligible,
+                application::Column::Id,
+                page,
+            )
+            .await
+        }
+    }
+}
+
+/// Applications per vacancy and status, for many vacancies in one statement. Callers check
+/// that the caller may see each vacancy's counts (`policy::manage_postings` on its organisation).
+pub async fn counts_by_status(
+    db: &impl ConnectionTrait,
+    vacancy_ids: &[i32],
+) -> AppResult<Vec<(i32, ApplicationStatus, i64)>> {
+    let rows: Vec<(i32, String, i64)> = application::Entity::find()
+        .select_only()
+        .column(application::Column::VacancyId)
+        .column(application::Column::Status)
+        .column_as(application::Column::Id.count(), "n")
+        .filter(application::Column::VacancyId.is_in(vacancy_ids.iter().copied()))
+        .group_by(application::Column::VacancyId)
+        .group_by(application::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(vacancy, status, n)| Ok((vacancy, ApplicationStatus::from_db(&status)?, n)))
+        .collect()
+}
+
+/// Whether the caller is staff of the organisation that posted the application's vacancy.
+pub async fn is_staff(
+    actor: &Actor,
+    db: &impl ConnectionTrait,
+    row: &application::Model,
+) -> AppResult<bool> {
+    let organisation = vacancy::Entity::find_by_id(row.vacancy_id)
+        .select_only()
+        .column(vacancy::Column::OrganisationId)
+        .into_tuple::<i32>()
+        .one(db)
+        .await?;
+    Ok(organisation.is_some_and(|org| policy::manage_postings(actor, org).is_ok()))
+}
+
+/// The vacancy an application was made to. Whoever sees the application sees its vacancy.
+pub async fn vacancy_of(
+    db: &DatabaseConnection,
+    row: &application::Model,
+) -> AppResult<vacancy::Model> {
+    vacancy::Entity::find_by_id(row.vacancy_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::internal(BadRow(format!("application {} lost its vacancy", row.id)))
+        })
+}

@@ -1,0 +1,199 @@
+//! What the eligibility check reads: a vacancy's requirements and an application's profile.
+
+use std::collections::HashMap;
+
+use entity::{
+    application, application_language, vacancy, vacancy_duty_station, vacancy_language,
+    vacancy_qualification_path,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+
+use crate::domain::eligibility::{
+    self, Candidate, Eligibility, LanguageRequirement, PathRequirement, Requirements,
+};
+use crate::domain::{
+    CountryCode, EducationLevel, LanguageCode, LanguageLevel, Requirement, ResidencyRule,
+};
+use crate::error::{AppError, AppResult};
+
+use super::*;
+
+/// The requirements of a vacancy, as the eligibility check reads them.
+pub async fn requirements(
+    db: &impl ConnectionTrait,
+    row: &vacancy::Model,
+) -> AppResult<Requirements> {
+    let paths = vacancy_qualification_path::Entity::find()
+        .filter(vacancy_qualification_path::Column::VacancyId.eq(row.id))
+        .all(db)
+        .await?;
+    let languages = vacancy_language::Entity::find()
+        .filter(vacancy_language::Column::VacancyId.eq(row.id))
+        .order_by_asc(vacancy_language::Column::SortOrder)
+        .all(db)
+        .await?;
+    let stations = vacancy_duty_station::Entity::find()
+        .filter(vacancy_duty_station::Column::VacancyId.eq(row.id))
+        .all(db)
+        .await?;
+    requirements_from(row, paths, languages, stations)
+}
+
+/// The requirements of many vacancies, in three statements whatever their number.
+pub async fn requirements_of_many(
+    db: &impl ConnectionTrait,
+    rows: &[vacancy::Model],
+) -> AppResult<HashMap<i32, Requirements>> {
+    let ids = || rows.iter().map(|row| row.id);
+    let mut paths: HashMap<i32, Vec<_>> = HashMap::new();
+    for path in vacancy_qualification_path::Entity::find()
+        .filter(vacancy_qualification_path::Column::VacancyId.is_in(ids()))
+        .all(db)
+        .await?
+    {
+        paths.entry(path.vacancy_id).or_default().push(path);
+    }
+    let mut languages: HashMap<i32, Vec<_>> = HashMap::new();
+    for language in vacancy_language::Entity::find()
+        .filter(vacancy_language::Column::VacancyId.is_in(ids()))
+        .order_by_asc(vacancy_language::Column::SortOrder)
+        .all(db)
+        .await?
+    {
+        languages
+            .entry(language.vacancy_id)
+            .or_default()
+            .push(language);
+    }
+    let mut stations: HashMap<i32, Vec<_>> = HashMap::new();
+    for station in vacancy_duty_station::Entity::find()
+        .filter(vacancy_duty_station::Column::VacancyId.is_in(ids()))
+        .all(db)
+        .await?
+    {
+        stations
+            .entry(station.vacancy_id)
+            .or_default()
+            .push(station);
+    }
+    rows.iter()
+        .map(|row| {
+            let requirements = requirements_from(
+                row,
+                paths.remove(&row.id).unwrap_or_default(),
+                languages.remove(&row.id).unwrap_or_default(),
+                stations.remove(&row.id).unwrap_or_default(),
+            )?;
+            Ok((row.id, requirements))
+        })
+        .collect()
+}
+
+fn requirements_from(
+    row: &vacancy::Model,
+    paths: Vec<vacancy_qualification_path::Model>,
+    languages: Vec<vacancy_language::Model>,
+    stations: Vec<vacancy_duty_station::Model>,
+) -> AppResult<Requirements> {
+    Ok(Requirements {
+        qualification_paths: paths
+            .into_iter()
+            .map(|p| {
+                Ok(PathRequirement {
+                    education_level: EducationLevel::from_db(&p.education_level)?,
+                    min_years_experience: p.min_years_experience,
+                })
+            })
+            .collect::<AppResult<_>>()?,
+        languages: languages
+            .into_iter()
+            .filter_map(|l| {
+                let code = LanguageCode::parse(&l.language_code).ok()?;
+                Some(Ok(LanguageRequirement {
+                    language: code,
+                    level: match l.level.as_deref().map(LanguageLevel::from_db).transpose() {
+                        Ok(level) => level,
+                        Err(e) => return Some(Err(e)),
+                    },
+                    requirement: match Requirement::from_db(&l.requirement) {
+                        Ok(r) => r,
+                        Err(e) => return Some(Err(e)),
+                    },
+                    one_of_group: l.one_of,
+                }))
+            })
+            .collect::<AppResult<_>>()?,
+        residency: ResidencyRule::from_db(&row.residency)?,
+        duty_station_countries: stations
+            .into_iter()
+            .filter_map(|s| CountryCode::parse(&s.country_code).ok())
+            .collect(),
+        open_to_internal: row.open_to_internal,
+        open_to_external: row.open_to_external,
+    })
+}
+
+/// The application as the eligibility check reads it.
+pub async fn candidate_profile(
+    db: &impl ConnectionTrait,
+    row: &application::Model,
+) -> AppResult<Candidate> {
+    let languages = application_language::Entity::find()
+        .filter(application_language::Column::ApplicationId.eq(row.id))
+        .all(db)
+        .await?;
+    Ok(Candidate {
+        education_level: EducationLevel::from_db(&row.education_level)?,
+        years_experience: row.years_experience,
+        languages: languages
+            .into_iter()
+            .filter_map(|l| {
+                Some((
+                    LanguageCode::parse(&l.language_code).ok()?,
+                    LanguageLevel::from_db(&l.level).ok()?,
+                ))
+            })
+            .collect(),
+        residence_country: CountryCode::parse(&row.residence_country)
+            .map_err(|e| AppError::internal(BadRow(e)))?,
+        internal: row.internal_candidate,
+    })
+}
+
+pub(crate) fn unmet_json(eligibility: &Eligibility) -> serde_json::Value {
+    json!(eligibility
+        .unmet
+        .iter()
+        .map(|u| json!({ "kind": u.kind.as_str(), "message": u.message }))
+        .collect::<Vec<_>>())
+}
+
+/// The screening outcome: as stored when the application was submitted, or computed now for a
+/// row that has none.
+pub async fn eligibility_of(
+    db: &DatabaseConnection,
+    row: &application::Model,
+) -> AppResult<Eligibility> {
+    if let (Some(eligible), Some(unmet)) = (row.eligible, row.unmet.as_ref()) {
+        let unmet = unmet
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|u| {
+                Some(eligibility::UnmetRequirement {
+                    kind: eligibility::UnmetKind::parse(u.get("kind")?.as_str()?)?,
+                    message: u.get("message")?.as_str()?.to_owned(),
+                })
+            })
+            .collect();
+        return Ok(Eligibility { eligible, unmet });
+    }
+    let vacancy = vacancy_of(db, row).await?;
+    Ok(eligibility::assess(
+        &requirements(db, &vacancy).await?,
+        &candidate_profile(db, row).await?,
+    ))
+}
