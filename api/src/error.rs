@@ -1,7 +1,56 @@
-//! The one error type of the API and its single mapping to GraphQL `extensions.code`.
+//! The one error vocabulary of the API: every `extensions.code` a client can receive, the one
+//! error type of the services, and its single mapping to GraphQL errors and HTTP statuses.
 
-use async_graphql::ErrorExtensions;
+use async_graphql::{ErrorExtensions, ServerError};
+use axum::http::StatusCode;
 use sea_orm::{DbErr, SqlErr};
+
+/// Every value of `extensions.code`, the domain's and the protocol's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    BadUserInput,
+    Conflict,
+    RateLimited,
+    InternalServerError,
+    /// The request is not a GraphQL document (or not a GraphQL request at all).
+    GraphqlParseFailed,
+    /// The document does not validate against the schema or the limits.
+    GraphqlValidationFailed,
+    /// A persisted query's hash this server has not been sent the document of.
+    PersistedQueryNotFound,
+}
+
+impl Code {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::BadUserInput => "BAD_USER_INPUT",
+            Self::Conflict => "CONFLICT",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+            Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// What went wrong, in terms a client can act on. Internal causes are logged, never sent.
 #[derive(Debug, thiserror::Error)]
@@ -34,16 +83,45 @@ impl AppError {
         Self::Internal(Box::new(error))
     }
 
+    /// Someone else changed `what` since the caller read it (its `version` moved on).
+    pub fn stale(what: &str) -> Self {
+        Self::Conflict(format!(
+            "this {what} was changed by someone else; read it again and retry"
+        ))
+    }
+
+    /// The error as GraphQL sends it, for transports that answer before the schema runs.
+    pub fn into_server_error(self) -> ServerError {
+        let error = async_graphql::Error::from(self);
+        let mut server_error = ServerError::new(error.message, None);
+        server_error.extensions = error.extensions;
+        server_error
+    }
+
     /// The value of `extensions.code`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Self::Unauthenticated => "UNAUTHENTICATED",
-            Self::Forbidden => "FORBIDDEN",
-            Self::NotFound(_) => "NOT_FOUND",
-            Self::BadUserInput { .. } => "BAD_USER_INPUT",
-            Self::Conflict(_) => "CONFLICT",
-            Self::RateLimited { .. } => "RATE_LIMITED",
-            Self::Internal(_) => "INTERNAL_SERVER_ERROR",
+            Self::Unauthenticated => Code::Unauthenticated,
+            Self::Forbidden => Code::Forbidden,
+            Self::NotFound(_) => Code::NotFound,
+            Self::BadUserInput { .. } => Code::BadUserInput,
+            Self::Conflict(_) => Code::Conflict,
+            Self::RateLimited { .. } => Code::RateLimited,
+            Self::Internal(_) => Code::InternalServerError,
+        }
+    }
+
+    /// The HTTP status of this error where a transport answers with one (the non-GraphQL
+    /// routes; GraphQL answers errors in the body).
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::BadUserInput { .. } => StatusCode::BAD_REQUEST,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -57,6 +135,31 @@ impl From<DbErr> for AppError {
             }
             _ => Self::internal(error),
         }
+    }
+}
+
+/// Says what a unique-constraint violation means for the write that hit it.
+pub trait OnUnique<T> {
+    /// A unique-constraint violation becomes `CONFLICT` with `message`; any other error maps as
+    /// usual.
+    fn on_unique(self, message: &str) -> AppResult<T>;
+}
+
+impl<T> OnUnique<T> for Result<T, DbErr> {
+    fn on_unique(self, message: &str) -> AppResult<T> {
+        self.map_err(|error| match error.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(message.to_owned()),
+            _ => error.into(),
+        })
+    }
+}
+
+impl<T> OnUnique<T> for AppResult<T> {
+    fn on_unique(self, message: &str) -> AppResult<T> {
+        self.map_err(|error| match error {
+            AppError::Conflict(_) => AppError::Conflict(message.to_owned()),
+            other => other,
+        })
     }
 }
 
@@ -77,7 +180,7 @@ impl From<AppError> for async_graphql::Error {
             _ => None,
         };
         async_graphql::Error::new(error.to_string()).extend_with(|_, ext| {
-            ext.set("code", code);
+            ext.set("code", code.as_str());
             if let Some(field) = field {
                 ext.set("field", field);
             }
@@ -86,6 +189,24 @@ impl From<AppError> for async_graphql::Error {
             }
         })
     }
+}
+
+/// Sets `extensions.code` on an error raised outside the resolvers (parsing, limits, the
+/// protocol).
+pub fn with_code(mut error: ServerError, code: Code) -> ServerError {
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code.as_str());
+    error
+}
+
+/// A GraphQL error response body with one error, for transports that answer before a request
+/// reaches the schema.
+pub fn error_body(message: &str, code: Code) -> serde_json::Value {
+    serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": code.as_str() } }]
+    })
 }
 
 pub type AppResult<T> = Result<T, AppError>;

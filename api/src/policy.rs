@@ -96,6 +96,115 @@ pub fn create_account(actor: &Actor, organisation_id: Option<i32>, role: Role) -
     }
 }
 
+/// Whether the caller is staff of the organisation: may manage its postings and read its
+/// applications (its recruiters, admins and integration tokens, and platform admins).
+pub fn is_staff_of(actor: &Actor, organisation_id: i32) -> bool {
+    manage_postings(actor, organisation_id).is_ok()
+}
+
+/// Apply, withdraw and list one's own applications: signed-in candidates only. Returns the
+/// candidate's account.
+pub fn act_as_candidate(actor: &Actor) -> AppResult<i32> {
+    match (signed_in(actor)?, actor.account_id()) {
+        (Role::Candidate, Some(id)) => Ok(id),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The organisation a new notice is posted for: staff post for their own organisation (or the
+/// one they name, if they are its staff); platform admins for the one they name.
+pub fn posting_organisation(actor: &Actor, requested: Option<i32>) -> AppResult<i32> {
+    if !matches!(
+        signed_in(actor)?,
+        Role::Recruiter | Role::AgencyAdmin | Role::PlatformAdmin
+    ) {
+        return Err(AppError::Forbidden);
+    }
+    let organisation = requested.or_else(|| actor.organisation_id()).ok_or_else(|| {
+        AppError::bad_input(
+            "input.organisationId",
+            "say which organisation posts the notice",
+        )
+    })?;
+    manage_postings(actor, organisation)?;
+    Ok(organisation)
+}
+
+/// Whether the caller may read an application: its candidate, or the staff of the organisation
+/// that posted its vacancy. To anyone else it does not exist.
+pub fn can_read_application(actor: &Actor, candidate_id: i32, posting_organisation: i32) -> bool {
+    actor.account_id() == Some(candidate_id) || is_staff_of(actor, posting_organisation)
+}
+
+/// Whether the caller may read what staff write about applications to an organisation's
+/// vacancies (notes on status changes, pipeline counts): its staff only, never the candidate.
+pub fn can_read_staff_notes(actor: &Actor, posting_organisation: i32) -> bool {
+    is_staff_of(actor, posting_organisation)
+}
+
+/// Whether the caller may see who moved an application: the posting organisation's staff, and
+/// the person who made the move (a candidate withdrawing).
+pub fn can_see_who_moved(actor: &Actor, mover_account_id: i32, posting_organisation: i32) -> bool {
+    actor.account_id() == Some(mover_account_id) || is_staff_of(actor, posting_organisation)
+}
+
+/// Whether the caller may read an account: its owner, the admins of its organisation, and
+/// platform admins (who alone see accounts without an organisation).
+pub fn can_read_account(actor: &Actor, account_id: i32, organisation_id: Option<i32>) -> bool {
+    actor.account_id() == Some(account_id) || administer_owner(actor, organisation_id).is_ok()
+}
+
+/// Change what an organisation owns (an account, a competency): its admins; what belongs to no
+/// organisation, platform admins.
+pub fn administer_owner(actor: &Actor, organisation_id: Option<i32>) -> AppResult<()> {
+    match organisation_id {
+        Some(org) => administer_organisation(actor, org),
+        None => administer_platform(actor),
+    }
+}
+
+/// Which organisations' records (audit trail, webhook deliveries) a caller reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrganisationScope {
+    /// Every organisation's.
+    All,
+    /// This organisation's only.
+    Organisation(i32),
+}
+
+/// The scope of an organisation's records for a caller who may read them by `allowed`: the
+/// organisation asked for, if allowed; with none asked, everything for platform admins and
+/// the caller's own organisation for others.
+fn organisation_scope(
+    actor: &Actor,
+    requested: Option<i32>,
+    allowed: fn(&Actor, i32) -> AppResult<()>,
+) -> AppResult<OrganisationScope> {
+    if let Some(org) = requested {
+        allowed(actor, org)?;
+        return Ok(OrganisationScope::Organisation(org));
+    }
+    match administer_platform(actor) {
+        Ok(()) => Ok(OrganisationScope::All),
+        Err(AppError::Forbidden) => {
+            let own = actor.organisation_id().ok_or(AppError::Forbidden)?;
+            allowed(actor, own)?;
+            Ok(OrganisationScope::Organisation(own))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Whose audit trail the caller reads: see [`administer_organisation`].
+pub fn audit_scope(actor: &Actor, requested: Option<i32>) -> AppResult<OrganisationScope> {
+    organisation_scope(actor, requested, administer_organisation)
+}
+
+/// Whose webhook deliveries the caller reads: see [`manage_webhooks`].
+pub fn webhook_scope(actor: &Actor, requested: Option<i32>) -> AppResult<OrganisationScope> {
+    organisation_scope(actor, requested, manage_webhooks)
+}
+
 /// Saved searches belong to a person: any signed-in account (candidate, staff or admin) keeps
 /// its own; integration tokens have none. Returns the owning account.
 pub fn keep_saved_searches(actor: &Actor) -> AppResult<i32> {
@@ -234,5 +343,97 @@ mod tests {
             &account(Role::PlatformAdmin, None),
             2
         ));
+    }
+
+    #[test]
+    fn only_candidates_act_as_candidates() {
+        assert_eq!(act_as_candidate(&account(Role::Candidate, None)).unwrap(), 1);
+        assert_eq!(
+            act_as_candidate(&account(Role::Recruiter, Some(1)))
+                .unwrap_err()
+                .code(),
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            act_as_candidate(&Actor::Anonymous).unwrap_err().code(),
+            "UNAUTHENTICATED"
+        );
+    }
+
+    #[test]
+    fn staff_post_for_their_own_organisation_and_candidates_never() {
+        assert_eq!(
+            posting_organisation(&account(Role::Recruiter, Some(1)), None).unwrap(),
+            1
+        );
+        assert_eq!(
+            posting_organisation(&account(Role::Recruiter, Some(1)), Some(2))
+                .unwrap_err()
+                .code(),
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            posting_organisation(&account(Role::PlatformAdmin, None), Some(2)).unwrap(),
+            2
+        );
+        assert_eq!(
+            posting_organisation(&account(Role::PlatformAdmin, None), None)
+                .unwrap_err()
+                .code(),
+            "BAD_USER_INPUT"
+        );
+        assert_eq!(
+            posting_organisation(&account(Role::Candidate, None), Some(1))
+                .unwrap_err()
+                .code(),
+            "FORBIDDEN"
+        );
+    }
+
+    #[test]
+    fn applications_are_read_by_their_candidate_and_the_posting_staff() {
+        let candidate = account(Role::Candidate, None);
+        assert!(can_read_application(&candidate, 1, 7));
+        assert!(!can_read_application(&candidate, 2, 7));
+        assert!(can_read_application(&account(Role::Recruiter, Some(7)), 2, 7));
+        assert!(!can_read_application(&account(Role::Recruiter, Some(8)), 2, 7));
+        assert!(!can_read_staff_notes(&candidate, 7));
+        assert!(can_read_staff_notes(&account(Role::Recruiter, Some(7)), 7));
+        assert!(can_see_who_moved(&candidate, 1, 7));
+        assert!(!can_see_who_moved(&candidate, 5, 7));
+    }
+
+    #[test]
+    fn accounts_are_read_by_their_owner_and_their_admins() {
+        let recruiter = account(Role::Recruiter, Some(1));
+        assert!(can_read_account(&recruiter, 1, Some(1)));
+        assert!(!can_read_account(&recruiter, 2, Some(1)));
+        assert!(can_read_account(&account(Role::AgencyAdmin, Some(1)), 2, Some(1)));
+        assert!(!can_read_account(&account(Role::AgencyAdmin, Some(1)), 2, None));
+        assert!(can_read_account(&account(Role::PlatformAdmin, None), 2, None));
+    }
+
+    #[test]
+    fn records_are_scoped_to_the_callers_organisation_unless_platform() {
+        let admin = account(Role::AgencyAdmin, Some(1));
+        assert_eq!(
+            audit_scope(&admin, None).unwrap(),
+            OrganisationScope::Organisation(1)
+        );
+        assert_eq!(audit_scope(&admin, Some(2)).unwrap_err().code(), "FORBIDDEN");
+        assert_eq!(
+            audit_scope(&account(Role::PlatformAdmin, None), None).unwrap(),
+            OrganisationScope::All
+        );
+        assert_eq!(
+            webhook_scope(&account(Role::Recruiter, Some(1)), None)
+                .unwrap_err()
+                .code(),
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            webhook_scope(&Actor::Anonymous, None).unwrap_err().code(),
+            "UNAUTHENTICATED"
+        );
     }
 }

@@ -301,6 +301,50 @@ impl ApplicationStatus {
     }
 }
 
+impl VacancyStatus {
+    /// The lifecycle of a notice: a draft is published; a published notice closes (by hand or
+    /// at its deadline); anything not yet archived can be cancelled; closed and cancelled
+    /// notices are archived. Nothing goes back to draft.
+    pub fn can_move_to(self, to: Self) -> bool {
+        match to {
+            Self::Published => self == Self::Draft,
+            Self::Closed => self == Self::Published,
+            Self::Cancelled => matches!(self, Self::Draft | Self::Published | Self::Closed),
+            Self::Archived => matches!(self, Self::Closed | Self::Cancelled),
+            Self::Draft => false,
+        }
+    }
+
+    /// The verb an audit entry records for a move to this status.
+    pub fn audit_action(self) -> &'static str {
+        match self {
+            Self::Published => "publish",
+            Self::Closed => "close",
+            Self::Cancelled => "cancel",
+            Self::Archived => "archive",
+            Self::Draft => "draft",
+        }
+    }
+
+    /// How an error message says a notice moved to this status.
+    pub fn past_tense(self) -> &'static str {
+        match self {
+            Self::Published => "published",
+            Self::Closed => "closed",
+            Self::Cancelled => "cancelled",
+            Self::Archived => "archived",
+            Self::Draft => "made a draft",
+        }
+    }
+}
+
+impl Role {
+    /// Staff roles belong to an organisation; candidates and platform admins to none.
+    pub fn belongs_to_organisation(self) -> bool {
+        matches!(self, Self::Recruiter | Self::AgencyAdmin)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,6 +359,20 @@ mod tests {
             Some(ContractType::FixedTerm)
         );
         assert_eq!(ContractType::parse("fixed_term"), None);
+    }
+
+    #[test]
+    fn notices_move_forward_and_never_back_to_draft() {
+        use VacancyStatus::*;
+        assert!(Draft.can_move_to(Published));
+        assert!(Published.can_move_to(Closed));
+        assert!(!Draft.can_move_to(Closed));
+        assert!(Closed.can_move_to(Archived));
+        assert!(!Published.can_move_to(Archived));
+        assert!(!Archived.can_move_to(Cancelled));
+        for from in VacancyStatus::ALL {
+            assert!(!from.can_move_to(Draft), "{from:?}");
+        }
     }
 
     #[test]

@@ -227,6 +227,7 @@ pub async fn vacancies_atom(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Code;
 
     fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
@@ -255,7 +256,7 @@ mod tests {
             params(&[("country", "MA"), ("country", "TN")]),
             params(&[("organisation", " ")]),
         ] {
-            assert_eq!(filter_from(&bad).unwrap_err().code(), "BAD_USER_INPUT");
+            assert_eq!(filter_from(&bad).unwrap_err().code(), Code::BadUserInput);
         }
     }
 }

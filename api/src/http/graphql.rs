@@ -16,9 +16,10 @@ use crate::auth::authenticate;
 use crate::auth::Actor;
 use crate::cache::responses::{Rendered, ResponseCache};
 use crate::cache::writes;
+use crate::error::{error_body, with_code, Code};
 use crate::graphql::limits;
 use crate::graphql::loaders::Loaders;
-use crate::http::{persisted_queries, playground};
+use crate::http::playground;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -144,7 +145,7 @@ async fn execute(state: AppState, request: Request) -> Response {
         Err(error) => {
             let response = async_graphql::Response::from_errors(vec![with_code(
                 shortened(error),
-                "GRAPHQL_PARSE_FAILED",
+                Code::GraphqlParseFailed,
             )]);
             return respond(response, graphql_response);
         }
@@ -163,7 +164,7 @@ async fn execute(state: AppState, request: Request) -> Response {
                 let error = ServerError::new(error.to_string(), None);
                 let response = async_graphql::Response::from_errors(vec![with_code(
                     error,
-                    "GRAPHQL_VALIDATION_FAILED",
+                    Code::GraphqlValidationFailed,
                 )]);
                 return respond(response, graphql_response);
             }
@@ -176,11 +177,8 @@ async fn execute(state: AppState, request: Request) -> Response {
     let actor = match authenticate(&state.db, &state.jwt, &headers).await {
         Ok(actor) => actor,
         Err(error) => {
-            let error = async_graphql::Error::from(error);
-            let mut server_error = ServerError::new(error.message, None);
-            server_error.extensions = error.extensions;
             return respond(
-                async_graphql::Response::from_errors(vec![server_error]),
+                async_graphql::Response::from_errors(vec![error.into_server_error()]),
                 graphql_response,
             );
         }
@@ -242,9 +240,7 @@ fn malformed(error: &async_graphql::ParseRequestError) -> Response {
         ),
         _ => (StatusCode::BAD_REQUEST, "the request cannot be read"),
     };
-    let body = serde_json::json!({
-        "errors": [{ "message": message, "extensions": { "code": "GRAPHQL_PARSE_FAILED" } }]
-    });
+    let body = error_body(message, Code::GraphqlParseFailed);
     (status, axum::Json(body)).into_response()
 }
 
@@ -297,7 +293,7 @@ fn forged_upload(request: &async_graphql::Request) -> Option<ServerError> {
     forged.then(|| {
         with_code(
             ServerError::new("an upload names a file the request does not carry", None),
-            "BAD_USER_INPUT",
+            Code::BadUserInput,
         )
     })
 }
@@ -313,14 +309,6 @@ fn selects_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool
     }
 }
 
-fn with_code(mut error: ServerError, code: &str) -> ServerError {
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
-    error
-}
-
 /// Every error carries a code: resolvers set theirs; the rest come from validation (no path) or
 /// from coercing an argument (a path).
 fn classify(error: ServerError) -> ServerError {
@@ -331,9 +319,9 @@ fn classify(error: ServerError) -> ServerError {
     if has_code {
         error
     } else if error.path.is_empty() {
-        with_code(error, "GRAPHQL_VALIDATION_FAILED")
+        with_code(error, Code::GraphqlValidationFailed)
     } else {
-        with_code(error, "BAD_USER_INPUT")
+        with_code(error, Code::BadUserInput)
     }
 }
 
@@ -357,11 +345,8 @@ fn rate_limited(error: crate::error::AppError, graphql_response: bool) -> Respon
         } => *retry_after_seconds,
         _ => 1,
     };
-    let error = async_graphql::Error::from(error);
-    let mut server_error = ServerError::new(error.message, None);
-    server_error.extensions = error.extensions;
     let mut response = respond(
-        async_graphql::Response::from_errors(vec![server_error]),
+        async_graphql::Response::from_errors(vec![error.into_server_error()]),
         graphql_response,
     );
     *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
@@ -380,7 +365,7 @@ fn render(response: &async_graphql::Response, graphql_response: bool) -> Rendere
     // Apollo clients expect a persisted-query miss with status 200, and send the query again.
     let persisted_query_miss = response.errors.iter().any(|error| {
         error.extensions.as_ref().and_then(|e| e.get("code"))
-            == Some(&Value::from(persisted_queries::NOT_FOUND_CODE))
+            == Some(&Value::from(Code::PersistedQueryNotFound.as_str()))
     });
     let request_error =
         response.data == Value::Null && !response.errors.is_empty() && !persisted_query_miss;

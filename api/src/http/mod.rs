@@ -29,7 +29,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::{AppState, StartError};
 use crate::auth::{authenticate, Actor};
-use crate::error::AppError;
+use crate::error::{error_body, AppError, Code};
 
 /// Largest request body accepted: a multipart request with five documents of 5 MiB and room
 /// to spare. JSON bodies are held to `MAX_JSON_BODY_BYTES` (1 MiB by default) by their handler.
@@ -39,12 +39,8 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        [(header::CONTENT_TYPE, "application/json")],
-        r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}"#,
-    )
-        .into_response()
+    let body = error_body("internal error", Code::InternalServerError);
+    (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
 }
 
 /// HTTP settings from the configuration.
@@ -151,14 +147,12 @@ fn error_response(error: AppError) -> Response {
             )
                 .into_response()
         }
-        AppError::NotFound(_) | AppError::Forbidden => StatusCode::NOT_FOUND,
-        AppError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
-        AppError::Conflict(_) => StatusCode::CONFLICT,
-        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Forbidden => StatusCode::NOT_FOUND,
         AppError::Internal(source) => {
             tracing::error!(error = %source, "internal error");
-            StatusCode::INTERNAL_SERVER_ERROR
+            error.status()
         }
+        _ => error.status(),
     };
     let message = match status {
         StatusCode::NOT_FOUND => "not found".to_owned(),

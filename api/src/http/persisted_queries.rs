@@ -12,12 +12,13 @@ use async_graphql::extensions::apollo_persisted_queries::{CacheStorage, LruCache
 use async_graphql::{ServerError, Value};
 use sha2::{Digest, Sha256};
 
+use crate::error::{with_code, Code};
+
 /// How many distinct queries each server process remembers (the least recently used go first).
 pub const CAPACITY: usize = 1000;
 
 /// The message and code Apollo clients look for to send the full query again.
 const NOT_FOUND_MESSAGE: &str = "PersistedQueryNotFound";
-pub const NOT_FOUND_CODE: &str = "PERSISTED_QUERY_NOT_FOUND";
 
 /// The queries this process has been sent with their hash.
 #[derive(Clone)]
@@ -35,17 +36,12 @@ impl std::fmt::Debug for PersistedQueries {
     }
 }
 
-fn error(message: &str, code: &str) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
-    error
+fn error(message: &str, code: Code) -> ServerError {
+    with_code(ServerError::new(message, None), code)
 }
 
 fn bad_extension(message: &str) -> ServerError {
-    let mut error = error(message, "BAD_USER_INPUT");
+    let mut error = error(message, Code::BadUserInput);
     if let Some(extensions) = error.extensions.as_mut() {
         extensions.set("field", "extensions.persistedQuery");
     }
@@ -92,7 +88,7 @@ impl PersistedQueries {
                 .0
                 .get(hash)
                 .await
-                .ok_or_else(|| error(NOT_FOUND_MESSAGE, NOT_FOUND_CODE))?;
+                .ok_or_else(|| error(NOT_FOUND_MESSAGE, Code::PersistedQueryNotFound))?;
             request.set_parsed_query(document);
             return Ok(());
         }

@@ -10,8 +10,8 @@ use sea_orm::{
 use serde_json::Value;
 
 use crate::auth::Actor;
-use crate::error::{AppError, AppResult};
-use crate::policy;
+use crate::error::AppResult;
+use crate::policy::{self, OrganisationScope};
 use crate::service::pagination::{paginate_newest_first, Page, PageRequest};
 
 /// What a write did, for the audit trail.
@@ -66,23 +66,8 @@ pub async fn list(
     filter: &AuditFilter,
     page: PageRequest,
 ) -> AppResult<Page<audit_event::Model>> {
-    let organisation_id = match filter.organisation_id {
-        Some(org) => {
-            policy::administer_organisation(actor, org)?;
-            Some(org)
-        }
-        None => match policy::administer_platform(actor) {
-            Ok(()) => None,
-            Err(AppError::Forbidden) => {
-                let own = actor.organisation_id().ok_or(AppError::Forbidden)?;
-                policy::administer_organisation(actor, own)?;
-                Some(own)
-            }
-            Err(error) => return Err(error),
-        },
-    };
     let mut select = audit_event::Entity::find();
-    if let Some(org) = organisation_id {
+    if let OrganisationScope::Organisation(org) = policy::audit_scope(actor, filter.organisation_id)? {
         select = select.filter(audit_event::Column::OrganisationId.eq(org));
     }
     if let Some(entity_type) = &filter.entity_type {

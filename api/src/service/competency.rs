@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::organisation::{
-    optional_text, required_text, stale, ChangeSet, MAX_LINE, MAX_TEXT,
+    optional_text, required_text, ChangeSet, MAX_LINE, MAX_TEXT,
 };
 use crate::service::pagination::{paginate, Page, PageRequest};
 
@@ -94,14 +94,6 @@ pub struct CompetencyChanges {
     pub description_en: Option<Option<String>>,
     pub description_fr: Option<Option<String>>,
     pub indicators: Option<Vec<IndicatorInput>>,
-}
-
-/// Who may edit a framework: the organisation's admins, or platform admins for global ones.
-fn may_edit(actor: &Actor, organisation_id: Option<i32>) -> AppResult<()> {
-    match organisation_id {
-        Some(org) => policy::administer_organisation(actor, org),
-        None => policy::administer_platform(actor),
-    }
 }
 
 /// Codes are upper case letters, digits, `_` and `-` (`TEAMWORK`, `TEAMWORK_2019`).
@@ -212,7 +204,7 @@ pub async fn create(
     db: &DatabaseConnection,
     input: NewCompetency,
 ) -> AppResult<competency::Model> {
-    may_edit(actor, input.organisation_id)?;
+    policy::administer_owner(actor, input.organisation_id)?;
     let code = code(&input.code)?;
     let name_en = required_text("input.nameEn", &input.name_en, MAX_LINE)?;
     let name_fr = required_text("input.nameFr", &input.name_fr, MAX_LINE)?;
@@ -299,9 +291,9 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("competency"))?;
-    may_edit(actor, current.organisation_id)?;
+    policy::administer_owner(actor, current.organisation_id)?;
     if current.version != version {
-        return Err(stale("competency"));
+        return Err(AppError::stale("competency"));
     }
 
     let mut set = ChangeSet::default();
@@ -378,7 +370,7 @@ pub async fn update(
         update = update.col_expr(column, value);
     }
     if update.exec(&txn).await?.rows_affected == 0 {
-        return Err(stale("competency"));
+        return Err(AppError::stale("competency"));
     }
     if let Some(list) = &new_indicators {
         competency_indicator::Entity::delete_many()

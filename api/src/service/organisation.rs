@@ -114,12 +114,6 @@ pub(crate) fn optional_text(
     }
 }
 
-/// The error for an update whose `version` is no longer the stored one.
-pub(crate) fn stale(what: &str) -> AppError {
-    AppError::Conflict(format!(
-        "this {what} changed since you read it; read it again and retry with its new `version`"
-    ))
-}
 
 /// The update columns and audit changes an update collects, field by field.
 pub(crate) struct ChangeSet<C> {
@@ -496,7 +490,7 @@ pub async fn update(
         .await?
         .ok_or(AppError::NotFound("organisation"))?;
     if current.version != version {
-        return Err(stale("organisation"));
+        return Err(AppError::stale("organisation"));
     }
 
     let mut set = ChangeSet::default();
@@ -621,7 +615,7 @@ pub async fn update(
         update = update.col_expr(column, value);
     }
     if update.exec(&txn).await?.rows_affected == 0 {
-        return Err(stale("organisation"));
+        return Err(AppError::stale("organisation"));
     }
     if acronyms_changed {
         organisation_acronym::Entity::delete_many()

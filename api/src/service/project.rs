@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::organisation::{
-    optional_text, required_text, stale, ChangeSet, MAX_LINE, MAX_TEXT,
+    optional_text, required_text, ChangeSet, MAX_LINE, MAX_TEXT,
 };
 use crate::service::pagination::{paginate, Page, PageRequest};
 use crate::service::vacancy::search_document;
@@ -389,7 +389,7 @@ async fn load_for_write(
         .ok_or(AppError::NotFound("project"))?;
     policy::manage_postings(actor, current.lead_organisation_id)?;
     if current.version != version {
-        return Err(stale("project"));
+        return Err(AppError::stale("project"));
     }
     Ok(current)
 }
@@ -511,7 +511,7 @@ pub async fn update(
         update = update.col_expr(column, value);
     }
     if update.exec(&txn).await?.rows_affected == 0 {
-        return Err(stale("project"));
+        return Err(AppError::stale("project"));
     }
     if let Some(list) = &new_countries {
         project_country::Entity::delete_many()
@@ -579,7 +579,7 @@ pub async fn archive(
         .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
-        return Err(stale("project"));
+        return Err(AppError::stale("project"));
     }
     audit::record(
         &txn,

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use crate::auth::Actor;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
 use crate::service::pagination::{paginate, Page, PageArgs, PageRequest};
 use crate::service::vacancy::{self, VacancyFilter};
@@ -70,14 +70,7 @@ fn check(input: SavedSearchInput) -> AppResult<Checked> {
     })
 }
 
-fn duplicate_name(error: AppError) -> AppError {
-    match error {
-        AppError::Conflict(_) => {
-            AppError::Conflict("you already have a saved search with this name".into())
-        }
-        other => other,
-    }
-}
+const DUPLICATE_NAME: &str = "you already have a saved search with this name";
 
 /// The caller's own saved searches, oldest first.
 pub async fn list(
@@ -137,7 +130,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await
-    .map_err(|e| duplicate_name(e.into()))?;
+    .on_unique(DUPLICATE_NAME)?;
     txn.commit().await?;
     Ok(row)
 }
@@ -164,7 +157,7 @@ pub async fn update(
         .filter(C::Version.eq(version))
         .exec(db)
         .await
-        .map_err(|e| duplicate_name(e.into()))?;
+        .on_unique(DUPLICATE_NAME)?;
     if result.rows_affected == 0 {
         return Err(AppError::Conflict(
             "this saved search changed since you read it; read it again".into(),

@@ -12,6 +12,7 @@ use crate::auth::Actor;
 use crate::domain::ApplicationStatus;
 use crate::error::{AppError, AppResult};
 use crate::event_bus::EventBus;
+use crate::policy;
 use crate::service::application as applications;
 use crate::service::events::{EventKind, StoredEvent};
 use crate::service::vacancy::{self as vacancies, VacancyFilter};
@@ -63,7 +64,7 @@ pub fn application_status_changes(
     db: DatabaseConnection,
     bus: &EventBus,
 ) -> AppResult<impl Stream<Item = StatusChange> + Send + 'static> {
-    let candidate = applications::candidate_id(&actor)?;
+    let candidate = policy::act_as_candidate(&actor)?;
     let context = Arc::new((actor, db));
     Ok(bus
         .subscribe()

@@ -19,10 +19,9 @@ use serde_json::{json, Value};
 use crate::auth::Actor;
 use crate::domain::{WebhookDeliveryStatus, WebhookEventKind};
 use crate::error::{AppError, AppResult};
-use crate::policy;
+use crate::policy::{self, OrganisationScope};
 use crate::service::audit::{self, AuditEntry};
 use crate::service::events::StoredEvent;
-use crate::service::organisation::stale;
 use crate::service::pagination::{paginate_newest_first, Page, PageRequest};
 
 /// Most endpoints one organisation may register.
@@ -296,7 +295,7 @@ pub async fn update(
     let txn = crate::db::begin_write(db).await?;
     let current = load(actor, &txn, id).await?;
     if current.version != version {
-        return Err(stale("webhook endpoint"));
+        return Err(AppError::stale("webhook endpoint"));
     }
     let url = changes
         .url
@@ -341,7 +340,7 @@ pub async fn update(
         return Ok(current);
     }
     if update.exec(&txn).await?.rows_affected == 0 {
-        return Err(stale("webhook endpoint"));
+        return Err(AppError::stale("webhook endpoint"));
     }
     audit::record(
         &txn,
@@ -542,23 +541,12 @@ pub async fn deliveries(
         load(actor, db, endpoint_id).await?;
         select = select.filter(webhook_delivery::Column::EndpointId.eq(endpoint_id));
     }
-    let organisation_id = match filter.organisation_id {
-        Some(org) => {
-            policy::manage_webhooks(actor, org)?;
-            Some(org)
-        }
-        None if filter.endpoint_id.is_some() => None,
-        None => match policy::administer_platform(actor) {
-            Ok(()) => None,
-            Err(AppError::Forbidden) => {
-                let own = actor.organisation_id().ok_or(AppError::Forbidden)?;
-                policy::manage_webhooks(actor, own)?;
-                Some(own)
-            }
-            Err(error) => return Err(error),
-        },
+    let scope = match (filter.organisation_id, filter.endpoint_id) {
+        // The endpoint's own check above settled who may read its deliveries.
+        (None, Some(_)) => OrganisationScope::All,
+        (requested, _) => policy::webhook_scope(actor, requested)?,
     };
-    if let Some(org) = organisation_id {
+    if let OrganisationScope::Organisation(org) = scope {
         select = select
             .join(
                 sea_orm::JoinType::InnerJoin,

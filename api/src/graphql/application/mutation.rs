@@ -28,7 +28,7 @@ impl ApplicationMutation {
         documents: Option<Vec<DocumentUploadInput>>,
     ) -> Result<Application> {
         // Who may apply, and how many files, are settled before any upload is read.
-        service::application::candidate_id(context::actor(ctx)?)?;
+        service::application::may_apply(context::actor(ctx)?)?;
         let vacancy_id = decode("input.vacancyId", NodeKind::Vacancy, &input.vacancy_id)?;
         let documents = documents.unwrap_or_default();
         check_upload_references(ctx, &documents)?;

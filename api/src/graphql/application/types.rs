@@ -12,7 +12,6 @@ use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
 use crate::graphql::relay::{global_id, NodeKind};
 use crate::graphql::vacancy::Vacancy;
-use crate::policy;
 use crate::service;
 use crate::service::application::DocumentMeta;
 
@@ -288,7 +287,7 @@ impl ApplicationEvent {
         if self.event.note.is_none() {
             return Ok(None);
         }
-        let staff = service::application::is_staff(
+        let staff = service::application::can_read_notes(
             context::actor(ctx)?,
             context::db(ctx)?,
             &self.application,
@@ -311,7 +310,8 @@ impl ApplicationEvent {
         // Staff see who moved it; the candidate only sees their own moves.
         if caller.account_id() != Some(actor_id) {
             let vacancy = one(&loaders.vacancy, self.application.vacancy_id).await?;
-            if policy::manage_postings(caller, vacancy.organisation_id).is_err() {
+            if !service::application::can_see_who_moved(caller, actor_id, vacancy.organisation_id)
+            {
                 return Ok(None);
             }
         }
@@ -398,7 +398,7 @@ pub async fn pipeline_for(
     ctx: &Context<'_>,
     vacancy: &entity::vacancy::Model,
 ) -> Result<Option<Vec<PipelineCount>>> {
-    if policy::manage_postings(context::actor(ctx)?, vacancy.organisation_id).is_err() {
+    if !service::application::can_read_pipeline(context::actor(ctx)?, vacancy.organisation_id) {
         return Ok(None);
     }
     let counts = context::loaders(ctx)?

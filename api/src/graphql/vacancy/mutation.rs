@@ -91,17 +91,7 @@ impl VacancyMutation {
         #[graphql(desc = "The vacancy's global ID.")] id: ID,
         #[graphql(desc = "The `version` last read.")] version: i32,
     ) -> Result<Vacancy> {
-        let id = decode("id", NodeKind::Vacancy, &id)?;
-        Ok(Vacancy(
-            write::transition(
-                context::actor(ctx)?,
-                context::db(ctx)?,
-                id,
-                version,
-                VacancyStatus::Published,
-            )
-            .await?,
-        ))
+        move_to(ctx, &id, version, VacancyStatus::Published).await
     }
 
     /// Closes a published notice before its deadline.
@@ -111,17 +101,7 @@ impl VacancyMutation {
         #[graphql(desc = "The vacancy's global ID.")] id: ID,
         #[graphql(desc = "The `version` last read.")] version: i32,
     ) -> Result<Vacancy> {
-        let id = decode("id", NodeKind::Vacancy, &id)?;
-        Ok(Vacancy(
-            write::transition(
-                context::actor(ctx)?,
-                context::db(ctx)?,
-                id,
-                version,
-                VacancyStatus::Closed,
-            )
-            .await?,
-        ))
+        move_to(ctx, &id, version, VacancyStatus::Closed).await
     }
 
     /// Withdraws a notice that will not be filled.
@@ -131,17 +111,7 @@ impl VacancyMutation {
         #[graphql(desc = "The vacancy's global ID.")] id: ID,
         #[graphql(desc = "The `version` last read.")] version: i32,
     ) -> Result<Vacancy> {
-        let id = decode("id", NodeKind::Vacancy, &id)?;
-        Ok(Vacancy(
-            write::transition(
-                context::actor(ctx)?,
-                context::db(ctx)?,
-                id,
-                version,
-                VacancyStatus::Cancelled,
-            )
-            .await?,
-        ))
+        move_to(ctx, &id, version, VacancyStatus::Cancelled).await
     }
 
     /// Archives a closed or cancelled notice.
@@ -151,17 +121,7 @@ impl VacancyMutation {
         #[graphql(desc = "The vacancy's global ID.")] id: ID,
         #[graphql(desc = "The `version` last read.")] version: i32,
     ) -> Result<Vacancy> {
-        let id = decode("id", NodeKind::Vacancy, &id)?;
-        Ok(Vacancy(
-            write::transition(
-                context::actor(ctx)?,
-                context::db(ctx)?,
-                id,
-                version,
-                VacancyStatus::Archived,
-            )
-            .await?,
-        ))
+        move_to(ctx, &id, version, VacancyStatus::Archived).await
     }
 
     /// Deletes a draft. Published notices are closed or cancelled instead.
@@ -218,4 +178,11 @@ impl VacancyMutation {
             vacancy: Vacancy(row),
         })
     }
+}
+
+/// The status mutations: one move along a notice's lifecycle.
+async fn move_to(ctx: &Context<'_>, id: &ID, version: i32, to: VacancyStatus) -> Result<Vacancy> {
+    let id = decode("id", NodeKind::Vacancy, id)?;
+    let row = write::transition(context::actor(ctx)?, context::db(ctx)?, id, version, to).await?;
+    Ok(Vacancy(row))
 }

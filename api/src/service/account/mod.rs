@@ -6,8 +6,8 @@ use std::net::IpAddr;
 use chrono::{Duration, Utc};
 use entity::{account, organisation};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    Set,
 };
 use serde_json::json;
 
@@ -15,7 +15,7 @@ use crate::auth::jwt::{IssuedToken, JwtKeys, Subject};
 use crate::auth::password::{burn_verification_time, hash_password, verify_password};
 use crate::auth::Actor;
 use crate::domain::Role;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 
@@ -171,16 +171,6 @@ async fn verify_off_thread(password: &str, phc: Option<String>) -> AppResult<boo
     .map_err(AppError::internal)
 }
 
-/// A duplicate e-mail is a conflict with a message that says so; other errors as usual.
-fn email_conflict(error: DbErr) -> AppError {
-    match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            AppError::Conflict("an account with this e-mail address already exists".to_owned())
-        }
-        _ => error.into(),
-    }
-}
-
 /// Signs a token for `account` (its current role and organisation go into the claims).
 pub fn issue_token(
     keys: &JwtKeys,
@@ -222,7 +212,7 @@ async fn insert(
     }
     .insert(&txn)
     .await
-    .map_err(email_conflict)?;
+    .on_unique("an account with this e-mail address already exists")?;
     // A registration is done by the new account itself.
     let own = Actor::Account {
         id: row.id,
@@ -279,14 +269,14 @@ pub async fn create(
     input: NewAccount,
 ) -> AppResult<account::Model> {
     policy::create_account(actor, input.organisation_id, input.role)?;
-    match (input.role, input.organisation_id) {
-        (Role::Recruiter | Role::AgencyAdmin, None) => {
+    match (input.role.belongs_to_organisation(), input.organisation_id) {
+        (true, None) => {
             return Err(AppError::bad_input(
                 "input.organisationId",
                 "recruiters and agency admins belong to an organisation",
             ))
         }
-        (Role::Candidate | Role::PlatformAdmin, Some(_)) => {
+        (false, Some(_)) => {
             return Err(AppError::bad_input(
                 "input.organisationId",
                 "candidates and platform admins belong to no organisation",
@@ -329,10 +319,7 @@ pub async fn deactivate(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("account"))?;
-    match row.organisation_id {
-        Some(org) => policy::administer_organisation(actor, org)?,
-        None => policy::administer_platform(actor)?,
-    }
+    policy::administer_owner(actor, row.organisation_id)?;
     if actor.account_id() == Some(row.id) {
         return Err(AppError::bad_input(
             "id",
@@ -384,11 +371,7 @@ pub async fn visible(
     let Some(row) = account::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    let allowed = actor.account_id() == Some(row.id)
-        || match row.organisation_id {
-            Some(org) => policy::administer_organisation(actor, org).is_ok(),
-            None => policy::administer_platform(actor).is_ok(),
-        };
+    let allowed = policy::can_read_account(actor, row.id, row.organisation_id);
     Ok(allowed.then_some(row))
 }
 

@@ -16,7 +16,7 @@ use crate::domain::{
     ApplicationStatus, CountryCode, DocumentKind, EducationLevel, LanguageCode, LanguageLevel,
     VacancyStatus,
 };
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
 use crate::service::application::form::{self, AnswerInput};
 use crate::service::events::{self, ApplicationFacts, DomainEvent};
@@ -55,6 +55,8 @@ pub struct ApplyInput {
     pub documents: Vec<Upload>,
     pub answers: Vec<AnswerInput>,
 }
+
+const ALREADY_APPLIED: &str = "you have already applied to this vacancy";
 
 /// Longest cover letter written in the form.
 const MAX_COVER_LETTER_CHARS: usize = 20_000;
@@ -180,7 +182,7 @@ pub async fn apply(
     db: &DatabaseConnection,
     input: ApplyInput,
 ) -> AppResult<application::Model> {
-    let candidate = candidate_id(actor)?;
+    let candidate = policy::act_as_candidate(actor)?;
     let vacancy = vacancy::Entity::find_by_id(input.vacancy_id)
         .one(db)
         .await?
@@ -261,7 +263,7 @@ pub async fn apply(
         .await?;
     if already.is_some() {
         return Err(AppError::Conflict(
-            "you have already applied to this vacancy".into(),
+            ALREADY_APPLIED.into(),
         ));
     }
 
@@ -294,12 +296,7 @@ pub async fn apply(
     }
     .insert(&txn)
     .await
-    .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => {
-            AppError::Conflict("you have already applied to this vacancy".into())
-        }
-        other => other,
-    })?;
+    .on_unique(ALREADY_APPLIED)?;
     for (code, level) in &languages {
         application_language::ActiveModel {
             application_id: Set(row.id),

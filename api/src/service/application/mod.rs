@@ -15,7 +15,7 @@ use sea_orm::{
 };
 
 use crate::auth::Actor;
-use crate::domain::{ApplicationStatus, Role};
+use crate::domain::ApplicationStatus;
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::pagination::{
@@ -29,13 +29,10 @@ pub(crate) use screening::unmet_json;
 pub use screening::{candidate_profile, eligibility_of, requirements, requirements_of_many};
 pub use status::{update_status, withdraw};
 
-/// The signed-in candidate calling: anyone else may not apply or withdraw.
-pub fn candidate_id(actor: &Actor) -> AppResult<i32> {
-    match (actor.role(), actor.account_id()) {
-        (None, _) => Err(AppError::Unauthenticated),
-        (Some(Role::Candidate), Some(id)) => Ok(id),
-        _ => Err(AppError::Forbidden),
-    }
+/// Whether the caller may apply at all (a signed-in candidate), settled before anything it
+/// sends is read.
+pub fn may_apply(actor: &Actor) -> AppResult<()> {
+    policy::act_as_candidate(actor).map(|_| ())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,13 +49,8 @@ pub(super) async fn visible(
     if actor.account_id() == Some(row.candidate_id) {
         return Ok(true);
     }
-    let organisation = vacancy::Entity::find_by_id(row.vacancy_id)
-        .select_only()
-        .column(vacancy::Column::OrganisationId)
-        .into_tuple::<i32>()
-        .one(db)
-        .await?;
-    Ok(organisation.is_some_and(|org| policy::manage_postings(actor, org).is_ok()))
+    let organisation = posting_organisation(db, row).await?;
+    Ok(organisation.is_some_and(|org| policy::can_read_application(actor, row.candidate_id, org)))
 }
 
 pub async fn get(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<application::Model> {
@@ -80,7 +72,7 @@ pub async fn mine(
     db: &DatabaseConnection,
     page: PageRequest,
 ) -> AppResult<Page<application::Model>> {
-    let candidate = candidate_id(actor)?;
+    let candidate = policy::act_as_candidate(actor)?;
     let select = application::Entity::find().filter(application::Column::CandidateId.eq(candidate));
     paginate_newest_first(db, select, application::Column::Id, page).await
 }
@@ -178,19 +170,38 @@ pub async fn counts_by_status(
         .collect()
 }
 
-/// Whether the caller is staff of the organisation that posted the application's vacancy.
-pub async fn is_staff(
-    actor: &Actor,
+/// The organisation that posted the application's vacancy.
+async fn posting_organisation(
     db: &impl ConnectionTrait,
     row: &application::Model,
-) -> AppResult<bool> {
-    let organisation = vacancy::Entity::find_by_id(row.vacancy_id)
+) -> AppResult<Option<i32>> {
+    Ok(vacancy::Entity::find_by_id(row.vacancy_id)
         .select_only()
         .column(vacancy::Column::OrganisationId)
         .into_tuple::<i32>()
         .one(db)
-        .await?;
-    Ok(organisation.is_some_and(|org| policy::manage_postings(actor, org).is_ok()))
+        .await?)
+}
+
+/// Whether the caller may read the staff's notes on the application's status changes.
+pub async fn can_read_notes(
+    actor: &Actor,
+    db: &impl ConnectionTrait,
+    row: &application::Model,
+) -> AppResult<bool> {
+    let organisation = posting_organisation(db, row).await?;
+    Ok(organisation.is_some_and(|org| policy::can_read_staff_notes(actor, org)))
+}
+
+/// Whether the caller may see who made a status change (`mover`) to an application to one of
+/// `posting_organisation`'s vacancies.
+pub fn can_see_who_moved(actor: &Actor, mover: i32, posting_organisation: i32) -> bool {
+    policy::can_see_who_moved(actor, mover, posting_organisation)
+}
+
+/// Whether the caller may read the pipeline counts of `posting_organisation`'s vacancies.
+pub fn can_read_pipeline(actor: &Actor, posting_organisation: i32) -> bool {
+    policy::can_read_staff_notes(actor, posting_organisation)
 }
 
 /// The vacancy an application was made to. Whoever sees the application sees its vacancy.

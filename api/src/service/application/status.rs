@@ -115,7 +115,7 @@ pub async fn withdraw(
     db: &DatabaseConnection,
     id: i32,
 ) -> AppResult<application::Model> {
-    let candidate = candidate_id(actor)?;
+    let candidate = policy::act_as_candidate(actor)?;
     let row = application::Entity::find_by_id(id)
         .one(db)
         .await?

@@ -14,8 +14,8 @@ use sea_orm::{
 use serde_json::{json, Map, Value};
 
 use crate::auth::Actor;
-use crate::domain::{ItemSection, Role, VacancyStatus};
-use crate::error::{AppError, AppResult};
+use crate::domain::{ItemSection, VacancyStatus};
+use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::events::{self, DomainEvent, VacancyFacts};
@@ -29,29 +29,6 @@ pub enum ImportOutcome {
     Created,
     Updated,
     Unchanged,
-}
-
-/// The organisation a new notice is posted for: the caller's own, or the one a platform
-/// admin names.
-fn posting_organisation(actor: &Actor, requested: Option<i32>) -> AppResult<i32> {
-    if !matches!(
-        policy::signed_in(actor)?,
-        Role::Recruiter | Role::AgencyAdmin | Role::PlatformAdmin
-    ) {
-        return Err(AppError::Forbidden);
-    }
-    let organisation =
-        requested
-            .or_else(|| actor.organisation_id())
-            .ok_or_else(|| match actor {
-                Actor::Anonymous => AppError::Unauthenticated,
-                _ => AppError::bad_input(
-                    "input.organisationId",
-                    "say which organisation posts the notice",
-                ),
-            })?;
-    policy::manage_postings(actor, organisation)?;
-    Ok(organisation)
 }
 
 /// Loads a vacancy the caller may change: invisible ones are not found, others' are forbidden.
@@ -72,20 +49,7 @@ async fn writable(actor: &Actor, db: &impl ConnectionTrait, id: i32) -> AppResul
     Ok(row)
 }
 
-fn duplicate_reference(error: AppError) -> AppError {
-    match error {
-        AppError::Conflict(_) => {
-            AppError::Conflict("this organisation already has a notice with this reference".into())
-        }
-        other => other,
-    }
-}
-
-fn stale() -> AppError {
-    AppError::Conflict(
-        "the vacancy changed since you read it: reload it and apply your edit again".into(),
-    )
-}
+const DUPLICATE_REFERENCE: &str = "this organisation already has a notice with this reference";
 
 pub async fn create(
     actor: &Actor,
@@ -93,7 +57,7 @@ pub async fn create(
     organisation_id: Option<i32>,
     input: NoticeInput,
 ) -> AppResult<vacancy::Model> {
-    let organisation_id = posting_organisation(actor, organisation_id)?;
+    let organisation_id = policy::posting_organisation(actor, organisation_id)?;
     let notice = input.validate(db, organisation_id).await?;
     let txn = crate::db::begin_write(db).await?;
     let row = insert(&txn, organisation_id, &notice, VacancyStatus::Draft).await?;
@@ -137,8 +101,7 @@ async fn insert(
     let row = row
         .insert(db)
         .await
-        .map_err(AppError::from)
-        .map_err(duplicate_reference)?;
+        .on_unique(DUPLICATE_REFERENCE)?;
     store_children(db, row.id, notice).await?;
     replace_questions(db, row.id, notice).await?;
     search_document::refresh(db, &[row.id]).await?;
@@ -451,7 +414,7 @@ async fn replace(
     }
     let expected = version.unwrap_or(row.version);
     let mut fields = scalar_fields(&notice);
-    fields.version = Set(expected.checked_add(1).ok_or_else(stale)?);
+    fields.version = Set(expected.checked_add(1).ok_or_else(|| AppError::stale("vacancy"))?);
     fields.updated_at = Set(now);
     let result = vacancy::Entity::update_many()
         .set(fields)
@@ -459,10 +422,9 @@ async fn replace(
         .filter(vacancy::Column::Version.eq(expected))
         .exec(txn)
         .await
-        .map_err(AppError::from)
-        .map_err(duplicate_reference)?;
+        .on_unique(DUPLICATE_REFERENCE)?;
     if result.rows_affected == 0 {
-        return Err(stale());
+        return Err(AppError::stale("vacancy"));
     }
     delete_children(txn, row.id).await?;
     store_children(txn, row.id, &notice).await?;
@@ -503,21 +465,11 @@ pub async fn transition(
     let row = writable(actor, db, id).await?;
     let now = Utc::now();
     let from = effective_status(&row, now)?;
-    let allowed = match to {
-        VacancyStatus::Published => from == VacancyStatus::Draft,
-        VacancyStatus::Closed => from == VacancyStatus::Published,
-        VacancyStatus::Cancelled => matches!(
-            from,
-            VacancyStatus::Draft | VacancyStatus::Published | VacancyStatus::Closed
-        ),
-        VacancyStatus::Archived => matches!(from, VacancyStatus::Closed | VacancyStatus::Cancelled),
-        VacancyStatus::Draft => false,
-    };
-    if !allowed {
+    if !from.can_move_to(to) {
         return Err(AppError::Conflict(format!(
             "a {} notice cannot be {}",
             from.as_str().to_lowercase(),
-            past_tense(to)
+            to.past_tense()
         )));
     }
     if to == VacancyStatus::Published {
@@ -547,19 +499,13 @@ pub async fn transition(
         .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
-        return Err(stale());
+        return Err(AppError::stale("vacancy"));
     }
     let updated = vacancy::Entity::find_by_id(id)
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("vacancy"))?;
-    let action = match to {
-        VacancyStatus::Published => "publish",
-        VacancyStatus::Closed => "close",
-        VacancyStatus::Cancelled => "cancel",
-        VacancyStatus::Archived => "archive",
-        VacancyStatus::Draft => "draft",
-    };
+    let action = to.audit_action();
     audit::record(
         &txn,
         actor,
@@ -574,16 +520,6 @@ pub async fn transition(
     events::record(&txn, event).await?;
     txn.commit().await?;
     Ok(updated)
-}
-
-fn past_tense(status: VacancyStatus) -> &'static str {
-    match status {
-        VacancyStatus::Published => "published",
-        VacancyStatus::Closed => "closed",
-        VacancyStatus::Cancelled => "cancelled",
-        VacancyStatus::Archived => "archived",
-        VacancyStatus::Draft => "made a draft",
-    }
 }
 
 /// Deletes a draft (published notices are closed or cancelled instead, to keep their record).
@@ -606,7 +542,7 @@ pub async fn delete(
         .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
-        return Err(stale());
+        return Err(AppError::stale("vacancy"));
     }
     audit::record(
         &txn,
@@ -654,7 +590,7 @@ pub async fn import(
     organisation_id: Option<i32>,
     input: NoticeInput,
 ) -> AppResult<(ImportOutcome, vacancy::Model)> {
-    let organisation_id = posting_organisation(actor, organisation_id)?;
+    let organisation_id = policy::posting_organisation(actor, organisation_id)?;
     let notice = input.validate(db, organisation_id).await?;
     let txn = crate::db::begin_write(db).await?;
     let existing = vacancy::Entity::find()
