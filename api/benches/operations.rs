@@ -27,7 +27,7 @@ use jobboard::cli::{mint_token, TokenArgs};
 use jobboard::config::{DatabaseConfig, Environment, JwtConfig, LimitsConfig};
 use jobboard::domain::{Role, VacancyStatus};
 use jobboard::graphql::loaders::Loaders;
-use jobboard::graphql::relay::{global_id, NodeKind};
+use jobboard::domain::global_id::{global_id, NodeKind};
 use jobboard::graphql::{self, AppSchema, SchemaOptions, Settings};
 use jobboard::seed::synthetic::{generate, SyntheticOptions};
 use jobboard::service::account::issue_token;

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 
 use crate::auth::jwt::JwtKeys;
 
-mod limits;
+pub mod limits;
 
 pub use limits::LimitsConfig;
 

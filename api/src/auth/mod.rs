@@ -8,6 +8,11 @@ pub use resolve::authenticate;
 
 use crate::domain::Role;
 
+/// The caller's network address (behind trusted proxies, the one they saw), for per-client
+/// limits and the sign-in throttle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
 /// The caller of a request, as the policy sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {

@@ -3,7 +3,10 @@
 use clap::Args;
 
 use super::ConfigError;
-use crate::http::MAX_BODY_BYTES;
+
+/// Largest request body accepted: a multipart request with five documents of 5 MiB and room
+/// to spare. JSON bodies are held to `MAX_JSON_BODY_BYTES` (1 MiB by default) by their handler.
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// How much one request may ask: the shape of its query, its size, and how many operations a
 /// client may run per minute.

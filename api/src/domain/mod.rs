@@ -3,6 +3,7 @@
 mod codes;
 pub mod document;
 pub mod eligibility;
+pub mod global_id;
 mod grade;
 mod iso;
 pub mod search_text;

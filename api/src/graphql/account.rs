@@ -15,7 +15,7 @@ use crate::graphql::loaders::one;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::relay::{decode, global_id, NodeKind};
 use crate::graphql::Settings;
-use crate::http::graphql::ClientAddr;
+use crate::auth::ClientAddr;
 use crate::service;
 use crate::service::account::{
     Credentials, NewAccount, Registration, Signing, INVALID_CREDENTIALS,

@@ -2,11 +2,9 @@
 
 use async_graphql::connection::PageInfo;
 use async_graphql::{ComplexObject, Context, Interface, OutputType, SimpleObject, ID};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 
 use crate::cache::counts::CountCache;
-use crate::error::{AppError, AppResult};
+pub use crate::domain::global_id::{decode, decode_any, global_id, NodeKind};
 use crate::graphql::account::Account;
 use crate::graphql::application::Application;
 use crate::graphql::audit::AuditEvent;
@@ -20,86 +18,6 @@ use crate::service::pagination::{
     encode_cursor, Page, TotalCount, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
 use crate::service::vacancy::order::KeyedPage;
-
-/// The kinds of object that have a global ID.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeKind {
-    Organisation,
-    Project,
-    Competency,
-    Vacancy,
-    Account,
-    IntegrationToken,
-    Application,
-    Document,
-    SavedSearch,
-    WebhookEndpoint,
-    WebhookDelivery,
-}
-
-impl NodeKind {
-    const ALL: [Self; 11] = [
-        Self::Organisation,
-        Self::Project,
-        Self::Competency,
-        Self::Vacancy,
-        Self::Account,
-        Self::IntegrationToken,
-        Self::Application,
-        Self::Document,
-        Self::SavedSearch,
-        Self::WebhookEndpoint,
-        Self::WebhookDelivery,
-    ];
-
-    fn prefix(self) -> &'static str {
-        match self {
-            Self::Organisation => "Organisation",
-            Self::Project => "Project",
-            Self::Competency => "Competency",
-            Self::Vacancy => "Vacancy",
-            Self::Account => "Account",
-            Self::IntegrationToken => "IntegrationToken",
-            Self::Application => "Application",
-            Self::Document => "Document",
-            Self::SavedSearch => "SavedSearch",
-            Self::WebhookEndpoint => "WebhookEndpoint",
-            Self::WebhookDelivery => "WebhookDelivery",
-        }
-    }
-
-    fn from_prefix(prefix: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.prefix() == prefix)
-    }
-}
-
-pub fn global_id(kind: NodeKind, id: i32) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.prefix())))
-}
-
-/// Decodes any global ID into its kind and row id.
-pub fn decode_any(field: &str, id: &ID) -> AppResult<(NodeKind, i32)> {
-    URL_SAFE_NO_PAD
-        .decode(id.as_str())
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| {
-            let (prefix, raw) = text.split_once(':')?;
-            Some((NodeKind::from_prefix(prefix)?, raw.parse().ok()?))
-        })
-        .ok_or_else(|| AppError::bad_input(field, format!("`{field}` is not an ID from this API")))
-}
-
-/// Decodes a global ID that must be of `kind`.
-pub fn decode(field: &str, kind: NodeKind, id: &ID) -> AppResult<i32> {
-    match decode_any(field, id)? {
-        (found, row) if found == kind => Ok(row),
-        _ => Err(AppError::bad_input(
-            field,
-            format!("`{field}` must be the ID of a {}", kind.prefix()),
-        )),
-    }
-}
 
 /// An object with a global ID, refetchable with `node(id:)`.
 #[derive(Interface)]
@@ -248,28 +166,5 @@ pub fn keyed_connection<M, N: OutputType>(
         edges,
         total: page.total,
         facets: None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn global_ids_round_trip_and_check_their_kind() {
-        for kind in NodeKind::ALL {
-            assert_eq!(
-                decode("id", kind, &global_id(kind, 3)).unwrap(),
-                3,
-                "{kind:?}"
-            );
-        }
-        let id = global_id(NodeKind::Vacancy, 7);
-        assert_eq!(decode("id", NodeKind::Vacancy, &id).unwrap(), 7);
-        assert_eq!(
-            decode("id", NodeKind::Project, &id).unwrap_err().code(),
-            "BAD_USER_INPUT"
-        );
-        assert!(decode_any("id", &ID("garbage".into())).is_err());
     }
 }

@@ -6,7 +6,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
-use crate::graphql::relay::{decode, NodeKind};
+use crate::domain::global_id::{decode, NodeKind};
 use crate::http::{caller, error_response};
 use crate::service;
 

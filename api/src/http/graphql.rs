@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::auth::authenticate;
-use crate::auth::Actor;
+use crate::auth::{Actor, ClientAddr};
 use crate::cache::responses::{Rendered, ResponseCache};
 use crate::cache::writes;
 use crate::error::{error_body, with_code, Code};
@@ -92,7 +92,7 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
         );
     }
     let (parts, body) = request.into_parts();
-    // File uploads go as multipart requests, with a larger limit (`http::MAX_BODY_BYTES`).
+    // File uploads go as multipart requests, with a larger limit (`config::limits::MAX_BODY_BYTES`).
     let max_bytes = state.limits.max_json_body_bytes;
     let Ok(bytes) = axum::body::to_bytes(body, max_bytes).await else {
         return plain_error(
@@ -109,10 +109,6 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
     )
     .await
 }
-
-/// The caller's network address, for per-client limits.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub IpAddr);
 
 async fn execute(state: AppState, request: Request) -> Response {
     let headers = request.headers().clone();

@@ -11,7 +11,7 @@ use chrono::Utc;
 use crate::app::AppState;
 use crate::auth::{authenticate, Actor};
 use crate::error::AppError;
-use crate::graphql::relay::{decode, NodeKind};
+use crate::domain::global_id::{decode, NodeKind};
 use crate::http::error_response;
 use crate::service::vacancy::job_posting;
 

@@ -7,7 +7,7 @@ use crate::auth::Actor;
 use crate::config::LimitsConfig;
 use crate::error::AppError;
 use crate::graphql::limits::DocumentLimits;
-use crate::http::graphql::ClientAddr;
+use crate::auth::ClientAddr;
 use crate::http::rate_limit::{Client, RateLimit};
 
 /// The limits the `/graphql` handler applies before running a request.

@@ -29,11 +29,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::{AppState, StartError};
 use crate::auth::{authenticate, Actor};
+use crate::config::limits::MAX_BODY_BYTES;
 use crate::error::{error_body, AppError, Code};
-
-/// Largest request body accepted: a multipart request with five documents of 5 MiB and room
-/// to spare. JSON bodies are held to `MAX_JSON_BODY_BYTES` (1 MiB by default) by their handler.
-pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

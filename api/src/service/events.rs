@@ -18,7 +18,7 @@ use crate::domain::{ApplicationStatus, VacancyStatus};
 use crate::error::{AppError, AppResult};
 // The payload names objects by the IDs clients see, so it is self-contained for subscribers
 // and webhooks alike.
-use crate::graphql::relay::{global_id, NodeKind};
+use crate::domain::global_id::{global_id, NodeKind};
 
 /// The PostgreSQL channel events are announced on.
 pub const CHANNEL: &str = "jobboard_events";
