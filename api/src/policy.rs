@@ -120,12 +120,14 @@ pub fn posting_organisation(actor: &Actor, requested: Option<i32>) -> AppResult<
     ) {
         return Err(AppError::Forbidden);
     }
-    let organisation = requested.or_else(|| actor.organisation_id()).ok_or_else(|| {
-        AppError::bad_input(
-            "input.organisationId",
-            "say which organisation posts the notice",
-        )
-    })?;
+    let organisation = requested
+        .or_else(|| actor.organisation_id())
+        .ok_or_else(|| {
+            AppError::bad_input(
+                "input.organisationId",
+                "say which organisation posts the notice",
+            )
+        })?;
     manage_postings(actor, organisation)?;
     Ok(organisation)
 }
@@ -347,7 +349,10 @@ mod tests {
 
     #[test]
     fn only_candidates_act_as_candidates() {
-        assert_eq!(act_as_candidate(&account(Role::Candidate, None)).unwrap(), 1);
+        assert_eq!(
+            act_as_candidate(&account(Role::Candidate, None)).unwrap(),
+            1
+        );
         assert_eq!(
             act_as_candidate(&account(Role::Recruiter, Some(1)))
                 .unwrap_err()
@@ -395,8 +400,16 @@ mod tests {
         let candidate = account(Role::Candidate, None);
         assert!(can_read_application(&candidate, 1, 7));
         assert!(!can_read_application(&candidate, 2, 7));
-        assert!(can_read_application(&account(Role::Recruiter, Some(7)), 2, 7));
-        assert!(!can_read_application(&account(Role::Recruiter, Some(8)), 2, 7));
+        assert!(can_read_application(
+            &account(Role::Recruiter, Some(7)),
+            2,
+            7
+        ));
+        assert!(!can_read_application(
+            &account(Role::Recruiter, Some(8)),
+            2,
+            7
+        ));
         assert!(!can_read_staff_notes(&candidate, 7));
         assert!(can_read_staff_notes(&account(Role::Recruiter, Some(7)), 7));
         assert!(can_see_who_moved(&candidate, 1, 7));
@@ -408,9 +421,21 @@ mod tests {
         let recruiter = account(Role::Recruiter, Some(1));
         assert!(can_read_account(&recruiter, 1, Some(1)));
         assert!(!can_read_account(&recruiter, 2, Some(1)));
-        assert!(can_read_account(&account(Role::AgencyAdmin, Some(1)), 2, Some(1)));
-        assert!(!can_read_account(&account(Role::AgencyAdmin, Some(1)), 2, None));
-        assert!(can_read_account(&account(Role::PlatformAdmin, None), 2, None));
+        assert!(can_read_account(
+            &account(Role::AgencyAdmin, Some(1)),
+            2,
+            Some(1)
+        ));
+        assert!(!can_read_account(
+            &account(Role::AgencyAdmin, Some(1)),
+            2,
+            None
+        ));
+        assert!(can_read_account(
+            &account(Role::PlatformAdmin, None),
+            2,
+            None
+        ));
     }
 
     #[test]
@@ -420,7 +445,10 @@ mod tests {
             audit_scope(&admin, None).unwrap(),
             OrganisationScope::Organisation(1)
         );
-        assert_eq!(audit_scope(&admin, Some(2)).unwrap_err().code(), "FORBIDDEN");
+        assert_eq!(
+            audit_scope(&admin, Some(2)).unwrap_err().code(),
+            "FORBIDDEN"
+        );
         assert_eq!(
             audit_scope(&account(Role::PlatformAdmin, None), None).unwrap(),
             OrganisationScope::All

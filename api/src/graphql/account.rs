@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use entity::{account, integration_token};
 
 use crate::auth::jwt::JwtKeys;
+use crate::auth::ClientAddr;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::graphql::context;
@@ -15,7 +16,6 @@ use crate::graphql::loaders::one;
 use crate::graphql::organisation::Organisation;
 use crate::graphql::relay::{decode, global_id, NodeKind};
 use crate::graphql::Settings;
-use crate::auth::ClientAddr;
 use crate::service;
 use crate::service::account::{
     Credentials, NewAccount, Registration, Signing, INVALID_CREDENTIALS,

@@ -7,8 +7,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
-use crate::error::AppError;
 use crate::domain::global_id::{decode, global_id, NodeKind};
+use crate::error::AppError;
 use crate::http::{caller, error_response};
 use crate::service::application::{self, ExportRow};
 

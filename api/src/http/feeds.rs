@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use crate::app::AppState;
+use crate::domain::global_id::{global_id, NodeKind};
 use crate::domain::{CountryCode, GradeCategory};
 use crate::error::AppError;
-use crate::domain::global_id::{global_id, NodeKind};
 use crate::http::error_response;
 use crate::service::vacancy::feed::{self, FeedEntry};
 use crate::service::vacancy::VacancyFilter;

@@ -10,8 +10,8 @@ use chrono::Utc;
 
 use crate::app::AppState;
 use crate::auth::{authenticate, Actor};
-use crate::error::AppError;
 use crate::domain::global_id::{decode, NodeKind};
+use crate::error::AppError;
 use crate::http::error_response;
 use crate::service::vacancy::job_posting;
 

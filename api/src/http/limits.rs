@@ -4,10 +4,10 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use crate::auth::Actor;
+use crate::auth::ClientAddr;
 use crate::config::LimitsConfig;
 use crate::error::AppError;
 use crate::graphql::limits::DocumentLimits;
-use crate::auth::ClientAddr;
 use crate::http::rate_limit::{Client, RateLimit};
 
 /// The limits the `/graphql` handler applies before running a request.

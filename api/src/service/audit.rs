@@ -67,7 +67,9 @@ pub async fn list(
     page: PageRequest,
 ) -> AppResult<Page<audit_event::Model>> {
     let mut select = audit_event::Entity::find();
-    if let OrganisationScope::Organisation(org) = policy::audit_scope(actor, filter.organisation_id)? {
+    if let OrganisationScope::Organisation(org) =
+        policy::audit_scope(actor, filter.organisation_id)?
+    {
         select = select.filter(audit_event::Column::OrganisationId.eq(org));
     }
     if let Some(entity_type) = &filter.entity_type {

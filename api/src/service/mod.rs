@@ -5,6 +5,7 @@ pub mod application;
 pub mod audit;
 pub mod competency;
 pub mod events;
+pub(crate) mod fields;
 pub mod integration_token;
 pub mod organisation;
 pub mod pagination;

@@ -15,8 +15,8 @@ use crate::domain::{CountryCode, LanguageCode, PartnerRole, ProjectStatus};
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
-use crate::service::organisation::{
-    optional_text, required_text, ChangeSet, MAX_LINE, MAX_TEXT,
+use crate::service::fields::{
+    optional_text, required_text, Bilingual, BilingualUpdate, ChangeSet, MAX_LINE, MAX_TEXT,
 };
 use crate::service::pagination::{paginate, Page, PageRequest};
 use crate::service::vacancy::search_document;
@@ -417,38 +417,20 @@ pub async fn update(
         ensure_code_free(&txn, code, Some(id)).await?;
     }
     set.field("code", C::Code, &current.code, new_code);
-    let name_en = input
-        .name_en
-        .as_deref()
-        .map(|n| required_text("input.nameEn", n, MAX_LINE))
-        .transpose()?;
-    set.field("nameEn", C::NameEn, &current.name_en, name_en);
-    let name_fr = input
-        .name_fr
-        .as_deref()
-        .map(|n| required_text("input.nameFr", n, MAX_LINE))
-        .transpose()?;
-    set.field("nameFr", C::NameFr, &current.name_fr, name_fr);
-    let description_en = input
-        .description_en
-        .map(|d| optional_text("input.descriptionEn", d.as_deref(), MAX_TEXT))
-        .transpose()?;
-    set.field(
-        "descriptionEn",
-        C::DescriptionEn,
-        &current.description_en,
-        description_en,
-    );
-    let description_fr = input
-        .description_fr
-        .map(|d| optional_text("input.descriptionFr", d.as_deref(), MAX_TEXT))
-        .transpose()?;
-    set.field(
-        "descriptionFr",
-        C::DescriptionFr,
-        &current.description_fr,
-        description_fr,
-    );
+    set.bilingual(
+        Bilingual {
+            name_en: (C::NameEn, &current.name_en),
+            name_fr: (C::NameFr, &current.name_fr),
+            description_en: (C::DescriptionEn, &current.description_en),
+            description_fr: (C::DescriptionFr, &current.description_fr),
+        },
+        BilingualUpdate {
+            name_en: input.name_en,
+            name_fr: input.name_fr,
+            description_en: input.description_en,
+            description_fr: input.description_fr,
+        },
+    )?;
     let new_objectives = input.objectives.as_deref().map(objectives).transpose()?;
     set.field(
         "objectives",

@@ -310,8 +310,7 @@ impl ApplicationEvent {
         // Staff see who moved it; the candidate only sees their own moves.
         if caller.account_id() != Some(actor_id) {
             let vacancy = one(&loaders.vacancy, self.application.vacancy_id).await?;
-            if !service::application::can_see_who_moved(caller, actor_id, vacancy.organisation_id)
-            {
+            if !service::application::can_see_who_moved(caller, actor_id, vacancy.organisation_id) {
                 return Ok(None);
             }
         }

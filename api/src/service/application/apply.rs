@@ -262,9 +262,7 @@ pub async fn apply(
         .one(db)
         .await?;
     if already.is_some() {
-        return Err(AppError::Conflict(
-            ALREADY_APPLIED.into(),
-        ));
+        return Err(AppError::Conflict(ALREADY_APPLIED.into()));
     }
 
     let profile = Candidate {

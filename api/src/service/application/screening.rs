@@ -6,9 +6,7 @@ use entity::{
     application, application_language, vacancy, vacancy_duty_station, vacancy_language,
     vacancy_qualification_path,
 };
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use crate::domain::eligibility::{
@@ -18,6 +16,7 @@ use crate::domain::{
     CountryCode, EducationLevel, LanguageCode, LanguageLevel, Requirement, ResidencyRule,
 };
 use crate::error::{AppError, AppResult};
+use crate::service::vacancy::children::{Tables, VacancyChildren};
 
 use super::*;
 
@@ -26,20 +25,13 @@ pub async fn requirements(
     db: &impl ConnectionTrait,
     row: &vacancy::Model,
 ) -> AppResult<Requirements> {
-    let paths = vacancy_qualification_path::Entity::find()
-        .filter(vacancy_qualification_path::Column::VacancyId.eq(row.id))
-        .all(db)
-        .await?;
-    let languages = vacancy_language::Entity::find()
-        .filter(vacancy_language::Column::VacancyId.eq(row.id))
-        .order_by_asc(vacancy_language::Column::SortOrder)
-        .all(db)
-        .await?;
-    let stations = vacancy_duty_station::Entity::find()
-        .filter(vacancy_duty_station::Column::VacancyId.eq(row.id))
-        .all(db)
-        .await?;
-    requirements_from(row, paths, languages, stations)
+    let children = VacancyChildren::load_one(db, row.id, Tables::REQUIREMENTS).await?;
+    requirements_from(
+        row,
+        children.qualification_paths,
+        children.languages,
+        children.duty_stations,
+    )
 }
 
 /// The requirements of many vacancies, in three statements whatever their number.
@@ -47,45 +39,16 @@ pub async fn requirements_of_many(
     db: &impl ConnectionTrait,
     rows: &[vacancy::Model],
 ) -> AppResult<HashMap<i32, Requirements>> {
-    let ids = || rows.iter().map(|row| row.id);
-    let mut paths: HashMap<i32, Vec<_>> = HashMap::new();
-    for path in vacancy_qualification_path::Entity::find()
-        .filter(vacancy_qualification_path::Column::VacancyId.is_in(ids()))
-        .all(db)
-        .await?
-    {
-        paths.entry(path.vacancy_id).or_default().push(path);
-    }
-    let mut languages: HashMap<i32, Vec<_>> = HashMap::new();
-    for language in vacancy_language::Entity::find()
-        .filter(vacancy_language::Column::VacancyId.is_in(ids()))
-        .order_by_asc(vacancy_language::Column::SortOrder)
-        .all(db)
-        .await?
-    {
-        languages
-            .entry(language.vacancy_id)
-            .or_default()
-            .push(language);
-    }
-    let mut stations: HashMap<i32, Vec<_>> = HashMap::new();
-    for station in vacancy_duty_station::Entity::find()
-        .filter(vacancy_duty_station::Column::VacancyId.is_in(ids()))
-        .all(db)
-        .await?
-    {
-        stations
-            .entry(station.vacancy_id)
-            .or_default()
-            .push(station);
-    }
+    let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
+    let mut children = VacancyChildren::load(db, &ids, Tables::REQUIREMENTS).await?;
     rows.iter()
         .map(|row| {
+            let own = children.remove(&row.id).unwrap_or_default();
             let requirements = requirements_from(
                 row,
-                paths.remove(&row.id).unwrap_or_default(),
-                languages.remove(&row.id).unwrap_or_default(),
-                stations.remove(&row.id).unwrap_or_default(),
+                own.qualification_paths,
+                own.languages,
+                own.duty_stations,
             )?;
             Ok((row.id, requirements))
         })

@@ -3,12 +3,13 @@
 
 use std::collections::HashMap;
 
-use entity::{organisation, vacancy, vacancy_duty_station, vacancy_text};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use entity::{organisation, vacancy};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::auth::Actor;
 use crate::error::AppResult;
 use crate::service::pagination::PageArgs;
+use crate::service::vacancy::children::{Tables, VacancyChildren};
 use crate::service::vacancy::order::VacancyOrder;
 use crate::service::vacancy::{self as vacancies, VacancyFilter};
 
@@ -57,31 +58,31 @@ pub async fn latest(db: &DatabaseConnection, filter: VacancyFilter) -> AppResult
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
-    let texts = vacancy_text::Entity::find()
-        .filter(vacancy_text::Column::VacancyId.is_in(ids.clone()))
-        .order_by_asc(vacancy_text::Column::Id)
-        .all(db)
-        .await?;
-    let stations = vacancy_duty_station::Entity::find()
-        .filter(vacancy_duty_station::Column::VacancyId.is_in(ids))
-        .order_by_asc(vacancy_duty_station::Column::SortOrder)
-        .all(db)
-        .await?;
+    let mut children = VacancyChildren::load(
+        db,
+        &ids,
+        Tables {
+            texts: true,
+            duty_stations: true,
+            ..Tables::NONE
+        },
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .filter_map(|v| {
             let organisation = organisations.get(&v.organisation_id)?.clone();
-            let own: Vec<&vacancy_text::Model> =
-                texts.iter().filter(|t| t.vacancy_id == v.id).collect();
+            let own = children.remove(&v.id).unwrap_or_default();
             let title = own
+                .texts
                 .iter()
                 .find(|t| t.language == v.authoritative_language)
-                .or(own.first())
+                .or(own.texts.first())
                 .map_or_else(|| v.reference.clone(), |t| t.title.clone());
-            let duty_stations = stations
-                .iter()
-                .filter(|s| s.vacancy_id == v.id)
-                .map(|s| (s.city.clone(), s.country_code.clone()))
+            let duty_stations = own
+                .duty_stations
+                .into_iter()
+                .map(|s| (s.city, s.country_code))
                 .collect();
             Some(FeedEntry {
                 vacancy: v,

@@ -6,13 +6,14 @@ use entity::{
     organisation, vacancy, vacancy_duty_station, vacancy_item, vacancy_qualification_path,
     vacancy_text,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use serde_json::{json, Map, Value};
 
 use crate::auth::Actor;
 use crate::domain::eligibility::neighbours_of;
 use crate::domain::{ContractType, CountryCode, EducationLevel, ItemSection, ResidencyRule};
 use crate::error::{AppError, AppResult};
+use crate::service::vacancy::children::{Tables, VacancyChildren};
 use crate::service::vacancy::{self as vacancies, effective_status};
 
 /// Everything a posting is built from: the vacancy row and its children, in their order.
@@ -33,33 +34,25 @@ pub async fn load(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<
         .one(db)
         .await?
         .ok_or(AppError::NotFound("organisation"))?;
-    let texts = vacancy_text::Entity::find()
-        .filter(vacancy_text::Column::VacancyId.eq(id))
-        .order_by_asc(vacancy_text::Column::Id)
-        .all(db)
-        .await?;
-    let items = vacancy_item::Entity::find()
-        .filter(vacancy_item::Column::VacancyId.eq(id))
-        .order_by_asc(vacancy_item::Column::SortOrder)
-        .all(db)
-        .await?;
-    let duty_stations = vacancy_duty_station::Entity::find()
-        .filter(vacancy_duty_station::Column::VacancyId.eq(id))
-        .order_by_asc(vacancy_duty_station::Column::SortOrder)
-        .all(db)
-        .await?;
-    let qualification_paths = vacancy_qualification_path::Entity::find()
-        .filter(vacancy_qualification_path::Column::VacancyId.eq(id))
-        .order_by_asc(vacancy_qualification_path::Column::SortOrder)
-        .all(db)
-        .await?;
+    let children = VacancyChildren::load_one(
+        db,
+        id,
+        Tables {
+            texts: true,
+            items: true,
+            duty_stations: true,
+            qualification_paths: true,
+            ..Tables::NONE
+        },
+    )
+    .await?;
     Ok(PostingParts {
         vacancy,
         organisation,
-        texts,
-        items,
-        duty_stations,
-        qualification_paths,
+        texts: children.texts,
+        items: children.items,
+        duty_stations: children.duty_stations,
+        qualification_paths: children.qualification_paths,
     })
 }
 

@@ -1,5 +1,6 @@
 //! Reading vacancies, with the visibility rules of the policy and the closing rule applied.
 
+pub mod children;
 pub mod facets;
 pub mod feed;
 pub mod job_posting;

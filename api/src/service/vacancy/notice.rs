@@ -3,12 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
-use entity::{
-    competency, project, project_partner, vacancy, vacancy_competency, vacancy_document,
-    vacancy_duty_station, vacancy_item, vacancy_language, vacancy_qualification_path,
-    vacancy_question, vacancy_text,
-};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{competency, project, project_partner, vacancy};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::domain::{
     closing_instant, ContractType, CountryCode, DocumentKind, EducationLevel, Grade, ItemSection,
@@ -16,6 +12,7 @@ use crate::domain::{
 };
 use crate::error::{AppError, AppResult};
 use crate::service::application::form::Question;
+use crate::service::vacancy::children::{Tables, VacancyChildren};
 
 /// The longest a reference may be.
 const MAX_REFERENCE_LEN: usize = 64;
@@ -511,79 +508,18 @@ async fn check_competency(
     }
 }
 
-/// The rows of one child table of a vacancy, in their order.
-async fn children_of<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    parent: E::Column,
-    order: E::Column,
-    id: i32,
-) -> AppResult<Vec<E::Model>> {
-    Ok(E::find()
-        .filter(parent.eq(id))
-        .order_by_asc(order)
-        .all(db)
-        .await?)
-}
-
 /// Reads a stored notice back in the shape validation produces, to compare or copy it.
 pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<Notice> {
-    let id = row.id;
-    let stations = children_of::<vacancy_duty_station::Entity>(
-        db,
-        vacancy_duty_station::Column::VacancyId,
-        vacancy_duty_station::Column::SortOrder,
-        id,
-    )
-    .await?;
-    let languages = children_of::<vacancy_language::Entity>(
-        db,
-        vacancy_language::Column::VacancyId,
-        vacancy_language::Column::SortOrder,
-        id,
-    )
-    .await?;
-    let paths = children_of::<vacancy_qualification_path::Entity>(
-        db,
-        vacancy_qualification_path::Column::VacancyId,
-        vacancy_qualification_path::Column::SortOrder,
-        id,
-    )
-    .await?;
-    let competencies = children_of::<vacancy_competency::Entity>(
-        db,
-        vacancy_competency::Column::VacancyId,
-        vacancy_competency::Column::SortOrder,
-        id,
-    )
-    .await?;
-    let documents = children_of::<vacancy_document::Entity>(
-        db,
-        vacancy_document::Column::VacancyId,
-        vacancy_document::Column::SortOrder,
-        id,
-    )
-    .await?;
-    let texts = children_of::<vacancy_text::Entity>(
-        db,
-        vacancy_text::Column::VacancyId,
-        vacancy_text::Column::Id,
-        id,
-    )
-    .await?;
-    let questions = children_of::<vacancy_question::Entity>(
-        db,
-        vacancy_question::Column::VacancyId,
-        vacancy_question::Column::SortOrder,
-        id,
-    )
-    .await?;
-    let items = children_of::<vacancy_item::Entity>(
-        db,
-        vacancy_item::Column::VacancyId,
-        vacancy_item::Column::SortOrder,
-        id,
-    )
-    .await?;
+    let VacancyChildren {
+        texts,
+        items,
+        duty_stations: stations,
+        languages,
+        qualification_paths: paths,
+        competencies,
+        documents,
+        questions,
+    } = VacancyChildren::load_one(db, row.id, Tables::ALL).await?;
     let section_items = |language: &str, section: ItemSection| -> Vec<String> {
         items
             .iter()

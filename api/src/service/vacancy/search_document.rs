@@ -4,16 +4,14 @@
 
 use std::collections::HashMap;
 
-use entity::{
-    organisation, organisation_acronym, project, vacancy, vacancy_duty_station, vacancy_item,
-    vacancy_search, vacancy_text,
-};
+use entity::{organisation, organisation_acronym, project, vacancy, vacancy_search};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait, Set,
 };
 
 use crate::domain::search_text::{country_names, words, Document};
+use crate::service::vacancy::children::{Tables, VacancyChildren};
 
 /// Vacancies refreshed per batch of statements (keeps bound parameters well under the limits).
 const BATCH: usize = 500;
@@ -86,32 +84,17 @@ async fn refresh_batch(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbE
         .filter(vacancy::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await?;
-    let mut texts = group(
-        vacancy_text::Entity::find()
-            .filter(vacancy_text::Column::VacancyId.is_in(ids.iter().copied()))
-            .order_by_asc(vacancy_text::Column::Id)
-            .all(db)
-            .await?,
-        |t| t.vacancy_id,
-    );
-    let mut items = group(
-        vacancy_item::Entity::find()
-            .filter(vacancy_item::Column::VacancyId.is_in(ids.iter().copied()))
-            .order_by_asc(vacancy_item::Column::Language)
-            .order_by_asc(vacancy_item::Column::Section)
-            .order_by_asc(vacancy_item::Column::SortOrder)
-            .all(db)
-            .await?,
-        |i| i.vacancy_id,
-    );
-    let mut stations = group(
-        vacancy_duty_station::Entity::find()
-            .filter(vacancy_duty_station::Column::VacancyId.is_in(ids.iter().copied()))
-            .order_by_asc(vacancy_duty_station::Column::SortOrder)
-            .all(db)
-            .await?,
-        |s| s.vacancy_id,
-    );
+    let mut children = VacancyChildren::load(
+        db,
+        ids,
+        Tables {
+            texts: true,
+            items: true,
+            duty_stations: true,
+            ..Tables::NONE
+        },
+    )
+    .await?;
     let org_ids: Vec<i32> = vacancies.iter().map(|v| v.organisation_id).collect();
     let organisations: HashMap<i32, organisation::Model> = organisation::Entity::find()
         .filter(organisation::Column::Id.is_in(org_ids.iter().copied()))
@@ -139,7 +122,12 @@ async fn refresh_batch(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbE
     let rows: Vec<vacancy_search::ActiveModel> = vacancies
         .iter()
         .map(|v| {
-            let texts = texts.remove(&v.id).unwrap_or_default();
+            let VacancyChildren {
+                texts,
+                items,
+                duty_stations,
+                ..
+            } = children.remove(&v.id).unwrap_or_default();
             let mut title = Document::default();
             for text in &texts {
                 title.push(&text.title);
@@ -159,7 +147,7 @@ async fn refresh_batch(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbE
                 body.push(&project.name_en);
                 body.push(&project.name_fr);
             }
-            for station in stations.remove(&v.id).unwrap_or_default() {
+            for station in duty_stations {
                 body.push(&station.city);
                 body.push(&station.country_code);
                 if let Some((en, fr)) = country_names(&station.country_code) {
@@ -185,7 +173,7 @@ async fn refresh_batch(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbE
                     body.push(section);
                 }
             }
-            for item in items.remove(&v.id).unwrap_or_default() {
+            for item in items {
                 body.push(&item.text);
             }
             let sort_title = texts

@@ -98,10 +98,7 @@ async fn insert(
     row.version = Set(1);
     row.created_at = Set(now);
     row.updated_at = Set(now);
-    let row = row
-        .insert(db)
-        .await
-        .on_unique(DUPLICATE_REFERENCE)?;
+    let row = row.insert(db).await.on_unique(DUPLICATE_REFERENCE)?;
     store_children(db, row.id, notice).await?;
     replace_questions(db, row.id, notice).await?;
     search_document::refresh(db, &[row.id]).await?;
@@ -414,7 +411,9 @@ async fn replace(
     }
     let expected = version.unwrap_or(row.version);
     let mut fields = scalar_fields(&notice);
-    fields.version = Set(expected.checked_add(1).ok_or_else(|| AppError::stale("vacancy"))?);
+    fields.version = Set(expected
+        .checked_add(1)
+        .ok_or_else(|| AppError::stale("vacancy"))?);
     fields.updated_at = Set(now);
     let result = vacancy::Entity::update_many()
         .set(fields)
