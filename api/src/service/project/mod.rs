@@ -1,17 +1,17 @@
 //! Projects: everyone reads every project; the lead organisation's recruiters, admins and
 //! integration tokens (and platform admins) create, edit and archive them.
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use entity::{organisation, project, project_country, project_partner};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait, Set,
 };
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::auth::Actor;
-use crate::domain::{CountryCode, LanguageCode, PartnerRole, ProjectStatus};
+use crate::domain::{CountryCode, ProjectStatus};
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
@@ -20,6 +20,11 @@ use crate::service::fields::{
 };
 use crate::service::pagination::{paginate, Page, PageRequest};
 use crate::service::vacancy::search_document;
+
+mod input;
+
+use input::{check_dates, code, countries, objectives, partners, Partner};
+pub use input::{NewProject, ObjectivesInput, PartnerInput, ProjectChanges};
 
 /// Longest project code the database holds.
 const MAX_CODE: usize = 32;
@@ -87,143 +92,6 @@ pub async fn get_by_code(
 
 // ---------------------------------------------------------------------------------------------
 // Writes.
-
-/// A project's objectives in one language, in order.
-#[derive(Debug, Clone)]
-pub struct ObjectivesInput {
-    pub language: LanguageCode,
-    pub items: Vec<String>,
-}
-
-/// An organisation's part in a project.
-#[derive(Debug, Clone)]
-pub struct PartnerInput {
-    pub organisation_id: i32,
-    pub role: PartnerRole,
-    pub note: Option<String>,
-}
-
-/// A new project, as received (IDs and codes already parsed).
-#[derive(Debug, Clone)]
-pub struct NewProject {
-    pub code: String,
-    pub name_en: String,
-    pub name_fr: String,
-    pub description_en: Option<String>,
-    pub description_fr: Option<String>,
-    pub objectives: Vec<ObjectivesInput>,
-    pub countries: Vec<CountryCode>,
-    pub start_date: Option<NaiveDate>,
-    pub end_date: Option<NaiveDate>,
-    pub lead_organisation_id: i32,
-    pub partners: Vec<PartnerInput>,
-}
-
-/// Changes to a project: `None` leaves a field as it is; `Some(None)` clears an optional field;
-/// a list given replaces the stored one.
-#[derive(Debug, Clone, Default)]
-pub struct ProjectChanges {
-    pub code: Option<String>,
-    pub name_en: Option<String>,
-    pub name_fr: Option<String>,
-    pub description_en: Option<Option<String>>,
-    pub description_fr: Option<Option<String>>,
-    pub objectives: Option<Vec<ObjectivesInput>>,
-    pub countries: Option<Vec<CountryCode>>,
-    pub start_date: Option<Option<NaiveDate>>,
-    pub end_date: Option<Option<NaiveDate>>,
-    pub lead_organisation_id: Option<i32>,
-    pub partners: Option<Vec<PartnerInput>>,
-}
-
-fn code(value: &str) -> AppResult<String> {
-    Ok(required_text("input.code", value, MAX_CODE)?.to_uppercase())
-}
-
-/// Objectives as stored: `{"fr": ["…", "…"]}`, or nothing when none is given.
-fn objectives(input: &[ObjectivesInput]) -> AppResult<Option<Value>> {
-    let mut by_language = Map::new();
-    for (i, group) in input.iter().enumerate() {
-        let language = group.language.as_str();
-        if by_language.contains_key(language) {
-            return Err(AppError::bad_input(
-                format!("input.objectives[{i}].language"),
-                format!("objectives in {language} are given twice"),
-            ));
-        }
-        let items = group
-            .items
-            .iter()
-            .enumerate()
-            .map(|(j, item)| {
-                required_text(&format!("input.objectives[{i}].items[{j}]"), item, MAX_TEXT)
-                    .map(Value::String)
-            })
-            .collect::<AppResult<Vec<_>>>()?;
-        if !items.is_empty() {
-            by_language.insert(language.to_owned(), Value::Array(items));
-        }
-    }
-    Ok((!by_language.is_empty()).then_some(Value::Object(by_language)))
-}
-
-fn countries(input: &[CountryCode]) -> AppResult<Vec<String>> {
-    let mut codes: Vec<String> = Vec::with_capacity(input.len());
-    for (i, country) in input.iter().enumerate() {
-        if codes.iter().any(|c| c == country.as_str()) {
-            return Err(AppError::bad_input(
-                format!("input.countries[{i}]"),
-                format!("{country} is given twice"),
-            ));
-        }
-        codes.push(country.as_str().to_owned());
-    }
-    Ok(codes)
-}
-
-/// A partner as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Partner {
-    organisation_id: i32,
-    role: String,
-    note: Option<String>,
-}
-
-fn partners(input: &[PartnerInput]) -> AppResult<Vec<Partner>> {
-    let mut partners: Vec<Partner> = Vec::with_capacity(input.len());
-    for (i, p) in input.iter().enumerate() {
-        let role = p.role.as_str().to_owned();
-        if partners
-            .iter()
-            .any(|q| q.organisation_id == p.organisation_id && q.role == role)
-        {
-            return Err(AppError::bad_input(
-                format!("input.partners[{i}]"),
-                format!("this organisation is already a {role} partner"),
-            ));
-        }
-        partners.push(Partner {
-            organisation_id: p.organisation_id,
-            role,
-            note: optional_text(
-                &format!("input.partners[{i}].note"),
-                p.note.as_deref(),
-                MAX_TEXT,
-            )?,
-        });
-    }
-    Ok(partners)
-}
-
-fn check_dates(start: Option<NaiveDate>, end: Option<NaiveDate>) -> AppResult<()> {
-    match (start, end) {
-        (Some(start), Some(end)) if end < start => Err(AppError::bad_input(
-            "input.endDate",
-            "`endDate` must not be earlier than `startDate`",
-        )),
-        _ => Ok(()),
-    }
-}
 
 /// The acronym of an organisation that must exist, or a bad-input error on `field`.
 async fn organisation_acronym(
@@ -581,61 +449,4 @@ pub async fn archive(
         .ok_or(AppError::NotFound("project"))?;
     txn.commit().await?;
     Ok(updated)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn field_of(error: AppError) -> String {
-        match error {
-            AppError::BadUserInput { field, .. } => field,
-            other => panic!("expected bad input, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn objectives_are_stored_by_language() {
-        let stored = objectives(&[ObjectivesInput {
-            language: LanguageCode::parse("fr").unwrap(),
-            items: vec!["Renforcer".into(), " Protéger ".into()],
-        }])
-        .unwrap();
-        assert_eq!(stored, Some(json!({ "fr": ["Renforcer", "Protéger"] })));
-        assert_eq!(objectives(&[]).unwrap(), None);
-        let blank = objectives(&[ObjectivesInput {
-            language: LanguageCode::parse("fr").unwrap(),
-            items: vec!["ok".into(), " ".into()],
-        }]);
-        assert_eq!(field_of(blank.unwrap_err()), "input.objectives[0].items[1]");
-    }
-
-    #[test]
-    fn countries_and_partners_are_not_repeated() {
-        let ma = CountryCode::parse("MA").unwrap();
-        assert_eq!(
-            field_of(countries(&[ma.clone(), ma]).unwrap_err()),
-            "input.countries[1]"
-        );
-        let partner = PartnerInput {
-            organisation_id: 1,
-            role: PartnerRole::Donor,
-            note: None,
-        };
-        assert_eq!(
-            field_of(partners(&[partner.clone(), partner]).unwrap_err()),
-            "input.partners[1]"
-        );
-    }
-
-    #[test]
-    fn a_project_does_not_end_before_it_starts() {
-        let day = |d| NaiveDate::from_ymd_opt(2025, 1, d).unwrap();
-        assert!(check_dates(Some(day(1)), Some(day(1))).is_ok());
-        assert_eq!(
-            field_of(check_dates(Some(day(2)), Some(day(1))).unwrap_err()),
-            "input.endDate"
-        );
-        assert!(check_dates(None, Some(day(1))).is_ok());
-    }
 }
