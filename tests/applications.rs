@@ -871,7 +871,7 @@ async fn only_the_candidate_and_the_posting_organisation_reach_an_application() 
             ),
             (
                 "ILO token",
-                Some(crate::writes::integration_token(&app, "ILO").await),
+                Some(crate::catalogue_writes::integration_token(&app, "ILO").await),
             ),
         ];
         for (who, token) in &outsiders {
@@ -938,7 +938,7 @@ async fn only_the_candidate_and_the_posting_organisation_reach_an_application() 
             ),
             (
                 "IOM token",
-                crate::writes::integration_token(&app, "IOM").await,
+                crate::catalogue_writes::integration_token(&app, "IOM").await,
                 "INTERVIEW",
             ),
             (
