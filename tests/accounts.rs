@@ -1,6 +1,7 @@
 use std::time::{Duration, Instant};
 
 use entity::login_throttle;
+use jobboard::domain::Role;
 use jobboard::service::account::{LOCK_AFTER_FAILURES, SLOW_DOWN_AFTER_FAILURES, SLOW_DOWN_DELAY};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
@@ -187,7 +188,7 @@ async fn agency_admin_creates_staff_of_its_own_organisation_only() {
     for app in TestApp::all_seeded().await {
         let iom = organisation_id(&app, "IOM").await;
         let ilo = organisation_id(&app, "ILO").await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
 
         let created = app
             .data_as(
@@ -218,12 +219,12 @@ async fn agency_admin_creates_staff_of_its_own_organisation_only() {
                 "FORBIDDEN",
             ),
             (
-                Some(app.sign_in_as("RECRUITER", Some("IOM")).await),
+                Some(app.sign_in_as(Role::Recruiter, Some("IOM")).await),
                 staff("y@iom.int", "RECRUITER", Some(&iom)),
                 "FORBIDDEN",
             ),
             (
-                Some(app.sign_in_as("CANDIDATE", None).await),
+                Some(app.sign_in_as(Role::Candidate, None).await),
                 staff("z@iom.int", "RECRUITER", Some(&iom)),
                 "FORBIDDEN",
             ),
@@ -254,7 +255,7 @@ async fn agency_admin_creates_staff_of_its_own_organisation_only() {
 async fn platform_admin_creates_an_organisations_first_admin() {
     for app in TestApp::all_seeded().await {
         let unhcr = organisation_id(&app, "UNHCR").await;
-        let platform = app.sign_in_as("PLATFORM_ADMIN", None).await;
+        let platform = app.sign_in_as(Role::PlatformAdmin, None).await;
         let created = app
             .data_as(
                 &platform,
@@ -297,7 +298,7 @@ async fn platform_admin_creates_an_organisations_first_admin() {
 async fn a_deactivated_account_is_refused_at_once() {
     for app in TestApp::all_seeded().await {
         let iom = organisation_id(&app, "IOM").await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let created = app
             .data_as(
                 &admin,
@@ -314,7 +315,7 @@ async fn a_deactivated_account_is_refused_at_once() {
         );
 
         // Another organisation's admin may not; nobody deactivates themselves.
-        let ilo_admin = app.sign_in_as("AGENCY_ADMIN", Some("ILO")).await;
+        let ilo_admin = app.sign_in_as(Role::AgencyAdmin, Some("ILO")).await;
         assert_eq!(
             app.error_code_as(Some(&ilo_admin), DEACTIVATE, json!({ "id": id }))
                 .await,
@@ -344,7 +345,7 @@ async fn a_deactivated_account_is_refused_at_once() {
 #[tokio::test]
 async fn nobody_deactivates_their_own_account() {
     for app in TestApp::all_seeded().await {
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let me = app.data_as(&admin, ME, json!({})).await;
         let body = app
             .graphql_as(Some(&admin), DEACTIVATE, json!({ "id": me["me"]["id"] }))

@@ -2,10 +2,11 @@
 //! their applications; the posting organisation's staff screen, decide, download and export;
 //! nobody else sees any of it.
 
+use jobboard::domain::{Role, VacancyStatus};
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 
-use crate::helpers::{insert_vacancy, vacancy_id, TestApp};
+use crate::helpers::{vacancy_id, TestApp, VacancyBuilder};
 use crate::vacancy_writes::orion_like;
 
 const CREATE: &str =
@@ -189,8 +190,8 @@ async fn get(app: &TestApp, token: Option<&str>, path: &str) -> reqwest::Respons
 #[tokio::test]
 async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
-        let ilo = app.sign_in_as("RECRUITER", Some("ILO")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let ilo = app.sign_in_as(Role::Recruiter, Some("ILO")).await;
         let vacancy = publish(&app, &iom, orion_like(&app, "IOM-MA-2026-ORION").await).await;
         let amina = register(&app, "Amina El Idrissi").await;
         let other = register(&app, "Someone Else").await;
@@ -426,20 +427,30 @@ async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions(
 #[tokio::test]
 async fn applications_are_refused_after_the_deadline_and_with_bad_documents() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let candidate = register(&app, "Karim").await;
         let vacancy = publish(&app, &iom, orion_like(&app, "IOM-DOCS-1").await).await;
 
         let past = chrono::Utc::now() - chrono::Duration::days(1);
-        let expired =
-            vacancy_id(insert_vacancy(&app.db, "IOM", "EXPIRED-1", "PUBLISHED", Some(past)).await);
+        let expired = vacancy_id(
+            VacancyBuilder::new("IOM", "EXPIRED-1")
+                .status(VacancyStatus::Published)
+                .closing_at(past)
+                .insert(&app.db)
+                .await,
+        );
         let (code, field) =
             apply_refused(&app, &candidate, application(&expired), vec![cv(pdf(100))]).await;
         assert_eq!(
             (code.as_str(), field.as_str()),
             ("BAD_USER_INPUT", "vacancyId")
         );
-        let draft = vacancy_id(insert_vacancy(&app.db, "IOM", "DRAFT-1", "DRAFT", None).await);
+        let draft = vacancy_id(
+            VacancyBuilder::new("IOM", "DRAFT-1")
+                .status(VacancyStatus::Draft)
+                .insert(&app.db)
+                .await,
+        );
         let (code, _) =
             apply_refused(&app, &candidate, application(&draft), vec![cv(pdf(100))]).await;
         assert_eq!(code, "NOT_FOUND");
@@ -488,7 +499,7 @@ async fn applications_are_refused_after_the_deadline_and_with_bad_documents() {
 #[tokio::test]
 async fn screening_answers_are_checked_against_the_application_form() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let candidate = register(&app, "Nadia").await;
         let mut input = orion_like(&app, "IOM-FORM-1").await;
         input["questions"] = json!([
@@ -591,8 +602,8 @@ async fn screening_answers_are_checked_against_the_application_form() {
 #[tokio::test]
 async fn candidates_withdraw_before_a_decision_and_concurrent_moves_have_one_winner() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
-        let iom_admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let iom_admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let vacancy = publish(&app, &iom, orion_like(&app, "IOM-RACE-1").await).await;
         let first = register(&app, "First").await;
         let second = register(&app, "Second").await;
@@ -672,7 +683,7 @@ async fn candidates_withdraw_before_a_decision_and_concurrent_moves_have_one_win
 #[tokio::test]
 async fn recruiters_see_eligibility_with_reasons_under_the_thamm_plus_rule() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let mut input = orion_like(&app, "IOM-THAMM-1").await;
         input["qualificationPaths"] = json!([
             { "educationLevel": "SECONDARY", "minYearsExperience": 7 },
@@ -718,7 +729,7 @@ async fn recruiters_see_eligibility_with_reasons_under_the_thamm_plus_rule() {
 #[tokio::test]
 async fn recruiters_page_through_eligible_applications_first() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let mut input = orion_like(&app, "IOM-ORDER-1").await;
         input["qualificationPaths"] =
             json!([{ "educationLevel": "BACHELOR", "minYearsExperience": 5 }]);
@@ -770,7 +781,7 @@ async fn recruiters_page_through_eligible_applications_first() {
 #[tokio::test]
 async fn forged_or_too_many_upload_references_are_refused_before_reading() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let vacancy = publish(&app, &iom, orion_like(&app, "IOM-FORGED-1").await).await;
         let candidate = register(&app, "Forger").await;
         let mutation = "mutation ($input: ApplyInput!, $documents: [DocumentUploadInput!]) { applyToVacancy(input: $input, documents: $documents) { id } }";
@@ -829,7 +840,7 @@ async fn forged_or_too_many_upload_references_are_refused_before_reading() {
 #[tokio::test]
 async fn only_the_candidate_and_the_posting_organisation_reach_an_application() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let vacancy = publish(&app, &iom, orion_like(&app, "IOM-PRIVACY-1").await).await;
         let owner = register(&app, "Owner").await;
         let applied = apply_ok(&app, &owner, application(&vacancy), vec![cv(pdf(100))]).await;
@@ -852,15 +863,15 @@ async fn only_the_candidate_and_the_posting_organisation_reach_an_application() 
             ("another candidate", Some(register(&app, "Nosy").await)),
             (
                 "ILO recruiter",
-                Some(app.sign_in_as("RECRUITER", Some("ILO")).await),
+                Some(app.sign_in_as(Role::Recruiter, Some("ILO")).await),
             ),
             (
                 "ILO admin",
-                Some(app.sign_in_as("AGENCY_ADMIN", Some("ILO")).await),
+                Some(app.sign_in_as(Role::AgencyAdmin, Some("ILO")).await),
             ),
             (
                 "ILO token",
-                Some(crate::writes::integration_token(&app, "ILO").await),
+                Some(crate::catalogue_writes::integration_token(&app, "ILO").await),
             ),
         ];
         for (who, token) in &outsiders {
@@ -922,17 +933,17 @@ async fn only_the_candidate_and_the_posting_organisation_reach_an_application() 
             ("IOM recruiter", iom.clone(), "SCREENING"),
             (
                 "IOM admin",
-                app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await,
+                app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await,
                 "SHORTLISTED",
             ),
             (
                 "IOM token",
-                crate::writes::integration_token(&app, "IOM").await,
+                crate::catalogue_writes::integration_token(&app, "IOM").await,
                 "INTERVIEW",
             ),
             (
                 "platform admin",
-                app.sign_in_as("PLATFORM_ADMIN", None).await,
+                app.sign_in_as(Role::PlatformAdmin, None).await,
                 "OFFERED",
             ),
         ];
@@ -999,7 +1010,7 @@ async fn only_the_candidate_and_the_posting_organisation_reach_an_application() 
 #[tokio::test]
 async fn overlong_answers_are_refused_with_their_field() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let vacancy = publish(&app, &iom, orion_like(&app, "IOM-LONG-1").await).await;
         let candidate = register(&app, "Verbose").await;
         let mutation = "mutation ($input: ApplyInput!) { applyToVacancy(input: $input) { id } }";

@@ -3,12 +3,13 @@
 //! every write: a mutation on this server, or a domain event from any replica.
 
 use jobboard::config::ServerConfig;
+use jobboard::domain::{Role, VacancyStatus};
 use serde_json::json;
 
 use std::time::{Duration, Instant};
 
 use crate::events::{notice, publish};
-use crate::helpers::{insert_vacancy, TestApp, TestDatabase};
+use crate::helpers::{TestApp, TestDatabase, VacancyBuilder};
 
 const TOTAL: &str = r#"
 query ($org: String) {
@@ -32,10 +33,14 @@ async fn spawn(database: TestDatabase, seconds: u64) -> TestApp {
 async fn totals_are_reused_while_fresh_and_only_for_the_same_list() {
     for database in TestDatabase::all().await {
         let app = spawn(database, 300).await;
-        let closing = Some(chrono::Utc::now() + chrono::Duration::days(30));
+        let closing = chrono::Utc::now() + chrono::Duration::days(30);
         let all = total(&app, None).await;
         let iom = total(&app, Some("IOM")).await;
-        insert_vacancy(&app.db, "IOM", "CACHE/1", "PUBLISHED", closing).await;
+        VacancyBuilder::new("IOM", "CACHE/1")
+            .status(VacancyStatus::Published)
+            .closing_at(closing)
+            .insert(&app.db)
+            .await;
 
         // The same lists: the totals counted a moment ago.
         assert_eq!(total(&app, None).await, all, "[{}]", app.backend());
@@ -54,9 +59,13 @@ async fn totals_are_reused_while_fresh_and_only_for_the_same_list() {
 async fn totals_are_counted_every_time_without_the_cache() {
     for database in TestDatabase::all().await {
         let app = spawn(database, 0).await;
-        let closing = Some(chrono::Utc::now() + chrono::Duration::days(30));
+        let closing = chrono::Utc::now() + chrono::Duration::days(30);
         let all = total(&app, None).await;
-        insert_vacancy(&app.db, "IOM", "CACHE/1", "PUBLISHED", closing).await;
+        VacancyBuilder::new("IOM", "CACHE/1")
+            .status(VacancyStatus::Published)
+            .closing_at(closing)
+            .insert(&app.db)
+            .await;
         assert_eq!(total(&app, None).await, all + 1, "[{}]", app.backend());
     }
 }
@@ -96,11 +105,14 @@ async fn open_counts(app: &TestApp) -> (u64, u64) {
 async fn a_mutation_drops_every_cached_count_before_it_answers() {
     for database in TestDatabase::all().await {
         let app = spawn(database, 300).await;
-        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let mine = || counts(&app, Some(&recruiter), EVERY);
         let (total, faceted) = mine().await;
         assert_eq!(total, faceted, "[{}]", app.backend());
-        insert_vacancy(&app.db, "IOM", "CACHE/1", "DRAFT", None).await;
+        VacancyBuilder::new("IOM", "CACHE/1")
+            .status(VacancyStatus::Draft)
+            .insert(&app.db)
+            .await;
         // Written behind the server's back: both counts are still the cached ones.
         assert_eq!(mine().await, (total, total), "[{}]", app.backend());
 
@@ -125,8 +137,12 @@ async fn another_replicas_write_drops_the_counts_of_this_one() {
         let reader = spawn(database, 300).await;
         let writer = spawn(shared, 300).await;
         let (total, _) = open_counts(&reader).await;
-        let closing = Some(chrono::Utc::now() + chrono::Duration::days(30));
-        insert_vacancy(&reader.db, "IOM", "CACHE/1", "PUBLISHED", closing).await;
+        let closing = chrono::Utc::now() + chrono::Duration::days(30);
+        VacancyBuilder::new("IOM", "CACHE/1")
+            .status(VacancyStatus::Published)
+            .closing_at(closing)
+            .insert(&reader.db)
+            .await;
         assert_eq!(
             open_counts(&reader).await.0,
             total,
@@ -134,7 +150,7 @@ async fn another_replicas_write_drops_the_counts_of_this_one() {
             reader.backend()
         );
 
-        let recruiter = writer.sign_in_as("RECRUITER", Some("IOM")).await;
+        let recruiter = writer.sign_in_as(Role::Recruiter, Some("IOM")).await;
         publish(&writer, &recruiter, notice(&writer, "CACHE/2").await).await;
         // The publication reaches the reader as a domain event (LISTEN/NOTIFY on PostgreSQL,
         // polling on SQLite); without it the reader would answer `total` for 300 seconds.
@@ -167,10 +183,6 @@ async fn spawn_with_responses(database: TestDatabase, seconds: u64) -> TestApp {
     TestApp::spawn_with(database, config).await
 }
 
-fn in_a_month() -> Option<chrono::DateTime<chrono::Utc>> {
-    Some(chrono::Utc::now() + chrono::Duration::days(30))
-}
-
 fn references(body: &serde_json::Value) -> usize {
     body["data"]["vacancies"]["edges"].as_array().unwrap().len()
 }
@@ -181,7 +193,11 @@ async fn anonymous_reads_are_served_again_until_a_catalogue_write() {
         let app = spawn_with_responses(database, 300).await;
         let read = |org: &'static str| app.graphql(PUBLIC_LIST, json!({ "org": org }));
         let first = read("IOM").await;
-        insert_vacancy(&app.db, "IOM", "CACHE/1", "PUBLISHED", in_a_month()).await;
+        VacancyBuilder::new("IOM", "CACHE/1")
+            .status(VacancyStatus::Published)
+            .closing_in(chrono::Duration::days(30))
+            .insert(&app.db)
+            .await;
         // The same query and variables: the same response, the new row not in it.
         assert_eq!(read("IOM").await, first, "[{}]", app.backend());
         // Other variables are another request, executed.
@@ -193,7 +209,7 @@ async fn anonymous_reads_are_served_again_until_a_catalogue_write() {
         );
 
         // A write outside the catalogue (a saved search, an application) keeps them.
-        let candidate = app.sign_in_as("CANDIDATE", None).await;
+        let candidate = app.sign_in_as(Role::Candidate, None).await;
         app.data_as(
             &candidate,
             "mutation { saveSearch(input: { name: \"x\" }) { id } }",
@@ -204,7 +220,7 @@ async fn anonymous_reads_are_served_again_until_a_catalogue_write() {
 
         // A catalogue mutation (here a recruiter's new draft) drops every kept response before
         // it answers.
-        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         app.data_as(
             &recruiter,
             crate::events::CREATE,
@@ -224,10 +240,13 @@ async fn anonymous_reads_are_served_again_until_a_catalogue_write() {
 async fn signed_in_reads_and_failed_reads_are_never_reused() {
     for database in TestDatabase::all().await {
         let app = spawn_with_responses(database, 300).await;
-        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let read = || app.graphql_as(Some(&recruiter), PUBLIC_LIST, json!({ "org": "IOM" }));
         let first = read().await;
-        insert_vacancy(&app.db, "IOM", "CACHE/1", "DRAFT", None).await;
+        VacancyBuilder::new("IOM", "CACHE/1")
+            .status(VacancyStatus::Draft)
+            .insert(&app.db)
+            .await;
         assert_eq!(
             references(&read().await),
             references(&first) + 1,
@@ -239,7 +258,11 @@ async fn signed_in_reads_and_failed_reads_are_never_reused() {
         let by_reference =
             "query { vacancy(organisation: \"IOM\", reference: \"CACHE/2\") { reference } }";
         assert_eq!(app.error_code(by_reference, json!({})).await, "NOT_FOUND");
-        insert_vacancy(&app.db, "IOM", "CACHE/2", "PUBLISHED", in_a_month()).await;
+        VacancyBuilder::new("IOM", "CACHE/2")
+            .status(VacancyStatus::Published)
+            .closing_in(chrono::Duration::days(30))
+            .insert(&app.db)
+            .await;
         assert_eq!(
             app.data(by_reference, json!({})).await["vacancy"]["reference"],
             "CACHE/2",

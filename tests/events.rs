@@ -2,13 +2,14 @@
 //! exactly one event of its kind, in its own transaction.
 
 use entity::domain_event;
+use jobboard::domain::{Role, VacancyStatus};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     TransactionTrait,
 };
 use serde_json::{json, Value};
 
-use crate::helpers::{insert_vacancy, vacancy_id, TestApp};
+use crate::helpers::{vacancy_id, TestApp, VacancyBuilder};
 use crate::vacancy_writes::orion_like;
 
 pub const CREATE: &str =
@@ -106,8 +107,8 @@ async fn no_event(app: &TestApp, mark: i32, what: &str) {
 #[tokio::test]
 async fn every_write_records_exactly_one_event_of_its_kind() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
-        let candidate = app.sign_in_as("CANDIDATE", None).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let candidate = app.sign_in_as(Role::Candidate, None).await;
         let mut mark = last_id(&app.db).await;
         let mut input = notice(&app, "EVT/2026/001").await;
 
@@ -212,9 +213,9 @@ async fn every_write_records_exactly_one_event_of_its_kind() {
 #[tokio::test]
 async fn a_refused_write_records_no_event() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
-        let ilo = app.sign_in_as("RECRUITER", Some("ILO")).await;
-        let candidate = app.sign_in_as("CANDIDATE", None).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let ilo = app.sign_in_as(Role::Recruiter, Some("ILO")).await;
+        let candidate = app.sign_in_as(Role::Candidate, None).await;
         let created = app
             .data_as(
                 &iom,
@@ -252,8 +253,8 @@ async fn a_refused_write_records_no_event() {
 #[tokio::test]
 async fn concurrent_status_moves_record_one_event_for_the_one_winner() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
-        let candidate = app.sign_in_as("CANDIDATE", None).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let candidate = app.sign_in_as(Role::Candidate, None).await;
         let (id, _) = publish(&app, &iom, notice(&app, "EVT/2026/003").await).await;
         let applied = app
             .data_as(&candidate, APPLY, json!({ "input": application(&id) }))
@@ -280,7 +281,7 @@ async fn concurrent_status_moves_record_one_event_for_the_one_winner() {
 #[tokio::test]
 async fn imports_record_an_update_only_when_a_published_notice_changes() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let mut input = notice(&app, "EVT/2026/004").await;
         let mark = last_id(&app.db).await;
         let created = app.data_as(&iom, IMPORT, json!({ "input": input })).await;
@@ -310,9 +311,21 @@ async fn the_deadline_closes_each_notice_with_one_event() {
         let past = chrono::Utc::now() - chrono::Duration::minutes(5);
         let future = chrono::Utc::now() + chrono::Duration::days(5);
         let mut mark = last_id(&app.db).await;
-        let expired = insert_vacancy(&app.db, "IOM", "EVT-EXPIRED", "PUBLISHED", Some(past)).await;
-        insert_vacancy(&app.db, "IOM", "EVT-OPEN", "PUBLISHED", Some(future)).await;
-        insert_vacancy(&app.db, "IOM", "EVT-DRAFT", "DRAFT", Some(past)).await;
+        let expired = VacancyBuilder::new("IOM", "EVT-EXPIRED")
+            .status(VacancyStatus::Published)
+            .closing_at(past)
+            .insert(&app.db)
+            .await;
+        VacancyBuilder::new("IOM", "EVT-OPEN")
+            .status(VacancyStatus::Published)
+            .closing_at(future)
+            .insert(&app.db)
+            .await;
+        VacancyBuilder::new("IOM", "EVT-DRAFT")
+            .status(VacancyStatus::Draft)
+            .closing_at(past)
+            .insert(&app.db)
+            .await;
         // The server's own task may get there first: either way exactly one event is recorded.
         jobboard::service::vacancy::write::close_expired(&app.db, chrono::Utc::now())
             .await
@@ -333,14 +346,11 @@ async fn the_deadline_closes_each_notice_with_one_event() {
 async fn an_event_exists_only_if_its_transaction_commits_and_old_ones_are_purged() {
     use jobboard::service::events::{self, DomainEvent, VacancyFacts};
     for app in TestApp::all_seeded().await {
-        let row = insert_vacancy(
-            &app.db,
-            "IOM",
-            "EVT-TXN",
-            "PUBLISHED",
-            Some(chrono::Utc::now() + chrono::Duration::days(5)),
-        )
-        .await;
+        let row = VacancyBuilder::new("IOM", "EVT-TXN")
+            .status(VacancyStatus::Published)
+            .closing_in(chrono::Duration::days(5))
+            .insert(&app.db)
+            .await;
         let row = entity::vacancy::Entity::find_by_id(row)
             .one(&app.db)
             .await

@@ -2,31 +2,20 @@
 //! only, newest first, narrowed by its query parameters.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use jobboard::domain::VacancyStatus;
 
-use crate::helpers::{insert_vacancy, vacancy_id, TestApp};
+use crate::helpers::{vacancy_id, TestApp, VacancyBuilder};
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 
 /// Inserts a published vacancy open for a month, published at `published`.
 async fn open_vacancy(app: &TestApp, org: &str, reference: &str, published: DateTime<Utc>) -> i32 {
-    let id = insert_vacancy(
-        &app.db,
-        org,
-        reference,
-        "PUBLISHED",
-        Some(Utc::now() + Duration::days(30)),
-    )
-    .await;
-    let row = entity::vacancy::Entity::find_by_id(id)
-        .one(&app.db)
+    VacancyBuilder::new(org, reference)
+        .status(VacancyStatus::Published)
+        .closing_in(Duration::days(30))
+        .published_at(published)
+        .insert(&app.db)
         .await
-        .unwrap()
-        .unwrap();
-    let mut row: entity::vacancy::ActiveModel = row.into();
-    row.published_at = Set(Some(published));
-    row.update(&app.db).await.unwrap();
-    id
 }
 
 async fn get(app: &TestApp, query: &str) -> (u16, String, String) {
@@ -103,22 +92,16 @@ async fn the_feed_is_valid_atom_of_open_vacancies_newest_first() {
         let now = Utc::now();
         let older = open_vacancy(&app, "IOM", "FEED-OLD", now - Duration::days(3)).await;
         let newer = open_vacancy(&app, "ILO", "FEED-NEW", now - Duration::days(1)).await;
-        insert_vacancy(
-            &app.db,
-            "IOM",
-            "FEED-DRAFT",
-            "DRAFT",
-            Some(now + Duration::days(9)),
-        )
-        .await;
-        insert_vacancy(
-            &app.db,
-            "IOM",
-            "FEED-PAST",
-            "PUBLISHED",
-            Some(now - Duration::days(1)),
-        )
-        .await;
+        VacancyBuilder::new("IOM", "FEED-DRAFT")
+            .status(VacancyStatus::Draft)
+            .closing_at(now + Duration::days(9))
+            .insert(&app.db)
+            .await;
+        VacancyBuilder::new("IOM", "FEED-PAST")
+            .status(VacancyStatus::Published)
+            .closing_at(now - Duration::days(1))
+            .insert(&app.db)
+            .await;
 
         let (status, kind, body) = get(&app, "").await;
         assert_eq!(status, 200, "{body}");

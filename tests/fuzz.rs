@@ -6,6 +6,7 @@
 //! A bounded number of cases runs with the normal tests. A failing case is written to
 //! `tests/fuzz.proptest-regressions` and replayed first on every later run: keep that file.
 
+use jobboard::domain::Role;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
 use serde_json::{json, Value};
@@ -346,7 +347,7 @@ fn fuzz(database: TestDatabase) {
         .unwrap();
     let (app, token) = runtime.block_on(async {
         let app = TestApp::spawn(database, true).await;
-        let token = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let token = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         (app, token)
     });
     let mut runner = TestRunner::new(Config {

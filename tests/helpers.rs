@@ -1,7 +1,9 @@
 //! `TestApp`: a server on a free loopback port over a database made for one test.
 
+use entity::vacancy;
 use jobboard::app::Application;
 use jobboard::config::ServerConfig;
+use jobboard::domain::{Role, VacancyStatus};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{json, Value};
 
@@ -228,12 +230,12 @@ impl TestApp {
 
     /// Creates an active account straight in the database and returns a token for it.
     /// `organisation` is an acronym; use `None` for candidates and platform admins.
-    pub async fn sign_in_as(&self, role: &str, organisation: Option<&str>) -> String {
+    pub async fn sign_in_as(&self, role: Role, organisation: Option<&str>) -> String {
         let (id, org) = create_account(&self.db, role, organisation).await;
         self.jwt
             .issue(
                 jobboard::auth::jwt::Subject::Account(id),
-                role,
+                role.as_str(),
                 org,
                 chrono::Duration::minutes(10),
             )
@@ -287,68 +289,196 @@ impl TestApp {
     }
 }
 
-/// Inserts a bare vacancy straight into the database (the write API comes with accounts).
-pub async fn insert_vacancy(
-    db: &DatabaseConnection,
-    organisation: &str,
-    reference: &str,
-    status: &str,
-    closing_at: Option<chrono::DateTime<chrono::Utc>>,
-) -> i32 {
-    use entity::{organisation_acronym, vacancy, vacancy_duty_station, vacancy_text};
-    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+/// The organisation a [`VacancyBuilder`] posts for: an acronym of a seeded organisation, or a
+/// row id.
+#[derive(Debug, Clone)]
+pub enum OrganisationRef {
+    Acronym(String),
+    Id(i32),
+}
 
-    let org = organisation_acronym::Entity::find()
-        .filter(organisation_acronym::Column::Acronym.eq(organisation))
+impl From<&str> for OrganisationRef {
+    fn from(acronym: &str) -> Self {
+        Self::Acronym(acronym.to_owned())
+    }
+}
+
+impl From<i32> for OrganisationRef {
+    fn from(id: i32) -> Self {
+        Self::Id(id)
+    }
+}
+
+impl OrganisationRef {
+    async fn id(&self, db: &DatabaseConnection) -> i32 {
+        match self {
+            Self::Acronym(acronym) => organisation_by_acronym(db, acronym).await,
+            Self::Id(id) => *id,
+        }
+    }
+}
+
+/// A bare vacancy written straight into the database (behind the server's back: no events, no
+/// cache invalidation). By default a `DRAFT` P3 post with no closing instant, no project and
+/// no publication instant, titled "Test post {reference}" in English, at one duty station
+/// (Tunis).
+///
+/// ```ignore
+/// let id = VacancyBuilder::new("IOM", "REF/1")
+///     .status(VacancyStatus::Published)
+///     .closing_in(chrono::Duration::days(30))
+///     .insert(&app.db)
+///     .await;
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is inserted"]
+pub struct VacancyBuilder {
+    organisation: OrganisationRef,
+    reference: String,
+    status: VacancyStatus,
+    closing_at: Option<chrono::DateTime<chrono::Utc>>,
+    published_at: Option<chrono::DateTime<chrono::Utc>>,
+    project_id: Option<i32>,
+    start_asap: bool,
+}
+
+impl VacancyBuilder {
+    /// A draft of `organisation` (an acronym or an organisation id) with this reference.
+    pub fn new(organisation: impl Into<OrganisationRef>, reference: impl Into<String>) -> Self {
+        Self {
+            organisation: organisation.into(),
+            reference: reference.into(),
+            status: VacancyStatus::Draft,
+            closing_at: None,
+            published_at: None,
+            project_id: None,
+            start_asap: false,
+        }
+    }
+
+    pub fn status(mut self, status: VacancyStatus) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Closes at this instant.
+    pub fn closing_at(mut self, instant: chrono::DateTime<chrono::Utc>) -> Self {
+        self.closing_at = Some(instant);
+        self
+    }
+
+    /// Closes this long from now (negative: closed that long ago).
+    pub fn closing_in(self, duration: chrono::Duration) -> Self {
+        self.closing_at(chrono::Utc::now() + duration)
+    }
+
+    pub fn published_at(mut self, instant: chrono::DateTime<chrono::Utc>) -> Self {
+        self.published_at = Some(instant);
+        self
+    }
+
+    pub fn project(mut self, project_id: i32) -> Self {
+        self.project_id = Some(project_id);
+        self
+    }
+
+    /// Starts as soon as possible.
+    pub fn start_asap(mut self) -> Self {
+        self.start_asap = true;
+        self
+    }
+
+    fn row(
+        &self,
+        organisation_id: i32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> vacancy::ActiveModel {
+        use sea_orm::Set;
+
+        vacancy::ActiveModel {
+            organisation_id: Set(organisation_id),
+            project_id: Set(self.project_id),
+            reference: Set(self.reference.clone()),
+            authoritative_language: Set("en".into()),
+            grade: Set(Some("P3".into())),
+            grade_category: Set(Some("PROFESSIONAL".into())),
+            positions: Set(1),
+            open_to_internal: Set(true),
+            open_to_external: Set(true),
+            internal_first: Set(false),
+            residency: Set("NONE".into()),
+            time_zone: Set("Africa/Tunis".into()),
+            published_at: Set(self.published_at),
+            closing_at: Set(self.closing_at),
+            start_asap: Set(self.start_asap),
+            status: Set(self.status.as_str().to_owned()),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    }
+
+    /// Inserts the vacancy with its English text and its duty station; returns its row id.
+    pub async fn insert(self, db: &DatabaseConnection) -> i32 {
+        use entity::{vacancy_duty_station, vacancy_text};
+        use sea_orm::{ActiveModelTrait, Set};
+
+        let organisation_id = self.organisation.id(db).await;
+        let row = self
+            .row(organisation_id, chrono::Utc::now())
+            .insert(db)
+            .await
+            .unwrap();
+        vacancy_text::ActiveModel {
+            vacancy_id: Set(row.id),
+            language: Set("en".into()),
+            title: Set(format!("Test post {}", self.reference)),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        vacancy_duty_station::ActiveModel {
+            vacancy_id: Set(row.id),
+            city: Set("Tunis".into()),
+            country_code: Set("TN".into()),
+            sort_order: Set(0),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        row.id
+    }
+
+    /// Inserts the vacancy rows alone in one statement, without texts or duty stations (the
+    /// caller adds its own): for tests that need many.
+    pub async fn insert_rows(db: &DatabaseConnection, builders: impl IntoIterator<Item = Self>) {
+        use sea_orm::EntityTrait;
+
+        let now = chrono::Utc::now();
+        let mut rows = Vec::new();
+        for builder in builders {
+            let organisation_id = builder.organisation.id(db).await;
+            rows.push(builder.row(organisation_id, now));
+        }
+        vacancy::Entity::insert_many(rows).exec(db).await.unwrap();
+    }
+}
+
+/// The id of a seeded organisation by one of its acronyms.
+async fn organisation_by_acronym(db: &DatabaseConnection, acronym: &str) -> i32 {
+    use entity::organisation_acronym;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    organisation_acronym::Entity::find()
+        .filter(organisation_acronym::Column::Acronym.eq(acronym))
         .one(db)
         .await
         .unwrap()
         .expect("a seeded organisation")
-        .organisation_id;
-    let now = chrono::Utc::now();
-    let row = vacancy::ActiveModel {
-        organisation_id: Set(org),
-        reference: Set(reference.to_owned()),
-        authoritative_language: Set("en".into()),
-        grade: Set(Some("P3".into())),
-        grade_category: Set(Some("PROFESSIONAL".into())),
-        positions: Set(1),
-        open_to_internal: Set(true),
-        open_to_external: Set(true),
-        internal_first: Set(false),
-        residency: Set("NONE".into()),
-        time_zone: Set("Africa/Tunis".into()),
-        closing_at: Set(closing_at),
-        start_asap: Set(false),
-        status: Set(status.to_owned()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    vacancy_text::ActiveModel {
-        vacancy_id: Set(row.id),
-        language: Set("en".into()),
-        title: Set(format!("Test post {reference}")),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    vacancy_duty_station::ActiveModel {
-        vacancy_id: Set(row.id),
-        city: Set("Tunis".into()),
-        country_code: Set("TN".into()),
-        sort_order: Set(0),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    row.id
+        .organisation_id
 }
 
 /// The global ID the API gives a vacancy row.
@@ -360,30 +490,22 @@ pub fn vacancy_id(row: i32) -> String {
 /// Inserts an active account; returns its id and organisation id.
 pub async fn create_account(
     db: &DatabaseConnection,
-    role: &str,
+    role: Role,
     organisation: Option<&str>,
 ) -> (i32, Option<i32>) {
-    use entity::{account, organisation_acronym};
-    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    use entity::account;
+    use sea_orm::{ActiveModelTrait, Set};
 
     let org = match organisation {
-        Some(acronym) => Some(
-            organisation_acronym::Entity::find()
-                .filter(organisation_acronym::Column::Acronym.eq(acronym))
-                .one(db)
-                .await
-                .unwrap()
-                .expect("a seeded organisation")
-                .organisation_id,
-        ),
+        Some(acronym) => Some(organisation_by_acronym(db, acronym).await),
         None => None,
     };
     let now = chrono::Utc::now();
     let row = account::ActiveModel {
         email: Set(format!("{}@example.org", uuid::Uuid::new_v4().simple())),
         password_hash: Set("!".into()),
-        full_name: Set(format!("Test {role}")),
-        role: Set(role.to_owned()),
+        full_name: Set(format!("Test {}", role.as_str())),
+        role: Set(role.as_str().to_owned()),
         organisation_id: Set(org),
         active: Set(true),
         version: Set(1),

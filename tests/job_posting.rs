@@ -1,6 +1,7 @@
 //! The schema.org `JobPosting` of a vacancy: Google for Jobs' required properties and the
 //! recommended ones the notice fills, the same through GraphQL and `jobposting.json`.
 
+use jobboard::domain::Role;
 use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
@@ -158,7 +159,7 @@ async fn demo_notices_carry_googles_required_and_recommended_properties() {
 async fn notice_text_is_escaped_in_the_html_description_and_open_notices_take_direct_applications()
 {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let mut input = orion_like(&app, "IOM-ESCAPE-1").await;
         input["texts"][0]["context"] =
             json!("Tom & Jerry <script>alert(1)</script>\n\nSecond paragraph");
@@ -205,8 +206,8 @@ async fn notice_text_is_escaped_in_the_html_description_and_open_notices_take_di
 #[tokio::test]
 async fn a_drafts_posting_is_for_its_organisations_staff_only() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
-        let ilo = app.sign_in_as("RECRUITER", Some("ILO")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let ilo = app.sign_in_as(Role::Recruiter, Some("ILO")).await;
         let input = orion_like(&app, "IOM-DRAFT-POSTING").await;
         let created = app.data_as(&iom, CREATE, json!({ "input": input })).await;
         let id = created["createVacancy"]["id"].as_str().unwrap().to_owned();

@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod applications;
+mod catalogue_writes;
 mod count_cache;
 mod events;
 mod feeds;
@@ -28,4 +29,3 @@ mod tokens;
 mod vacancies;
 mod vacancy_writes;
 mod webhooks;
-mod writes;

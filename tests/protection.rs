@@ -2,6 +2,7 @@
 //! frontend request through; rate limits per address and per account; GraphQL over HTTP.
 
 use jobboard::config::ServerConfig;
+use jobboard::domain::Role;
 use serde_json::{json, Value};
 
 use crate::helpers::{vacancy_id, TestApp, TestDatabase};
@@ -97,7 +98,7 @@ async fn normal_frontend_queries_pass_every_default_limit() {
         let graphiql = include_str!("fixtures/graphiql-introspection.graphql");
         app.data(graphiql, json!({})).await;
         // A recruiter's pipeline: 50 applications with their screening (bench/operations).
-        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let pipeline = include_str!("../bench/operations/pipeline.graphql");
         let page = app
             .data_as(&recruiter, pipeline, json!({ "vacancy": vacancy_id(1) }))
@@ -363,7 +364,7 @@ async fn an_address_is_refused_past_its_operations_per_minute() {
         }
         assert_rate_limited(post(&app, None, "{ organisations { totalCount } }").await).await;
         // A signed-in account has a budget of its own.
-        let token = app.sign_in_as("CANDIDATE", None).await;
+        let token = app.sign_in_as(Role::Candidate, None).await;
         let response = post(&app, Some(&token), "{ me { role } }").await;
         assert_eq!(response.status(), 200);
     }
@@ -372,8 +373,8 @@ async fn an_address_is_refused_past_its_operations_per_minute() {
 #[tokio::test]
 async fn one_account_exhausted_does_not_block_another() {
     for app in apps_with(false, rate_limited(1, 2)).await {
-        let amina = app.sign_in_as("CANDIDATE", None).await;
-        let omar = app.sign_in_as("CANDIDATE", None).await;
+        let amina = app.sign_in_as(Role::Candidate, None).await;
+        let omar = app.sign_in_as(Role::Candidate, None).await;
         for _ in 0..2 {
             assert_eq!(
                 post(&app, Some(&amina), "{ me { role } }").await.status(),

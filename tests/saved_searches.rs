@@ -1,6 +1,7 @@
 //! Saved searches: a signed-in person keeps named searches and sees how many vacancies matching
 //! each were published since they last looked; nobody else sees or touches them.
 
+use jobboard::domain::Role;
 use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
@@ -17,7 +18,7 @@ const NODE: &str =
 
 /// Publishes a notice like the ORION one, based in `country`, titled `title` when given.
 async fn publish_orion_like(app: &TestApp, reference: &str, country: &str, title: Option<&str>) {
-    let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+    let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
     let mut input = orion_like(app, reference).await;
     input["dutyStations"][0]["country"] = json!(country);
     if let Some(title) = title {
@@ -48,7 +49,7 @@ fn morocco(name: &str) -> Value {
 #[tokio::test]
 async fn new_matches_count_vacancies_published_since_last_seen() {
     for app in TestApp::all_seeded().await {
-        let candidate = app.sign_in_as("CANDIDATE", None).await;
+        let candidate = app.sign_in_as(Role::Candidate, None).await;
         let saved = app.data_as(&candidate, SAVE, morocco("Maroc")).await["saveSearch"].clone();
         assert_eq!(saved["name"], "Maroc");
         assert_eq!(saved["search"], "assistant");
@@ -95,8 +96,8 @@ async fn new_matches_count_vacancies_published_since_last_seen() {
 #[tokio::test]
 async fn a_saved_search_is_its_owners_alone() {
     for app in TestApp::all_seeded().await {
-        let owner = app.sign_in_as("CANDIDATE", None).await;
-        let other = app.sign_in_as("CANDIDATE", None).await;
+        let owner = app.sign_in_as(Role::Candidate, None).await;
+        let other = app.sign_in_as(Role::Candidate, None).await;
         let saved = app.data_as(&owner, SAVE, morocco("Mine")).await["saveSearch"].clone();
         let id = saved["id"].clone();
         let edit = json!({ "id": id, "version": saved["version"], "input": { "name": "Renamed" } });
@@ -121,7 +122,7 @@ async fn a_saved_search_is_its_owners_alone() {
                 "{query}"
             );
         }
-        let admin = app.sign_in_as("PLATFORM_ADMIN", None).await;
+        let admin = app.sign_in_as(Role::PlatformAdmin, None).await;
         assert_eq!(
             app.error_code_as(Some(&admin), NODE, json!({ "id": id }))
                 .await,
@@ -152,7 +153,7 @@ async fn a_saved_search_is_its_owners_alone() {
         );
 
         // Staff keep saved searches too.
-        let recruiter = app.sign_in_as("RECRUITER", Some("ILO")).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("ILO")).await;
         app.data_as(&recruiter, SAVE, morocco("Staff")).await;
     }
 }
@@ -160,7 +161,7 @@ async fn a_saved_search_is_its_owners_alone() {
 #[tokio::test]
 async fn saved_searches_are_checked_and_bounded() {
     for app in TestApp::all_seeded().await {
-        let candidate = app.sign_in_as("CANDIDATE", None).await;
+        let candidate = app.sign_in_as(Role::Candidate, None).await;
         let bad = |input: Value| json!({ "input": input });
         let field = |body: &Value| body["errors"][0]["extensions"]["field"].clone();
 
@@ -194,7 +195,7 @@ async fn saved_searches_are_checked_and_bounded() {
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
         assert_eq!(field(&body), "input");
         // Another person's allowance is their own.
-        let other = app.sign_in_as("CANDIDATE", None).await;
+        let other = app.sign_in_as(Role::Candidate, None).await;
         app.data_as(&other, SAVE, morocco("Twice")).await;
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use jobboard::domain::Role;
 use jobboard::seed::synthetic::{generate, SyntheticOptions};
 use serde_json::{json, Value};
 
@@ -236,7 +237,7 @@ async fn every_order_pages_forwards_and_backwards_seeing_each_item_once() {
             ..Default::default()
         };
         generate(&app.db, &options).await.unwrap();
-        let admin = app.sign_in_as("PLATFORM_ADMIN", None).await;
+        let admin = app.sign_in_as(Role::PlatformAdmin, None).await;
         for order in ["CLOSING_SOON", "NEWEST", "RELEVANCE", "TITLE"] {
             for filter in [
                 json!({}),
@@ -266,7 +267,7 @@ async fn paging_through_a_thousand_search_results_twenty_at_a_time_sees_each_onc
             ..Default::default()
         };
         generate(&app.db, &options).await.unwrap();
-        let admin = app.sign_in_as("PLATFORM_ADMIN", None).await;
+        let admin = app.sign_in_as(Role::PlatformAdmin, None).await;
         // Every synthetic notice asks to "coordinate" activities: the relevance of all ties.
         let vars = json!({ "filter": { "search": "coordinate" } });
         let (seen, total) = forwards(&app, &admin, &vars, 20).await;
@@ -451,7 +452,7 @@ async fn facets_are_null_on_nested_lists() {
 #[tokio::test]
 async fn a_cursor_from_another_order_or_search_is_refused() {
     for app in TestApp::all_seeded().await {
-        let admin = app.sign_in_as("PLATFORM_ADMIN", None).await;
+        let admin = app.sign_in_as(Role::PlatformAdmin, None).await;
         let page = |vars: Value| {
             let app = &app;
             let admin = admin.clone();
@@ -515,7 +516,7 @@ async fn renaming_an_organisation_or_editing_a_notice_refreshes_the_search() {
         assert!(search(&app, "zorglub").await.is_empty());
         let read = "{ organisation(acronym: \"ILO\") { id version } }";
         let ilo = app.data(read, json!({})).await["organisation"].clone();
-        let admin = app.sign_in_as("PLATFORM_ADMIN", None).await;
+        let admin = app.sign_in_as(Role::PlatformAdmin, None).await;
         let update = "mutation ($id: ID!, $version: Int!, $input: UpdateOrganisationInput!) { updateOrganisation(id: $id, version: $version, input: $input) { version } }";
         app.data_as(
             &admin,
@@ -529,12 +530,17 @@ async fn renaming_an_organisation_or_editing_a_notice_refreshes_the_search() {
 
 #[tokio::test]
 async fn vacancies_stored_before_search_existed_are_indexed_when_the_server_starts() {
-    use crate::helpers::{insert_vacancy, TestDatabase};
+    use crate::helpers::{TestDatabase, VacancyBuilder};
+    use jobboard::domain::VacancyStatus;
     for database in TestDatabase::all().await {
         let first = TestApp::spawn(database.shared(), true).await;
         // Written straight into the table, as rows from before the search migration are.
         let closing = chrono::Utc::now() + chrono::Duration::days(30);
-        insert_vacancy(&first.db, "IOM", "OLD/2022/7", "PUBLISHED", Some(closing)).await;
+        VacancyBuilder::new("IOM", "OLD/2022/7")
+            .status(VacancyStatus::Published)
+            .closing_at(closing)
+            .insert(&first.db)
+            .await;
         assert!(search(&first, "ol").await.is_empty());
         drop(first);
         let restarted = TestApp::spawn(database, true).await;

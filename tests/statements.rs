@@ -15,6 +15,7 @@ use std::sync::{Mutex, OnceLock};
 use chrono::{Duration, Utc};
 use jobboard::config::ServerConfig;
 use jobboard::db::STATEMENT_TARGET;
+use jobboard::domain::VacancyStatus;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{json, Value};
 use tracing::field::Visit;
@@ -24,7 +25,7 @@ use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::{filter::Targets, Layer};
 
-use crate::helpers::{vacancy_id, TestApp, TestDatabase};
+use crate::helpers::{vacancy_id, TestApp, TestDatabase, VacancyBuilder};
 
 /// Statements for a page of vacancies with everything a list shows, whatever the page's size:
 /// the page, its total count, then one per relation and nesting level (texts for the title,
@@ -303,33 +304,14 @@ async fn insert_full_vacancies(db: &DatabaseConnection, n: usize) -> Vec<i32> {
     let now = Utc::now();
     let vacancies = (0..n).map(|i| {
         let project = &projects[i % projects.len()];
-        vacancy::ActiveModel {
-            organisation_id: Set(project.lead_organisation_id),
-            project_id: Set(Some(project.id)),
-            reference: Set(format!("N1-{i:04}")),
-            authoritative_language: Set("en".into()),
-            grade: Set(Some("P3".into())),
-            grade_category: Set(Some("PROFESSIONAL".into())),
-            positions: Set(1),
-            open_to_internal: Set(true),
-            open_to_external: Set(true),
-            internal_first: Set(false),
-            residency: Set("NONE".into()),
-            time_zone: Set("Africa/Tunis".into()),
-            published_at: Set(Some(now - Duration::days(1))),
-            closing_at: Set(Some(now + Duration::days(30))),
-            start_asap: Set(true),
-            status: Set("PUBLISHED".into()),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
+        VacancyBuilder::new(project.lead_organisation_id, format!("N1-{i:04}"))
+            .status(VacancyStatus::Published)
+            .project(project.id)
+            .published_at(now - Duration::days(1))
+            .closing_at(now + Duration::days(30))
+            .start_asap()
     });
-    vacancy::Entity::insert_many(vacancies)
-        .exec(db)
-        .await
-        .unwrap();
+    VacancyBuilder::insert_rows(db, vacancies).await;
     let ids: Vec<i32> = vacancy::Entity::find()
         .filter(vacancy::Column::Reference.starts_with("N1-"))
         .order_by_asc(vacancy::Column::Id)

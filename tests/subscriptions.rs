@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
+use jobboard::domain::{Role, VacancyStatus};
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -14,7 +15,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::events::{application, notice, publish, APPLY, MOVE};
-use crate::helpers::{insert_vacancy, TestApp, TestDatabase};
+use crate::helpers::{TestApp, TestDatabase, VacancyBuilder};
 
 /// How long a test waits for something that should come at once, before failing.
 const PATIENCE: Duration = Duration::from_secs(5);
@@ -137,7 +138,7 @@ async fn notice_in(app: &TestApp, reference: &str, city: &str, country: &str) ->
 #[tokio::test]
 async fn subscribers_receive_published_vacancies_that_pass_their_filter() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         // One client on /graphql/ws with a filter, one on /graphql itself without.
         let mut tunisia = WsClient::connect(&app.ws_url(), json!({})).await;
         tunisia
@@ -192,9 +193,9 @@ async fn subscribers_receive_published_vacancies_that_pass_their_filter() {
 #[tokio::test]
 async fn candidates_follow_only_their_own_applications() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
-        let amina = app.sign_in_as("CANDIDATE", None).await;
-        let omar = app.sign_in_as("CANDIDATE", None).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let amina = app.sign_in_as(Role::Candidate, None).await;
+        let omar = app.sign_in_as(Role::Candidate, None).await;
         let (vacancy, _) = publish(&app, &iom, notice(&app, "SUB/APPS").await).await;
         let input = json!({ "input": application(&vacancy) });
         let amina_application =
@@ -258,7 +259,7 @@ async fn status_changes_need_a_candidates_token() {
         );
 
         // Staff are signed in but have no applications of their own to follow.
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let mut staff = WsClient::connect(
             &app.ws_url(),
             json!({ "Authorization": format!("Bearer {iom}") }),
@@ -269,7 +270,7 @@ async fn status_changes_need_a_candidates_token() {
         assert_eq!(forbidden["errors"][0]["extensions"]["code"], "FORBIDDEN");
 
         // A candidate's token is accepted.
-        let amina = app.sign_in_as("CANDIDATE", None).await;
+        let amina = app.sign_in_as(Role::Candidate, None).await;
         let mut allowed = WsClient::connect(
             &app.ws_url(),
             json!({ "authorization": format!("Bearer {amina}") }),
@@ -298,7 +299,7 @@ async fn status_changes_need_a_candidates_token() {
 #[tokio::test]
 async fn a_subscriber_that_never_reads_does_not_slow_the_publisher() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let mut idle = WsClient::connect(&app.ws_url(), json!({})).await;
         idle.subscribe("idle", PUBLISHED, json!({})).await;
         let mut reader = WsClient::connect(&app.ws_url(), json!({})).await;
@@ -371,7 +372,7 @@ async fn a_vacancy_published_on_one_replica_reaches_a_subscriber_of_another() {
     let a = TestApp::spawn(database, true).await;
     let b = TestApp::spawn(shared, false).await;
     assert_ne!(a.address, b.address);
-    let iom = a.sign_in_as("RECRUITER", Some("IOM")).await;
+    let iom = a.sign_in_as(Role::Recruiter, Some("IOM")).await;
 
     let mut on_b = WsClient::connect(&b.ws_url(), json!({})).await;
     on_b.subscribe(
@@ -403,7 +404,7 @@ async fn a_mutation_over_the_websocket_drops_cached_counts_too() {
         config.seed_demo_data = Some(true);
         config.count_cache_seconds = 300;
         let app = TestApp::spawn_with(database, config).await;
-        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let total = || async {
             app.data_as(&recruiter, "{ vacancies { totalCount } }", json!({}))
                 .await["vacancies"]["totalCount"]
@@ -411,7 +412,10 @@ async fn a_mutation_over_the_websocket_drops_cached_counts_too() {
                 .unwrap()
         };
         let before = total().await;
-        insert_vacancy(&app.db, "IOM", "WS/1", "DRAFT", None).await;
+        VacancyBuilder::new("IOM", "WS/1")
+            .status(VacancyStatus::Draft)
+            .insert(&app.db)
+            .await;
         assert_eq!(
             total().await,
             before,

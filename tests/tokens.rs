@@ -4,12 +4,12 @@ use chrono::{Duration, Utc};
 use jobboard::auth::jwt::{JwtKeys, Subject};
 use jobboard::cli::{mint_token, TokenArgs};
 use jobboard::config::Environment;
-use jobboard::domain::Role;
+use jobboard::domain::{Role, VacancyStatus};
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
 use crate::accounts::organisation_id;
-use crate::helpers::{create_account, insert_vacancy, TestApp};
+use crate::helpers::{create_account, TestApp, VacancyBuilder};
 
 const CREATE: &str = "mutation ($input: CreateIntegrationTokenInput!) { createIntegrationToken(input: $input) { token integrationToken { id name active expiresAt revokedAt organisation { acronym } } } }";
 const LIST: &str = "query ($org: ID!) { integrationTokens(organisationId: $org) { id name createdAt expiresAt revokedAt active createdBy { email } organisation { acronym } } }";
@@ -36,7 +36,7 @@ async fn drafts_seen(app: &TestApp, token: Option<&str>) -> i64 {
 async fn an_integration_token_acts_as_a_recruiter_of_its_organisation() {
     for app in TestApp::all_seeded().await {
         let iom = organisation_id(&app, "IOM").await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let created = app
             .data_as(
                 &admin,
@@ -53,14 +53,11 @@ async fn an_integration_token_acts_as_a_recruiter_of_its_organisation() {
             "IOM"
         );
 
-        insert_vacancy(
-            &app.db,
-            "IOM",
-            "HR-DRAFT-1",
-            "DRAFT",
-            Some(Utc::now() + Duration::days(30)),
-        )
-        .await;
+        VacancyBuilder::new("IOM", "HR-DRAFT-1")
+            .status(VacancyStatus::Draft)
+            .closing_in(Duration::days(30))
+            .insert(&app.db)
+            .await;
         assert_eq!(drafts_seen(&app, Some(&secret)).await, 1);
         assert_eq!(drafts_seen(&app, None).await, 0);
         // A token is not a person.
@@ -82,8 +79,8 @@ async fn an_integration_token_acts_as_a_recruiter_of_its_organisation() {
             .await;
         assert!(!introspection.to_string().contains("\"token\""));
 
-        let ilo_admin = app.sign_in_as("AGENCY_ADMIN", Some("ILO")).await;
-        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let ilo_admin = app.sign_in_as(Role::AgencyAdmin, Some("ILO")).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         for (token, code) in [
             (Some(ilo_admin.as_str()), "FORBIDDEN"),
             (Some(recruiter.as_str()), "FORBIDDEN"),
@@ -102,7 +99,7 @@ async fn an_integration_token_acts_as_a_recruiter_of_its_organisation() {
 async fn a_revoked_integration_token_is_refused_on_the_next_request() {
     for app in TestApp::all_seeded().await {
         let iom = organisation_id(&app, "IOM").await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let created = app
             .data_as(
                 &admin,
@@ -118,7 +115,7 @@ async fn a_revoked_integration_token_is_refused_on_the_next_request() {
         assert_eq!(drafts_seen(&app, Some(&secret)).await, 0);
 
         // Only the organisation's admins revoke it.
-        let ilo_admin = app.sign_in_as("AGENCY_ADMIN", Some("ILO")).await;
+        let ilo_admin = app.sign_in_as(Role::AgencyAdmin, Some("ILO")).await;
         assert_eq!(
             app.error_code_as(Some(&ilo_admin), REVOKE, json!({ "id": id }))
                 .await,
@@ -144,10 +141,10 @@ async fn a_revoked_integration_token_is_refused_on_the_next_request() {
 async fn integration_tokens_are_for_admins_and_live_at_most_a_year() {
     for app in TestApp::all_seeded().await {
         let iom = organisation_id(&app, "IOM").await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
-        let platform = app.sign_in_as("PLATFORM_ADMIN", None).await;
-        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
-        let ilo_admin = app.sign_in_as("AGENCY_ADMIN", Some("ILO")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
+        let platform = app.sign_in_as(Role::PlatformAdmin, None).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let ilo_admin = app.sign_in_as(Role::AgencyAdmin, Some("ILO")).await;
         let cases = [
             (Some(&admin), Duration::hours(-1), "BAD_USER_INPUT"),
             (Some(&admin), Duration::days(400), "BAD_USER_INPUT"),
@@ -297,7 +294,7 @@ fn b64(value: &Value) -> String {
 #[tokio::test]
 async fn forged_expired_and_unsigned_tokens_are_refused_with_a_generic_message() {
     for app in TestApp::all_seeded().await {
-        let (id, _) = create_account(&app.db, "CANDIDATE", None).await;
+        let (id, _) = create_account(&app.db, Role::Candidate, None).await;
         let sub = format!("account:{id}");
 
         // The control: a token made this way with the right secret works, so the refusals below

@@ -1,7 +1,8 @@
-use chrono::{Duration, Utc};
+use chrono::Duration;
+use jobboard::domain::VacancyStatus;
 use serde_json::{json, Value};
 
-use crate::helpers::{insert_vacancy, vacancy_id, TestApp};
+use crate::helpers::{vacancy_id, TestApp, VacancyBuilder};
 
 const LIST: &str = "query ($filter: VacancyFilterInput) { vacancies(filter: $filter, first: 100) { totalCount edges { node { reference status isOpen } } } }";
 
@@ -25,14 +26,11 @@ async fn references(app: &TestApp, filter: Value) -> Vec<String> {
 #[tokio::test]
 async fn anonymous_callers_never_see_drafts() {
     for app in TestApp::all_seeded().await {
-        let draft = insert_vacancy(
-            &app.db,
-            "IOM",
-            "DRAFT-1",
-            "DRAFT",
-            Some(Utc::now() + Duration::days(30)),
-        )
-        .await;
+        let draft = VacancyBuilder::new("IOM", "DRAFT-1")
+            .status(VacancyStatus::Draft)
+            .closing_in(Duration::days(30))
+            .insert(&app.db)
+            .await;
         let all = references(&app, json!({})).await;
         assert!(
             !all.contains(&"DRAFT-1".to_owned()),
@@ -65,22 +63,16 @@ async fn anonymous_callers_never_see_drafts() {
 #[tokio::test]
 async fn a_published_vacancy_closes_by_itself_at_its_closing_instant() {
     for app in TestApp::all_seeded().await {
-        insert_vacancy(
-            &app.db,
-            "ILO",
-            "OPEN-1",
-            "PUBLISHED",
-            Some(Utc::now() + Duration::days(7)),
-        )
-        .await;
-        insert_vacancy(
-            &app.db,
-            "ILO",
-            "PAST-1",
-            "PUBLISHED",
-            Some(Utc::now() - Duration::minutes(1)),
-        )
-        .await;
+        VacancyBuilder::new("ILO", "OPEN-1")
+            .status(VacancyStatus::Published)
+            .closing_in(Duration::days(7))
+            .insert(&app.db)
+            .await;
+        VacancyBuilder::new("ILO", "PAST-1")
+            .status(VacancyStatus::Published)
+            .closing_in(-Duration::minutes(1))
+            .insert(&app.db)
+            .await;
 
         assert_eq!(
             references(&app, json!({ "openOnly": true })).await,

@@ -1,3 +1,4 @@
+use jobboard::domain::Role;
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 
@@ -66,8 +67,8 @@ fn ids(data: &Value, field: &str) -> (Value, i64) {
 #[tokio::test]
 async fn a_recruiter_drafts_edits_and_publishes_a_notice_others_cannot_touch() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
-        let ilo = app.sign_in_as("RECRUITER", Some("ILO")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let ilo = app.sign_in_as(Role::Recruiter, Some("ILO")).await;
         let mut input = orion_like(&app, "IOM-MA-2026-ORION").await;
 
         let created = app.data_as(&iom, CREATE, json!({ "input": input })).await;
@@ -173,11 +174,11 @@ async fn a_recruiter_drafts_edits_and_publishes_a_notice_others_cannot_touch() {
 #[tokio::test]
 async fn every_vacancy_mutation_checks_who_calls() {
     for app in TestApp::all_seeded().await {
-        let own = app.sign_in_as("RECRUITER", Some("IOM")).await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
-        let platform = app.sign_in_as("PLATFORM_ADMIN", None).await;
-        let other = app.sign_in_as("AGENCY_ADMIN", Some("ILO")).await;
-        let candidate = app.sign_in_as("CANDIDATE", None).await;
+        let own = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
+        let platform = app.sign_in_as(Role::PlatformAdmin, None).await;
+        let other = app.sign_in_as(Role::AgencyAdmin, Some("ILO")).await;
+        let candidate = app.sign_in_as(Role::Candidate, None).await;
         let input = orion_like(&app, "IOM-POLICY-1").await;
 
         // Creating: the organisation's staff yes; a candidate or another agency's staff no.
@@ -256,7 +257,7 @@ async fn every_vacancy_mutation_checks_who_calls() {
 #[tokio::test]
 async fn publishing_says_what_is_missing() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let mut input = orion_like(&app, "IOM-INCOMPLETE").await;
         input["dutyStations"] = json!([]);
         input["qualificationPaths"] = json!([]);
@@ -283,7 +284,7 @@ async fn publishing_says_what_is_missing() {
 #[tokio::test]
 async fn bad_input_names_the_field_and_writes_nothing() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let count = "{ vacancies(filter: { status: [DRAFT] }) { totalCount } }";
         let before = app.data_as(&iom, count, json!({})).await;
         let cases = [
@@ -339,8 +340,8 @@ async fn bad_input_names_the_field_and_writes_nothing() {
 #[tokio::test]
 async fn references_are_unique_per_organisation() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
-        let ilo = app.sign_in_as("RECRUITER", Some("ILO")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let ilo = app.sign_in_as(Role::Recruiter, Some("ILO")).await;
         let input = orion_like(&app, "VN 2023/005").await;
         assert_eq!(
             app.error_code_as(Some(&iom), CREATE, json!({ "input": input }))
@@ -360,7 +361,7 @@ async fn references_are_unique_per_organisation() {
 #[tokio::test]
 async fn importing_the_same_notice_twice_never_duplicates_it() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let import = "mutation ($input: VacancyInput!) { importVacancy(input: $input) { result vacancy { id reference version title } } }";
         let mut input = orion_like(&app, "HR-2026-0042").await;
         let first = app.data_as(&iom, import, json!({ "input": input })).await;
@@ -391,7 +392,7 @@ async fn importing_the_same_notice_twice_never_duplicates_it() {
 #[tokio::test]
 async fn drafts_are_deleted_and_published_notices_are_kept() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let delete = "mutation ($id: ID!, $version: Int!) { deleteVacancy(id: $id, version: $version) { deletedId } }";
         let created = app
             .data_as(
@@ -459,9 +460,11 @@ async fn drafts_are_deleted_and_published_notices_are_kept() {
 async fn the_background_task_closes_notices_past_their_deadline() {
     for app in TestApp::all_seeded().await {
         let past = chrono::Utc::now() - chrono::Duration::minutes(5);
-        let id =
-            crate::helpers::insert_vacancy(&app.db, "IOM", "EXPIRED-1", "PUBLISHED", Some(past))
-                .await;
+        let id = crate::helpers::VacancyBuilder::new("IOM", "EXPIRED-1")
+            .status(jobboard::domain::VacancyStatus::Published)
+            .closing_at(past)
+            .insert(&app.db)
+            .await;
         // The server's own task may get there first: either way the stored status ends CLOSED.
         jobboard::service::vacancy::write::close_expired(&app.db, chrono::Utc::now())
             .await
@@ -483,7 +486,7 @@ async fn the_background_task_closes_notices_past_their_deadline() {
 #[tokio::test]
 async fn an_integration_token_posts_a_notice_until_it_is_revoked() {
     for app in TestApp::all_seeded().await {
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let iom = app
             .data("{ organisation(acronym: \"IOM\") { id } }", json!({}))
             .await["organisation"]["id"]
@@ -529,9 +532,9 @@ async fn an_integration_token_posts_a_notice_until_it_is_revoked() {
 #[tokio::test]
 async fn lifecycle_mutations_refuse_everyone_but_the_posting_organisation() {
     for app in TestApp::all_seeded().await {
-        let own = app.sign_in_as("RECRUITER", Some("IOM")).await;
-        let other = app.sign_in_as("RECRUITER", Some("ILO")).await;
-        let candidate = app.sign_in_as("CANDIDATE", None).await;
+        let own = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let other = app.sign_in_as(Role::Recruiter, Some("ILO")).await;
+        let candidate = app.sign_in_as(Role::Candidate, None).await;
 
         // A published notice: visible to all, so outsiders are FORBIDDEN rather than NOT_FOUND.
         let created = app
@@ -652,7 +655,7 @@ async fn lifecycle_mutations_refuse_everyone_but_the_posting_organisation() {
 #[tokio::test]
 async fn concurrent_imports_all_land() {
     for app in TestApp::all_seeded().await {
-        let iom = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let import = "mutation ($input: VacancyInput!) { importVacancy(input: $input) { result } }";
         let mut inputs = Vec::new();
         for i in 0..12 {

@@ -14,7 +14,7 @@ use axum::Router;
 use hmac::{Hmac, Mac};
 use jobboard::app::Application;
 use jobboard::config::ServerConfig;
-use jobboard::domain::WebhookEventKind;
+use jobboard::domain::{Role, WebhookEventKind};
 use jobboard::service::webhook::{enqueue, OutboundEvent};
 use jobboard::service::webhook_delivery::Worker;
 use sea_orm::DatabaseConnection;
@@ -284,7 +284,7 @@ async fn deliveries_are_signed_retried_until_the_receiver_recovers_and_logged() 
     for app in spawn_each(fast).await {
         let receiver = Receiver::start(2).await;
         let iom = organisation_id(&app, "IOM").await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let (endpoint, secret) = register(
             &app,
             &admin,
@@ -378,7 +378,7 @@ async fn a_failing_delivery_waits_for_its_next_attempt_and_a_pending_one_is_not_
     for app in spawn_each(slow_retries).await {
         let receiver = Receiver::start(usize::MAX).await;
         let iom = organisation_id(&app, "IOM").await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let (endpoint, secret) =
             register(&app, &admin, &iom, &receiver.url, &["VACANCY_CLOSED"]).await;
         receiver.set_secret(&secret);
@@ -418,7 +418,7 @@ async fn a_delivery_failing_past_the_horizon_is_failed_and_a_replay_delivers_it(
     for app in spawn_each(give_up_at_once).await {
         let receiver = Receiver::start(1).await;
         let iom = organisation_id(&app, "IOM").await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let (endpoint, secret) = register(
             &app,
             &admin,
@@ -475,7 +475,7 @@ async fn a_delivery_queued_while_the_receiver_is_down_survives_a_restart() {
         let config = slow_retries(&database);
         let mut app = TestApp::spawn_with(database, config).await;
         let iom = organisation_id(&app, "IOM").await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let (endpoint, secret) =
             register(&app, &admin, &iom, &receiver.url, &["VACANCY_UPDATED"]).await;
         receiver.set_secret(&secret);
@@ -526,7 +526,7 @@ async fn two_workers_on_one_database_send_each_delivery_once() {
     for app in spawn_each(slow_retries).await {
         let receiver = Receiver::start(0).await;
         let iom = organisation_id(&app, "IOM").await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let (_, secret) = register(&app, &admin, &iom, &receiver.url, &["VACANCY_PUBLISHED"]).await;
         receiver.set_secret(&secret);
         // A second replica: its own server, connection pool and worker, on the same database.
@@ -585,11 +585,11 @@ async fn only_the_organisations_admins_and_platform_admins_manage_webhooks() {
     for app in spawn_each(fast).await {
         let receiver = Receiver::start(0).await;
         let iom = organisation_id(&app, "IOM").await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
-        let platform = app.sign_in_as("PLATFORM_ADMIN", None).await;
-        let ilo_admin = app.sign_in_as("AGENCY_ADMIN", Some("ILO")).await;
-        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
-        let candidate = app.sign_in_as("CANDIDATE", None).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
+        let platform = app.sign_in_as(Role::PlatformAdmin, None).await;
+        let ilo_admin = app.sign_in_as(Role::AgencyAdmin, Some("ILO")).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let candidate = app.sign_in_as(Role::Candidate, None).await;
         let refused = [
             (Some(ilo_admin.as_str()), "FORBIDDEN"),
             (Some(recruiter.as_str()), "FORBIDDEN"),
@@ -713,7 +713,7 @@ async fn production_takes_public_https_urls_and_shows_a_secret_once() {
     }
     for app in spawn_each(production_rules).await {
         let iom = organisation_id(&app, "IOM").await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         for (url, events) in [
             (
                 "http://hooks.example.org/jobs",
@@ -788,12 +788,12 @@ async fn publishing_a_vacancy_sends_vacancy_published_from_its_transaction() {
     for app in spawn_each(fast).await {
         let receiver = Receiver::start(0).await;
         let iom = organisation_id(&app, "IOM").await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let (endpoint, secret) =
             register(&app, &admin, &iom, &receiver.url, &["VACANCY_PUBLISHED"]).await;
         receiver.set_secret(&secret);
 
-        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let input = orion_like(&app, "RAB/HOOK/001").await;
         let created = app
             .data_as(&recruiter, CREATE_VACANCY, json!({ "input": input }))

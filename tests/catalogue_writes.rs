@@ -2,6 +2,7 @@
 //! write what, optimistic locking, duplicates, validation with field paths, all-or-nothing
 //! writes, and the trail each write leaves.
 
+use jobboard::domain::Role;
 use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
@@ -10,18 +11,18 @@ use crate::helpers::TestApp;
 #[derive(Debug, Clone, Copy)]
 enum Caller {
     Anonymous,
-    Account(&'static str, Option<&'static str>),
+    Account(Role, Option<&'static str>),
     Token(&'static str),
 }
 
 use Caller::{Account, Anonymous, Token};
 
-const CANDIDATE: Caller = Account("CANDIDATE", None);
-const PLATFORM_ADMIN: Caller = Account("PLATFORM_ADMIN", None);
-const IOM_RECRUITER: Caller = Account("RECRUITER", Some("IOM"));
-const IOM_ADMIN: Caller = Account("AGENCY_ADMIN", Some("IOM"));
-const ILO_RECRUITER: Caller = Account("RECRUITER", Some("ILO"));
-const ILO_ADMIN: Caller = Account("AGENCY_ADMIN", Some("ILO"));
+const CANDIDATE: Caller = Account(Role::Candidate, None);
+const PLATFORM_ADMIN: Caller = Account(Role::PlatformAdmin, None);
+const IOM_RECRUITER: Caller = Account(Role::Recruiter, Some("IOM"));
+const IOM_ADMIN: Caller = Account(Role::AgencyAdmin, Some("IOM"));
+const ILO_RECRUITER: Caller = Account(Role::Recruiter, Some("ILO"));
+const ILO_ADMIN: Caller = Account(Role::AgencyAdmin, Some("ILO"));
 const IOM_TOKEN: Caller = Token("IOM");
 
 async fn token_for(app: &TestApp, caller: Caller) -> Option<String> {
@@ -61,7 +62,7 @@ pub async fn integration_token(app: &TestApp, acronym: &str) -> String {
         .jwt
         .issue(
             Subject::Integration(row.id),
-            "RECRUITER",
+            Role::Recruiter.as_str(),
             Some(org),
             chrono::Duration::minutes(10),
         )
@@ -180,7 +181,7 @@ async fn only_platform_admins_create_organisations() {
         )
         .await;
 
-        let admin = app.sign_in_as("PLATFORM_ADMIN", None).await;
+        let admin = app.sign_in_as(Role::PlatformAdmin, None).await;
         let created = app
             .data_as(
                 &admin,
@@ -208,7 +209,7 @@ async fn only_platform_admins_create_organisations() {
 #[tokio::test]
 async fn organisations_refuse_taken_acronyms_and_bad_input() {
     for app in TestApp::all_seeded().await {
-        let admin = app.sign_in_as("PLATFORM_ADMIN", None).await;
+        let admin = app.sign_in_as(Role::PlatformAdmin, None).await;
         for taken in ["IOM", "oim", "BIT"] {
             assert_eq!(
                 app.error_code_as(
@@ -305,7 +306,7 @@ async fn an_organisation_admin_edits_its_profile_with_the_version_it_read() {
         )
         .await;
 
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let updated = app
             .data_as(&admin, UPDATE_ORGANISATION, change(&iom["version"]))
             .await["updateOrganisation"]
@@ -367,7 +368,7 @@ async fn an_organisation_admin_edits_its_profile_with_the_version_it_read() {
             .contains(&json!({ "language": "fr", "acronym": "OIM" })));
 
         // Clearing an optional field with null; a platform admin may edit any organisation.
-        let platform = app.sign_in_as("PLATFORM_ADMIN", None).await;
+        let platform = app.sign_in_as(Role::PlatformAdmin, None).await;
         let cleared = app
             .data_as(
                 &platform,
@@ -420,7 +421,7 @@ async fn projects_are_created_by_whoever_posts_for_the_lead_organisation() {
         )
         .await;
 
-        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let created = app
             .data_as(&recruiter, CREATE_PROJECT, json!({ "input": input }))
             .await["createProject"]
@@ -492,7 +493,7 @@ async fn row_counts(app: &TestApp) -> [u64; 4] {
 #[tokio::test]
 async fn a_bad_project_names_its_field_and_writes_nothing() {
     for app in TestApp::all_seeded().await {
-        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let iom = organisation(&app, "IOM").await;
         let before = row_counts(&app).await;
         let cases: Vec<(&str, Value)> = vec![
@@ -567,7 +568,7 @@ fn base64_id(kind: &str, row: i32) -> String {
 #[tokio::test]
 async fn projects_are_updated_and_archived_with_the_version_read() {
     for app in TestApp::all_seeded().await {
-        let recruiter = app.sign_in_as("RECRUITER", Some("IOM")).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let input = new_project(&app, "EDIT").await;
         let created = app
             .data_as(&recruiter, CREATE_PROJECT, json!({ "input": input }))
@@ -595,7 +596,7 @@ async fn projects_are_updated_and_archived_with_the_version_read() {
             ],
         )
         .await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let updated =
             app.data_as(&admin, UPDATE_PROJECT, change.clone()).await["updateProject"].clone();
         assert_eq!(updated["version"], 2);
@@ -717,7 +718,7 @@ async fn an_organisations_admins_edit_its_competency_framework() {
             ],
         )
         .await;
-        let admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let created = app
             .data_as(&admin, CREATE_COMPETENCY, json!({ "input": input }))
             .await["createCompetency"]
@@ -744,7 +745,7 @@ async fn an_organisations_admins_edit_its_competency_framework() {
             );
         }
         let ilo = organisation(&app, "ILO").await;
-        let ilo_admin = app.sign_in_as("AGENCY_ADMIN", Some("ILO")).await;
+        let ilo_admin = app.sign_in_as(Role::AgencyAdmin, Some("ILO")).await;
         let ilo_copy = app
             .data_as(
                 &ilo_admin,
@@ -862,7 +863,7 @@ async fn global_competencies_are_for_platform_admins() {
             ],
         )
         .await;
-        let platform = app.sign_in_as("PLATFORM_ADMIN", None).await;
+        let platform = app.sign_in_as(Role::PlatformAdmin, None).await;
         let created = app
             .data_as(&platform, CREATE_COMPETENCY, json!({ "input": input }))
             .await["createCompetency"]
@@ -896,10 +897,10 @@ async fn every_write_leaves_an_audit_event_that_only_the_right_admins_read() {
     for app in TestApp::all_seeded().await {
         let iom = organisation(&app, "IOM").await;
         let ilo = organisation(&app, "ILO").await;
-        let iom_admin = app.sign_in_as("AGENCY_ADMIN", Some("IOM")).await;
+        let iom_admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let iom_token = integration_token(&app, "IOM").await;
-        let ilo_admin = app.sign_in_as("AGENCY_ADMIN", Some("ILO")).await;
-        let platform = app.sign_in_as("PLATFORM_ADMIN", None).await;
+        let ilo_admin = app.sign_in_as(Role::AgencyAdmin, Some("ILO")).await;
+        let platform = app.sign_in_as(Role::PlatformAdmin, None).await;
 
         app.data_as(
             &iom_admin,
