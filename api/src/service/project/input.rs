@@ -148,6 +148,8 @@ pub(super) fn check_dates(start: Option<NaiveDate>, end: Option<NaiveDate>) -> A
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     fn field_of(error: AppError) -> String {
