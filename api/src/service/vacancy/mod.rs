@@ -3,6 +3,7 @@
 pub mod children;
 pub mod facets;
 pub mod feed;
+pub mod input;
 pub mod job_posting;
 pub mod notice;
 pub mod order;

@@ -2,10 +2,7 @@
 //! and import from agencies' HR systems. Every write is one transaction with its audit entry.
 
 use chrono::{DateTime, Utc};
-use entity::{
-    application, vacancy, vacancy_competency, vacancy_document, vacancy_duty_station, vacancy_item,
-    vacancy_language, vacancy_qualification_path, vacancy_question, vacancy_text,
-};
+use entity::{application, vacancy};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -14,11 +11,12 @@ use sea_orm::{
 use serde_json::{json, Map, Value};
 
 use crate::auth::Actor;
-use crate::domain::{ItemSection, VacancyStatus};
+use crate::domain::VacancyStatus;
 use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::events::{self, DomainEvent, VacancyFacts};
+use crate::service::vacancy::children::{delete_children, replace_questions, store_children};
 use crate::service::vacancy::notice::{self, Notice, NoticeInput};
 use crate::service::vacancy::search_document;
 use crate::service::vacancy::{self as read, effective_status};
@@ -131,198 +129,6 @@ fn scalar_fields(notice: &Notice) -> vacancy::ActiveModel {
         apply_email_subject: Set(notice.apply_email_subject.clone()),
         ..Default::default()
     }
-}
-
-async fn store_children(
-    db: &impl ConnectionTrait,
-    vacancy_id: i32,
-    notice: &Notice,
-) -> AppResult<()> {
-    let order = |i: usize| i as i32;
-    if !notice.texts.is_empty() {
-        vacancy_text::Entity::insert_many(notice.texts.iter().map(|t| vacancy_text::ActiveModel {
-            vacancy_id: Set(vacancy_id),
-            language: Set(t.language.clone()),
-            title: Set(t.title.clone()),
-            organisation_intro: Set(t.organisation_intro.clone()),
-            context: Set(t.context.clone()),
-            reporting_lines: Set(t.reporting_lines.clone()),
-            responsibilities_intro: Set(t.responsibilities_intro.clone()),
-            how_to_apply: Set(t.how_to_apply.clone()),
-            additional_information: Set(t.additional_information.clone()),
-            ..Default::default()
-        }))
-        .exec(db)
-        .await?;
-    }
-    let items: Vec<vacancy_item::ActiveModel> = notice
-        .texts
-        .iter()
-        .flat_map(|t| {
-            [
-                ItemSection::Responsibility,
-                ItemSection::Experience,
-                ItemSection::Skill,
-                ItemSection::Condition,
-            ]
-            .into_iter()
-            .flat_map(move |section| {
-                t.items(section).iter().enumerate().map(move |(i, text)| {
-                    vacancy_item::ActiveModel {
-                        vacancy_id: Set(vacancy_id),
-                        section: Set(section.as_str().to_owned()),
-                        language: Set(t.language.clone()),
-                        sort_order: Set(order(i)),
-                        text: Set(text.clone()),
-                        ..Default::default()
-                    }
-                })
-            })
-        })
-        .collect();
-    if !items.is_empty() {
-        vacancy_item::Entity::insert_many(items).exec(db).await?;
-    }
-    if !notice.duty_stations.is_empty() {
-        vacancy_duty_station::Entity::insert_many(notice.duty_stations.iter().enumerate().map(
-            |(i, (city, country))| vacancy_duty_station::ActiveModel {
-                vacancy_id: Set(vacancy_id),
-                city: Set(city.clone()),
-                country_code: Set(country.clone()),
-                sort_order: Set(order(i)),
-                ..Default::default()
-            },
-        ))
-        .exec(db)
-        .await?;
-    }
-    if !notice.languages.is_empty() {
-        vacancy_language::Entity::insert_many(notice.languages.iter().enumerate().map(
-            |(i, (code, level, requirement, one_of))| vacancy_language::ActiveModel {
-                vacancy_id: Set(vacancy_id),
-                language_code: Set(code.clone()),
-                level: Set(level.map(|l| l.as_str().to_owned())),
-                requirement: Set(requirement.as_str().to_owned()),
-                one_of: Set(*one_of),
-                sort_order: Set(order(i)),
-                ..Default::default()
-            },
-        ))
-        .exec(db)
-        .await?;
-    }
-    if !notice.qualification_paths.is_empty() {
-        vacancy_qualification_path::Entity::insert_many(
-            notice.qualification_paths.iter().enumerate().map(
-                |(i, (level, years, fields, description))| {
-                    vacancy_qualification_path::ActiveModel {
-                        vacancy_id: Set(vacancy_id),
-                        education_level: Set(level.as_str().to_owned()),
-                        min_years_experience: Set(*years),
-                        fields: Set(json!(fields)),
-                        description: Set(description.clone()),
-                        sort_order: Set(order(i)),
-                        ..Default::default()
-                    }
-                },
-            ),
-        )
-        .exec(db)
-        .await?;
-    }
-    if !notice.competencies.is_empty() {
-        vacancy_competency::Entity::insert_many(notice.competencies.iter().enumerate().map(
-            |(i, (competency_id, level, requirement))| vacancy_competency::ActiveModel {
-                vacancy_id: Set(vacancy_id),
-                competency_id: Set(*competency_id),
-                level: Set(*level),
-                requirement: Set(requirement.as_str().to_owned()),
-                sort_order: Set(order(i)),
-                ..Default::default()
-            },
-        ))
-        .exec(db)
-        .await?;
-    }
-    if !notice.documents.is_empty() {
-        vacancy_document::Entity::insert_many(notice.documents.iter().enumerate().map(
-            |(i, (kind, count, note))| vacancy_document::ActiveModel {
-                vacancy_id: Set(vacancy_id),
-                kind: Set(kind.as_str().to_owned()),
-                count: Set(*count),
-                note: Set(note.clone()),
-                sort_order: Set(order(i)),
-                ..Default::default()
-            },
-        ))
-        .exec(db)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Stores a notice's application form in place of the one it had. Answers cascade with their
-/// questions, so callers only replace a form nobody has answered.
-async fn replace_questions(
-    db: &impl ConnectionTrait,
-    vacancy_id: i32,
-    notice: &Notice,
-) -> AppResult<()> {
-    let order = |i: usize| i as i32;
-    vacancy_question::Entity::delete_many()
-        .filter(vacancy_question::Column::VacancyId.eq(vacancy_id))
-        .exec(db)
-        .await?;
-    if !notice.questions.is_empty() {
-        vacancy_question::Entity::insert_many(notice.questions.iter().enumerate().map(|(i, q)| {
-            vacancy_question::ActiveModel {
-                vacancy_id: Set(vacancy_id),
-                sort_order: Set(order(i)),
-                kind: Set(q.kind.as_str().to_owned()),
-                required: Set(q.required),
-                prompt: Set(json!(q.prompt)),
-                options: Set((!q.options.is_empty()).then(|| json!(q.options))),
-                min_number: Set(q.min_number),
-                max_number: Set(q.max_number),
-                ..Default::default()
-            }
-        }))
-        .exec(db)
-        .await?;
-    }
-    Ok(())
-}
-
-async fn delete_children(db: &impl ConnectionTrait, vacancy_id: i32) -> AppResult<()> {
-    vacancy_text::Entity::delete_many()
-        .filter(vacancy_text::Column::VacancyId.eq(vacancy_id))
-        .exec(db)
-        .await?;
-    vacancy_item::Entity::delete_many()
-        .filter(vacancy_item::Column::VacancyId.eq(vacancy_id))
-        .exec(db)
-        .await?;
-    vacancy_duty_station::Entity::delete_many()
-        .filter(vacancy_duty_station::Column::VacancyId.eq(vacancy_id))
-        .exec(db)
-        .await?;
-    vacancy_language::Entity::delete_many()
-        .filter(vacancy_language::Column::VacancyId.eq(vacancy_id))
-        .exec(db)
-        .await?;
-    vacancy_qualification_path::Entity::delete_many()
-        .filter(vacancy_qualification_path::Column::VacancyId.eq(vacancy_id))
-        .exec(db)
-        .await?;
-    vacancy_competency::Entity::delete_many()
-        .filter(vacancy_competency::Column::VacancyId.eq(vacancy_id))
-        .exec(db)
-        .await?;
-    vacancy_document::Entity::delete_many()
-        .filter(vacancy_document::Column::VacancyId.eq(vacancy_id))
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// The top-level fields that differ between two notices, with their new values.
