@@ -4,7 +4,7 @@
 use jobboard::domain::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{create_account, TestApp, TestDatabase};
 use crate::vacancy_writes::orion_like;
 
 const SAVE: &str = "mutation ($input: SavedSearchInput!) { saveSearch(input: $input) { id name search filter version newMatchCount lastSeenAt } }";
@@ -53,10 +53,10 @@ async fn new_matches_count_vacancies_published_since_last_seen() {
         let saved = app.data_as(&candidate, SAVE, morocco("Maroc")).await["saveSearch"].clone();
         assert_eq!(saved["name"], "Maroc");
         assert_eq!(saved["search"], "assistant");
-        // The filter is kept in the shape `vacancies(filter:)` takes, normalised.
+        // The filter reads back in the shape `vacancies(filter:)` takes, normalised.
         assert_eq!(
             saved["filter"],
-            json!({ "country": "ma", "organisation": "IOM" })
+            json!({ "country": "MA", "organisation": "IOM" })
         );
         assert_eq!(saved["newMatchCount"], 0);
 
@@ -197,5 +197,112 @@ async fn saved_searches_are_checked_and_bounded() {
         // Another person's allowance is their own.
         let other = app.sign_in_as(Role::Candidate, None).await;
         app.data_as(&other, SAVE, morocco("Twice")).await;
+    }
+}
+
+/// Reads the stored filter of saved search `id` as JSON, whatever the database keeps it as.
+async fn stored_filter(db: &sea_orm::DatabaseConnection, id: i32) -> Value {
+    use sea_orm::{ConnectionTrait, Statement};
+
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one(Statement::from_string(
+            backend,
+            format!("SELECT CAST(filter AS TEXT) AS filter FROM saved_search WHERE id = {id}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    serde_json::from_str(&row.try_get::<String>("", "filter").unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_search_saved_before_filters_were_stored_as_the_service_reads_them_reads_the_same_after()
+{
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ActiveModelTrait, Set};
+
+    /// The migrations before saved-search filters changed shape.
+    const BEFORE: u32 = 13;
+    let project = URL_SAFE_NO_PAD.encode("Project:4");
+    let as_input = json!({
+        "country": "MA",
+        "organisation": "IOM",
+        "projectId": project,
+        "status": ["PUBLISHED", "CLOSED"],
+        "openToExternal": true,
+        "closingAfter": "2025-01-01T00:00:00+00:00",
+    });
+    let as_service = json!({
+        "country": "MA",
+        "organisationAcronym": "IOM",
+        "projectId": 4,
+        "statuses": ["PUBLISHED", "CLOSED"],
+        "openToExternal": true,
+        "closingAfter": "2025-01-01T00:00:00+00:00",
+    });
+    for database in TestDatabase::all().await {
+        let db = sea_orm::Database::connect(database.url()).await.unwrap();
+        Migrator::up(&db, Some(BEFORE)).await.unwrap();
+        let (owner, _) = create_account(&db, Role::Candidate, None).await;
+        let now = chrono::Utc::now();
+        let row = entity::saved_search::ActiveModel {
+            account_id: Set(owner),
+            name: Set("Maroc".into()),
+            search: Set(Some("assistant".into())),
+            filter: Set(as_input.clone()),
+            last_seen_at: Set(now),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+
+        Migrator::up(&db, None).await.unwrap();
+        assert_eq!(
+            stored_filter(&db, row.id).await,
+            as_service,
+            "{}",
+            database.backend()
+        );
+        Migrator::down(&db, Some(1)).await.unwrap();
+        assert_eq!(
+            stored_filter(&db, row.id).await,
+            as_input,
+            "{}",
+            database.backend()
+        );
+        Migrator::up(&db, None).await.unwrap();
+        db.close().await.ok();
+
+        let app = TestApp::spawn(database, true).await;
+        let token = app
+            .jwt
+            .issue(
+                jobboard::auth::jwt::Subject::Account(owner),
+                Role::Candidate.as_str(),
+                None,
+                chrono::Duration::minutes(10),
+            )
+            .unwrap()
+            .token;
+        let list = app
+            .data_as(
+                &token,
+                "{ savedSearches(first: 5) { nodes { name search filter } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            list["savedSearches"]["nodes"][0],
+            json!({ "name": "Maroc", "search": "assistant", "filter": as_input }),
+            "{}",
+            app.backend()
+        );
     }
 }

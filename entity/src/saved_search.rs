@@ -11,7 +11,7 @@ pub struct Model {
     pub account_id: i32,
     pub name: String,
     pub search: Option<String>,
-    /// The filter, in the shape of the GraphQL `VacancyFilterInput`.
+    /// The filter, as the service's `VacancyFilter` serialises it (row ids, `camelCase` keys).
     pub filter: Json,
     pub last_seen_at: DateTimeUtc,
     pub version: i32,

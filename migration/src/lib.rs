@@ -19,6 +19,7 @@ mod m20261124_000010_saved_searches;
 mod m20261124_000011_domain_events;
 mod m20261124_000012_webhooks;
 mod m20261124_000013_open_list_index;
+mod m20261204_000014_saved_search_filters;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000011_domain_events::Migration),
             Box::new(m20261124_000012_webhooks::Migration),
             Box::new(m20261124_000013_open_list_index::Migration),
+            Box::new(m20261204_000014_saved_search_filters::Migration),
         ]
     }
 }

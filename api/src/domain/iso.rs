@@ -3,8 +3,23 @@
 use std::fmt;
 
 /// An ISO 3166-1 alpha-2 country code, upper case (`MA`, `TN`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct CountryCode(String);
+
+impl TryFrom<String> for CountryCode {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<Self, String> {
+        Self::parse(&code)
+    }
+}
+
+impl From<CountryCode> for String {
+    fn from(code: CountryCode) -> Self {
+        code.0
+    }
+}
 
 impl CountryCode {
     pub fn parse(input: &str) -> Result<Self, String> {

@@ -1,7 +1,7 @@
 //! Saved searches: a signed-in person's named searches, with the count of vacancies published
 //! since they last looked.
 
-use async_graphql::{Context, InputObject, InputType, Json, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, InputObject, Json, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::saved_search;
 
@@ -11,32 +11,6 @@ use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnect
 use crate::graphql::vacancy::{vacancy_connection, Vacancy, VacancyFilterInput};
 use crate::service::pagination::PageArgs;
 use crate::service::saved_search::{self as service, SavedSearchInput as ServiceInput};
-use crate::service::vacancy::VacancyFilter;
-
-#[derive(Debug, thiserror::Error)]
-#[error("a stored saved-search filter does not read back: {0}")]
-struct StoredFilter(String);
-
-/// The stored filter as the vacancy list takes it, with the saved words.
-fn filter_of(row: &saved_search::Model) -> Result<VacancyFilter, AppError> {
-    let value = async_graphql::Value::from_json(row.filter.clone())
-        .map_err(|e| AppError::internal(StoredFilter(e.to_string())))?;
-    let input = <VacancyFilterInput as InputType>::parse(Some(value)).map_err(|e| {
-        AppError::internal(StoredFilter(
-            e.into_server_error(Default::default()).message,
-        ))
-    })?;
-    let filter = input.into_service()?;
-    // The saved words, and any words the stored filter carries itself.
-    let words: Vec<&str> = [row.search.as_deref(), filter.search.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
-    Ok(VacancyFilter {
-        search: (!words.is_empty()).then(|| words.join(" ")),
-        ..filter
-    })
-}
 
 /// A search a person saved by name: words and a vacancy filter.
 pub struct SavedSearch(pub saved_search::Model);
@@ -60,8 +34,9 @@ impl SavedSearch {
     }
 
     /// The filter, in the shape of `VacancyFilterInput`: pass it as `vacancies(filter:)`.
-    async fn filter(&self) -> Json<serde_json::Value> {
-        Json(self.0.filter.clone())
+    async fn filter(&self) -> Result<Json<serde_json::Value>> {
+        let stored = service::stored_filter(&self.0)?;
+        Ok(Json(VacancyFilterInput::from_service(&stored).to_json()?))
     }
 
     /// When its owner last looked at its results (`markSavedSearchSeen`), or saved it.
@@ -72,13 +47,7 @@ impl SavedSearch {
     /// How many vacancies matching it now were published after `lastSeenAt`.
     #[graphql(complexity = 10)]
     async fn new_match_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        Ok(service::new_match_count(
-            context::actor(ctx)?,
-            context::db(ctx)?,
-            &self.0,
-            filter_of(&self.0)?,
-        )
-        .await?)
+        Ok(service::new_match_count(context::actor(ctx)?, context::db(ctx)?, &self.0).await?)
     }
 
     /// The vacancies matching it now, as `vacancies` lists them.
@@ -97,7 +66,7 @@ impl SavedSearch {
             last,
             before,
         };
-        Ok(vacancy_connection(ctx, &filter_of(&self.0)?, None, page).await?)
+        Ok(vacancy_connection(ctx, &service::filter_of(&self.0)?, None, page).await?)
     }
 
     /// Changes with every edit; send it back with `updateSavedSearch`.
@@ -128,21 +97,12 @@ pub struct SavedSearchInput {
 }
 
 impl SavedSearchInput {
-    /// Checks the filter as the vacancy list would, and keeps it in its GraphQL shape.
+    /// Checks the filter as the vacancy list would.
     fn into_service(self) -> Result<ServiceInput, AppError> {
-        let filter = self.filter.unwrap_or_default();
-        let value = filter.to_value();
-        filter.into_service()?;
-        let mut json = value
-            .into_json()
-            .map_err(|e| AppError::internal(StoredFilter(e.to_string())))?;
-        if let serde_json::Value::Object(fields) = &mut json {
-            fields.retain(|_, v| !v.is_null());
-        }
         Ok(ServiceInput {
             name: self.name,
             search: self.search,
-            filter: json,
+            filter: self.filter.unwrap_or_default().into_service()?,
         })
     }
 }

@@ -22,18 +22,42 @@ const MAX_NAME_LEN: usize = 100;
 /// The longest its search words may be.
 const MAX_SEARCH_LEN: usize = 200;
 
-/// A saved search as written: `filter` is already checked, in the shape of `VacancyFilterInput`.
+/// A saved search as written.
 #[derive(Debug, Clone)]
 pub struct SavedSearchInput {
     pub name: String,
     pub search: Option<String>,
-    pub filter: serde_json::Value,
+    pub filter: VacancyFilter,
 }
 
 struct Checked {
     name: String,
     search: Option<String>,
     filter: serde_json::Value,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("a stored saved-search filter does not read back: {0}")]
+struct StoredFilter(String);
+
+/// The filter a saved search stores.
+pub fn stored_filter(row: &saved_search::Model) -> AppResult<VacancyFilter> {
+    serde_json::from_value(row.filter.clone())
+        .map_err(|e| AppError::internal(StoredFilter(e.to_string())))
+}
+
+/// The vacancies a saved search finds: its stored filter with its words.
+pub fn filter_of(row: &saved_search::Model) -> AppResult<VacancyFilter> {
+    let filter = stored_filter(row)?;
+    // The saved words, and any words the stored filter carries itself.
+    let words: Vec<&str> = [row.search.as_deref(), filter.search.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(VacancyFilter {
+        search: (!words.is_empty()).then(|| words.join(" ")),
+        ..filter
+    })
 }
 
 fn check(input: SavedSearchInput) -> AppResult<Checked> {
@@ -63,10 +87,12 @@ fn check(input: SavedSearchInput) -> AppResult<Checked> {
             format!("`input.search` is longer than {MAX_SEARCH_LEN} characters"),
         ));
     }
+    let filter = serde_json::to_value(&input.filter)
+        .map_err(|e| AppError::internal(StoredFilter(e.to_string())))?;
     Ok(Checked {
         name,
         search,
-        filter: input.filter,
+        filter,
     })
 }
 
@@ -186,17 +212,16 @@ pub async fn mark_seen(
     Ok(active.update(db).await?)
 }
 
-/// How many vacancies the caller may see match `filter` (the saved search's, as the resolver
-/// read it) and were published after the search was last seen.
+/// How many vacancies the caller may see match the saved search and were published after it
+/// was last seen.
 pub async fn new_match_count(
     actor: &Actor,
     db: &DatabaseConnection,
     saved: &saved_search::Model,
-    filter: VacancyFilter,
 ) -> AppResult<i64> {
     let filter = VacancyFilter {
         published_after: Some(saved.last_seen_at),
-        ..filter
+        ..filter_of(saved)?
     };
     let one = PageArgs {
         first: Some(1),

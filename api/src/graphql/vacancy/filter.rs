@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{ContractType, CountryCode, GradeCategory, VacancyStatus};
 use crate::error::AppError;
-use crate::graphql::relay::{decode, NodeKind};
+use crate::graphql::relay::{decode, global_id, NodeKind};
 use crate::service::vacancy::VacancyFilter;
 
 /// Narrows a vacancy list; every field is optional and they combine with AND.
@@ -50,7 +50,46 @@ pub struct VacancyFilterInput {
     open_to_external: Option<bool>,
 }
 
+#[derive(Debug, thiserror::Error)]
+#[error("a vacancy filter cannot be written as JSON: {0}")]
+struct FilterJson(String);
+
 impl VacancyFilterInput {
+    /// The input that asks for `filter` (its internal criteria aside).
+    pub fn from_service(filter: &VacancyFilter) -> Self {
+        Self {
+            organisation_id: filter
+                .organisation_id
+                .map(|id| global_id(NodeKind::Organisation, id)),
+            organisation: filter.organisation_acronym.clone(),
+            project_id: filter.project_id.map(|id| global_id(NodeKind::Project, id)),
+            project: filter.project_code.clone(),
+            country: filter.country.as_ref().map(|c| c.as_str().to_owned()),
+            city: filter.city.clone(),
+            grade: filter.grade.clone(),
+            grade_category: filter.grade_category,
+            contract_type: filter.contract_type,
+            status: filter.statuses.clone(),
+            open_only: filter.open_only.then_some(true),
+            closing_after: filter.closing_after,
+            closing_before: filter.closing_before,
+            search: filter.search.clone(),
+            open_to_internal: filter.open_to_internal,
+            open_to_external: filter.open_to_external,
+        }
+    }
+
+    /// The input as a client would send it, as JSON without the fields left out.
+    pub fn to_json(&self) -> Result<serde_json::Value, AppError> {
+        let mut json = async_graphql::InputType::to_value(self)
+            .into_json()
+            .map_err(|e| AppError::internal(FilterJson(e.to_string())))?;
+        if let serde_json::Value::Object(fields) = &mut json {
+            fields.retain(|_, v| !v.is_null());
+        }
+        Ok(json)
+    }
+
     pub fn into_service(self) -> Result<VacancyFilter, AppError> {
         let decode_opt =
             |field: &str, kind, id: Option<ID>| id.map(|id| decode(field, kind, &id)).transpose();

@@ -30,36 +30,56 @@ use crate::policy::{self, VacancyReadScope, PUBLIC_VACANCY_STATUSES};
 use crate::service::organisation;
 use crate::service::pagination::PageArgs;
 
-/// Narrows a vacancy list; every field is optional and they combine with AND.
-#[derive(Debug, Clone, Default)]
+/// Narrows a vacancy list; every field is optional and they combine with AND. Saved searches
+/// store it as JSON (`camelCase` keys, absent fields left out).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct VacancyFilter {
     /// Words that must all occur in the notice (prefix match on the last one), case- and
     /// accent-insensitive, across titles, reference, organisation, project, duty stations and text.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organisation_id: Option<i32>,
     /// Any acronym of the organisation, in any language (`IOM` or `OIM`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organisation_acronym: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub competency_id: Option<i32>,
     /// A duty station in this country.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<CountryCode>,
     /// A duty station in this city (case-insensitive).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grade_category: Option<GradeCategory>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_type: Option<ContractType>,
     /// Any of these statuses, as readers see them (a published notice past its deadline is closed).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub statuses: Option<Vec<VacancyStatus>>,
     /// Only vacancies accepting applications now.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub open_only: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub closing_after: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub closing_before: Option<DateTime<Utc>>,
     /// Only vacancies published after this instant (saved searches' new matches).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub published_after: Option<DateTime<Utc>>,
     /// Only vacancies that are (or are not) open to the organisation's own staff.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_to_internal: Option<bool>,
     /// Only vacancies that are (or are not) open to candidates from outside.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open_to_external: Option<bool>,
 }
 
