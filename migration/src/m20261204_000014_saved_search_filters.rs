@@ -12,6 +12,9 @@ use serde_json::{Map, Value};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+/// A filter's fields, in either shape.
+type Fields = Map<String, Value>;
+
 /// Keys whose name differs between the two shapes: (GraphQL input, service filter).
 const RENAMED: [(&str, &str); 3] = [
     ("organisation", "organisationAcronym"),
@@ -26,8 +29,8 @@ fn bad(id: i32, what: &str) -> DbErr {
     DbErr::Migration(format!("saved search {id}: {what}"))
 }
 
-fn to_service(id: i32, input: Map<String, Value>) -> Result<Map<String, Value>, DbErr> {
-    let mut out = Map::new();
+fn to_service(id: i32, input: Fields) -> Result<Fields, DbErr> {
+    let mut out = Fields::new();
     for (key, value) in input {
         if matches!(value, Value::Null) {
             continue;
@@ -65,8 +68,8 @@ fn to_service(id: i32, input: Map<String, Value>) -> Result<Map<String, Value>, 
     Ok(out)
 }
 
-fn to_input(id: i32, service: Map<String, Value>) -> Result<Map<String, Value>, DbErr> {
-    let mut out = Map::new();
+fn to_input(id: i32, service: Fields) -> Result<Fields, DbErr> {
+    let mut out = Fields::new();
     for (key, value) in service {
         let value = match IDS.iter().find(|(k, _)| *k == key) {
             Some((_, kind)) => {
@@ -88,7 +91,7 @@ fn to_input(id: i32, service: Map<String, Value>) -> Result<Map<String, Value>, 
 
 async fn convert(
     manager: &SchemaManager<'_>,
-    change: fn(i32, Map<String, Value>) -> Result<Map<String, Value>, DbErr>,
+    change: fn(i32, Fields) -> Result<Fields, DbErr>,
 ) -> Result<(), DbErr> {
     let db = manager.get_connection();
     let backend = db.get_database_backend();

@@ -27,6 +27,7 @@ pub struct AuditEntry<'a> {
     pub changes: Value,
 }
 
+#[tracing::instrument(level = "debug", skip(db, entry))]
 pub async fn record(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -60,6 +61,7 @@ pub struct AuditFilter {
 /// Reads the audit trail, newest first. Platform admins read
 /// all of it; an agency admin reads its own organisation's events, which is also what it gets
 /// when it names no organisation.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn list(
     actor: &Actor,
     db: &DatabaseConnection,

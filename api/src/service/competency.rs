@@ -33,6 +33,7 @@ pub struct CompetencyFilter {
     pub kind: Option<CompetencyKind>,
 }
 
+#[tracing::instrument(level = "debug", skip(_actor, db))]
 pub async fn list(
     _actor: &Actor,
     db: &DatabaseConnection,
@@ -52,6 +53,7 @@ pub async fn list(
     paginate(db, select, competency::Column::Id, page).await
 }
 
+#[tracing::instrument(level = "debug", skip(_actor, db))]
 pub async fn get(_actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<competency::Model> {
     competency::Entity::find_by_id(id)
         .one(db)
@@ -199,6 +201,7 @@ async fn insert_indicators(
 
 /// Adds a competency to an organisation's framework (its admins) or to the global catalogue
 /// (platform admins).
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn create(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -277,6 +280,7 @@ pub async fn create(
 
 /// Edits a competency; `version` must be the one the caller read. Nothing is written when
 /// nothing changes.
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn update(
     actor: &Actor,
     db: &DatabaseConnection,

@@ -83,6 +83,7 @@ pub struct VacancyFacts {
 
 impl VacancyFacts {
     /// The facts of a vacancy row as it is now (read through `conn`, so inside the transaction).
+    #[tracing::instrument(level = "debug", skip(conn, row))]
     pub async fn load(conn: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<Self> {
         let titles: Vec<(String, String)> = vacancy_text::Entity::find()
             .select_only()
@@ -132,6 +133,7 @@ pub struct ApplicationFacts {
 
 impl ApplicationFacts {
     /// The facts of an application row as it is now, with its vacancy's.
+    #[tracing::instrument(level = "debug", skip(conn, row))]
     pub async fn load(conn: &impl ConnectionTrait, row: &application::Model) -> AppResult<Self> {
         let vacancy = vacancy::Entity::find_by_id(row.vacancy_id)
             .one(conn)
@@ -301,6 +303,7 @@ pub struct Notification {
 
 /// Records `event` through `conn`, which must be the transaction of the change it describes,
 /// and on PostgreSQL announces it to every replica on commit.
+#[tracing::instrument(level = "debug", skip(conn, event))]
 pub async fn record<C: ConnectionTrait>(conn: &C, event: DomainEvent) -> AppResult<StoredEvent> {
     let event_id = uuid::Uuid::new_v4().to_string();
     let occurred_at = Utc::now();
@@ -352,6 +355,7 @@ async fn notify<C: ConnectionTrait>(conn: &C, event: &StoredEvent) -> AppResult<
 }
 
 /// Events with an id above `after`, oldest first, at most `limit`.
+#[tracing::instrument(level = "debug", skip(conn))]
 pub async fn after(
     conn: &impl ConnectionTrait,
     after: i32,
@@ -369,6 +373,7 @@ pub async fn after(
 }
 
 /// One event by its row id.
+#[tracing::instrument(level = "debug", skip(conn))]
 pub async fn by_id(conn: &impl ConnectionTrait, id: i32) -> AppResult<Option<StoredEvent>> {
     domain_event::Entity::find_by_id(id)
         .one(conn)
@@ -378,6 +383,7 @@ pub async fn by_id(conn: &impl ConnectionTrait, id: i32) -> AppResult<Option<Sto
 }
 
 /// The newest event's id (0 when there is none).
+#[tracing::instrument(level = "debug", skip(conn))]
 pub async fn latest_id(conn: &impl ConnectionTrait) -> AppResult<i32> {
     let id: Option<Option<i32>> = domain_event::Entity::find()
         .select_only()
@@ -389,6 +395,7 @@ pub async fn latest_id(conn: &impl ConnectionTrait) -> AppResult<i32> {
 }
 
 /// Forgets events that happened before `cutoff`; returns how many.
+#[tracing::instrument(level = "debug", skip(conn))]
 pub async fn purge_older_than(
     conn: &impl ConnectionTrait,
     cutoff: DateTime<Utc>,

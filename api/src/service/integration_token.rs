@@ -73,6 +73,7 @@ fn lifetime(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> AppResult<Duration
 
 /// Creates a token for an organisation (its admins and platform admins). The row, the token's
 /// `jti` and the audit entry are written in one transaction.
+#[tracing::instrument(level = "debug", skip(db, keys, input))]
 pub async fn create(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -136,6 +137,7 @@ pub async fn create(
 }
 
 /// An organisation's tokens, newest first, revoked and expired ones included.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn list(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -151,6 +153,7 @@ pub async fn list(
 
 /// Revokes a token: refused from the next request on, on every replica (each request checks the
 /// row). Revoking a revoked token changes nothing.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn revoke(
     actor: &Actor,
     db: &DatabaseConnection,

@@ -26,6 +26,7 @@ const MAX_ACRONYM: usize = 32;
 /// Founding years the database accepts.
 const FOUNDED_YEARS: std::ops::RangeInclusive<i32> = 1800..=2100;
 
+#[tracing::instrument(level = "debug", skip(_actor, db))]
 pub async fn list(
     _actor: &Actor,
     db: &DatabaseConnection,
@@ -40,6 +41,7 @@ pub async fn list(
     .await
 }
 
+#[tracing::instrument(level = "debug", skip(_actor, db))]
 pub async fn get(
     _actor: &Actor,
     db: &DatabaseConnection,
@@ -52,6 +54,7 @@ pub async fn get(
 }
 
 /// Finds an organisation by any of its acronyms, in any language (`IOM`, `OIM`, `bit`).
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn find_by_acronym(
     db: &DatabaseConnection,
     acronym: &str,
@@ -70,6 +73,7 @@ pub async fn find_by_acronym(
     }
 }
 
+#[tracing::instrument(level = "debug", skip(_actor, db))]
 pub async fn get_by_acronym(
     _actor: &Actor,
     db: &DatabaseConnection,
@@ -305,6 +309,7 @@ async fn insert_offices(
 }
 
 /// Creates an organisation with its acronyms and offices (platform admins).
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn create(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -382,6 +387,7 @@ pub async fn create(
 
 /// Edits an organisation's profile (its admins and platform admins). `version` must be the
 /// one the caller read; nothing is written when nothing changes.
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn update(
     actor: &Actor,
     db: &DatabaseConnection,

@@ -99,6 +99,7 @@ fn check(input: SavedSearchInput) -> AppResult<Checked> {
 const DUPLICATE_NAME: &str = "you already have a saved search with this name";
 
 /// The caller's own saved searches, oldest first.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn list(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -110,6 +111,7 @@ pub async fn list(
 }
 
 /// One of the caller's saved searches; anyone else's is not found.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn get(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -124,6 +126,7 @@ pub async fn get(
 }
 
 /// Saves a search; its new matches count from now.
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn create(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -162,6 +165,7 @@ pub async fn create(
 }
 
 /// Replaces a saved search's name, words and filter. `version` must be the one last read.
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn update(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -193,6 +197,7 @@ pub async fn update(
 }
 
 /// Deletes one of the caller's saved searches.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn delete(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<()> {
     let row = get(actor, db, id).await?;
     saved_search::Entity::delete_by_id(row.id).exec(db).await?;
@@ -201,6 +206,7 @@ pub async fn delete(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResul
 
 /// Records that the caller has seen the search's results now: its new-match count starts
 /// again from zero. Not an edit, so the `version` stays.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn mark_seen(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -214,6 +220,7 @@ pub async fn mark_seen(
 
 /// How many vacancies the caller may see match the saved search and were published after it
 /// was last seen.
+#[tracing::instrument(level = "debug", skip(db, saved))]
 pub async fn new_match_count(
     actor: &Actor,
     db: &DatabaseConnection,

@@ -143,6 +143,7 @@ impl Worker {
     }
 
     /// Polls for due deliveries until the task is dropped.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn run(self) {
         let mut ticks = tokio::time::interval(self.settings.poll_interval);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -156,6 +157,7 @@ impl Worker {
 
     /// Claims the deliveries that are due, sends them concurrently and records each outcome.
     /// Returns how many were sent.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn run_once(&self) -> AppResult<usize> {
         let claimed = self.claim_due(Utc::now()).await?;
         let sent = claimed.len();

@@ -245,6 +245,7 @@ async fn insert(
 
 /// Signs up a candidate and signs them in. Anyone may register; the account is always a
 /// `CANDIDATE`.
+#[tracing::instrument(level = "debug", skip(_actor, db, signing, input))]
 pub async fn register(
     _actor: &Actor,
     db: &DatabaseConnection,
@@ -262,6 +263,7 @@ pub async fn register(
 
 /// Creates an account on behalf of an admin: agency admins create recruiters and admins of
 /// their own organisation, platform admins any account (an organisation's first admin included).
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn create(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -309,6 +311,7 @@ pub async fn create(
 /// request on (every request re-reads the account). Deactivating an inactive account changes
 /// nothing. Nobody deactivates their own account, so that the last admin cannot lock everyone
 /// out by mistake.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn deactivate(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -353,6 +356,7 @@ pub async fn deactivate(
 }
 
 /// The signed-in account, or `None` for anonymous callers and integration tokens.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn me(actor: &Actor, db: &DatabaseConnection) -> AppResult<Option<account::Model>> {
     match actor.account_id() {
         Some(id) => Ok(account::Entity::find_by_id(id).one(db).await?),
@@ -362,6 +366,7 @@ pub async fn me(actor: &Actor, db: &DatabaseConnection) -> AppResult<Option<acco
 
 /// An account as the caller may see it: their own, their organisation's when they administer
 /// it, any for platform admins. `None` when missing or not visible.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn visible(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -375,6 +380,7 @@ pub async fn visible(
 }
 
 /// An active account by id, for the `token` command.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn find_active(db: &DatabaseConnection, id: i32) -> AppResult<Option<account::Model>> {
     Ok(account::Entity::find_by_id(id)
         .one(db)
@@ -383,6 +389,7 @@ pub async fn find_active(db: &DatabaseConnection, id: i32) -> AppResult<Option<a
 }
 
 /// The oldest active account with `role` in `organisation_id`, for the `token` command.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn first_active(
     db: &DatabaseConnection,
     role: Role,
@@ -401,6 +408,7 @@ pub async fn first_active(
 /// Creates a password-less account for development scripts (`token` command, development mode
 /// only): `<role>.<org>@dev.jobboard.invalid`. It cannot sign in with a password; only minted
 /// tokens speak for it. Recorded in the audit trail with no actor (the operator).
+#[tracing::instrument(level = "debug", skip(db, organisation))]
 pub async fn create_development_account(
     db: &DatabaseConnection,
     role: Role,
@@ -439,6 +447,7 @@ pub async fn create_development_account(
 /// ([`AppError::Unauthenticated`], shown as [`INVALID_CREDENTIALS`]) after the same work. Each
 /// attempt is counted per e-mail and per client address before the password is checked (so a
 /// burst of parallel attempts is counted too); see the throttling constants above.
+#[tracing::instrument(level = "debug", skip(_actor, db, signing, credentials))]
 pub async fn login(
     _actor: &Actor,
     db: &DatabaseConnection,

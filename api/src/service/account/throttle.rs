@@ -225,6 +225,7 @@ pub(super) async fn clear(db: &DatabaseConnection, key: &str) -> AppResult<()> {
 
 /// Forgets failed sign-ins whose window and lock are both over, so the table does not grow
 /// with every address and e-mail ever tried. Returns how many were removed.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn purge_stale_throttles(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<u64> {
     let window_over = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
     let result = login_throttle::Entity::delete_many()

@@ -177,6 +177,7 @@ fn missing_documents(
         .collect()
 }
 
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn apply(
     actor: &Actor,
     db: &DatabaseConnection,

@@ -38,6 +38,7 @@ type DocumentMetaRow = (
 
 /// The documents of some applications, in upload order, without their bytes, each with its
 /// application's id.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn documents_of(
     db: &impl ConnectionTrait,
     application_ids: &[i32],
@@ -81,6 +82,7 @@ pub async fn documents_of(
 
 /// A stored document with its bytes, for its candidate and the posting organisation's staff;
 /// for anyone else it does not exist.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn document(
     actor: &Actor,
     db: &DatabaseConnection,

@@ -22,6 +22,7 @@ pub struct ExportRow {
 
 /// Every application to one of the caller's organisation's vacancies, oldest first, with what
 /// an HR tool needs.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn export(
     actor: &Actor,
     db: &DatabaseConnection,

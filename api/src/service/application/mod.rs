@@ -53,6 +53,7 @@ pub(super) async fn visible(
     Ok(organisation.is_some_and(|org| policy::can_read_application(actor, row.candidate_id, org)))
 }
 
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn get(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<application::Model> {
     policy::signed_in(actor)?;
     let row = application::Entity::find_by_id(id)
@@ -67,6 +68,7 @@ pub async fn get(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<a
 }
 
 /// The caller's own applications, newest first.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn mine(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -95,6 +97,7 @@ pub enum ApplicationOrder {
 }
 
 /// A vacancy the caller's organisation posts; for anyone else it does not exist.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn own_vacancy(
     actor: &Actor,
     db: &impl ConnectionTrait,
@@ -110,6 +113,7 @@ pub async fn own_vacancy(
     Ok(row)
 }
 
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn for_vacancy(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -150,6 +154,7 @@ pub async fn for_vacancy(
 
 /// Applications per vacancy and status, for many vacancies in one statement. Callers check
 /// that the caller may see each vacancy's counts (`policy::manage_postings` on its organisation).
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn counts_by_status(
     db: &impl ConnectionTrait,
     vacancy_ids: &[i32],
@@ -184,6 +189,7 @@ async fn posting_organisation(
 }
 
 /// Whether the caller may read the staff's notes on the application's status changes.
+#[tracing::instrument(level = "debug", skip(db, row))]
 pub async fn can_read_notes(
     actor: &Actor,
     db: &impl ConnectionTrait,
@@ -205,6 +211,7 @@ pub fn can_read_pipeline(actor: &Actor, posting_organisation: i32) -> bool {
 }
 
 /// The vacancy an application was made to. Whoever sees the application sees its vacancy.
+#[tracing::instrument(level = "debug", skip(db, row))]
 pub async fn vacancy_of(
     db: &DatabaseConnection,
     row: &application::Model,

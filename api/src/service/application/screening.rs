@@ -21,6 +21,7 @@ use crate::service::vacancy::children::{Tables, VacancyChildren};
 use super::*;
 
 /// The requirements of a vacancy, as the eligibility check reads them.
+#[tracing::instrument(level = "debug", skip(db, row))]
 pub async fn requirements(
     db: &impl ConnectionTrait,
     row: &vacancy::Model,
@@ -35,6 +36,7 @@ pub async fn requirements(
 }
 
 /// The requirements of many vacancies, in three statements whatever their number.
+#[tracing::instrument(level = "debug", skip(db, rows))]
 pub async fn requirements_of_many(
     db: &impl ConnectionTrait,
     rows: &[vacancy::Model],
@@ -100,6 +102,7 @@ fn requirements_from(
 }
 
 /// The application as the eligibility check reads it.
+#[tracing::instrument(level = "debug", skip(db, row))]
 pub async fn candidate_profile(
     db: &impl ConnectionTrait,
     row: &application::Model,
@@ -136,6 +139,7 @@ pub(crate) fn unmet_json(eligibility: &Eligibility) -> serde_json::Value {
 
 /// The screening outcome: as stored when the application was submitted, or computed now for a
 /// row that has none.
+#[tracing::instrument(level = "debug", skip(db, row))]
 pub async fn eligibility_of(
     db: &DatabaseConnection,
     row: &application::Model,

@@ -39,6 +39,7 @@ pub(super) async fn record_event(
 
 /// Moves an application along the hiring pipeline. Two recruiters moving it at once cannot
 /// both win: the second finds it changed and gets CONFLICT.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn update_status(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -110,6 +111,7 @@ async fn move_status(
 }
 
 /// The candidate takes an application back, until a decision is made.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn withdraw(
     actor: &Actor,
     db: &DatabaseConnection,

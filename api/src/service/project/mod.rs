@@ -38,6 +38,7 @@ pub struct ProjectFilter {
     pub status: Option<ProjectStatus>,
 }
 
+#[tracing::instrument(level = "debug", skip(_actor, db))]
 pub async fn list(
     _actor: &Actor,
     db: &DatabaseConnection,
@@ -71,6 +72,7 @@ pub async fn list(
     paginate(db, select, project::Column::Id, page).await
 }
 
+#[tracing::instrument(level = "debug", skip(_actor, db))]
 pub async fn get(_actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<project::Model> {
     project::Entity::find_by_id(id)
         .one(db)
@@ -78,6 +80,7 @@ pub async fn get(_actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<
         .ok_or(AppError::NotFound("project"))
 }
 
+#[tracing::instrument(level = "debug", skip(_actor, db))]
 pub async fn get_by_code(
     _actor: &Actor,
     db: &DatabaseConnection,
@@ -166,6 +169,7 @@ async fn insert_partners(
 }
 
 /// Creates a project with its countries and partners, for an organisation the caller posts for.
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn create(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -264,6 +268,7 @@ async fn load_for_write(
 
 /// Edits a project; `version` must be the one the caller read. Nothing is written when nothing
 /// changes. Handing the project to another lead organisation needs the right to post for both.
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn update(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -404,6 +409,7 @@ pub async fn update(
 }
 
 /// Archives a project: it stays readable, for its history. An archived project is a conflict.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn archive(
     actor: &Actor,
     db: &DatabaseConnection,

@@ -102,6 +102,7 @@ async fn rows_of<E: EntityTrait>(
 impl VacancyChildren {
     /// The `tables` of the vacancies `ids`: one statement per table asked for. Every id gets an
     /// entry, empty where it has no rows.
+    #[tracing::instrument(level = "debug", skip(db))]
     pub async fn load(
         db: &impl ConnectionTrait,
         ids: &[i32],
@@ -207,6 +208,7 @@ impl VacancyChildren {
     }
 
     /// The `tables` of one vacancy.
+    #[tracing::instrument(level = "debug", skip(db))]
     pub async fn load_one(
         db: &impl ConnectionTrait,
         id: i32,

@@ -230,6 +230,7 @@ impl Facets<'_> {
 
 /// The facets of the list `filter` selects for `actor`: one statement for every facet over the
 /// list itself, then one per facet whose own filter is set (it counts without that filter).
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn facets(
     actor: &Actor,
     db: &DatabaseConnection,

@@ -28,6 +28,7 @@ pub struct FeedEntry {
 }
 
 /// The newest open vacancies matching `filter`, newest publication first: what anyone may read.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn latest(db: &DatabaseConnection, filter: VacancyFilter) -> AppResult<Vec<FeedEntry>> {
     let filter = VacancyFilter {
         open_only: true,

@@ -172,6 +172,7 @@ fn language(field: &str, code: &str) -> AppResult<String> {
 
 impl NoticeInput {
     /// Checks every field of a notice written by `organisation_id`.
+    #[tracing::instrument(level = "debug", skip(db))]
     pub async fn validate(
         self,
         db: &impl ConnectionTrait,

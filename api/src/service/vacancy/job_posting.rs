@@ -28,6 +28,7 @@ pub struct PostingParts {
 }
 
 /// Reads what the posting of a vacancy the caller may see needs; anything else is not found.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn load(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<PostingParts> {
     let vacancy = vacancies::get(actor, db, id).await?;
     let organisation = organisation::Entity::find_by_id(vacancy.organisation_id)

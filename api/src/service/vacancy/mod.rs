@@ -324,6 +324,7 @@ pub(crate) fn visible_select(
     apply_filter(select, filter, search, now, backend)
 }
 
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn list(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -351,6 +352,7 @@ fn readable(actor: &Actor, model: vacancy::Model) -> AppResult<vacancy::Model> {
     }
 }
 
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn get(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<vacancy::Model> {
     let model = vacancy::Entity::find_by_id(id)
         .one(db)
@@ -360,6 +362,7 @@ pub async fn get(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<v
 }
 
 /// A vacancy by its reference within an organisation named by any of its acronyms.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn get_by_reference(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -380,6 +383,7 @@ pub async fn get_by_reference(
 
 /// The vacancy `id` if the caller may see it and it passes `filter` now: the check a
 /// subscriber of published vacancies applies to each one, with the list's own rules.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn matching(
     actor: &Actor,
     db: &DatabaseConnection,

@@ -81,6 +81,7 @@ impl NoticeText {
 }
 
 /// Reads a stored notice back in the shape validation produces, to compare or copy it.
+#[tracing::instrument(level = "debug", skip(db, row))]
 pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<Notice> {
     let VacancyChildren {
         texts,

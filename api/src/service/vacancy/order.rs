@@ -411,6 +411,7 @@ pub struct KeyedPage<M> {
 /// Reads one page of `select` (already filtered) in `order`.
 /// Reads one page of `select` in `order`; `dated` says that every row it selects has a deadline
 /// (a list of open vacancies).
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn paginate(
     db: &DatabaseConnection,
     select: Select<vacancy::Entity>,

@@ -17,6 +17,7 @@ use crate::service::vacancy::children::{Tables, VacancyChildren};
 const BATCH: usize = 500;
 
 /// Rewrites the search documents of these vacancies from what is stored now.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn refresh(db: &impl ConnectionTrait, vacancy_ids: &[i32]) -> Result<(), DbErr> {
     for ids in vacancy_ids.chunks(BATCH) {
         refresh_batch(db, ids).await?;
@@ -25,6 +26,7 @@ pub async fn refresh(db: &impl ConnectionTrait, vacancy_ids: &[i32]) -> Result<(
 }
 
 /// Rewrites the search documents of an organisation's vacancies (after a rename).
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn refresh_organisation(
     db: &impl ConnectionTrait,
     organisation_id: i32,
@@ -34,12 +36,14 @@ pub async fn refresh_organisation(
 }
 
 /// Rewrites the search documents of a project's vacancies (after a rename).
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn refresh_project(db: &impl ConnectionTrait, project_id: i32) -> Result<(), DbErr> {
     let ids = vacancy_ids(db, vacancy::Column::ProjectId.eq(project_id)).await?;
     refresh(db, &ids).await
 }
 
 /// Rewrites every search document (after loading data in bulk).
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn refresh_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let ids = vacancy_ids(db, vacancy::Column::Id.is_not_null()).await?;
     refresh(db, &ids).await
@@ -47,6 +51,7 @@ pub async fn refresh_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
 
 /// Writes the documents of vacancies that have none: those stored before the search existed
 /// (a database upgraded by the migration) or loaded in bulk without one. Run at start.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn refresh_missing(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
     let indexed = vacancy_search::Entity::find()
         .select_only()

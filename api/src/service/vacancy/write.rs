@@ -49,6 +49,7 @@ async fn writable(actor: &Actor, db: &impl ConnectionTrait, id: i32) -> AppResul
 
 const DUPLICATE_REFERENCE: &str = "this organisation already has a notice with this reference";
 
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn create(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -164,6 +165,7 @@ fn camel_case(snake: &str) -> String {
 
 /// Replaces a notice's content, if `version` is still current. Closed, archived and cancelled
 /// notices are kept as they were.
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn update(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -260,6 +262,7 @@ async fn replace(
 
 /// Moves a vacancy to `to` (publish, close, cancel, archive) if its current status allows it
 /// and `version` is current. Publishing first checks the notice is complete.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn transition(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -328,6 +331,7 @@ pub async fn transition(
 }
 
 /// Deletes a draft (published notices are closed or cancelled instead, to keep their record).
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn delete(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -360,6 +364,7 @@ pub async fn delete(
 }
 
 /// A new draft with the content of another notice, under a new reference.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn duplicate(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -389,6 +394,7 @@ pub async fn duplicate(
 
 /// Creates or updates the notice with the input's reference in the caller's organisation, so
 /// that sending the same notice twice never makes a duplicate.
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn import(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -431,6 +437,7 @@ pub async fn import(
 /// Marks published notices past their closing instant as closed, each with its
 /// `vacancy.closed` event; returns how many. A notice another replica closed first is skipped
 /// (its update changes nothing here), so each closing is recorded once.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn close_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<u64> {
     let due = vacancy::Entity::find()
         .filter(vacancy::Column::Status.eq(VacancyStatus::Published.as_str()))

@@ -111,6 +111,7 @@ pub struct EndpointWithSecret {
 
 /// Registers an endpoint for an organisation (its admins and platform admins), with a secret
 /// generated here.
+#[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn create(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -173,6 +174,7 @@ pub async fn create(
 }
 
 /// An organisation's endpoints, oldest first (never their secrets).
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn list(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -202,6 +204,7 @@ pub(super) async fn load(
 
 /// Changes an endpoint's URL, events, description or active flag; `version` must be the one
 /// the caller read. Deliveries already queued keep going to the endpoint's current URL.
+#[tracing::instrument(level = "debug", skip(db, changes))]
 pub async fn update(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -284,6 +287,7 @@ pub async fn update(
 
 /// Replaces an endpoint's secret: deliveries from now on are signed with the new one, which is
 /// shown only in this answer.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn rotate_secret(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -322,6 +326,7 @@ pub async fn rotate_secret(
 }
 
 /// Removes an endpoint and its delivery log; deliveries still queued for it are dropped.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn delete(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<()> {
     let txn = crate::db::begin_write(db).await?;
     let current = load(actor, &txn, id).await?;

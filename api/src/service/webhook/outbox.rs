@@ -46,6 +46,7 @@ struct Body<'a> {
 /// Queues one delivery of `event` per active endpoint of its organisation that subscribed to
 /// its kind. Call it with the transaction of the change the event reports, so the deliveries
 /// are committed (or rolled back) with it: nothing is lost when the server stops.
+#[tracing::instrument(level = "debug", skip(conn, event))]
 pub async fn enqueue(conn: &impl ConnectionTrait, event: &OutboundEvent<'_>) -> AppResult<u64> {
     let endpoints = webhook_endpoint::Entity::find()
         .filter(webhook_endpoint::Column::OrganisationId.eq(event.organisation_id))
@@ -94,6 +95,7 @@ pub async fn enqueue(conn: &impl ConnectionTrait, event: &OutboundEvent<'_>) -> 
 /// Queues the webhook deliveries of a recorded domain event; [`crate::service::events::record`]
 /// calls it in the
 /// transaction of the change.
+#[tracing::instrument(level = "debug", skip(conn, event))]
 pub async fn enqueue_stored(conn: &impl ConnectionTrait, event: &StoredEvent) -> AppResult<u64> {
     let Some(kind) = WebhookEventKind::from_wire_name(event.kind.as_str()) else {
         return Ok(0);
@@ -121,6 +123,7 @@ pub struct DeliveryFilter {
 
 /// The delivery log, newest first. An agency admin reads its own organisation's deliveries
 /// (also when it names no organisation or endpoint); platform admins read all of them.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn deliveries(
     actor: &Actor,
     db: &DatabaseConnection,
@@ -153,6 +156,7 @@ pub async fn deliveries(
 
 /// Queues a delivered or failed delivery again, as a new delivery with the same event id and
 /// body (signed afresh when sent). A delivery still pending is already queued: `CONFLICT`.
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn replay(
     actor: &Actor,
     db: &DatabaseConnection,
