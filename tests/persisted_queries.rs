@@ -4,7 +4,9 @@
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::TestApp;
+use jobboard::config::ServerConfig;
+
+use crate::helpers::{TestApp, TestDatabase};
 
 fn sha256(query: &str) -> String {
     format!("{:x}", Sha256::digest(query.as_bytes()))
@@ -178,5 +180,42 @@ async fn a_persisted_mutation_runs_over_post_but_is_refused_over_get() {
         .await;
         assert_eq!(status, 200, "{body}");
         assert!(body["data"]["register"]["token"].is_string(), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_persisted_document_cannot_take_over_another_ones_cached_response() {
+    // The public page a visitor's frontend asks for by hash, and an attacker's document under
+    // the same operation name, with the same variables.
+    const PAGE: &str = "query Page($acronym: String!) { organisation(acronym: $acronym) { acronym } }";
+    const FORGED: &str = "query Page($acronym: String!) { __typename forged: __typename }";
+    for database in TestDatabase::all().await {
+        let mut config = ServerConfig::for_database(database.url());
+        config.seed_demo_data = Some(true);
+        config.response_cache_seconds = 300;
+        let app = TestApp::spawn_with(database, config).await;
+        let variables = json!({ "acronym": "IOM" });
+        for query in [PAGE, FORGED] {
+            let (status, _) = post(
+                &app,
+                json!({ "query": query, "variables": variables, "extensions": persisted(&sha256(query)) }),
+            )
+            .await;
+            assert_eq!(status, 200);
+        }
+        // The attacker fills the cache with its document's response, by hash alone.
+        for _ in 0..3 {
+            let (_, body) = get_by_hash(&app, &sha256(FORGED), Some(variables.clone())).await;
+            assert_eq!(body["data"]["forged"], "Query", "{body}");
+        }
+        // A visitor asking for the page by its hash gets the page.
+        let (status, body) = get_by_hash(&app, &sha256(PAGE), Some(variables.clone())).await;
+        assert_eq!(status, 200, "[{}] {body}", app.backend());
+        assert_eq!(
+            body,
+            json!({ "data": { "organisation": { "acronym": "IOM" } } }),
+            "[{}]",
+            app.backend()
+        );
     }
 }

@@ -57,6 +57,8 @@ pub enum StartError {
     CorsOrigin(String),
     #[error("demo data: {0}")]
     Seed(#[from] SeedError),
+    #[error("{0}")]
+    PersistedQueries(#[from] http::persisted_queries::ManifestError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -127,7 +129,10 @@ impl Application {
             forwarded_hops: config.forwarded_hops,
             limits: http::limits::RequestLimits::new(&config.limits),
             webhooks,
-            persisted_queries: Default::default(),
+            persisted_queries: match &config.persisted_queries_manifest {
+                Some(path) => http::persisted_queries::PersistedQueries::from_manifest(path)?,
+                None => Default::default(),
+            },
             bus: EventBus::new(event_bus::CAPACITY, writes.clone()),
             public_url,
             responses: ResponseCache::new(

@@ -187,6 +187,10 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     #[command(flatten)]
     pub webhooks: WebhookConfig,
+    /// An Apollo persisted-query manifest: when set, only its documents are served by hash and
+    /// clients cannot register others (automatic persisted queries become an allow-list).
+    #[arg(long, env = "PERSISTED_QUERIES_MANIFEST")]
+    pub persisted_queries_manifest: Option<std::path::PathBuf>,
 }
 
 impl ServerConfig {
@@ -221,6 +225,7 @@ impl ServerConfig {
             event_retention_days: 30,
             public_url: None,
             webhooks: WebhookConfig::default(),
+            persisted_queries_manifest: None,
             // Counted and executed on every request: tests also write straight to the database.
             count_cache_seconds: 0,
             response_cache_seconds: 0,

@@ -18,6 +18,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::cache::reuse::Reuse;
+use crate::domain::document::sha256_hex;
 use crate::cache::writes::Writes;
 
 /// Most bytes of responses (and their keys) kept at once.
@@ -72,16 +73,25 @@ impl ResponseCache {
         }
     }
 
-    /// What identifies an anonymous query's response: the document, the operation, the
-    /// variables and the media type asked for. None for requests with uploads.
-    pub fn key(request: &async_graphql::Request, graphql_response: bool) -> Option<String> {
+    /// What identifies an anonymous query's response: the document (by its SHA-256: the hash a
+    /// persisted query named, else that of the text sent), the operation, the variables and the
+    /// media type asked for. None for requests with uploads.
+    pub fn key(
+        request: &async_graphql::Request,
+        persisted_hash: Option<&str>,
+        graphql_response: bool,
+    ) -> Option<String> {
         if !request.uploads.is_empty() {
             return None;
         }
+        let document = match persisted_hash {
+            Some(hash) => hash.to_owned(),
+            None => sha256_hex(request.query.as_bytes()),
+        };
         let variables = serde_json::to_string(&request.variables).ok()?;
         Some(format!(
-            "{graphql_response}\n{:?}\n{variables}\n{}",
-            request.operation_name, request.query
+            "{graphql_response}\n{document}\n{:?}\n{variables}",
+            request.operation_name
         ))
     }
 

@@ -17,7 +17,6 @@ use crate::auth::{Actor, ClientAddr};
 use crate::cache::responses::{Rendered, ResponseCache};
 use crate::cache::writes;
 use crate::error::{error_body, with_code, Code};
-use crate::graphql::limits;
 use crate::graphql::loaders::Loaders;
 use crate::http::playground;
 
@@ -129,12 +128,15 @@ async fn execute(state: AppState, request: Request) -> Response {
             graphql_response,
         );
     }
-    if let Err(error) = state.persisted_queries.resolve(&mut gql).await {
-        return respond(
-            async_graphql::Response::from_errors(vec![error]),
-            graphql_response,
-        );
-    }
+    let persisted_hash = match state.persisted_queries.resolve(&mut gql).await {
+        Ok(hash) => hash,
+        Err(error) => {
+            return respond(
+                async_graphql::Response::from_errors(vec![error]),
+                graphql_response,
+            )
+        }
+    };
     let operation_name = gql.operation_name.clone();
     // How many operations the request runs, for the rate limit, and what it writes.
     let (operations, written) = match gql.parsed_query() {
@@ -155,20 +157,19 @@ async fn execute(state: AppState, request: Request) -> Response {
             )
                 .into_response();
         }
-        Ok(document) => {
-            if let Err(error) = limits::check(document, &state.limits.document) {
-                let error = ServerError::new(error.to_string(), None);
-                let response = async_graphql::Response::from_errors(vec![with_code(
-                    error,
-                    Code::GraphqlValidationFailed,
-                )]);
+        Ok(document) => match state
+            .limits
+            .check_document(document, operation_name.as_deref())
+        {
+            Ok(operations) => (
+                operations,
+                writes::written_by(document, operation_name.as_deref()),
+            ),
+            Err(error) => {
+                let response = async_graphql::Response::from_errors(vec![error]);
                 return respond(response, graphql_response);
             }
-            (
-                limits::operation_count(document, operation_name.as_deref()),
-                writes::written_by(document, operation_name.as_deref()),
-            )
-        }
+        },
     };
     let actor = match authenticate(&state.db, &state.jwt, &headers).await {
         Ok(actor) => actor,
@@ -184,7 +185,7 @@ async fn execute(state: AppState, request: Request) -> Response {
     }
     // Anonymous reads are the same for every visitor: one response serves them all.
     let cache_key = (written.is_none() && matches!(actor, Actor::Anonymous))
-        .then(|| ResponseCache::key(&gql, graphql_response))
+        .then(|| ResponseCache::key(&gql, persisted_hash.as_deref(), graphql_response))
         .flatten();
     let mut gql = gql.data(actor).data(Loaders::new(&state.db));
     if let Some(client) = client {

@@ -3,11 +3,14 @@
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::ServerError;
+
 use crate::auth::Actor;
 use crate::auth::ClientAddr;
 use crate::config::LimitsConfig;
-use crate::error::AppError;
-use crate::graphql::limits::DocumentLimits;
+use crate::error::{with_code, AppError, Code};
+use crate::graphql::limits::{self, DocumentLimits};
 use crate::http::rate_limit::{Client, RateLimit};
 
 /// The limits the `/graphql` handler applies before running a request.
@@ -40,6 +43,22 @@ impl RequestLimits {
 }
 
 impl RequestLimits {
+    /// Checks a parsed document against the document limits (depth, aliases, fields), the one
+    /// gate every transport passes, and says how many operations running it costs.
+    pub fn check_document(
+        &self,
+        document: &ExecutableDocument,
+        operation_name: Option<&str>,
+    ) -> Result<u32, ServerError> {
+        limits::check(document, &self.document).map_err(|error| {
+            with_code(
+                ServerError::new(error.to_string(), None),
+                Code::GraphqlValidationFailed,
+            )
+        })?;
+        Ok(limits::operation_count(document, operation_name))
+    }
+
     /// Spends `operations` from the budget of whoever calls, or refuses with `RATE_LIMITED`.
     pub fn spend(
         &self,
