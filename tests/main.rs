@@ -29,3 +29,4 @@ mod tokens;
 mod vacancies;
 mod vacancy_writes;
 mod webhooks;
+mod websocket_protection;

@@ -187,7 +187,8 @@ async fn a_persisted_mutation_runs_over_post_but_is_refused_over_get() {
 async fn a_persisted_document_cannot_take_over_another_ones_cached_response() {
     // The public page a visitor's frontend asks for by hash, and an attacker's document under
     // the same operation name, with the same variables.
-    const PAGE: &str = "query Page($acronym: String!) { organisation(acronym: $acronym) { acronym } }";
+    const PAGE: &str =
+        "query Page($acronym: String!) { organisation(acronym: $acronym) { acronym } }";
     const FORGED: &str = "query Page($acronym: String!) { __typename forged: __typename }";
     for database in TestDatabase::all().await {
         let mut config = ServerConfig::for_database(database.url());

@@ -117,13 +117,9 @@ impl Application {
                 Some((db.clone(), jwt.clone(), settings.clone())),
                 options,
             ),
-            ws_schema: graphql::build_schema(
-                Some((db.clone(), jwt.clone(), settings)),
-                graphql::SchemaOptions {
-                    record_mutations: true,
-                    ..options
-                },
-            ),
+            ws_schema: graphql::schema_builder(Some((db.clone(), jwt.clone(), settings)), options)
+                .extension(http::subscription::Admission)
+                .finish(),
             db,
             jwt,
             forwarded_hops: config.forwarded_hops,

@@ -18,8 +18,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::cache::reuse::Reuse;
-use crate::domain::document::sha256_hex;
 use crate::cache::writes::Writes;
+use crate::domain::document::sha256_hex;
 
 /// Most bytes of responses (and their keys) kept at once.
 const MAX_BYTES: u64 = 32 * 1024 * 1024;

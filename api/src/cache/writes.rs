@@ -12,11 +12,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
-};
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection};
-use async_graphql::{Response, ServerResult, Variables};
 
 use crate::service::events::EventKind;
 
@@ -124,57 +120,6 @@ pub fn written_by(document: &ExecutableDocument, name: Option<&str>) -> Option<W
         });
     }
     written
-}
-
-/// Records a write once a document holding a mutation has run, before its response goes out, so
-/// the caller's next read sees what it wrote. A document whose mutation failed counts as well:
-/// telling them apart is not worth a stale read.
-///
-/// Only the WebSocket transport's schema carries it: an extension sends every field of every
-/// request through the extension chain (a type lookup per field), so `/graphql` over HTTP records
-/// its mutations itself, with [`written_by`].
-pub struct RecordMutations;
-
-impl ExtensionFactory for RecordMutations {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(MutationWatch::default())
-    }
-}
-
-#[derive(Default)]
-struct MutationWatch {
-    written: std::sync::Mutex<Option<Written>>,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for MutationWatch {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        if let Ok(mut written) = self.written.lock() {
-            *written = written_by(&document, None);
-        }
-        Ok(document)
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let response = next.run(ctx, operation_name).await;
-        let written = self.written.lock().ok().and_then(|w| *w);
-        if let (Some(written), Some(writes)) = (written, ctx.data_opt::<Writes>()) {
-            writes.record(written);
-        }
-        response
-    }
 }
 
 #[cfg(test)]

@@ -46,6 +46,19 @@ pub struct LimitsConfig {
     /// Operations a client may run at once before the per-minute rate applies.
     #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 100)]
     pub rate_limit_burst: u32,
+
+    /// Seconds a WebSocket client has to send `connection_init` before it is closed (4408).
+    #[arg(long, env = "WS_INIT_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub ws_init_timeout_seconds: u64,
+
+    /// How often, in seconds, an open WebSocket checks that its caller may still call: a
+    /// deactivated account or a revoked token is closed with 4403, an expired token with 4401.
+    #[arg(long, env = "WS_RECHECK_SECONDS", default_value_t = 5)]
+    pub ws_recheck_seconds: u64,
+
+    /// Most subscriptions one WebSocket may run at once.
+    #[arg(long, env = "WS_MAX_SUBSCRIPTIONS", default_value_t = 20)]
+    pub ws_max_subscriptions: usize,
 }
 
 impl Default for LimitsConfig {
@@ -59,6 +72,9 @@ impl Default for LimitsConfig {
             max_json_body_bytes: 1024 * 1024,
             rate_limit_operations_per_minute: 600,
             rate_limit_burst: 100,
+            ws_init_timeout_seconds: 10,
+            ws_recheck_seconds: 5,
+            ws_max_subscriptions: 20,
         }
     }
 }
@@ -105,6 +121,21 @@ impl LimitsConfig {
             self.rate_limit_operations_per_minute == 0 || self.rate_limit_burst >= 1,
             "RATE_LIMIT_BURST",
             "at least 1 while RATE_LIMIT_OPERATIONS_PER_MINUTE is set",
+        )?;
+        check(
+            (1..=300).contains(&self.ws_init_timeout_seconds),
+            "WS_INIT_TIMEOUT_SECONDS",
+            "1 to 300",
+        )?;
+        check(
+            (1..=3600).contains(&self.ws_recheck_seconds),
+            "WS_RECHECK_SECONDS",
+            "1 to 3600",
+        )?;
+        check(
+            (1..=1000).contains(&self.ws_max_subscriptions),
+            "WS_MAX_SUBSCRIPTIONS",
+            "1 to 1000",
         )?;
         Ok(())
     }

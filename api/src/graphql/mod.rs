@@ -19,11 +19,11 @@ mod webhook;
 
 use std::sync::Arc;
 
-use async_graphql::Schema;
+use async_graphql::{Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
-use crate::cache::writes::{RecordMutations, Writes};
+use crate::cache::writes::Writes;
 use crate::config::LimitsConfig;
 
 pub use mutation::Mutation;
@@ -65,9 +65,6 @@ pub struct SchemaOptions {
     pub max_recursion_depth: usize,
     /// Most directives on one field.
     pub max_directives_per_field: usize,
-    /// Record the writes of mutations (`crate::cache::writes`) in the schema itself, for transports
-    /// that do not (WebSocket).
-    pub record_mutations: bool,
 }
 
 impl SchemaOptions {
@@ -80,7 +77,6 @@ impl SchemaOptions {
             max_complexity: limits.max_query_complexity,
             max_recursion_depth: limits.max_recursion_depth,
             max_directives_per_field: limits.max_directives_per_field,
-            record_mutations: false,
         }
     }
 }
@@ -90,6 +86,14 @@ pub fn build_schema(
     runtime: Option<(DatabaseConnection, Arc<JwtKeys>, Settings)>,
     options: SchemaOptions,
 ) -> AppSchema {
+    schema_builder(runtime, options).finish()
+}
+
+/// The schema's builder, for a transport that adds an extension of its own.
+pub fn schema_builder(
+    runtime: Option<(DatabaseConnection, Arc<JwtKeys>, Settings)>,
+    options: SchemaOptions,
+) -> SchemaBuilder<Query, Mutation, Subscription> {
     let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .limit_depth(MAX_DEPTH_WITH_INTROSPECTION.max(options.max_depth))
         .limit_complexity(options.max_complexity)
@@ -101,18 +105,14 @@ pub fn build_schema(
     if !options.suggestions {
         builder = builder.disable_suggestions();
     }
-    if options.record_mutations {
-        builder = builder.extension(RecordMutations);
-    }
     match runtime {
         Some((db, jwt, settings)) => builder
             .data(settings.counts.clone())
             .data(settings.writes.clone())
             .data(db)
             .data(jwt)
-            .data(settings)
-            .finish(),
-        None => builder.finish(),
+            .data(settings),
+        None => builder,
     }
 }
 

@@ -244,7 +244,11 @@ fn malformed(error: &async_graphql::ParseRequestError) -> Response {
 /// The caller's address: the connection's peer, or, behind `hops` trusted proxies, the address
 /// the outermost of them saw (the `hops`-th entry from the right of `X-Forwarded-For`; entries
 /// further left are whatever the client claimed).
-fn client_address(headers: &HeaderMap, peer: Option<IpAddr>, hops: usize) -> Option<IpAddr> {
+pub(crate) fn client_address(
+    headers: &HeaderMap,
+    peer: Option<IpAddr>,
+    hops: usize,
+) -> Option<IpAddr> {
     if hops == 0 {
         return peer;
     }
@@ -295,7 +299,7 @@ fn forged_upload(request: &async_graphql::Request) -> Option<ServerError> {
     })
 }
 
-fn selects_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
+pub(crate) fn selects_mutation(operations: &DocumentOperations, name: Option<&str>) -> bool {
     let is_mutation = |ty: OperationType| ty == OperationType::Mutation;
     match (operations, name) {
         (DocumentOperations::Single(op), _) => is_mutation(op.node.ty),

@@ -2,6 +2,7 @@
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::ServerError;
@@ -22,6 +23,19 @@ pub struct RequestLimits {
     pub max_json_body_bytes: usize,
     /// Operations per client; `None` when switched off.
     pub rate: Option<Arc<RateLimit>>,
+    /// What a WebSocket connection may do.
+    pub websocket: WebSocketLimits,
+}
+
+/// The limits of one WebSocket connection, on top of those of each operation.
+#[derive(Debug, Clone, Copy)]
+pub struct WebSocketLimits {
+    /// How long a client has to send `connection_init`.
+    pub init_timeout: Duration,
+    /// How often the connection checks that its caller may still call.
+    pub recheck: Duration,
+    /// Most subscriptions running at once.
+    pub max_subscriptions: usize,
 }
 
 impl RequestLimits {
@@ -38,6 +52,11 @@ impl RequestLimits {
             },
             max_json_body_bytes: config.max_json_body_bytes,
             rate,
+            websocket: WebSocketLimits {
+                init_timeout: Duration::from_secs(config.ws_init_timeout_seconds),
+                recheck: Duration::from_secs(config.ws_recheck_seconds),
+                max_subscriptions: config.ws_max_subscriptions,
+            },
         }
     }
 }

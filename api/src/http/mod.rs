@@ -11,7 +11,7 @@ pub mod limits;
 pub mod persisted_queries;
 mod playground;
 pub mod rate_limit;
-mod subscription;
+pub mod subscription;
 
 use std::time::Duration;
 

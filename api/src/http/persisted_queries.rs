@@ -301,7 +301,11 @@ mod tests {
             .await;
         assert_eq!(miss.unwrap_err().message, "PersistedQueryNotFound");
 
-        std::fs::write(&path, manifest.to_string().replace(&hash(), &"0".repeat(64))).unwrap();
+        std::fs::write(
+            &path,
+            manifest.to_string().replace(&hash(), &"0".repeat(64)),
+        )
+        .unwrap();
         assert!(PersistedQueries::from_manifest(&path).is_err());
         std::fs::remove_dir_all(dir).ok();
     }

@@ -1,38 +1,95 @@
 //! GraphQL subscriptions over WebSocket, at `/graphql/ws` and on `/graphql` (a GET with an
 //! `Upgrade: websocket` header), in the `graphql-transport-ws` protocol (and the legacy
 //! `graphql-ws` one). The caller's token comes in the `connection_init` payload.
+//!
+//! A socket gets the protections of `/graphql` over HTTP, through the same code: each operation
+//! passes the document limits and the caller's rate limit ([`Admission`]); messages are bounded
+//! like a JSON body; mutations are refused (they go over HTTP, where each is counted once for
+//! the caches and the sign-in throttle sees the caller's address); `connection_init` must come
+//! within `WS_INIT_TIMEOUT_SECONDS`; at most `WS_MAX_SUBSCRIPTIONS` run at once; and the caller
+//! is checked again every `WS_RECHECK_SECONDS`, so a deactivated account or a revoked token is
+//! closed with 4403 and an expired token with 4401, on whichever replica holds the socket.
 
 use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextSubscribe,
+};
+use async_graphql::futures_util::stream::BoxStream;
 use async_graphql::futures_util::{stream, SinkExt, StreamExt};
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql::Data;
+use async_graphql::{Data, ServerError, ServerResult};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use chrono::Utc;
 use serde_json::Value;
+use tokio::sync::oneshot;
 
 use crate::app::AppState;
-use crate::auth::authenticate;
-use crate::error::AppError;
+use crate::auth::jwt::JwtKeys;
+use crate::auth::{authenticate, Actor, ClientAddr};
+use crate::error::{with_code, AppError, Code};
 use crate::graphql::loaders::Loaders;
 use crate::http::graphql;
+use crate::http::limits::{RequestLimits, WebSocketLimits};
 
-/// Close code sent to clients when the server shuts down ("going away").
-const GOING_AWAY: u16 = 1001;
+/// Why the server closes a socket, and the close frame it sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Closing {
+    /// The server is shutting down.
+    GoingAway,
+    /// No `connection_init` in time.
+    InitTimeout,
+    /// The caller's token expired.
+    Expired,
+    /// The account was deactivated or the token revoked.
+    Revoked,
+}
+
+impl Closing {
+    fn frame(self) -> CloseFrame {
+        let (code, reason) = match self {
+            Self::GoingAway => (1001, "the server is shutting down"),
+            Self::InitTimeout => (4408, "connection initialisation timeout"),
+            Self::Expired => (4401, "the token expired; connect again with a new one"),
+            Self::Revoked => (4403, "this account or token may no longer call"),
+        };
+        CloseFrame {
+            code,
+            reason: reason.into(),
+        }
+    }
+}
 
 /// `/graphql/ws`: upgrades to a GraphQL WebSocket.
-pub async fn websocket(
-    State(state): State<AppState>,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
+pub async fn websocket(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, _) = request.into_parts();
+    let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &state).await {
+        Ok(protocol) => protocol,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(address)| address.ip());
+    let client =
+        graphql::client_address(&parts.headers, peer, state.forwarded_hops).map(ClientAddr);
+    let max_message = state.limits.max_json_body_bytes;
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve(socket, state, protocol))
+        .max_message_size(max_message)
+        .max_frame_size(max_message)
+        .on_upgrade(move |socket| serve(socket, state, protocol, client))
 }
 
 /// GET `/graphql`: a WebSocket upgrade goes to subscriptions, anything else to the playground
@@ -43,17 +100,10 @@ pub async fn get(state: State<AppState>, request: Request) -> Response {
         .get(header::UPGRADE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
-    if !upgrading {
-        return graphql::get(state, request).await;
-    }
-    let (mut parts, _) = request.into_parts();
-    let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &state.0).await {
-        Ok(protocol) => protocol,
-        Err(rejection) => return rejection.into_response(),
-    };
-    match WebSocketUpgrade::from_request_parts(&mut parts, &state.0).await {
-        Ok(upgrade) => websocket(state, protocol, upgrade).await,
-        Err(rejection) => rejection.into_response(),
+    if upgrading {
+        websocket(state, request).await
+    } else {
+        graphql::get(state, request).await
     }
 }
 
@@ -85,8 +135,33 @@ fn track(active: &Active, message: &Message) {
     }
 }
 
-async fn serve(socket: WebSocket, state: AppState, protocol: GraphQLProtocol) {
+async fn serve(
+    socket: WebSocket,
+    state: AppState,
+    protocol: GraphQLProtocol,
+    client: Option<ClientAddr>,
+) {
     let (mut sink, incoming) = socket.split();
+    let (signed_in, caller) = oneshot::channel::<HeaderMap>();
+    let closing: Arc<Mutex<Option<Closing>>> = Arc::default();
+    let closed = {
+        let (closing, bus) = (closing.clone(), state.bus.clone());
+        let watch = watch_caller(
+            state.db.clone(),
+            state.jwt.clone(),
+            caller,
+            state.limits.websocket,
+        );
+        async move {
+            let reason = tokio::select! {
+                _ = bus.closed() => Closing::GoingAway,
+                reason = watch => reason,
+            };
+            if let Ok(mut closing) = closing.lock() {
+                *closing = Some(reason);
+            }
+        }
+    };
     let active: Active = Arc::default();
     let tracked = active.clone();
     // On shutdown the client's messages stop being read, and each running subscription is
@@ -114,31 +189,206 @@ async fn serve(socket: WebSocket, state: AppState, protocol: GraphQLProtocol) {
                 track(&tracked, message);
             }
         })
-        .take_until(state.bus.closed())
+        .take_until(closed)
         .chain(stops);
 
     let (db, jwt, bus) = (state.db.clone(), state.jwt.clone(), state.bus.clone());
+    let session = SocketSession::new(state.limits.clone(), client);
     GraphQLWebSocket::new_with_pair(&mut sink, input, state.ws_schema.clone(), protocol)
         .on_connection_init(move |payload| async move {
-            let actor = authenticate(&db, &jwt, &init_headers(&payload)?)
+            let headers = init_headers(&payload)?;
+            let actor = authenticate(&db, &jwt, &headers)
                 .await
                 .map_err(async_graphql::Error::from)?;
+            // The watcher checks this caller again for as long as the socket is open.
+            let _ = signed_in.send(headers);
             let mut data = Data::default();
             data.insert(actor);
             data.insert(Loaders::uncached(&db));
             data.insert(bus);
+            if let Some(client) = client {
+                data.insert(client);
+            }
+            data.insert(session);
             Ok(data)
         })
         .serve()
         .await;
-    if state.bus.is_shut_down() {
-        let close = Message::Close(Some(CloseFrame {
-            code: GOING_AWAY,
-            reason: "the server is shutting down".into(),
-        }));
-        let _ = sink.send(close).await;
+    let reason = closing.lock().ok().and_then(|closing| *closing);
+    if let Some(reason) = reason {
+        let _ = sink.send(Message::Close(Some(reason.frame()))).await;
     }
     let _ = sink.close().await;
+}
+
+/// Waits for the caller's `connection_init` (or its time limit), then checks every
+/// `limits.recheck`, and when the token expires, that the caller may still call. Returns why the
+/// socket must close; never returns for a socket that may stay open.
+async fn watch_caller(
+    db: sea_orm::DatabaseConnection,
+    jwt: Arc<JwtKeys>,
+    caller: oneshot::Receiver<HeaderMap>,
+    limits: WebSocketLimits,
+) -> Closing {
+    let headers = match tokio::time::timeout(limits.init_timeout, caller).await {
+        Ok(Ok(headers)) => headers,
+        Err(_) => return Closing::InitTimeout,
+        // The initialisation was refused: the protocol closes the socket itself.
+        Ok(Err(_)) => return std::future::pending().await,
+    };
+    let Some(token) = bearer(&headers) else {
+        // Anonymous callers read public data only: nothing of theirs can be revoked.
+        return std::future::pending().await;
+    };
+    loop {
+        let expires_in = jwt
+            .verify(&token)
+            .ok()
+            .and_then(|claims| (claims.exp - Utc::now().timestamp()).try_into().ok())
+            .map(std::time::Duration::from_secs);
+        let Some(expires_in) = expires_in else {
+            return Closing::Expired;
+        };
+        // A second past expiry, so that the token is refused when checked.
+        let until_expiry = expires_in + std::time::Duration::from_secs(1);
+        tokio::time::sleep(limits.recheck.min(until_expiry)).await;
+        if jwt.verify(&token).is_err() {
+            return Closing::Expired;
+        }
+        match authenticate(&db, &jwt, &headers).await {
+            Ok(Actor::Anonymous) | Err(AppError::Unauthenticated) => return Closing::Revoked,
+            Ok(_) => {}
+            // The database is unreachable: the subscriptions cannot deliver either; check again.
+            Err(error) => tracing::warn!(%error, "cannot check a WebSocket caller again"),
+        }
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(|token| token.trim().to_owned())
+}
+
+/// One socket's address, limits and count of running subscriptions, kept in its session data.
+struct SocketSession {
+    limits: RequestLimits,
+    client: Option<ClientAddr>,
+    running: Arc<AtomicUsize>,
+}
+
+impl SocketSession {
+    fn new(limits: RequestLimits, client: Option<ClientAddr>) -> Self {
+        Self {
+            limits,
+            client,
+            running: Arc::default(),
+        }
+    }
+
+    /// Counts one more running subscription until the guard is dropped, if there is room.
+    fn start(&self) -> Option<Running> {
+        let max = self.limits.websocket.max_subscriptions;
+        self.running
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Running(self.running.clone()))
+    }
+}
+
+/// A running subscription of a socket; dropping it frees its place.
+struct Running(Arc<AtomicUsize>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The WebSocket schema's gate: every operation sent over a socket passes the checks of
+/// `/graphql` over HTTP, through the same functions ([`RequestLimits::check_document`],
+/// [`RequestLimits::spend`]), and the socket's own limits.
+pub struct Admission;
+
+impl ExtensionFactory for Admission {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Admission)
+    }
+}
+
+fn refused(message: &str, code: Code) -> ServerError {
+    with_code(ServerError::new(message, None), code)
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for Admission {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: async_graphql::Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<async_graphql::Request> {
+        let (Some(session), Some(actor)) =
+            (ctx.data_opt::<SocketSession>(), ctx.data_opt::<Actor>())
+        else {
+            return Err(refused("send connection_init first", Code::Unauthenticated));
+        };
+        let operation = request.operation_name.clone();
+        let document = request
+            .parsed_query()
+            .map_err(|error| with_code(error, Code::GraphqlParseFailed))?;
+        if graphql::selects_mutation(&document.operations, operation.as_deref()) {
+            return Err(refused(
+                "mutations are sent over HTTP (POST /graphql), not over the WebSocket",
+                Code::GraphqlValidationFailed,
+            ));
+        }
+        let operations = session
+            .limits
+            .check_document(document, operation.as_deref())?;
+        session
+            .limits
+            .spend(actor, session.client, operations)
+            .map_err(AppError::into_server_error)?;
+        next.run(ctx, request).await
+    }
+
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, async_graphql::Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, async_graphql::Response> {
+        let Some(session) = ctx.data_opt::<SocketSession>() else {
+            return next.run(ctx, stream);
+        };
+        match session.start() {
+            Some(running) => {
+                let stream = next.run(ctx, stream);
+                stream
+                    .map(move |response| {
+                        let _running = &running;
+                        response
+                    })
+                    .boxed()
+            }
+            None => {
+                let error = refused(
+                    &format!(
+                        "at most {} subscriptions may run on one connection; complete one first",
+                        session.limits.websocket.max_subscriptions
+                    ),
+                    Code::RateLimited,
+                );
+                stream::once(async move { async_graphql::Response::from_errors(vec![error]) })
+                    .boxed()
+            }
+        }
+    }
 }
 
 /// The `Authorization` header the `connection_init` payload stands for: its `Authorization`,
