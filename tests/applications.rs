@@ -222,10 +222,10 @@ async fn a_candidate_applies_with_a_pdf_cv_and_follows_the_recruiters_decisions(
         .await;
         assert_eq!(status, 400, "{body}");
         assert!(body.contains("GraphQL-Require-Preflight"), "{body}");
-        // Anonymous callers cannot apply.
+        // Anonymous callers cannot apply: refused before their upload is read.
         let (status, body) =
             apply_multipart(&app, None, application(&vacancy), vec![cv(pdf(100))], true).await;
-        assert_eq!(status, 200);
+        assert_eq!(status, 401);
         assert!(body.contains("UNAUTHENTICATED"), "{body}");
 
         // Accepted with a PDF CV.
@@ -1032,5 +1032,54 @@ async fn overlong_answers_are_refused_with_their_field() {
             body["errors"][0]["extensions"]["field"], "input.referees[0].name",
             "{body}"
         );
+    }
+}
+
+#[tokio::test]
+async fn an_anonymous_upload_is_refused_before_its_body_is_read() {
+    for app in TestApp::all_empty().await {
+        // Not even a GraphQL multipart request: reading it would answer a parse error.
+        let form = Form::new().text("operations", "not json at all");
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .header("GraphQL-Require-Preflight", "1")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "[{}]", app.backend());
+        let body = response.text().await.unwrap();
+        assert!(
+            body.contains("UNAUTHENTICATED"),
+            "[{}] {body}",
+            app.backend()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_candidates_stored_documents_are_bounded_by_a_quota() {
+    for database in crate::helpers::TestDatabase::all().await {
+        let mut config = jobboard::config::ServerConfig::for_database(database.url());
+        config.seed_demo_data = Some(true);
+        config.limits.max_document_bytes_per_account = 3_000;
+        let app = TestApp::spawn_with(database, config).await;
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let first = publish(&app, &iom, orion_like(&app, "QUOTA-1").await).await;
+        let second = publish(&app, &iom, orion_like(&app, "QUOTA-2").await).await;
+        let amina = register(&app, "Amina El Idrissi").await;
+        apply_ok(&app, &amina, application(&first), vec![cv(pdf(2_000))]).await;
+        let (code, field) =
+            apply_refused(&app, &amina, application(&second), vec![cv(pdf(2_000))]).await;
+        assert_eq!(
+            (code.as_str(), field.as_str()),
+            ("BAD_USER_INPUT", "documents"),
+            "[{}]",
+            app.backend()
+        );
+        // Another candidate has a quota of their own.
+        let other = register(&app, "Someone Else").await;
+        apply_ok(&app, &other, application(&second), vec![cv(pdf(2_000))]).await;
     }
 }

@@ -144,6 +144,10 @@ async fn graphql_response_media_type_uses_http_status_codes() {
             .unwrap();
         assert_eq!(bad.status(), 400);
         assert_eq!(bad.headers()["content-type"], accept);
+        // A request that never ran has no `data` at all, not `"data": null`.
+        let body: Value = bad.json().await.unwrap();
+        assert!(body.get("data").is_none(), "{body}");
+        assert!(body["errors"].is_array(), "{body}");
 
         let good = app
             .client
@@ -258,5 +262,40 @@ async fn a_body_that_is_not_graphql_gets_a_readable_error() {
             !body.to_string().contains("line:"),
             "no parser internals: {body}"
         );
+    }
+}
+
+#[tokio::test]
+async fn an_accept_header_without_json_gets_406() {
+    for app in TestApp::all_empty().await {
+        let send = |accept: &'static str| {
+            app.client
+                .post(app.url("/graphql"))
+                .header("accept", accept)
+                .json(&json!({ "query": "{ __typename }" }))
+                .send()
+        };
+        assert_eq!(send("application/xml").await.unwrap().status(), 406);
+        assert_eq!(send("text/plain, image/png").await.unwrap().status(), 406);
+        for accepted in [
+            "application/json",
+            "application/graphql-response+json;charset=utf-8",
+            "text/html, */*;q=0.1",
+        ] {
+            assert_eq!(send(accepted).await.unwrap().status(), 200, "{accepted}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_document_repeating_one_field_hundreds_of_times_is_refused() {
+    for app in TestApp::all_empty().await {
+        let repeated = format!("{{ {} }}", "__typename ".repeat(400));
+        assert_eq!(
+            app.error_code(&repeated, json!({})).await,
+            "GRAPHQL_VALIDATION_FAILED"
+        );
+        let few = format!("{{ {} }}", "__typename ".repeat(20));
+        app.data(&few, json!({})).await;
     }
 }

@@ -189,7 +189,8 @@ async fn a_persisted_document_cannot_take_over_another_ones_cached_response() {
     // the same operation name, with the same variables.
     const PAGE: &str =
         "query Page($acronym: String!) { organisation(acronym: $acronym) { acronym } }";
-    const FORGED: &str = "query Page($acronym: String!) { __typename forged: __typename }";
+    const FORGED: &str =
+        "query Page($acronym: String!) { organisation(acronym: $acronym) { forged: name } }";
     for database in TestDatabase::all().await {
         let mut config = ServerConfig::for_database(database.url());
         config.seed_demo_data = Some(true);
@@ -202,12 +203,12 @@ async fn a_persisted_document_cannot_take_over_another_ones_cached_response() {
                 json!({ "query": query, "variables": variables, "extensions": persisted(&sha256(query)) }),
             )
             .await;
-            assert_eq!(status, 200);
+            assert_eq!(status, 200, "[{}] {query}", app.backend());
         }
         // The attacker fills the cache with its document's response, by hash alone.
         for _ in 0..3 {
             let (_, body) = get_by_hash(&app, &sha256(FORGED), Some(variables.clone())).await;
-            assert_eq!(body["data"]["forged"], "Query", "{body}");
+            assert!(body["data"]["organisation"]["forged"].is_string(), "{body}");
         }
         // A visitor asking for the page by its hash gets the page.
         let (status, body) = get_by_hash(&app, &sha256(PAGE), Some(variables.clone())).await;

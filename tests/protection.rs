@@ -514,10 +514,13 @@ async fn uploads_need_the_preflight_header() {
             .await
             .unwrap();
         assert_eq!(refused.status(), 400);
+        // Uploads are for signed-in callers (anonymous ones get 401 before the body is read).
+        let candidate = app.sign_in_as(Role::Candidate, None).await;
         let allowed = app
             .client
             .post(app.url("/graphql"))
             .header("GraphQL-Require-Preflight", "1")
+            .bearer_auth(candidate)
             .multipart(form())
             .send()
             .await

@@ -141,6 +141,8 @@ impl Fixture {
                         },
                         counts: CountCache::new(count_ttl, Writes::default()),
                         writes: Writes::default(),
+                        document_quota_bytes: LimitsConfig::default()
+                            .max_document_bytes_per_account,
                     },
                 )),
                 SchemaOptions::new(true, false, &LimitsConfig::default()),

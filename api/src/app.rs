@@ -106,6 +106,7 @@ impl Application {
             webhook_urls: webhooks.urls,
             counts,
             writes: writes.clone(),
+            document_quota_bytes: config.limits.max_document_bytes_per_account,
         };
         let options = graphql::SchemaOptions::new(
             config.introspection,

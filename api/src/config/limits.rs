@@ -26,6 +26,11 @@ pub struct LimitsConfig {
     #[arg(long, env = "MAX_RECURSION_DEPTH", default_value_t = 32)]
     pub max_recursion_depth: usize,
 
+    /// Most fields one operation may select once its fragments are spread (a field repeated
+    /// counts each time it is written).
+    #[arg(long, env = "MAX_QUERY_FIELDS", default_value_t = 250)]
+    pub max_query_fields: usize,
+
     /// Most aliases one operation may use, counted through its fragments.
     #[arg(long, env = "MAX_ALIASES", default_value_t = 15)]
     pub max_aliases: usize,
@@ -37,6 +42,11 @@ pub struct LimitsConfig {
     /// Largest JSON request body, in bytes; uploads go as multipart requests with their own limit.
     #[arg(long, env = "MAX_JSON_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_json_body_bytes: usize,
+
+    /// Most bytes of application documents one candidate may keep stored, all applications
+    /// together.
+    #[arg(long, env = "MAX_DOCUMENT_BYTES_PER_ACCOUNT", default_value_t = 100 * 1024 * 1024)]
+    pub max_document_bytes_per_account: u64,
 
     /// Operations (root fields, aliases included) one client may run per minute: per account or
     /// integration token when signed in, else per address. 0 switches the limit off.
@@ -67,9 +77,11 @@ impl Default for LimitsConfig {
             max_query_depth: 10,
             max_query_complexity: 2_000,
             max_recursion_depth: 32,
+            max_query_fields: 250,
             max_aliases: 15,
             max_directives_per_field: 5,
             max_json_body_bytes: 1024 * 1024,
+            max_document_bytes_per_account: 100 * 1024 * 1024,
             rate_limit_operations_per_minute: 600,
             rate_limit_burst: 100,
             ws_init_timeout_seconds: 10,
@@ -136,6 +148,11 @@ impl LimitsConfig {
             (1..=1000).contains(&self.ws_max_subscriptions),
             "WS_MAX_SUBSCRIPTIONS",
             "1 to 1000",
+        )?;
+        check(
+            (10..=10_000).contains(&self.max_query_fields),
+            "MAX_QUERY_FIELDS",
+            "10 to 10000",
         )?;
         Ok(())
     }

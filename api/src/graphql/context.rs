@@ -26,6 +26,11 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, AppError> {
         .map_err(|_| AppError::internal(MissingContext("loaders")))
 }
 
+pub fn settings<'a>(ctx: &Context<'a>) -> Result<&'a crate::graphql::Settings, AppError> {
+    ctx.data::<crate::graphql::Settings>()
+        .map_err(|_| AppError::internal(MissingContext("settings")))
+}
+
 pub fn bus<'a>(ctx: &Context<'a>) -> Result<&'a EventBus, AppError> {
     ctx.data::<EventBus>()
         .map_err(|_| AppError::internal(MissingContext("event bus")))

@@ -43,6 +43,8 @@ pub struct Settings {
     pub counts: crate::cache::counts::CountCache,
     /// The writes seen, which mutations add to.
     pub writes: Writes,
+    /// Most bytes of documents one candidate may keep stored.
+    pub document_quota_bytes: u64,
 }
 
 /// Deepest any selection may nest, introspection included (GraphiQL's schema query nests 15);

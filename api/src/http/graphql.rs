@@ -16,7 +16,7 @@ use crate::auth::authenticate;
 use crate::auth::{Actor, ClientAddr};
 use crate::cache::responses::{Rendered, ResponseCache};
 use crate::cache::writes;
-use crate::error::{error_body, with_code, Code};
+use crate::error::{error_body, with_code, AppError, Code};
 use crate::graphql::loaders::Loaders;
 use crate::http::playground;
 
@@ -30,6 +30,24 @@ fn accepts(headers: &HeaderMap, media: &str) -> bool {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.split(',').any(|part| part.trim().starts_with(media)))
+}
+
+/// Whether the client accepts a media type `/graphql` answers with: JSON, the GraphQL response
+/// type, or anything; no `Accept` header at all means anything.
+fn acceptable(headers: &HeaderMap) -> bool {
+    let mut ranges = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|range| range.split(';').next().unwrap_or_default().trim())
+        .peekable();
+    ranges.peek().is_none()
+        || ranges.any(|range| {
+            [GRAPHQL_RESPONSE, JSON, "application/*", "*/*"]
+                .iter()
+                .any(|media| range.eq_ignore_ascii_case(media))
+        })
 }
 
 fn content_type_is(headers: &HeaderMap, media: &str) -> bool {
@@ -58,7 +76,7 @@ pub async fn get(State(state): State<AppState>, request: Request) -> Response {
     if !has_query && accepts(request.headers(), "text/html") {
         return playground::page();
     }
-    execute(state, request).await
+    execute(state, request, None).await
 }
 
 /// Headers a multipart request must carry: a browser cannot send them cross-site without a
@@ -81,7 +99,24 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
                  as protection against cross-site request forgery",
             );
         }
-        return execute(state, request).await;
+        // Uploads are for signed-in callers: who calls is settled before the body is read.
+        return match authenticate(&state.db, &state.jwt, request.headers()).await {
+            Ok(Actor::Anonymous) => {
+                let error = AppError::Unauthenticated.into_server_error();
+                let graphql_response = accepts(request.headers(), GRAPHQL_RESPONSE);
+                let mut response = respond(
+                    async_graphql::Response::from_errors(vec![error]),
+                    graphql_response,
+                );
+                *response.status_mut() = StatusCode::UNAUTHORIZED;
+                response
+            }
+            Ok(actor) => execute(state, request, Some(actor)).await,
+            Err(error) => respond(
+                async_graphql::Response::from_errors(vec![error.into_server_error()]),
+                accepts(request.headers(), GRAPHQL_RESPONSE),
+            ),
+        };
     }
     if !content_type_is(request.headers(), JSON) {
         return plain_error(
@@ -105,12 +140,20 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
     execute(
         state,
         Request::from_parts(parts, axum::body::Body::from(bytes)),
+        None,
     )
     .await
 }
 
-async fn execute(state: AppState, request: Request) -> Response {
+/// Runs a request; `caller` is who calls when the transport settled it already.
+async fn execute(state: AppState, request: Request, caller: Option<Actor>) -> Response {
     let headers = request.headers().clone();
+    if !acceptable(&headers) {
+        return plain_error(
+            StatusCode::NOT_ACCEPTABLE,
+            "/graphql answers application/graphql-response+json or application/json",
+        );
+    }
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -171,7 +214,11 @@ async fn execute(state: AppState, request: Request) -> Response {
             }
         },
     };
-    let actor = match authenticate(&state.db, &state.jwt, &headers).await {
+    let known = match caller {
+        Some(actor) => Ok(actor),
+        None => authenticate(&state.db, &state.jwt, &headers).await,
+    };
+    let actor = match known {
         Ok(actor) => actor,
         Err(error) => {
             return respond(
@@ -380,7 +427,19 @@ fn render(response: &async_graphql::Response, graphql_response: bool) -> Rendere
     } else {
         (StatusCode::OK, JSON)
     };
-    match serde_json::to_vec(response) {
+    // A request that never ran has no `data` at all in the GraphQL response media type.
+    let never_ran = request_error && response.errors.iter().all(|e| e.path.is_empty());
+    let body = if graphql_response && never_ran {
+        serde_json::to_value(response).and_then(|mut value| {
+            if let serde_json::Value::Object(fields) = &mut value {
+                fields.remove("data");
+            }
+            serde_json::to_vec(&value)
+        })
+    } else {
+        serde_json::to_vec(response)
+    };
+    match body {
         Ok(body) => Rendered {
             status,
             content_type,

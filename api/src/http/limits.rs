@@ -47,7 +47,7 @@ impl RequestLimits {
             document: DocumentLimits {
                 max_depth: config.max_query_depth,
                 max_aliases: config.max_aliases,
-                max_fields: config.max_query_complexity,
+                max_fields: config.max_query_fields,
                 max_recursion: config.max_recursion_depth,
             },
             max_json_body_bytes: config.max_json_body_bytes,

@@ -40,6 +40,7 @@ impl ApplicationMutation {
         let row = service::application::apply(
             context::actor(ctx)?,
             context::db(ctx)?,
+            context::settings(ctx)?.document_quota_bytes,
             service::application::ApplyInput {
                 vacancy_id,
                 cover_letter: input.cover_letter,

@@ -6,7 +6,8 @@ use entity::{
     application_referee, vacancy, vacancy_document, vacancy_question,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::auth::Actor;
@@ -146,6 +147,40 @@ fn check_documents(input: &ApplyInput) -> AppResult<Vec<(DocumentFormat, String)
         .collect()
 }
 
+/// Refuses documents that would take the candidate's stored documents past `quota_bytes`.
+async fn check_quota(
+    db: &DatabaseConnection,
+    candidate: i32,
+    input: &ApplyInput,
+    quota_bytes: u64,
+) -> AppResult<()> {
+    let adding: u64 = input.documents.iter().map(|d| d.bytes.len() as u64).sum();
+    if adding == 0 {
+        return Ok(());
+    }
+    let stored: Option<i64> = application_document::Entity::find()
+        .select_only()
+        .column_as(application_document::Column::SizeBytes.sum(), "stored")
+        .inner_join(application::Entity)
+        .filter(application::Column::CandidateId.eq(candidate))
+        .into_tuple::<Option<i64>>()
+        .one(db)
+        .await?
+        .flatten();
+    let stored = u64::try_from(stored.unwrap_or(0)).unwrap_or(0);
+    if stored.saturating_add(adding) > quota_bytes {
+        return Err(AppError::bad_input(
+            "documents",
+            format!(
+                "your documents would take more than the {} MiB you may keep; withdraw an \
+                 application you no longer need, or send smaller files",
+                quota_bytes / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Documents the notice asks for that the application lacks.
 fn missing_documents(
     required: &[vacancy_document::Model],
@@ -178,9 +213,12 @@ fn missing_documents(
 }
 
 #[tracing::instrument(level = "debug", skip(db, input))]
+/// Applies for the signed-in candidate. `quota_bytes` bounds what the candidate's documents may
+/// weigh, all applications together.
 pub async fn apply(
     actor: &Actor,
     db: &DatabaseConnection,
+    quota_bytes: u64,
     input: ApplyInput,
 ) -> AppResult<application::Model> {
     let candidate = policy::act_as_candidate(actor)?;
@@ -240,6 +278,7 @@ pub async fn apply(
     }
     check_lengths(&input)?;
     let formats = check_documents(&input)?;
+    check_quota(db, candidate, &input, quota_bytes).await?;
     let required = vacancy_document::Entity::find()
         .filter(vacancy_document::Column::VacancyId.eq(vacancy.id))
         .all(db)
