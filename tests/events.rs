@@ -398,3 +398,57 @@ async fn an_event_exists_only_if_its_transaction_commits_and_old_ones_are_purged
         );
     }
 }
+
+#[tokio::test]
+async fn a_forged_notification_delivers_nothing_and_blocks_nothing() {
+    use futures::StreamExt;
+    use sea_orm::{ConnectionTrait, Statement};
+
+    let Some(database) = crate::helpers::TestDatabase::postgres_only().await else {
+        return;
+    };
+    let app = TestApp::spawn(database, true).await;
+    let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+    publish(&app, &iom, notice(&app, "NOTIFY/1").await).await;
+    let real = jobboard::service::events::after(&app.db, 0, 1_000)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    let mut heard = Box::pin(app.bus.subscribe());
+
+    // Any database role may NOTIFY: one forges a whole event, another announces the id the next
+    // real event will have before it exists.
+    let forged_id = real.id + 1_000;
+    let mut forged = real.clone();
+    forged.id = forged_id;
+    let next_id = real.id + 1;
+    for text in [
+        json!({ "id": forged_id, "event": forged }).to_string(),
+        json!({ "id": next_id }).to_string(),
+    ] {
+        app.db
+            .execute(Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                "SELECT pg_notify('jobboard_events', $1)",
+                [text.into()],
+            ))
+            .await
+            .unwrap();
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    publish(&app, &iom, notice(&app, "NOTIFY/2").await).await;
+
+    // Everything the bus delivers until the real publication arrives, which it must.
+    tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            let delivered = heard.next().await.unwrap();
+            assert_ne!(delivered.id, forged_id, "a forged event was delivered");
+            if delivered.payload["vacancy"]["reference"] == "NOTIFY/2" {
+                break;
+            }
+        }
+    })
+    .await
+    .expect("the real event arrives");
+}

@@ -215,6 +215,10 @@ impl Delivered {
             .max(self.floor)
     }
 
+    fn was_delivered(&self, id: i32) -> bool {
+        self.ids.contains(&id)
+    }
+
     /// Records `id`; false when it was delivered already.
     fn first_time(&mut self, id: i32) -> bool {
         if !self.ids.insert(id) {
@@ -282,22 +286,21 @@ async fn deliver(bus: &EventBus, db: &DatabaseConnection, state: &mut Delivered,
             return;
         }
     };
-    if !state.first_time(notification.id) {
+    if state.was_delivered(notification.id) {
         return;
     }
-    let event = match notification.event {
-        Some(event) => Some(event),
-        // Too big for NOTIFY: announced by id only.
-        None => match events::by_id(db, notification.id).await {
-            Ok(event) => event,
-            Err(error) => {
-                tracing::warn!(%error, id = notification.id, "cannot read an announced event");
-                None
+    // Only a committed row counts: a notification naming no event (anyone may NOTIFY) delivers
+    // nothing, and does not stop the real one from being delivered later.
+    match events::by_id(db, notification.id).await {
+        Ok(Some(event)) => {
+            if state.first_time(event.id) {
+                bus.publish(event);
             }
-        },
-    };
-    if let Some(event) = event {
-        bus.publish(event);
+        }
+        Ok(None) => tracing::warn!(id = notification.id, "a notification names no event"),
+        Err(error) => {
+            tracing::warn!(%error, id = notification.id, "cannot read an announced event")
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 //! Domain events: what happened (a vacancy published, an application moved), recorded in the
 //! writer's transaction so an event exists exactly when its change was committed.
 //!
-//! [`record`] is the single hook every write calls. On PostgreSQL it also sends the event on the
-//! `jobboard_events` channel with `pg_notify`, which PostgreSQL delivers to every listening
-//! replica when (and only if) the transaction commits.
+//! [`record`] is the single hook every write calls. On PostgreSQL it also announces the event's
+//! id on the `jobboard_events` channel with `pg_notify`, which PostgreSQL delivers to every
+//! listening replica when (and only if) the transaction commits. Listeners read the event from
+//! the table: any database role may NOTIFY on any channel, so a notification's text is never
+//! trusted, only the row its id names.
 
 use chrono::{DateTime, Utc};
 use entity::{application, domain_event, vacancy, vacancy_text};
@@ -22,10 +24,6 @@ use crate::domain::global_id::{global_id, NodeKind};
 
 /// The PostgreSQL channel events are announced on.
 pub const CHANNEL: &str = "jobboard_events";
-
-/// PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; a bigger event is announced by
-/// its id only and listeners read it from the table.
-const MAX_NOTIFY_BYTES: usize = 7_000;
 
 /// Longest title copied into a payload, in characters.
 const MAX_TITLE_CHARS: usize = 200;
@@ -293,12 +291,10 @@ impl TryFrom<domain_event::Model> for StoredEvent {
     }
 }
 
-/// What is sent on the [`CHANNEL`]: the event, or only its id when it is too big for NOTIFY.
+/// What is sent on the [`CHANNEL`]: the id of a committed event.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Notification {
     pub id: i32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event: Option<StoredEvent>,
 }
 
 /// Records `event` through `conn`, which must be the transaction of the change it describes,
@@ -333,18 +329,7 @@ pub async fn record<C: ConnectionTrait>(conn: &C, event: DomainEvent) -> AppResu
 }
 
 async fn notify<C: ConnectionTrait>(conn: &C, event: &StoredEvent) -> AppResult<()> {
-    let full = Notification {
-        id: event.id,
-        event: Some(event.clone()),
-    };
-    let mut text = serde_json::to_string(&full).map_err(AppError::internal)?;
-    if text.len() > MAX_NOTIFY_BYTES {
-        text = serde_json::to_string(&Notification {
-            id: event.id,
-            event: None,
-        })
-        .map_err(AppError::internal)?;
-    }
+    let text = serde_json::to_string(&Notification { id: event.id }).map_err(AppError::internal)?;
     conn.execute(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT pg_notify($1, $2)",
@@ -459,18 +444,5 @@ mod tests {
             json!({ "from": "SUBMITTED", "to": "SCREENING" })
         );
         assert_eq!(payload["vacancy"]["reference"], "VN 2023/005");
-    }
-
-    #[test]
-    fn the_biggest_payload_fits_a_notification() {
-        let mut facts = vacancy();
-        facts.title = Some("é".repeat(MAX_TITLE_CHARS));
-        facts.reference = "R".repeat(64);
-        let event = DomainEvent::VacancyUpdated {
-            vacancy: facts,
-            changed_fields: (0..40).map(|i| format!("someLongFieldName{i}")).collect(),
-        };
-        let payload = event.payload(&uuid::Uuid::new_v4().to_string(), Utc::now());
-        assert!(payload.to_string().len() < MAX_NOTIFY_BYTES);
     }
 }

@@ -5,6 +5,7 @@ use entity::{
     application, application_answer, application_document, application_language,
     application_referee, vacancy, vacancy_document, vacancy_question,
 };
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -158,15 +159,18 @@ async fn check_quota(
     if adding == 0 {
         return Ok(());
     }
+    // PostgreSQL sums a bigint column as numeric: cast back so both databases answer a bigint.
     let stored: Option<i64> = application_document::Entity::find()
         .select_only()
-        .column_as(application_document::Column::SizeBytes.sum(), "stored")
+        .column_as(
+            Expr::cust("CAST(COALESCE(SUM(application_document.size_bytes), 0) AS BIGINT)"),
+            "stored",
+        )
         .inner_join(application::Entity)
         .filter(application::Column::CandidateId.eq(candidate))
-        .into_tuple::<Option<i64>>()
+        .into_tuple::<i64>()
         .one(db)
-        .await?
-        .flatten();
+        .await?;
     let stored = u64::try_from(stored.unwrap_or(0)).unwrap_or(0);
     if stored.saturating_add(adding) > quota_bytes {
         return Err(AppError::bad_input(
