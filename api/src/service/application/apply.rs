@@ -10,7 +10,9 @@ use sea_orm::{
 };
 
 use crate::auth::Actor;
-use crate::domain::document::{sha256_hex, DocumentFormat, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES};
+use crate::domain::document::{
+    clean_file_name, sha256_hex, DocumentFormat, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES,
+};
 use crate::domain::eligibility::{self, Candidate};
 use crate::domain::{
     ApplicationStatus, CountryCode, DocumentKind, EducationLevel, LanguageCode, LanguageLevel,
@@ -181,9 +183,12 @@ fn missing_documents(
 pub async fn apply(
     actor: &Actor,
     db: &DatabaseConnection,
-    input: ApplyInput,
+    mut input: ApplyInput,
 ) -> AppResult<application::Model> {
     let candidate = policy::act_as_candidate(actor)?;
+    for document in &mut input.documents {
+        document.file_name = clean_file_name(&document.file_name);
+    }
     let vacancy = vacancy::Entity::find_by_id(input.vacancy_id)
         .one(db)
         .await?
