@@ -726,12 +726,15 @@ async fn apply_urls_are_web_pages_or_mail_links_only() {
     }
 }
 
+/// Puts a text into one field of a notice input.
+type SetText = fn(&mut Value, String);
+
 #[tokio::test]
 async fn every_text_of_a_notice_is_bounded() {
     for app in TestApp::all_seeded().await {
         let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let long = |n: usize| "a".repeat(n);
-        let cases: [(&str, fn(&mut Value, String), usize); 6] = [
+        let cases: [(&str, SetText, usize); 6] = [
             (
                 "input.texts[0].title",
                 |i, t| i["texts"][0]["title"] = json!(t),
