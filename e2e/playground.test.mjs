@@ -31,6 +31,7 @@ async function screenshot() {
 }
 const foreignRequests = [];
 const pageErrors = [];
+const policyViolations = [];
 
 before(async () => {
   assert.ok(TOKEN, 'TOKEN must hold a recruiter token');
@@ -50,6 +51,10 @@ before(async () => {
     if (!url.startsWith('data:') && new URL(url).origin !== origin) foreignRequests.push(url);
   });
   page.on('pageerror', (error) => pageErrors.push(String(error)));
+  // Chromium reports what the page's Content-Security-Policy blocked on the console.
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+  });
   if (process.env.DEBUG_WS) {
     page.on('websocket', (ws) => {
       ws.on('framesent', (f) => console.log('ws sent', f.payload));
@@ -109,6 +114,8 @@ test('the playground loads everything from the API itself', async () => {
   assert.equal(await page.title(), 'Job board API — GraphiQL');
   assert.deepEqual(foreignRequests, []);
   assert.deepEqual(pageErrors, []);
+  const response = await page.request.get(`${BASE_URL}/graphql`, { headers: { accept: 'text/html' } });
+  assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'self'/);
 });
 
 test('the documentation explorer shows the schema', async () => {
@@ -137,6 +144,9 @@ test('a token pasted into the Headers editor authenticates the request', async (
   const signedIn = await run();
   assert.equal(signedIn.data.me.role, 'RECRUITER');
   assert.equal(signedIn.data.me.organisation.acronym, 'IOM');
+  // The token lives in the page only, never in localStorage.
+  const stored = await page.evaluate(() => JSON.stringify({ ...window.localStorage }));
+  assert.doesNotMatch(stored, new RegExp(TOKEN.slice(-20)));
 });
 
 /** Creates and publishes a notice in Rabat as the recruiter; returns its reference. */
@@ -219,4 +229,8 @@ test('the pasted token reaches the WebSocket: a recruiter is refused what only c
   await page.waitForFunction(() =>
     /UNAUTHENTICATED/.test(document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()),
   );
+});
+
+test('the Content-Security-Policy blocked nothing the playground needs', () => {
+  assert.deepEqual(policyViolations, []);
 });

@@ -1083,3 +1083,61 @@ async fn a_candidates_stored_documents_are_bounded_by_a_quota() {
         apply_ok(&app, &other, application(&second), vec![cv(pdf(2_000))]).await;
     }
 }
+
+/// The `Content-Disposition` of a download.
+async fn disposition(app: &TestApp, token: &str, path: &str) -> String {
+    let response = get(app, Some(token), path).await;
+    assert_eq!(response.status(), 200);
+    response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn file_names_lose_bidirectional_overrides_and_controls() {
+    use sea_orm::{ActiveModelTrait, Set};
+    for app in TestApp::all_seeded().await {
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let vacancy = publish(&app, &iom, orion_like(&app, "IOM-BIDI-1").await).await;
+        let amina = register(&app, "Amina El Idrissi").await;
+        // Shown as "cvexe.pdf" by a bidi-aware viewer; an executable in fact.
+        let disguised = Doc {
+            kind: "CV",
+            name: "cv\u{202E}fdp.exe",
+            bytes: pdf(100),
+        };
+        let applied = apply_ok(&app, &amina, application(&vacancy), vec![disguised]).await;
+        let document = &applied["documents"][0];
+        assert_eq!(document["fileName"], "cvfdp.exe", "[{}]", app.backend());
+        let download = document["downloadUrl"].as_str().unwrap().to_owned();
+        let served = disposition(&app, &iom, &download).await;
+        assert_eq!(
+            served,
+            "attachment; filename=\"cvfdp.exe\"; filename*=UTF-8''cvfdp.exe"
+        );
+
+        // A name stored before names were cleaned is cleaned when served.
+        let row = document_named(&app, "cvfdp.exe").await;
+        let mut active: entity::application_document::ActiveModel = row.into();
+        active.file_name = Set("cv\u{202E}\u{2066}\u{7}fdp.exe".to_owned());
+        active.update(&app.db).await.unwrap();
+        let served = disposition(&app, &iom, &download).await;
+        assert!(!served.contains("%E2%80"), "{served}");
+        assert!(!served.contains("%07"), "{served}");
+        assert!(served.ends_with("filename*=UTF-8''cvfdp.exe"), "{served}");
+    }
+}
+
+/// The one stored document of this name.
+async fn document_named(app: &TestApp, name: &str) -> entity::application_document::Model {
+    use entity::application_document::{Column, Entity};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut rows = Entity::find()
+        .filter(Column::FileName.eq(name))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "[{}]", app.backend());
+    rows.remove(0)
+}

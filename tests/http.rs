@@ -299,3 +299,96 @@ async fn a_document_repeating_one_field_hundreds_of_times_is_refused() {
         app.data(&few, json!({})).await;
     }
 }
+
+/// The value of a response header, or "" when absent.
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_playground_runs_its_own_scripts_only_and_keeps_no_token() {
+    for app in TestApp::all_empty().await {
+        let page = app
+            .client
+            .get(app.url("/graphql"))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        let policy = header(&page, "content-security-policy");
+        for directive in [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(policy.contains(directive), "{policy}");
+        }
+        assert!(!policy.contains("unsafe"), "{policy}");
+        assert_eq!(header(&page, "x-frame-options"), "DENY");
+        let html = page.text().await.unwrap();
+        assert!(!html.contains("<script>"), "no inline script: {html}");
+        assert!(!html.contains("<style>"), "no inline style: {html}");
+        assert!(html.contains("/graphql/assets/playground.js"));
+
+        let script = app
+            .client
+            .get(app.url("/graphql/assets/playground.js"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(script.status(), 200);
+        let script = script.text().await.unwrap();
+        assert!(script.contains("shouldPersistHeaders: false"), "{script}");
+        assert!(!script.contains("shouldPersistHeaders: true"), "{script}");
+        let style = app
+            .client
+            .get(app.url("/graphql/assets/playground.css"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(style.status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn every_response_forbids_sniffing_and_referrers_and_https_servers_pin_https() {
+    for plain in TestApp::all_empty().await {
+        let database = plain.database.shared();
+        let mut config = jobboard::config::ServerConfig::for_database(database.url());
+        config.public_url = Some("https://jobs.example.org".into());
+        let https = TestApp::spawn_with(database, config).await;
+        for (app, hsts) in [(&https, "max-age=31536000"), (&plain, "")] {
+            for (path, status) in [
+                ("/health", 200),
+                ("/graphql?query=%7B__typename%7D", 200),
+                ("/graphql/assets/graphiql.min.css", 200),
+                ("/documents/nope", 401),
+                ("/nowhere", 404),
+            ] {
+                let response = app.client.get(app.url(path)).send().await.unwrap();
+                assert_eq!(response.status(), status, "{path}");
+                assert_eq!(
+                    header(&response, "x-content-type-options"),
+                    "nosniff",
+                    "{path}"
+                );
+                assert_eq!(
+                    header(&response, "referrer-policy"),
+                    "no-referrer",
+                    "{path}"
+                );
+                assert_eq!(
+                    header(&response, "strict-transport-security"),
+                    hsts,
+                    "{path}"
+                );
+            }
+        }
+    }
+}

@@ -232,3 +232,26 @@ async fn a_drafts_posting_is_for_its_organisations_staff_only() {
         assert_eq!(fetch(&app, &id, Some("not-a-token")).await.0, 401);
     }
 }
+
+#[tokio::test]
+async fn the_posting_route_is_safe_to_embed_in_a_script_element() {
+    for app in TestApp::all_seeded().await {
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let title = "</script><script>alert(1)</script> <!-- \u{2028} & x";
+        let mut input = orion_like(&app, "IOM-SCRIPT-1").await;
+        input["texts"][0]["title"] = json!(title);
+        let created = app.data_as(&iom, CREATE, json!({ "input": input })).await;
+        let id = created["createVacancy"]["id"].clone();
+        let version = created["createVacancy"]["version"].clone();
+        app.data_as(&iom, PUBLISH, json!({ "id": id, "version": version }))
+            .await;
+
+        let (status, _, body) = fetch(&app, id.as_str().unwrap(), None).await;
+        assert_eq!(status, 200, "{body}");
+        for forbidden in ["</script", "<!--", "<", ">", "&", "\u{2028}"] {
+            assert!(!body.contains(forbidden), "[{}] {body}", app.backend());
+        }
+        let posting: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(posting["title"], title);
+    }
+}

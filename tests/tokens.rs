@@ -114,12 +114,20 @@ async fn a_revoked_integration_token_is_refused_on_the_next_request() {
         let id = created["createIntegrationToken"]["integrationToken"]["id"].clone();
         assert_eq!(drafts_seen(&app, Some(&secret)).await, 0);
 
-        // Only the organisation's admins revoke it.
+        // Only the organisation's admins revoke it; to another organisation it does not exist.
         let ilo_admin = app.sign_in_as(Role::AgencyAdmin, Some("ILO")).await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        for (token, code) in [(&ilo_admin, "NOT_FOUND"), (&recruiter, "FORBIDDEN")] {
+            assert_eq!(
+                app.error_code_as(Some(token), REVOKE, json!({ "id": id }))
+                    .await,
+                code
+            );
+        }
         assert_eq!(
-            app.error_code_as(Some(&ilo_admin), REVOKE, json!({ "id": id }))
+            app.error_code_as(Some(&ilo_admin), REVOKE, json!({ "id": jobboard::domain::global_id::global_id(jobboard::domain::global_id::NodeKind::IntegrationToken, 9999).0 }))
                 .await,
-            "FORBIDDEN"
+            "NOT_FOUND"
         );
 
         let revoked = app.data_as(&admin, REVOKE, json!({ "id": id })).await;

@@ -675,3 +675,105 @@ async fn concurrent_imports_all_land() {
         }
     }
 }
+
+/// The error of a refused write: its code and the field it names.
+async fn refusal(app: &TestApp, token: &str, input: Value) -> (String, String) {
+    let body = app
+        .graphql_as(Some(token), CREATE, json!({ "input": input }))
+        .await;
+    let error = &body["errors"][0]["extensions"];
+    (
+        error["code"].as_str().unwrap_or_default().to_owned(),
+        error["field"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn apply_urls_are_web_pages_or_mail_links_only() {
+    for app in TestApp::all_seeded().await {
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        for (i, refused) in [
+            "javascript:alert(document.cookie)",
+            " JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+            "/relative/path",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut input = orion_like(&app, &format!("IOM-URL-{i}")).await;
+            input["applyUrl"] = json!(refused);
+            assert_eq!(
+                refusal(&app, &iom, input).await,
+                ("BAD_USER_INPUT".to_owned(), "input.applyUrl".to_owned()),
+                "[{}] {refused}",
+                app.backend()
+            );
+        }
+        for (i, accepted) in [
+            "https://careers.iom.int/apply/1",
+            "http://jobs.example.org/",
+            "mailto:hr@iom.int",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut input = orion_like(&app, &format!("IOM-URL-OK-{i}")).await;
+            input["applyUrl"] = json!(accepted);
+            app.data_as(&iom, CREATE, json!({ "input": input })).await;
+        }
+    }
+}
+
+/// Puts a text into one field of a notice input.
+type SetText = fn(&mut Value, String);
+
+#[tokio::test]
+async fn every_text_of_a_notice_is_bounded() {
+    for app in TestApp::all_seeded().await {
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let long = |n: usize| "a".repeat(n);
+        let cases: [(&str, SetText, usize); 6] = [
+            (
+                "input.texts[0].title",
+                |i, t| i["texts"][0]["title"] = json!(t),
+                300,
+            ),
+            (
+                "input.texts[0].context",
+                |i, t| i["texts"][0]["context"] = json!(t),
+                20_000,
+            ),
+            (
+                "input.texts[0].responsibilities[1]",
+                |i, t| i["texts"][0]["responsibilities"][1] = json!(t),
+                2_000,
+            ),
+            ("input.unit", |i, t| i["unit"] = json!(t), 300),
+            (
+                "input.requiredDocuments[0].note",
+                |i, t| i["requiredDocuments"][0]["note"] = json!(t),
+                2_000,
+            ),
+            (
+                "input.dutyStations[0].city",
+                |i, t| i["dutyStations"][0]["city"] = json!(t),
+                300,
+            ),
+        ];
+        for (n, (field, set, limit)) in cases.into_iter().enumerate() {
+            let mut input = orion_like(&app, &format!("IOM-LONG-{n}")).await;
+            set(&mut input, long(limit + 1));
+            assert_eq!(
+                refusal(&app, &iom, input).await,
+                ("BAD_USER_INPUT".to_owned(), field.to_owned()),
+                "[{}] {field}",
+                app.backend()
+            );
+            let mut input = orion_like(&app, &format!("IOM-LONG-OK-{n}")).await;
+            set(&mut input, long(limit));
+            app.data_as(&iom, CREATE, json!({ "input": input })).await;
+        }
+    }
+}

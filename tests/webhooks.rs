@@ -590,14 +590,27 @@ async fn only_the_organisations_admins_and_platform_admins_manage_webhooks() {
         let ilo_admin = app.sign_in_as(Role::AgencyAdmin, Some("ILO")).await;
         let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let candidate = app.sign_in_as(Role::Candidate, None).await;
-        let refused = [
+        // Organisations are public, so naming one is answered FORBIDDEN; an endpoint or a
+        // delivery of another organisation does not exist for the caller (ids are sequential).
+        let by_organisation = [
             (Some(ilo_admin.as_str()), "FORBIDDEN"),
             (Some(recruiter.as_str()), "FORBIDDEN"),
             (Some(candidate.as_str()), "FORBIDDEN"),
             (None, "UNAUTHENTICATED"),
         ];
+        let by_id = [
+            (Some(ilo_admin.as_str()), "NOT_FOUND"),
+            (Some(recruiter.as_str()), "FORBIDDEN"),
+            (Some(candidate.as_str()), "NOT_FOUND"),
+            (None, "UNAUTHENTICATED"),
+        ];
         let check_refused = |query: &'static str, vars: Value| {
             let app = &app;
+            let refused = if vars.get("org").is_some() || query == CREATE {
+                by_organisation
+            } else {
+                by_id
+            };
             async move {
                 for (token, code) in refused {
                     assert_eq!(
@@ -824,5 +837,48 @@ async fn publishing_a_vacancy_sends_vacancy_published_from_its_transaction() {
         assert_eq!(log.len(), 1);
         assert_eq!(log[0]["event"], "VACANCY_PUBLISHED");
         assert_eq!(receiver.all().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn replays_of_one_event_are_bounded() {
+    for app in spawn_each(fast).await {
+        let receiver = Receiver::start(0).await;
+        let iom = organisation_id(&app, "IOM").await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
+        let (endpoint, secret) =
+            register(&app, &admin, &iom, &receiver.url, &["VACANCY_CLOSED"]).await;
+        receiver.set_secret(&secret);
+        emit(
+            &app.db,
+            organisation_row(&app, "IOM").await,
+            WebhookEventKind::VacancyClosed,
+        )
+        .await;
+        let log = log_until(&app, &admin, json!({ "endpoint": endpoint }), |nodes| {
+            nodes.first().is_some_and(|d| d["status"] == "DELIVERED")
+        })
+        .await;
+        let original = log[0]["id"].clone();
+        for _ in 0..5 {
+            app.data_as(&admin, REPLAY, json!({ "id": original })).await;
+        }
+        assert_eq!(
+            app.error_code_as(Some(&admin), REPLAY, json!({ "id": original }))
+                .await,
+            "RATE_LIMITED",
+            "[{}]",
+            app.backend()
+        );
+        // A replay of a replay is the same event: it counts against the same bound.
+        let log = log_until(&app, &admin, json!({ "endpoint": endpoint }), |nodes| {
+            nodes.len() == 6 && nodes.iter().all(|d| d["status"] == "DELIVERED")
+        })
+        .await;
+        assert_eq!(
+            app.error_code_as(Some(&admin), REPLAY, json!({ "id": log[0]["id"] }))
+                .await,
+            "RATE_LIMITED"
+        );
     }
 }

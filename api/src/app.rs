@@ -151,6 +151,10 @@ impl Application {
                 &http::HttpOptions {
                     timeout: Duration::from_secs(config.request_timeout_seconds),
                     cors_allowed_origins: config.cors_allowed_origins.clone(),
+                    strict_transport_security: state
+                        .public_url
+                        .as_deref()
+                        .is_some_and(|url| url.starts_with("https://")),
                 },
             )?,
             state,

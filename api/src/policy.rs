@@ -76,6 +76,62 @@ pub fn manage_webhooks(actor: &Actor, organisation_id: i32) -> AppResult<()> {
     administer_organisation(actor, organisation_id)
 }
 
+/// What an organisation keeps to itself (its webhook endpoints and deliveries, integration
+/// tokens, staff accounts) does not exist for callers outside it, as `node(id:)` answers: ids
+/// are sequential, so `FORBIDDEN` would tell which belong to someone. The organisation's own
+/// people who lack the right still get `FORBIDDEN`.
+fn hidden_outside(
+    actor: &Actor,
+    organisation_id: i32,
+    decision: AppResult<()>,
+    what: &'static str,
+) -> AppResult<()> {
+    match decision {
+        Err(AppError::Forbidden) if actor.organisation_id() != Some(organisation_id) => {
+            Err(AppError::NotFound(what))
+        }
+        decision => decision,
+    }
+}
+
+/// [`manage_webhooks`] for one endpoint or delivery (`what`) of the organisation: not found
+/// outside it.
+pub fn manage_webhook_object(
+    actor: &Actor,
+    organisation_id: i32,
+    what: &'static str,
+) -> AppResult<()> {
+    let decision = manage_webhooks(actor, organisation_id);
+    hidden_outside(actor, organisation_id, decision, what)
+}
+
+/// [`administer_organisation`] for one object (`what`) the organisation keeps to itself, such
+/// as an integration token: not found outside it.
+pub fn administer_organisation_object(
+    actor: &Actor,
+    organisation_id: i32,
+    what: &'static str,
+) -> AppResult<()> {
+    let decision = administer_organisation(actor, organisation_id);
+    hidden_outside(actor, organisation_id, decision, what)
+}
+
+/// Deactivate an account: [`administer_owner`], and to callers who may not read the account
+/// ([`can_read_account`]) it is not found.
+pub fn deactivate_account(
+    actor: &Actor,
+    account_id: i32,
+    organisation_id: Option<i32>,
+) -> AppResult<()> {
+    let decision = administer_owner(actor, organisation_id);
+    match decision {
+        Err(AppError::Forbidden) if !can_read_account(actor, account_id, organisation_id) => {
+            Err(AppError::NotFound("account"))
+        }
+        decision => decision,
+    }
+}
+
 /// Create organisations, edit global competencies, read the whole audit trail.
 pub fn administer_platform(actor: &Actor) -> AppResult<()> {
     match signed_in(actor)? {
@@ -307,6 +363,59 @@ mod tests {
         assert_eq!(
             manage_webhooks(&Actor::Anonymous, 1).unwrap_err().code(),
             "UNAUTHENTICATED"
+        );
+    }
+
+    #[test]
+    fn another_organisations_objects_are_not_found_and_ones_own_forbidden() {
+        let ilo_admin = account(Role::AgencyAdmin, Some(2));
+        let iom_recruiter = account(Role::Recruiter, Some(1));
+        let candidate = account(Role::Candidate, None);
+        let token = Actor::Integration {
+            token_id: 3,
+            organisation_id: 1,
+        };
+        assert!(manage_webhook_object(&account(Role::AgencyAdmin, Some(1)), 1, "x").is_ok());
+        assert!(manage_webhook_object(&account(Role::PlatformAdmin, None), 1, "x").is_ok());
+        for (actor, code) in [
+            (&ilo_admin, "NOT_FOUND"),
+            (&candidate, "NOT_FOUND"),
+            (&iom_recruiter, "FORBIDDEN"),
+            (&token, "FORBIDDEN"),
+            (&Actor::Anonymous, "UNAUTHENTICATED"),
+        ] {
+            assert_eq!(
+                manage_webhook_object(actor, 1, "x").unwrap_err().code(),
+                code,
+                "{actor:?}"
+            );
+            assert_eq!(
+                administer_organisation_object(actor, 1, "x")
+                    .unwrap_err()
+                    .code(),
+                code,
+                "{actor:?}"
+            );
+        }
+        // Accounts: a colleague's account is hidden from a recruiter, one's own is not.
+        assert!(deactivate_account(&account(Role::AgencyAdmin, Some(1)), 2, Some(1)).is_ok());
+        assert_eq!(
+            deactivate_account(&ilo_admin, 2, Some(1))
+                .unwrap_err()
+                .code(),
+            "NOT_FOUND"
+        );
+        assert_eq!(
+            deactivate_account(&iom_recruiter, 2, Some(1))
+                .unwrap_err()
+                .code(),
+            "NOT_FOUND"
+        );
+        assert_eq!(
+            deactivate_account(&iom_recruiter, 1, Some(1))
+                .unwrap_err()
+                .code(),
+            "FORBIDDEN"
         );
     }
 

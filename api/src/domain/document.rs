@@ -48,9 +48,48 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Whether a character is a control (C0, DEL, C1) or a bidirectional formatting character
+/// (marks, embeddings, overrides, isolates): invisible, and able to make `cv\u{202E}fdp.exe`
+/// show as `cvexe.pdf`.
+fn is_hidden_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// A file name as stored and served: without control or bidirectional formatting characters,
+/// trimmed; `document` if nothing is left.
+pub fn clean_file_name(name: &str) -> String {
+    let cleaned: String = name.chars().filter(|c| !is_hidden_control(*c)).collect();
+    match cleaned.trim() {
+        "" => "document".to_owned(),
+        trimmed => trimmed.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_lose_controls_and_bidirectional_formatting() {
+        assert_eq!(clean_file_name("cv\u{202E}fdp.exe"), "cvfdp.exe");
+        assert_eq!(
+            clean_file_name("a\u{200E}\u{200F}\u{202A}\u{202B}\u{202C}\u{202D}\u{2066}\u{2067}\u{2068}\u{2069}\u{061C}b.pdf"),
+            "ab.pdf"
+        );
+        assert_eq!(
+            clean_file_name("r\u{e9}sum\u{e9}\r\n\u{0}\u{7f}\u{85}.pdf"),
+            "r\u{e9}sum\u{e9}.pdf"
+        );
+        assert_eq!(clean_file_name(" \u{202E} "), "document");
+        assert_eq!(
+            clean_file_name("Lettre de motivation.odt"),
+            "Lettre de motivation.odt"
+        );
+    }
 
     #[test]
     fn pdfs_are_recognised_by_content() {

@@ -6,6 +6,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
+use crate::domain::document::clean_file_name;
 use crate::domain::global_id::{decode, NodeKind};
 use crate::http::{caller, error_response};
 use crate::service;
@@ -51,6 +52,8 @@ pub async fn download(
 /// `attachment; filename="…"` with a plain-ASCII name, and the exact name in `filename*`
 /// (RFC 6266).
 pub(crate) fn attachment(file_name: &str) -> HeaderValue {
+    // Names stored before they were cleaned on upload may still hold controls.
+    let file_name = clean_file_name(file_name);
     let plain: String = file_name
         .chars()
         .map(|c| {
@@ -89,7 +92,11 @@ mod tests {
         );
         assert_eq!(
             attachment("résumé\r\n.pdf").to_str().unwrap(),
-            "attachment; filename=\"r_sum___.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%0D%0A.pdf"
+            "attachment; filename=\"r_sum_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf"
+        );
+        assert_eq!(
+            attachment("cv\u{202E}fdp.exe").to_str().unwrap(),
+            "attachment; filename=\"cvfdp.exe\"; filename*=UTF-8''cvfdp.exe"
         );
     }
 }

@@ -39,7 +39,7 @@ pub async fn job_posting(
         Ok(parts) => job_posting::build(&parts, params.language.as_deref(), Utc::now()),
         Err(error) => Err(error),
     };
-    let body = match posting.and_then(|p| serde_json::to_vec(&p).map_err(AppError::internal)) {
+    let body = match posting.and_then(|p| job_posting::script_safe_json(&p)) {
         Ok(body) => body,
         Err(error) => return error_response(error),
     };

@@ -24,6 +24,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -47,6 +48,34 @@ pub struct HttpOptions {
     pub timeout: Duration,
     /// Browser origins allowed to call the API cross-site.
     pub cors_allowed_origins: Vec<String>,
+    /// Tell browsers to use https only (`Strict-Transport-Security`): when `PUBLIC_URL` is
+    /// https, so a server reached over plain http in development does not pin its host.
+    pub strict_transport_security: bool,
+}
+
+/// HSTS for a year, on https deployments only.
+const STRICT_TRANSPORT_SECURITY: HeaderValue = HeaderValue::from_static("max-age=31536000");
+
+/// Headers on every response, errors, preflights and timeouts included: no content sniffing
+/// (a document or an export is never run as a script), no `Referer` carrying an id to other
+/// sites, and HSTS when the server is https.
+fn with_security_headers(router: Router, options: &HttpOptions) -> Router {
+    let router = router
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ));
+    if !options.strict_transport_security {
+        return router;
+    }
+    router.layer(SetResponseHeaderLayer::overriding(
+        header::STRICT_TRANSPORT_SECURITY,
+        STRICT_TRANSPORT_SECURITY,
+    ))
 }
 
 /// Lets the listed browser origins call the API, with the headers a GraphQL client sends.
@@ -105,7 +134,7 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartErr
         .with_state(state);
     // Outermost first: request id, tracing, then CORS (answering preflights before the body
     // limit), the body limit and the time limit closest to the routes.
-    Ok(router
+    let router = router
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             options.timeout,
@@ -119,7 +148,8 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartErr
                 // A bug must answer 500, never drop the connection or show its message.
                 .layer(CatchPanicLayer::custom(panic_response))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
-        ))
+        );
+    Ok(with_security_headers(router, options))
 }
 
 /// Who calls an HTTP endpoint outside GraphQL: a valid bearer token, or 401.

@@ -163,7 +163,7 @@ pub async fn revoke(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("integration token"))?;
-    policy::administer_organisation(actor, row.organisation_id)?;
+    policy::administer_organisation_object(actor, row.organisation_id, "integration token")?;
     if row.revoked_at.is_some() {
         return Ok(row);
     }

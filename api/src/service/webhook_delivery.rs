@@ -99,6 +99,23 @@ impl reqwest::dns::Resolve for PublicResolver {
     }
 }
 
+/// The HTTP client deliveries go out with.
+fn client(settings: &DeliverySettings) -> AppResult<reqwest::Client> {
+    let mut client = reqwest::Client::builder()
+        .timeout(settings.timeout)
+        .connect_timeout(settings.timeout)
+        // A redirect could lead anywhere, a private address included: a 3xx is a failure.
+        .redirect(reqwest::redirect::Policy::none())
+        // A proxy from the environment (HTTP_PROXY, HTTPS_PROXY) would resolve the name
+        // itself, past the public-address resolver below.
+        .no_proxy()
+        .user_agent(concat!("jobboard-webhooks/", env!("CARGO_PKG_VERSION")));
+    if !settings.urls.allow_private_networks {
+        client = client.dns_resolver(Arc::new(PublicResolver));
+    }
+    client.build().map_err(AppError::internal)
+}
+
 /// What one attempt came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Outcome {
@@ -125,18 +142,9 @@ pub struct Worker {
 
 impl Worker {
     pub fn new(db: DatabaseConnection, settings: DeliverySettings) -> AppResult<Self> {
-        let mut client = reqwest::Client::builder()
-            .timeout(settings.timeout)
-            .connect_timeout(settings.timeout)
-            // A redirect could lead anywhere, a private address included: a 3xx is a failure.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("jobboard-webhooks/", env!("CARGO_PKG_VERSION")));
-        if !settings.urls.allow_private_networks {
-            client = client.dns_resolver(Arc::new(PublicResolver));
-        }
         Ok(Self {
             db,
-            client: client.build().map_err(AppError::internal)?,
+            client: client(&settings)?,
             settings,
             id: Uuid::new_v4().simple().to_string(),
         })
@@ -365,6 +373,71 @@ mod tests {
         assert_ne!(base, signature("whsec_test", 1_700_000_001, r#"{"a":1}"#));
         assert_ne!(base, signature("whsec_test", 1_700_000_000, r#"{"a":2}"#));
         assert_ne!(base, signature("whsec_other", 1_700_000_000, r#"{"a":1}"#));
+    }
+
+    /// The environment variable that tells the child test where the proxy listens.
+    const PROXY_TEST_VARIABLE: &str = "JOBBOARD_PROXY_TEST";
+
+    /// Run by [`deliveries_ignore_proxies_from_the_environment`] in a process of its own, whose
+    /// environment names a proxy: a request from the delivery client reaches the receiver.
+    #[tokio::test]
+    #[ignore = "run by deliveries_ignore_proxies_from_the_environment"]
+    async fn delivery_client_child_process() {
+        if std::env::var_os(PROXY_TEST_VARIABLE).is_none() {
+            return;
+        }
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let receiver = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hooks", receiver.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut stream, _) = receiver.accept().await.unwrap();
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer).await;
+            let _ = stream
+                .write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")
+                .await;
+        });
+        let settings = DeliverySettings {
+            poll_interval: Duration::from_secs(1),
+            retry_base: Duration::from_secs(1),
+            retry_horizon: Duration::from_secs(1),
+            timeout: Duration::from_secs(5),
+            urls: UrlRules {
+                allow_http: true,
+                allow_private_networks: true,
+            },
+        };
+        let response = client(&settings).unwrap().post(url).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 204);
+    }
+
+    #[test]
+    fn deliveries_ignore_proxies_from_the_environment() {
+        // Setting the environment in this multi-threaded process would race other tests:
+        // the check runs in a child process started with the proxy variables set.
+        let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        proxy.set_nonblocking(true).unwrap();
+        let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--ignored",
+                "--exact",
+                "service::webhook_delivery::tests::delivery_client_child_process",
+            ])
+            .env(PROXY_TEST_VARIABLE, "1")
+            .env("HTTP_PROXY", &proxy_url)
+            .env("HTTPS_PROXY", &proxy_url)
+            .env("http_proxy", &proxy_url)
+            .env("https_proxy", &proxy_url)
+            .env("ALL_PROXY", &proxy_url)
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy")
+            .output()
+            .unwrap();
+        let output = String::from_utf8_lossy(&status.stdout);
+        assert!(status.status.success(), "{output}");
+        assert!(output.contains("1 passed"), "{output}");
+        assert!(proxy.accept().is_err(), "the request went to the proxy");
     }
 
     #[test]

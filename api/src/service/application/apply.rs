@@ -12,7 +12,9 @@ use sea_orm::{
 };
 
 use crate::auth::Actor;
-use crate::domain::document::{sha256_hex, DocumentFormat, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES};
+use crate::domain::document::{
+    clean_file_name, sha256_hex, DocumentFormat, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES,
+};
 use crate::domain::eligibility::{self, Candidate};
 use crate::domain::{
     ApplicationStatus, CountryCode, DocumentKind, EducationLevel, LanguageCode, LanguageLevel,
@@ -223,9 +225,12 @@ pub async fn apply(
     actor: &Actor,
     db: &DatabaseConnection,
     quota_bytes: u64,
-    input: ApplyInput,
+    mut input: ApplyInput,
 ) -> AppResult<application::Model> {
     let candidate = policy::act_as_candidate(actor)?;
+    for document in &mut input.documents {
+        document.file_name = clean_file_name(&document.file_name);
+    }
     let vacancy = vacancy::Entity::find_by_id(input.vacancy_id)
         .one(db)
         .await?

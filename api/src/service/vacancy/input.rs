@@ -113,9 +113,50 @@ pub struct TextInput {
     pub additional_information: Option<String>,
 }
 
+/// Longest title, unit, city, field of study or e-mail subject, in characters.
+const MAX_LINE_CHARS: usize = 300;
+/// Longest text section (context, reporting lines, how to apply, …), in characters.
+const MAX_SECTION_CHARS: usize = 20_000;
+/// Longest list item (a responsibility, a skill, a document note, …), in characters.
+const MAX_ITEM_CHARS: usize = 2_000;
+/// Longest application URL or e-mail address, in characters.
+const MAX_ADDRESS_CHARS: usize = 2_000;
+
 /// Trims optional text; blank becomes absent.
 fn clean(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+fn at_most(field: &str, text: String, max: usize) -> AppResult<String> {
+    if text.chars().count() > max {
+        return Err(AppError::bad_input(
+            field,
+            format!("`{field}` is longer than {max} characters"),
+        ));
+    }
+    Ok(text)
+}
+
+/// Trims optional text, blank becoming absent, of at most `max` characters.
+fn optional(field: &str, text: Option<String>, max: usize) -> AppResult<Option<String>> {
+    clean(text).map(|t| at_most(field, t, max)).transpose()
+}
+
+/// Where candidates apply: a web page or an e-mail link. Anything else (`javascript:`,
+/// `data:`) would run in the pages and feeds that show the link.
+fn apply_url(field: &str, text: Option<String>) -> AppResult<Option<String>> {
+    let Some(text) = optional(field, text, MAX_ADDRESS_CHARS)? else {
+        return Ok(None);
+    };
+    let url = reqwest::Url::parse(&text)
+        .map_err(|_| AppError::bad_input(field, format!("`{field}` is not an absolute URL")))?;
+    match url.scheme() {
+        "https" | "http" | "mailto" => Ok(Some(text)),
+        _ => Err(AppError::bad_input(
+            field,
+            format!("`{field}` must be an https, http or mailto URL"),
+        )),
+    }
 }
 
 /// A notice's reference: not blank, at most 64 characters.
@@ -156,11 +197,15 @@ fn required(field: &str, text: &str) -> AppResult<String> {
     }
 }
 
-fn clean_list(field: &str, items: Vec<String>) -> AppResult<Vec<String>> {
+fn required_at_most(field: &str, text: &str, max: usize) -> AppResult<String> {
+    at_most(field, required(field, text)?, max)
+}
+
+fn clean_list(field: &str, items: Vec<String>, max: usize) -> AppResult<Vec<String>> {
     items
         .iter()
         .enumerate()
-        .map(|(i, item)| required(&format!("{field}[{i}]"), item))
+        .map(|(i, item)| required_at_most(&format!("{field}[{i}]"), item, max))
         .collect()
 }
 
@@ -262,7 +307,11 @@ impl NoticeInput {
         for (i, station) in self.duty_stations.into_iter().enumerate() {
             let country = CountryCode::parse(&station.country)
                 .map_err(|e| AppError::bad_input(format!("input.dutyStations[{i}].country"), e))?;
-            let city = required(&format!("input.dutyStations[{i}].city"), &station.city)?;
+            let city = required_at_most(
+                &format!("input.dutyStations[{i}].city"),
+                &station.city,
+                MAX_LINE_CHARS,
+            )?;
             duty_stations.push((city, country.as_str().to_owned()));
         }
         let mut languages = Vec::new();
@@ -278,12 +327,18 @@ impl NoticeInput {
                     "years of experience must be between 0 and 60",
                 ));
             }
-            let fields = clean_list(&format!("input.qualificationPaths[{i}].fields"), q.fields)?;
+            let field = format!("input.qualificationPaths[{i}]");
+            let fields = clean_list(&format!("{field}.fields"), q.fields, MAX_LINE_CHARS)?;
+            let description = optional(
+                &format!("{field}.description"),
+                q.description,
+                MAX_ITEM_CHARS,
+            )?;
             qualification_paths.push((
                 q.education_level,
                 q.min_years_experience,
                 fields,
-                clean(q.description),
+                description,
             ));
         }
         let mut competencies = Vec::new();
@@ -318,7 +373,12 @@ impl NoticeInput {
                     "a count is 1 to 10",
                 ));
             }
-            documents.push((d.kind, d.count, clean(d.note)));
+            let note = optional(
+                &format!("input.requiredDocuments[{i}].note"),
+                d.note,
+                MAX_ITEM_CHARS,
+            )?;
+            documents.push((d.kind, d.count, note));
         }
         let mut texts: Vec<NoticeText> = Vec::new();
         for (i, t) in self.texts.into_iter().enumerate() {
@@ -330,23 +390,7 @@ impl NoticeInput {
                     format!("two texts in {lang}"),
                 ));
             }
-            texts.push(NoticeText {
-                language: lang,
-                title: required(&format!("{field}.title"), &t.title)?,
-                organisation_intro: clean(t.organisation_intro),
-                context: clean(t.context),
-                reporting_lines: clean(t.reporting_lines),
-                responsibilities_intro: clean(t.responsibilities_intro),
-                how_to_apply: clean(t.how_to_apply),
-                additional_information: clean(t.additional_information),
-                responsibilities: clean_list(
-                    &format!("{field}.responsibilities"),
-                    t.responsibilities,
-                )?,
-                experience: clean_list(&format!("{field}.experience"), t.experience)?,
-                skills: clean_list(&format!("{field}.skills"), t.skills)?,
-                conditions: clean_list(&format!("{field}.conditions"), t.conditions)?,
-            });
+            texts.push(notice_text(&field, lang, t)?);
         }
         for (i, question) in self.questions.iter().enumerate() {
             question.validate(&format!("input.questions[{i}]"))?;
@@ -370,7 +414,7 @@ impl NoticeInput {
                 .map(|id| parse_reference("input.externalJobId", &id))
                 .transpose()?,
             project_id: self.project_id,
-            unit: clean(self.unit),
+            unit: optional("input.unit", self.unit, MAX_LINE_CHARS)?,
             authoritative_language,
             grade_category: grade.as_ref().map(|g| g.category().as_str().to_owned()),
             grade: grade.map(|g| g.code().to_owned()),
@@ -386,9 +430,13 @@ impl NoticeInput {
             closing_at,
             start_on: self.start_date,
             start_asap: self.start_asap,
-            apply_email: clean(self.apply_email),
-            apply_url: clean(self.apply_url),
-            apply_email_subject: clean(self.apply_email_subject),
+            apply_email: optional("input.applyEmail", self.apply_email, MAX_ADDRESS_CHARS)?,
+            apply_url: apply_url("input.applyUrl", self.apply_url)?,
+            apply_email_subject: optional(
+                "input.applyEmailSubject",
+                self.apply_email_subject,
+                MAX_LINE_CHARS,
+            )?,
             duty_stations,
             languages,
             qualification_paths,
@@ -398,6 +446,30 @@ impl NoticeInput {
             questions: self.questions,
         })
     }
+}
+
+/// One language's text of a notice, every part trimmed and bounded.
+fn notice_text(field: &str, language: String, t: TextInput) -> AppResult<NoticeText> {
+    let section = |name: &str, text: Option<String>| {
+        optional(&format!("{field}.{name}"), text, MAX_SECTION_CHARS)
+    };
+    let items = |name: &str, items: Vec<String>| {
+        clean_list(&format!("{field}.{name}"), items, MAX_ITEM_CHARS)
+    };
+    Ok(NoticeText {
+        language,
+        title: required_at_most(&format!("{field}.title"), &t.title, MAX_LINE_CHARS)?,
+        organisation_intro: section("organisationIntro", t.organisation_intro)?,
+        context: section("context", t.context)?,
+        reporting_lines: section("reportingLines", t.reporting_lines)?,
+        responsibilities_intro: section("responsibilitiesIntro", t.responsibilities_intro)?,
+        how_to_apply: section("howToApply", t.how_to_apply)?,
+        additional_information: section("additionalInformation", t.additional_information)?,
+        responsibilities: items("responsibilities", t.responsibilities)?,
+        experience: items("experience", t.experience)?,
+        skills: items("skills", t.skills)?,
+        conditions: items("conditions", t.conditions)?,
+    })
 }
 
 /// The project must exist and be led or partnered by the posting organisation.

@@ -113,6 +113,27 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// The posting as JSON text safe to place inside a `<script type="application/ld+json">`
+/// element, as pages embed it: `<`, `>` and `&` (which could close the element or open a
+/// comment) and the JavaScript line separators are written as `\uXXXX` escapes, which JSON
+/// reads back as the same characters. They can only occur inside strings, so escaping them
+/// in the text is exact.
+pub fn script_safe_json(posting: &Value) -> AppResult<String> {
+    let json = serde_json::to_string(posting).map_err(AppError::internal)?;
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
 /// Paragraphs (separated by blank lines) as `<p>`, line breaks inside them as `<br>`.
 fn paragraphs(html: &mut String, text: &str) {
     for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
@@ -448,6 +469,17 @@ mod tests {
         let mut html = String::new();
         paragraphs(&mut html, "one <b>\nline two\n\n\npara two");
         assert_eq!(html, "<p>one &lt;b&gt;<br>line two</p><p>para two</p>");
+    }
+
+    #[test]
+    fn script_safe_json_cannot_close_the_script_element_and_reads_back_the_same() {
+        let posting =
+            json!({ "title": "</script><script>alert(1)</script> <!-- & \u{2028}\u{2029}" });
+        let text = script_safe_json(&posting).unwrap();
+        for forbidden in ["<", ">", "&", "\u{2028}", "\u{2029}"] {
+            assert!(!text.contains(forbidden), "{text}");
+        }
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), posting);
     }
 
     #[test]

@@ -194,11 +194,22 @@ pub(super) async fn load(
     db: &impl ConnectionTrait,
     id: i32,
 ) -> AppResult<webhook_endpoint::Model> {
+    load_as(actor, db, id, "webhook endpoint").await
+}
+
+/// [`load`], for a request about `what` (the endpoint or one of its deliveries): to a caller
+/// outside the endpoint's organisation, `what` is not found.
+pub(super) async fn load_as(
+    actor: &Actor,
+    db: &impl ConnectionTrait,
+    id: i32,
+    what: &'static str,
+) -> AppResult<webhook_endpoint::Model> {
     let endpoint = webhook_endpoint::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("webhook endpoint"))?;
-    policy::manage_webhooks(actor, endpoint.organisation_id)?;
+        .ok_or(AppError::NotFound(what))?;
+    policy::manage_webhook_object(actor, endpoint.organisation_id, what)?;
     Ok(endpoint)
 }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::{webhook_delivery, webhook_endpoint};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, RelationTrait, Set,
+    QueryOrder, QuerySelect, RelationTrait, Set,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -154,8 +154,43 @@ pub async fn deliveries(
     paginate_newest_first(db, select, webhook_delivery::Column::Id, page).await
 }
 
+/// Most replays of one event to one endpoint within [`REPLAY_WINDOW`].
+pub const MAX_REPLAYS_PER_WINDOW: u64 = 5;
+/// The window over which replays are counted.
+const REPLAY_WINDOW: chrono::Duration = chrono::Duration::hours(1);
+
+/// Each replay is a request to the receiver on the caller's say-so: without a bound, an admin
+/// could turn the worker against the endpoint. Replays of replays count too (same event).
+async fn check_replay_budget(
+    conn: &impl ConnectionTrait,
+    original: &webhook_delivery::Model,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    use webhook_delivery::Column as C;
+
+    let since = now - REPLAY_WINDOW;
+    let recent = webhook_delivery::Entity::find()
+        .filter(C::EndpointId.eq(original.endpoint_id))
+        .filter(C::EventId.eq(original.event_id.as_str()))
+        .filter(C::ReplayOfId.is_not_null())
+        .filter(C::CreatedAt.gt(since))
+        .order_by_asc(C::CreatedAt)
+        .all(conn)
+        .await?;
+    if (recent.len() as u64) < MAX_REPLAYS_PER_WINDOW {
+        return Ok(());
+    }
+    let oldest = recent.first().map_or(now, |r| r.created_at);
+    let retry_after = (oldest + REPLAY_WINDOW - now).num_seconds().max(1);
+    Err(AppError::RateLimited {
+        retry_after_seconds: u64::try_from(retry_after).unwrap_or(1),
+    })
+}
+
 /// Queues a delivered or failed delivery again, as a new delivery with the same event id and
-/// body (signed afresh when sent). A delivery still pending is already queued: `CONFLICT`.
+/// body (signed afresh when sent). A delivery still pending is already queued: `CONFLICT`; past
+/// [`MAX_REPLAYS_PER_WINDOW`] replays of its event in an hour, `RATE_LIMITED`. Another
+/// organisation's delivery is not found.
 #[tracing::instrument(level = "debug", skip(db))]
 pub async fn replay(
     actor: &Actor,
@@ -166,7 +201,7 @@ pub async fn replay(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("webhook delivery"))?;
-    let endpoint = load(actor, db, original.endpoint_id).await?;
+    let endpoint = load_as(actor, db, original.endpoint_id, "webhook delivery").await?;
     if original.status == WebhookDeliveryStatus::Pending.as_str() {
         return Err(AppError::Conflict(
             "this delivery is still queued; replay it once it is delivered or failed".into(),
@@ -179,6 +214,7 @@ pub async fn replay(
     }
     let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
+    check_replay_budget(&txn, &original, now).await?;
     let replay = webhook_delivery::ActiveModel {
         endpoint_id: Set(original.endpoint_id),
         event_id: Set(original.event_id.clone()),

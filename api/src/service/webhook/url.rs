@@ -17,7 +17,9 @@ pub struct UrlRules {
 }
 
 /// Whether an address is on the public internet: not loopback, private, link-local,
-/// carrier-grade NAT, documentation, multicast, broadcast or unspecified.
+/// carrier-grade NAT, documentation, multicast, broadcast, unspecified, or a special-purpose or
+/// translation range (IETF protocol assignments, 6to4 relays, NAT64, 6to4, site-local, discard)
+/// through which a private IPv4 address could be reached.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -31,6 +33,8 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || v4.is_multicast()
                 || a == 0
                 || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0 && v4.octets()[2] == 0)
+                || (a == 192 && b == 88 && v4.octets()[2] == 99)
                 || (a == 198 && (b == 18 || b == 19))
                 || a >= 240)
         }
@@ -38,13 +42,20 @@ pub fn is_public(ip: IpAddr) -> bool {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let [first, second, third, fourth, ..] = v6.segments();
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+                // Site-local (deprecated, still routed privately by some networks).
+                || (first & 0xffc0) == 0xfec0
+                || first == 0x2001 && second == 0x0db8
+                // 6to4 embeds an IPv4 address; NAT64 translates to one.
+                || first == 0x2002
+                || (first == 0x0064 && second == 0xff9b && (third == 0 || third == 1))
+                // Discard-only.
+                || (first == 0x0100 && second == 0 && third == 0 && fourth == 0))
         }
     }
 }
@@ -135,7 +146,15 @@ mod tests {
 
     #[test]
     fn public_addresses_are_told_from_the_rest() {
-        for public in ["8.8.8.8", "2a00:1450:4007:80e::200e", "193.0.6.139"] {
+        for public in [
+            "8.8.8.8",
+            "2a00:1450:4007:80e::200e",
+            "193.0.6.139",
+            "192.0.1.1",
+            "192.88.98.1",
+            "100:0:0:1::1",
+            "64:ff9b:2::1",
+        ] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
         for private in [
@@ -152,6 +171,17 @@ mod tests {
             "fe80::1",
             "fc00::1",
             "::ffff:127.0.0.1",
+            "64:ff9b::a00:1",
+            "64:ff9b::808:808",
+            "64:ff9b:1::1",
+            "2002:c0a8:101::1",
+            "2002:808:808::1",
+            "fec0::1",
+            "feff::1",
+            "100::1",
+            "192.0.0.1",
+            "192.0.0.170",
+            "192.88.99.1",
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
