@@ -46,6 +46,15 @@ pub struct LimitsConfig {
     /// Operations a client may run at once before the per-minute rate applies.
     #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 100)]
     pub rate_limit_burst: u32,
+
+    /// How long, in milliseconds, a failed sign-in to an account puts off the next attempt at it
+    /// from the same address; doubled after each further failure in the window.
+    #[arg(long, env = "SIGN_IN_DELAY_MS", default_value_t = 1_000)]
+    pub sign_in_delay_ms: u64,
+
+    /// The longest such delay, in milliseconds.
+    #[arg(long, env = "SIGN_IN_MAX_DELAY_MS", default_value_t = 30_000)]
+    pub sign_in_max_delay_ms: u64,
 }
 
 impl Default for LimitsConfig {
@@ -59,6 +68,8 @@ impl Default for LimitsConfig {
             max_json_body_bytes: 1024 * 1024,
             rate_limit_operations_per_minute: 600,
             rate_limit_burst: 100,
+            sign_in_delay_ms: 1_000,
+            sign_in_max_delay_ms: 30_000,
         }
     }
 }
@@ -106,6 +117,16 @@ impl LimitsConfig {
             "RATE_LIMIT_BURST",
             "at least 1 while RATE_LIMIT_OPERATIONS_PER_MINUTE is set",
         )?;
+        check(
+            (1..=60_000).contains(&self.sign_in_delay_ms),
+            "SIGN_IN_DELAY_MS",
+            "1 to 60000",
+        )?;
+        check(
+            (self.sign_in_delay_ms..=3_600_000).contains(&self.sign_in_max_delay_ms),
+            "SIGN_IN_MAX_DELAY_MS",
+            "SIGN_IN_DELAY_MS to 3600000",
+        )?;
         Ok(())
     }
 }
@@ -137,6 +158,8 @@ mod tests {
         assert!(refused(|l| l.max_json_body_bytes = 10));
         assert!(refused(|l| l.max_json_body_bytes = MAX_BODY_BYTES + 1));
         assert!(refused(|l| l.rate_limit_burst = 0));
+        assert!(refused(|l| l.sign_in_delay_ms = 0));
+        assert!(refused(|l| l.sign_in_max_delay_ms = 10));
         assert!(!refused(|l| {
             l.rate_limit_operations_per_minute = 0;
             l.rate_limit_burst = 0;
