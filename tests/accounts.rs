@@ -449,11 +449,12 @@ async fn concurrent_failures_are_all_counted() {
             }
         }
         // Every attempt that reached the password check was counted, none twice, and no
-        // more than the pacing and the address lock allow got through.
-        for key in ["pair:127.0.0.1|burst@example.org", "ip:127.0.0.1"] {
-            let counted = throttle_row(&app, key).await.unwrap().failures;
-            assert_eq!(counted, refused, "[{}] {key}", app.backend());
-        }
+        // more than the pacing and the address lock allow got through. The address may keep
+        // an attempt the pair refused when taking it back met contention too: the safe side.
+        let pair = throttle_row(&app, "pair:127.0.0.1|burst@example.org").await;
+        assert_eq!(pair.unwrap().failures, refused, "[{}]", app.backend());
+        let address = throttle_row(&app, "ip:127.0.0.1").await.unwrap().failures;
+        assert!(address >= refused, "[{}] {address}", app.backend());
         assert!(
             refused <= ADDRESS_LOCK_AFTER_FAILURES,
             "[{}] {refused}",
