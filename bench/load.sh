@@ -91,7 +91,7 @@ fi
 
 # --- the server ----------------------------------------------------------------------------
 log "starting the server on $BIND (pool $POOL)"
-APP_ENV=production DATABASE_URL=$DATABASE_URL BIND_ADDR=$BIND DATABASE_MAX_CONNECTIONS=$POOL \
+APP_ENV=production PUBLIC_URL=http://$BIND DATABASE_URL=$DATABASE_URL BIND_ADDR=$BIND DATABASE_MAX_CONNECTIONS=$POOL \
   RUST_LOG=${RUST_LOG:-warn} "$BIN" serve >"$OUT/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT

@@ -1,12 +1,13 @@
 use std::time::{Duration, Instant};
 
 use entity::login_throttle;
+use jobboard::config::ServerConfig;
 use jobboard::domain::Role;
-use jobboard::service::account::{LOCK_AFTER_FAILURES, SLOW_DOWN_AFTER_FAILURES, SLOW_DOWN_DELAY};
+use jobboard::service::account::{Pacing, ADDRESS_LOCK_AFTER_FAILURES};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, TestDatabase};
 
 const REGISTER: &str = "mutation ($input: RegisterInput!) { register(input: $input) { token expiresAt account { id email fullName role active organisation { acronym } } } }";
 const LOGIN: &str = "mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token expiresAt account { email role } } }";
@@ -131,12 +132,12 @@ async fn a_successful_login_clears_the_accounts_failures() {
         for _ in 0..3 {
             login(&app, "yasmine@example.org", "not the password").await;
         }
-        let account_key = "account:yasmine@example.org";
-        assert_eq!(throttle_row(&app, account_key).await.unwrap().failures, 3);
+        let pair_key = "pair:127.0.0.1|yasmine@example.org";
+        assert_eq!(throttle_row(&app, pair_key).await.unwrap().failures, 3);
 
         let body = login(&app, "yasmine@example.org", PASSWORD).await;
         assert!(body.get("errors").is_none(), "{body}");
-        assert!(throttle_row(&app, account_key).await.is_none());
+        assert!(throttle_row(&app, pair_key).await.is_none());
         // The client address keeps its three failures; the success itself is not counted.
         assert_eq!(
             throttle_row(&app, "ip:127.0.0.1").await.unwrap().failures,
@@ -145,12 +146,22 @@ async fn a_successful_login_clears_the_accounts_failures() {
     }
 }
 
+/// The tests' sign-in delays (`ServerConfig::for_database`), every wait allowed.
+fn test_pacing() -> Pacing {
+    let limits = ServerConfig::for_database("sqlite::memory:").limits;
+    Pacing {
+        first_delay: Duration::from_millis(limits.sign_in_delay_ms),
+        max_delay: Duration::from_millis(limits.sign_in_max_delay_ms),
+        max_wait: Duration::MAX,
+    }
+}
+
 #[tokio::test]
-async fn repeated_failures_are_slowed_down_then_rate_limited() {
+async fn repeated_failures_are_slowed_down_then_the_address_is_rate_limited() {
     for app in TestApp::all_seeded().await {
         register(&app, "omar@example.org").await;
         let started = Instant::now();
-        for attempt in 1..=LOCK_AFTER_FAILURES {
+        for attempt in 1..=ADDRESS_LOCK_AFTER_FAILURES {
             let body = login(&app, "omar@example.org", "not the password").await;
             assert_eq!(
                 body["errors"][0]["extensions"]["code"],
@@ -159,14 +170,19 @@ async fn repeated_failures_are_slowed_down_then_rate_limited() {
                 app.backend()
             );
         }
-        let slowed = u32::try_from(LOCK_AFTER_FAILURES - SLOW_DOWN_AFTER_FAILURES).unwrap();
+        // Each attempt waited for its turn: longer after each failure before it.
+        let pacing = test_pacing();
+        let delays: Duration = (1..ADDRESS_LOCK_AFTER_FAILURES)
+            .map(|failures| pacing.delay_after(failures))
+            .sum();
         assert!(
-            started.elapsed() >= SLOW_DOWN_DELAY * slowed,
-            "attempts after the {SLOW_DOWN_AFTER_FAILURES}th are slowed down: {:?}",
+            started.elapsed() >= delays,
+            "each failure puts the next attempt off: {:?} < {delays:?}",
             started.elapsed()
         );
 
-        // Locked: even the right password is refused, quickly, saying when to come back.
+        // The address is locked: even the right password is refused from it, quickly, saying
+        // when to come back.
         let started = Instant::now();
         let body = login(&app, "omar@example.org", PASSWORD).await;
         assert!(started.elapsed() < Duration::from_secs(1));
@@ -176,10 +192,56 @@ async fn repeated_failures_are_slowed_down_then_rate_limited() {
         let retry_after = error["extensions"]["retryAfter"].as_u64().unwrap();
         assert!(retry_after > 0 && retry_after <= 15 * 60, "{retry_after}");
 
-        // The client address is locked too: another account cannot be tried from it.
+        // Another account cannot be tried from it either.
         register(&app, "other@example.org").await;
         let body = login(&app, "other@example.org", PASSWORD).await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+    }
+}
+
+/// Signs in as a client at `address`, behind one trusted proxy.
+async fn login_from(app: &TestApp, address: &str, email: &str, password: &str) -> Value {
+    app.client
+        .post(app.url("/graphql"))
+        .header("x-forwarded-for", address)
+        .json(&json!({ "query": LOGIN, "variables": { "email": email, "password": password } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn failures_from_elsewhere_never_keep_the_owner_out() {
+    for database in TestDatabase::all().await {
+        let mut config = ServerConfig::for_database(database.url());
+        config.seed_demo_data = Some(true);
+        config.forwarded_hops = 1;
+        let app = TestApp::spawn_with(database, config).await;
+        register(&app, "leila@example.org").await;
+        let attacker = "203.0.113.7";
+        for attempt in 1..=ADDRESS_LOCK_AFTER_FAILURES + 2 {
+            let body = login_from(&app, attacker, "leila@example.org", "guess").await;
+            let code = &body["errors"][0]["extensions"]["code"];
+            assert!(
+                code == "UNAUTHENTICATED" || code == "RATE_LIMITED",
+                "[{}] attempt {attempt}: {body}",
+                app.backend()
+            );
+        }
+        // The attacker's address is refused, even with the right password.
+        let body = login_from(&app, attacker, "leila@example.org", PASSWORD).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+
+        // The owner, from elsewhere, gets in at once, as often as she likes.
+        for _ in 0..2 {
+            let started = Instant::now();
+            let body = login_from(&app, "198.51.100.9", "leila@example.org", PASSWORD).await;
+            assert!(body.get("errors").is_none(), "[{}] {body}", app.backend());
+            assert!(started.elapsed() < Duration::from_secs(2));
+        }
     }
 }
 
@@ -362,7 +424,7 @@ async fn nobody_deactivates_their_own_account() {
 async fn concurrent_failures_are_all_counted() {
     for app in TestApp::all_seeded().await {
         register(&app, "burst@example.org").await;
-        let attempts = LOCK_AFTER_FAILURES + 4;
+        let attempts = ADDRESS_LOCK_AFTER_FAILURES + 4;
         let mut tasks = Vec::new();
         for _ in 0..attempts {
             let request = app.client.post(app.url("/graphql")).json(&json!({
@@ -387,14 +449,14 @@ async fn concurrent_failures_are_all_counted() {
             }
         }
         // Every attempt that reached the password check was counted, none twice, and no
-        // more than the lock allows got through.
-        let counted = throttle_row(&app, "account:burst@example.org")
-            .await
-            .unwrap()
-            .failures;
-        assert_eq!(counted, refused, "[{}]", app.backend());
+        // more than the pacing and the address lock allow got through. The address may keep
+        // an attempt the pair refused when taking it back met contention too: the safe side.
+        let pair = throttle_row(&app, "pair:127.0.0.1|burst@example.org").await;
+        assert_eq!(pair.unwrap().failures, refused, "[{}]", app.backend());
+        let address = throttle_row(&app, "ip:127.0.0.1").await.unwrap().failures;
+        assert!(address >= refused, "[{}] {address}", app.backend());
         assert!(
-            refused <= LOCK_AFTER_FAILURES,
+            refused <= ADDRESS_LOCK_AFTER_FAILURES,
             "[{}] {refused}",
             app.backend()
         );

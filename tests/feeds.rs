@@ -2,9 +2,11 @@
 //! only, newest first, narrowed by its query parameters.
 
 use chrono::{DateTime, Duration, Utc};
+use jobboard::app::Application;
+use jobboard::config::{Environment, ServerConfig};
 use jobboard::domain::VacancyStatus;
 
-use crate::helpers::{vacancy_id, TestApp, VacancyBuilder};
+use crate::helpers::{vacancy_id, TestApp, TestDatabase, VacancyBuilder};
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 
@@ -54,7 +56,7 @@ fn parse_feed(body: &str) -> Vec<String> {
     let feed = doc.root_element();
     assert_eq!(feed.tag_name().name(), "feed");
     assert_eq!(feed.tag_name().namespace(), Some(ATOM));
-    assert!(text_of(feed, "id").starts_with("http://"));
+    assert!(text_of(feed, "id").starts_with("http"));
     assert_eq!(text_of(feed, "title"), "Open vacancies");
     DateTime::parse_from_rfc3339(&text_of(feed, "updated")).expect("updated is RFC 3339");
     let self_link = feed
@@ -165,6 +167,47 @@ async fn the_feed_takes_the_vacancy_filters_as_query_parameters() {
             assert_eq!(status, 400, "{bad}: {body}");
             assert!(kind.starts_with("text/plain"), "{bad}: {kind}");
             assert!(!body.is_empty());
+        }
+    }
+}
+
+#[tokio::test]
+async fn production_builds_feed_links_from_public_url_only() {
+    let production = |database: &TestDatabase| {
+        let mut config = ServerConfig::for_database(database.url());
+        config.app_env = Some(Environment::Production);
+        config.jwt.jwt_secret = Some("a production secret of at least 32 bytes".into());
+        config.seed_demo_data = Some(true);
+        config
+    };
+    for database in TestDatabase::all().await {
+        let refused = Application::build(production(&database)).await;
+        let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("PUBLIC_URL is required"), "{message}");
+
+        let mut config = production(&database);
+        config.public_url = Some("https://api.jobs.example.org/".into());
+        let app = TestApp::spawn_with(database, config).await;
+        let row = open_vacancy(&app, "IOM", "FEED-HOST", Utc::now() - Duration::days(1)).await;
+        for host in ["attacker.example", "localhost:1"] {
+            let response = app
+                .client
+                .get(app.url("/feeds/vacancies.atom"))
+                .header("host", host)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            let body = response.text().await.unwrap();
+            assert!(!body.contains(host), "[{}] {body}", app.backend());
+            let ids = parse_feed(&body);
+            assert_eq!(
+                ids,
+                vec![format!("https://api.jobs.example.org{}", posting_url(row))],
+                "[{}]",
+                app.backend()
+            );
+            assert!(body.contains("href=\"https://api.jobs.example.org/feeds/vacancies.atom"));
         }
     }
 }

@@ -19,6 +19,7 @@ mod organisations;
 mod pagination;
 mod persisted_queries;
 mod protection;
+mod safe_defaults;
 mod saved_searches;
 mod search;
 mod seed_data;

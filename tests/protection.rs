@@ -537,7 +537,8 @@ async fn production_suggests_no_field_names() {
         assert!(message.contains("Did you mean"), "{message}");
     }
     let production = |config: &mut ServerConfig| {
-        config.app_env = jobboard::config::Environment::Production;
+        config.app_env = Some(jobboard::config::Environment::Production);
+        config.public_url = Some("https://jobs.example.org".into());
         config.jwt.jwt_secret = Some("a production secret of at least 32 bytes".into());
     };
     for app in apps_with(false, production).await {

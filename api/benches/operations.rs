@@ -135,6 +135,7 @@ impl Fixture {
                     keys.clone(),
                     Settings {
                         token_ttl: chrono::Duration::hours(1),
+                        sign_in_pacing: Default::default(),
                         webhook_urls: UrlRules {
                             allow_http: true,
                             allow_private_networks: true,

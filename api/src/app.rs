@@ -80,7 +80,7 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, seeds an empty database when asked, and binds the port.
     pub async fn build(config: ServerConfig) -> Result<Self, StartError> {
-        let jwt = Arc::new(config.jwt.keys(config.app_env)?);
+        let jwt = Arc::new(config.jwt_keys()?);
         config.limits.validate()?;
         let public_url = config.public_url()?;
         let db = db::connect_and_migrate(&config.database).await?;
@@ -103,6 +103,7 @@ impl Application {
         );
         let settings = graphql::Settings {
             token_ttl: config.jwt.token_ttl(),
+            sign_in_pacing: sign_in_pacing(&config),
             webhook_urls: webhooks.urls,
             counts,
             writes: writes.clone(),
@@ -110,7 +111,7 @@ impl Application {
         };
         let options = graphql::SchemaOptions::new(
             config.introspection,
-            config.app_env == Environment::Development,
+            config.environment() == Environment::Development,
             &config.limits,
         );
         let state = AppState {
@@ -227,16 +228,27 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// A request waits for its sign-in turn at most half its time, so the wait never times it out.
+fn sign_in_pacing(config: &ServerConfig) -> account::Pacing {
+    let max_delay = Duration::from_millis(config.limits.sign_in_max_delay_ms);
+    account::Pacing {
+        first_delay: Duration::from_millis(config.limits.sign_in_delay_ms),
+        max_delay,
+        max_wait: max_delay.min(Duration::from_secs(config.request_timeout_seconds) / 2),
+    }
+}
+
 fn webhook_settings(config: &ServerConfig) -> DeliverySettings {
     let webhooks = &config.webhooks;
+    let env = config.environment();
     DeliverySettings {
         poll_interval: Duration::from_millis(webhooks.webhook_poll_interval_ms),
         retry_base: Duration::from_millis(webhooks.webhook_retry_base_ms),
         retry_horizon: Duration::from_secs(webhooks.webhook_retry_horizon_seconds),
         timeout: Duration::from_secs(webhooks.webhook_timeout_seconds),
         urls: crate::service::webhook::UrlRules {
-            allow_http: webhooks.allow_http(config.app_env),
-            allow_private_networks: webhooks.allow_private_networks(config.app_env),
+            allow_http: webhooks.allow_http(env),
+            allow_private_networks: webhooks.allow_private_networks(env),
         },
     }
 }

@@ -226,8 +226,9 @@ pub async fn mint_token(
 // The token is the command's output, meant to be captured by a script; logs go to stderr.
 #[allow(clippy::print_stdout)]
 async fn token(config: &ServerConfig, args: &TokenArgs) -> Result<(), String> {
-    let keys = config.jwt.keys(config.app_env).map_err(|e| e.to_string())?;
-    let conn = match config.app_env {
+    let keys = config.jwt_keys().map_err(|e| e.to_string())?;
+    let env = config.environment();
+    let conn = match env {
         Environment::Development => {
             let conn = db::connect_and_migrate(&config.database)
                 .await
@@ -242,7 +243,7 @@ async fn token(config: &ServerConfig, args: &TokenArgs) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?,
     };
-    let minted = mint_token(&conn, &keys, config.app_env, config.jwt.token_ttl(), args).await?;
+    let minted = mint_token(&conn, &keys, env, config.jwt.token_ttl(), args).await?;
     tracing::info!(
         account = minted.account.id,
         email = %minted.account.email,
@@ -254,7 +255,7 @@ async fn token(config: &ServerConfig, args: &TokenArgs) -> Result<(), String> {
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
-    telemetry::init(cli.serve.app_env);
+    telemetry::init(cli.serve.environment());
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.serve).await,
         Command::Migrate { down } => migrate(&cli.serve.database, down).await,
@@ -278,9 +279,12 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 async fn serve(config: ServerConfig) -> Result<(), String> {
-    if config.app_env == Environment::Development {
-        tracing::info!("running in development mode");
-    }
+    let mode = config.mode();
+    tracing::info!(
+        reason = mode.reason,
+        "running in {} mode",
+        mode.env.as_str()
+    );
     let app = Application::build(config)
         .await
         .map_err(|e| e.to_string())?;

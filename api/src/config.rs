@@ -17,6 +17,22 @@ pub enum Environment {
     Production,
 }
 
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Development => "development",
+            Self::Production => "production",
+        }
+    }
+}
+
+/// The environment a configuration runs in, and why (logged at start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mode {
+    pub env: Environment,
+    pub reason: &'static str,
+}
+
 /// Settings shared by every subcommand that touches the database.
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseConfig {
@@ -78,6 +94,17 @@ pub enum ConfigError {
     },
     #[error("PUBLIC_URL must be an absolute http(s) URL without query or fragment, like https://jobs.example.org")]
     PublicUrl,
+    #[error(
+        "PUBLIC_URL is required in production: feed links must not come from the request's Host \
+         header (set it to the address clients reach the server at, like https://api.jobs.example.org)"
+    )]
+    MissingPublicUrl,
+    #[error(
+        "the server binds {0}, which is not a loopback address, but tokens would be checked with \
+         the public development secret: set JWT_SECRET (at least 32 bytes of your own), or bind \
+         127.0.0.1"
+    )]
+    ExposedDevelopmentSecret(SocketAddr),
 }
 
 impl JwtConfig {
@@ -102,6 +129,13 @@ impl JwtConfig {
         };
         JwtKeys::hs256(secret.as_bytes(), &self.jwt_issuer, &self.jwt_audience)
             .map_err(|_| ConfigError::WeakSecret)
+    }
+
+    /// Whether tokens would be checked with the secret published in this repository.
+    fn uses_development_secret(&self) -> bool {
+        self.jwt_secret
+            .as_deref()
+            .is_none_or(|secret| secret == DEVELOPMENT_SECRET)
     }
 
     pub fn token_ttl(&self) -> chrono::Duration {
@@ -133,9 +167,10 @@ pub struct ServerConfig {
     #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8000")]
     pub bind_addr: SocketAddr,
 
-    /// `development` or `production`.
-    #[arg(long, env = "APP_ENV", value_enum, default_value = "development")]
-    pub app_env: Environment,
+    /// `development` or `production`. Unset, the server runs in development only when it is
+    /// plainly local (it binds a loopback address and uses SQLite), in production otherwise.
+    #[arg(long, env = "APP_ENV", value_enum)]
+    pub app_env: Option<Environment>,
 
     /// Seed the demo data into an empty database at start (default: in development only).
     #[arg(long, env = "SEED_DEMO_DATA", action = clap::ArgAction::Set)]
@@ -194,10 +229,52 @@ pub struct ServerConfig {
 }
 
 impl ServerConfig {
+    /// The environment asked for by `APP_ENV`; unset, development only for a plainly local
+    /// server, so that a forgotten setting never opens a deployed one.
+    pub fn mode(&self) -> Mode {
+        let (env, reason) = match self.app_env {
+            Some(Environment::Production) => (Environment::Production, "APP_ENV=production"),
+            Some(Environment::Development) => (Environment::Development, "APP_ENV=development"),
+            None if self.is_plainly_local() => (
+                Environment::Development,
+                "APP_ENV is unset and the server is plainly local (loopback address, SQLite)",
+            ),
+            None => (
+                Environment::Production,
+                "APP_ENV is unset and the server is not plainly local (it binds a non-loopback \
+                 address or uses PostgreSQL)",
+            ),
+        };
+        Mode { env, reason }
+    }
+
+    pub fn environment(&self) -> Environment {
+        self.mode().env
+    }
+
+    /// Reachable from this machine only, with a database no other machine shares.
+    fn is_plainly_local(&self) -> bool {
+        let url = self.database.database_url.trim_start().to_ascii_lowercase();
+        self.bind_addr.ip().is_loopback() && url.starts_with("sqlite:")
+    }
+
+    /// The signing keys. The public development secret never checks tokens on an address
+    /// others can reach, whatever `APP_ENV` says.
+    pub fn jwt_keys(&self) -> Result<JwtKeys, ConfigError> {
+        let env = self.environment();
+        if env == Environment::Development
+            && !self.bind_addr.ip().is_loopback()
+            && self.jwt.uses_development_secret()
+        {
+            return Err(ConfigError::ExposedDevelopmentSecret(self.bind_addr));
+        }
+        self.jwt.keys(env)
+    }
+
     /// Whether to load the demo data into an empty database: asked, or by default in development.
     pub fn seeds_demo_data(&self) -> bool {
         self.seed_demo_data
-            .unwrap_or(self.app_env == Environment::Development)
+            .unwrap_or(self.environment() == Environment::Development)
     }
 
     /// A configuration for tests and tools: the given database, any free port, no seeding.
@@ -210,16 +287,20 @@ impl ServerConfig {
             },
             jwt: JwtConfig::default(),
             bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            app_env: Environment::Development,
+            // Asked for by name: tests run on PostgreSQL too, which alone would mean production.
+            app_env: Some(Environment::Development),
             seed_demo_data: Some(false),
             request_timeout_seconds: 10,
             introspection: true,
             cors_allowed_origins: Vec::new(),
             forwarded_hops: 0,
-            // The default limits, but a rate no test's burst of requests reaches.
+            // The default limits, but a rate no test's burst of requests reaches, and sign-in
+            // delays of milliseconds, not seconds.
             limits: LimitsConfig {
                 rate_limit_operations_per_minute: 60_000,
                 rate_limit_burst: 10_000,
+                sign_in_delay_ms: 20,
+                sign_in_max_delay_ms: 100,
                 ..LimitsConfig::default()
             },
             event_retention_days: 30,
@@ -233,9 +314,14 @@ impl ServerConfig {
     }
 
     /// The public address without its trailing slash, checked: absolute http(s), no query.
+    /// Required in production: links built from a request's `Host` are the caller's to choose,
+    /// and feeds are cached publicly.
     pub fn public_url(&self) -> Result<Option<String>, ConfigError> {
         let Some(url) = self.public_url.as_deref().map(str::trim) else {
-            return Ok(None);
+            return match self.environment() {
+                Environment::Production => Err(ConfigError::MissingPublicUrl),
+                Environment::Development => Ok(None),
+            };
         };
         let rest = url
             .strip_prefix("https://")
@@ -361,6 +447,120 @@ mod tests {
                 .public_url()
                 .unwrap(),
             None
+        );
+    }
+
+    fn config(app_env: Option<Environment>, bind: &str, database_url: &str) -> ServerConfig {
+        ServerConfig {
+            app_env,
+            bind_addr: bind.parse().unwrap(),
+            ..ServerConfig::for_database(database_url)
+        }
+    }
+
+    #[test]
+    fn an_unset_environment_is_development_only_when_plainly_local() {
+        let sqlite = "sqlite://jobboard.db?mode=rwc";
+        let postgres = "postgres://jobboard@db.internal/jobboard";
+        let local = [("127.0.0.1:8000", sqlite), ("[::1]:8000", sqlite)];
+        for (bind, url) in local {
+            assert_eq!(
+                config(None, bind, url).environment(),
+                Environment::Development,
+                "{bind} {url}"
+            );
+        }
+        let deployed = [
+            ("0.0.0.0:8000", sqlite),
+            ("10.1.2.3:8000", sqlite),
+            ("[::]:8000", sqlite),
+            ("127.0.0.1:8000", postgres),
+            ("0.0.0.0:8000", postgres),
+        ];
+        for (bind, url) in deployed {
+            assert_eq!(
+                config(None, bind, url).environment(),
+                Environment::Production,
+                "{bind} {url}"
+            );
+        }
+        // Asked for by name, either way.
+        let asked = config(Some(Environment::Development), "127.0.0.1:8000", postgres);
+        assert_eq!(asked.environment(), Environment::Development);
+        let asked = config(Some(Environment::Production), "127.0.0.1:8000", sqlite);
+        assert_eq!(asked.environment(), Environment::Production);
+    }
+
+    #[test]
+    fn an_unset_environment_on_a_deployed_server_has_no_conveniences() {
+        let deployed = ServerConfig {
+            seed_demo_data: None,
+            ..config(None, "0.0.0.0:8000", "sqlite://jobboard.db?mode=rwc")
+        };
+        assert!(!deployed.seeds_demo_data());
+        assert!(!deployed.webhooks.allow_http(deployed.environment()));
+        assert!(!deployed
+            .webhooks
+            .allow_private_networks(deployed.environment()));
+        assert!(matches!(
+            deployed.jwt_keys(),
+            Err(ConfigError::MissingSecret)
+        ));
+    }
+
+    #[test]
+    fn the_development_secret_never_checks_tokens_on_a_reachable_address() {
+        let development = Some(Environment::Development);
+        let reachable = config(development, "0.0.0.0:8000", "sqlite://jobboard.db");
+        assert!(matches!(
+            reachable.jwt_keys(),
+            Err(ConfigError::ExposedDevelopmentSecret(_))
+        ));
+        let named = ServerConfig {
+            jwt: JwtConfig {
+                jwt_secret: Some(DEVELOPMENT_SECRET.into()),
+                ..JwtConfig::default()
+            },
+            ..reachable.clone()
+        };
+        assert!(matches!(
+            named.jwt_keys(),
+            Err(ConfigError::ExposedDevelopmentSecret(_))
+        ));
+        let own = ServerConfig {
+            jwt: JwtConfig {
+                jwt_secret: Some("x".repeat(32)),
+                ..JwtConfig::default()
+            },
+            ..reachable
+        };
+        assert!(own.jwt_keys().is_ok());
+        let local = config(
+            development,
+            "127.0.0.1:8000",
+            "postgres://localhost/jobboard",
+        );
+        assert!(local.jwt_keys().is_ok());
+    }
+
+    #[test]
+    fn production_requires_a_public_url() {
+        let production = config(
+            Some(Environment::Production),
+            "127.0.0.1:0",
+            "sqlite::memory:",
+        );
+        assert!(matches!(
+            production.public_url(),
+            Err(ConfigError::MissingPublicUrl)
+        ));
+        let with = ServerConfig {
+            public_url: Some("https://jobs.example.org".into()),
+            ..production
+        };
+        assert_eq!(
+            with.public_url().unwrap().as_deref(),
+            Some("https://jobs.example.org")
         );
     }
 

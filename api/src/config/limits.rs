@@ -69,6 +69,15 @@ pub struct LimitsConfig {
     /// Most subscriptions one WebSocket may run at once.
     #[arg(long, env = "WS_MAX_SUBSCRIPTIONS", default_value_t = 20)]
     pub ws_max_subscriptions: usize,
+
+    /// How long, in milliseconds, a failed sign-in to an account puts off the next attempt at it
+    /// from the same address; doubled after each further failure in the window.
+    #[arg(long, env = "SIGN_IN_DELAY_MS", default_value_t = 1_000)]
+    pub sign_in_delay_ms: u64,
+
+    /// The longest such delay, in milliseconds.
+    #[arg(long, env = "SIGN_IN_MAX_DELAY_MS", default_value_t = 30_000)]
+    pub sign_in_max_delay_ms: u64,
 }
 
 impl Default for LimitsConfig {
@@ -87,6 +96,8 @@ impl Default for LimitsConfig {
             ws_init_timeout_seconds: 10,
             ws_recheck_seconds: 5,
             ws_max_subscriptions: 20,
+            sign_in_delay_ms: 1_000,
+            sign_in_max_delay_ms: 30_000,
         }
     }
 }
@@ -154,6 +165,16 @@ impl LimitsConfig {
             "MAX_QUERY_FIELDS",
             "10 to 10000",
         )?;
+        check(
+            (1..=60_000).contains(&self.sign_in_delay_ms),
+            "SIGN_IN_DELAY_MS",
+            "1 to 60000",
+        )?;
+        check(
+            (self.sign_in_delay_ms..=3_600_000).contains(&self.sign_in_max_delay_ms),
+            "SIGN_IN_MAX_DELAY_MS",
+            "SIGN_IN_DELAY_MS to 3600000",
+        )?;
         Ok(())
     }
 }
@@ -185,6 +206,8 @@ mod tests {
         assert!(refused(|l| l.max_json_body_bytes = 10));
         assert!(refused(|l| l.max_json_body_bytes = MAX_BODY_BYTES + 1));
         assert!(refused(|l| l.rate_limit_burst = 0));
+        assert!(refused(|l| l.sign_in_delay_ms = 0));
+        assert!(refused(|l| l.sign_in_max_delay_ms = 10));
         assert!(!refused(|l| {
             l.rate_limit_operations_per_minute = 0;
             l.rate_limit_burst = 0;

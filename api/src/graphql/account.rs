@@ -36,6 +36,7 @@ fn signing<'a>(ctx: &Context<'a>) -> AppResult<Signing<'a>> {
     Ok(Signing {
         keys: keys.as_ref(),
         ttl: settings.token_ttl,
+        pacing: settings.sign_in_pacing,
     })
 }
 
@@ -284,8 +285,9 @@ impl AccountMutation {
     }
 
     /// Signs in with an e-mail and a password. A wrong e-mail, a wrong password or a deactivated
-    /// account all give `UNAUTHENTICATED` ("invalid e-mail or password"). Repeated failures for
-    /// one e-mail or one client address are slowed down, then refused for a while with
+    /// account all give `UNAUTHENTICATED` ("invalid e-mail or password"). Each failure at one
+    /// e-mail from one client address puts the next attempt off for longer; one whose turn is
+    /// too far off, and any from an address with too many failures, is refused for a while with
     /// `RATE_LIMITED` and `extensions.retryAfter` (seconds).
     async fn login(
         &self,

@@ -37,6 +37,8 @@ pub type AppSchema = Schema<Query, Mutation, Subscription>;
 pub struct Settings {
     /// How long a sign-in token lasts.
     pub token_ttl: chrono::Duration,
+    /// How failed sign-ins are paced.
+    pub sign_in_pacing: crate::service::account::Pacing,
     /// Which webhook endpoint URLs are accepted.
     pub webhook_urls: crate::service::webhook::UrlRules,
     /// List totals and facets, kept until something is written.

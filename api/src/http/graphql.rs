@@ -297,6 +297,9 @@ pub(crate) fn client_address(
     hops: usize,
 ) -> Option<IpAddr> {
     if hops == 0 {
+        if headers.contains_key("x-forwarded-for") {
+            warn_forwarded_for_ignored();
+        }
         return peer;
     }
     let forwarded: Vec<&str> = headers
@@ -312,6 +315,19 @@ pub(crate) fn client_address(
         .and_then(|i| forwarded.get(i))
         .and_then(|ip| ip.parse().ok())
         .or(peer)
+}
+
+/// Behind a proxy with `FORWARDED_HOPS=0`, every client has the proxy's address: one rate-limit
+/// and sign-in bucket for all. Said once per process, not per request.
+fn warn_forwarded_for_ignored() {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        tracing::warn!(
+            "requests carry X-Forwarded-For but FORWARDED_HOPS is 0, so it is ignored: behind a \
+             load balancer every client then shares its address, and so one rate limit and one \
+             sign-in throttle; set FORWARDED_HOPS to the number of trusted proxies"
+        );
+    });
 }
 
 /// The marker by which the multipart request spec names an uploaded file in the variables.

@@ -21,10 +21,10 @@ use crate::service::audit::{self, AuditEntry};
 mod throttle;
 
 pub use throttle::{
-    purge_stale_throttles, FAILURE_WINDOW_MINUTES, LOCKOUT_MINUTES, LOCK_AFTER_FAILURES,
-    SLOW_DOWN_AFTER_FAILURES, SLOW_DOWN_DELAY,
+    purge_stale_throttles, Pacing, ADDRESS_LOCKOUT_MINUTES, ADDRESS_LOCK_AFTER_FAILURES,
+    FAILURE_WINDOW_MINUTES,
 };
-use throttle::{throttle_key_for_email, throttle_key_for_ip};
+use throttle::{throttle_key_for_ip, throttle_key_for_pair};
 
 /// The shortest password accepted, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -67,11 +67,12 @@ pub struct Credentials<'a> {
     pub client: Option<IpAddr>,
 }
 
-/// How sign-in tokens are made: the keys, and how long a token lasts.
+/// How sign-ins are made: the keys, how long a token lasts, and how failures are paced.
 #[derive(Debug, Clone, Copy)]
 pub struct Signing<'a> {
     pub keys: &'a JwtKeys,
     pub ttl: Duration,
+    pub pacing: Pacing,
 }
 
 /// A successful sign-in (or registration): the token and the account it speaks for.
@@ -445,8 +446,11 @@ pub async fn create_development_account(
 ///
 /// Unknown e-mail, wrong password and deactivated account all give the same error
 /// ([`AppError::Unauthenticated`], shown as [`INVALID_CREDENTIALS`]) after the same work. Each
-/// attempt is counted per e-mail and per client address before the password is checked (so a
-/// burst of parallel attempts is counted too); see the throttling constants above.
+/// attempt is counted per client address, and per address and e-mail, before the password is
+/// checked (so a burst of parallel attempts is counted too): an address that fails too often is
+/// locked out, and an address's failures at one account put its next attempt at that account
+/// off for longer each time. Failures from one address never hold back another address, so
+/// nobody can keep an account's owner out.
 #[tracing::instrument(level = "debug", skip(_actor, db, signing, credentials))]
 pub async fn login(
     _actor: &Actor,
@@ -455,21 +459,26 @@ pub async fn login(
     credentials: Credentials<'_>,
 ) -> AppResult<SignedIn> {
     let email = credentials.email.trim().to_lowercase();
-    let account_key = throttle_key_for_email(&email);
     let ip_key = credentials.client.map(throttle_key_for_ip);
+    let pair_key = throttle_key_for_pair(credentials.client, &email);
 
-    let mut slow_down = throttle::attempt(db, &account_key).await?;
     if let Some(ip_key) = &ip_key {
-        match throttle::attempt(db, ip_key).await {
-            Ok(slow) => slow_down |= slow,
-            Err(error) => {
-                throttle::release(db, &account_key).await?;
-                return Err(error);
-            }
-        }
+        throttle::attempt(db, ip_key, throttle::decide_for_address).await?;
     }
-    if slow_down {
-        tokio::time::sleep(SLOW_DOWN_DELAY).await;
+    let paced = |current: Option<&throttle::Counter>, now| {
+        throttle::decide_for_pair(current, now, &signing.pacing)
+    };
+    let wait = match throttle::attempt(db, &pair_key, paced).await {
+        Ok(wait) => wait,
+        Err(error) => {
+            if let Some(ip_key) = &ip_key {
+                throttle::release(db, ip_key).await?;
+            }
+            return Err(error);
+        }
+    };
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
     }
 
     let found = account::Entity::find()
@@ -483,7 +492,7 @@ pub async fn login(
         _ => return Err(AppError::Unauthenticated),
     };
 
-    throttle::clear(db, &account_key).await?;
+    throttle::clear(db, &pair_key).await?;
     if let Some(ip_key) = &ip_key {
         // A success does not clear the address's failures (one good account must not wipe an
         // attacker's record), it only takes back its own attempt.
