@@ -376,12 +376,13 @@ async fn a_deactivated_account_is_refused_at_once() {
             "leaving@iom.int"
         );
 
-        // Another organisation's admin may not; nobody deactivates themselves.
+        // Another organisation's admin may not (and cannot tell the account exists); a recruiter
+        // may not deactivate even their own account.
         let ilo_admin = app.sign_in_as(Role::AgencyAdmin, Some("ILO")).await;
         assert_eq!(
             app.error_code_as(Some(&ilo_admin), DEACTIVATE, json!({ "id": id }))
                 .await,
-            "FORBIDDEN"
+            "NOT_FOUND"
         );
         assert_eq!(
             app.error_code_as(Some(&token), DEACTIVATE, json!({ "id": id }))

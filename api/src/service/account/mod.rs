@@ -322,7 +322,7 @@ pub async fn deactivate(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("account"))?;
-    policy::administer_owner(actor, row.organisation_id)?;
+    policy::deactivate_account(actor, row.id, row.organisation_id)?;
     if actor.account_id() == Some(row.id) {
         return Err(AppError::bad_input(
             "id",
