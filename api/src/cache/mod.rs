@@ -4,7 +4,7 @@
 //! |---|---|---|---|
 //! | [`counts`] | list totals (`totalCount`) | the counting statement with its values (visibility included) | any write for most totals; a catalogue write for vacancy totals |
 //! | [`counts`] | vacancy facets | the caller's read scope and the whole filter | a catalogue write |
-//! | [`responses`] | whole responses to anonymous queries | media type, operation, variables and document | a catalogue write |
+//! | [`responses`] | whole responses to anonymous queries | media type, the document's SHA-256 (a persisted query's hash), operation and variables | a catalogue write |
 //!
 //! Writes are counted in [`writes`]: every mutation this replica executes (before its response
 //! goes out) and every domain event the event bus delivers (so other replicas' writes too). A
