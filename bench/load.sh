@@ -36,6 +36,7 @@ CANDIDATES=${CANDIDATES:-64}
 BIN=${BIN:-$ROOT/target/release/jobboard}
 
 export JWT_SECRET=${JWT_SECRET:-bench-secret-0123456789abcdef0123456789abcdef}
+export WEBHOOK_SECRET_KEY=${WEBHOOK_SECRET_KEY:-AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=}
 export JWT_ISSUER=jobboard JWT_AUDIENCE=jobboard-api
 # One load generator on one address: the per-client rate limit would answer 429s, not measure.
 export RATE_LIMIT_OPERATIONS_PER_MINUTE=${RATE_LIMIT_OPERATIONS_PER_MINUTE:-0}

@@ -177,6 +177,8 @@ async fn production_builds_feed_links_from_public_url_only() {
         let mut config = ServerConfig::for_database(database.url());
         config.app_env = Some(Environment::Production);
         config.jwt.jwt_secret = Some("a production secret of at least 32 bytes".into());
+        config.webhooks.webhook_secret_key =
+            Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into());
         config.seed_demo_data = Some(true);
         config
     };

@@ -540,6 +540,8 @@ async fn production_suggests_no_field_names() {
         config.app_env = Some(jobboard::config::Environment::Production);
         config.public_url = Some("https://jobs.example.org".into());
         config.jwt.jwt_secret = Some("a production secret of at least 32 bytes".into());
+        config.webhooks.webhook_secret_key =
+            Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into());
     };
     for app in apps_with(false, production).await {
         let (code, message) = first_error(&app.graphql(typo, json!({})).await);

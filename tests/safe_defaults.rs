@@ -39,6 +39,8 @@ async fn an_unset_app_env_means_production_unless_the_server_is_plainly_local() 
 
         let mut config = deployed(&database);
         config.jwt.jwt_secret = Some(SECRET.into());
+        config.webhooks.webhook_secret_key =
+            Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into());
         config.public_url = Some("https://api.jobs.example.org".into());
         let app = TestApp::spawn_with(database, config).await;
         // No field suggestions and no demo data.
@@ -74,6 +76,9 @@ async fn the_development_secret_is_refused_on_a_reachable_address() {
     assert!(message.contains("not a loopback address"), "{message}");
 
     config.jwt.jwt_secret = Some(SECRET.into());
+
+    config.webhooks.webhook_secret_key =
+        Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into());
     let app = TestApp::spawn_with(database, config).await;
     let body = app
         .graphql("{ organisations { totalCount } }", json!({}))

@@ -534,7 +534,7 @@ async fn two_workers_on_one_database_send_each_delivery_once() {
             .await
             .unwrap();
         let replica_db = replica.state().db.clone();
-        let settings = replica.state().webhooks;
+        let settings = replica.state().webhooks.clone();
         tokio::spawn(replica.run_until_stopped());
 
         let org = organisation_row(&app, "IOM").await;
@@ -544,7 +544,7 @@ async fn two_workers_on_one_database_send_each_delivery_once() {
         }
         // Both replicas' workers race for the same due deliveries (the apps' own workers too).
         let (a, b) = (
-            Worker::new(app.db.clone(), settings).unwrap(),
+            Worker::new(app.db.clone(), settings.clone()).unwrap(),
             Worker::new(replica_db, settings).unwrap(),
         );
         let (sent_a, sent_b) = tokio::join!(a.run_once(), b.run_once());
@@ -880,5 +880,48 @@ async fn replays_of_one_event_are_bounded() {
                 .await,
             "RATE_LIMITED"
         );
+    }
+}
+
+#[tokio::test]
+async fn signing_secrets_are_sealed_at_rest_and_old_clear_ones_sealed_at_start() {
+    use entity::webhook_endpoint;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+    for app in spawn_each(fast).await {
+        let receiver = Receiver::start(0).await;
+        let iom = organisation_id(&app, "IOM").await;
+        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
+        let (_, secret) = register(&app, &admin, &iom, &receiver.url, &["VACANCY_PUBLISHED"]).await;
+        receiver.set_secret(&secret);
+        let stored = || async {
+            webhook_endpoint::Entity::find()
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        let row = stored().await;
+        assert!(row.secret.starts_with("sealed:v1:"), "{}", row.secret);
+        assert!(!row.secret.contains(&secret["whsec_".len()..]));
+
+        // Deliveries are still signed with the secret the admin was shown.
+        let org = organisation_row(&app, "IOM").await;
+        emit(&app.db, org, WebhookEventKind::VacancyPublished).await;
+        let received = receiver.next().await;
+        assert!(received.signature_valid, "[{}]", app.backend());
+
+        // A secret stored in the clear (before sealing existed) is sealed when a server starts,
+        // and keeps verifying.
+        let mut clear: webhook_endpoint::ActiveModel = row.into();
+        clear.secret = Set(secret.clone());
+        clear.update(&app.db).await.unwrap();
+        let replica = Application::build(fast(&app.database)).await.unwrap();
+        drop(replica);
+        let row = stored().await;
+        assert!(row.secret.starts_with("sealed:v1:"), "[{}]", app.backend());
+        emit(&app.db, org, WebhookEventKind::VacancyPublished).await;
+        let received = receiver.next().await;
+        assert!(received.signature_valid, "[{}]", app.backend());
     }
 }

@@ -31,7 +31,7 @@ use jobboard::graphql::loaders::Loaders;
 use jobboard::graphql::{self, AppSchema, SchemaOptions, Settings};
 use jobboard::seed::synthetic::{generate, SyntheticOptions};
 use jobboard::service::account::issue_token;
-use jobboard::service::webhook::UrlRules;
+use jobboard::service::webhook::{SecretBox, UrlRules};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -140,6 +140,7 @@ impl Fixture {
                             allow_http: true,
                             allow_private_networks: true,
                         },
+                        webhook_secrets: SecretBox::new(&[0; 32]),
                         counts: CountCache::new(count_ttl, Writes::default()),
                         writes: Writes::default(),
                         document_quota_bytes: LimitsConfig::default()

@@ -16,6 +16,7 @@ use crate::config::{ConfigError, Environment, ServerConfig};
 use crate::event_bus::{self, EventBus};
 use crate::graphql::{self, AppSchema};
 use crate::seed::{self, SeedError};
+use crate::service::webhook::SecretBox;
 use crate::service::webhook_delivery::{self, DeliverySettings};
 use crate::service::{account, events, vacancy};
 use crate::{db, http};
@@ -57,6 +58,8 @@ pub enum StartError {
     CorsOrigin(String),
     #[error("demo data: {0}")]
     Seed(#[from] SeedError),
+    #[error("webhook secrets: {0}")]
+    WebhookSecrets(#[source] crate::error::AppError),
     #[error("{0}")]
     PersistedQueries(#[from] http::persisted_queries::ManifestError),
     #[error("cannot listen on {addr}: {source}")]
@@ -95,7 +98,13 @@ impl Application {
             let report = seed::load_demo(&db).await?;
             tracing::info!("{report}");
         }
-        let webhooks = webhook_settings(&config);
+        let webhooks = webhook_settings(&config)?;
+        let sealed = crate::service::webhook::seal_stored(&db, &webhooks.secrets)
+            .await
+            .map_err(StartError::WebhookSecrets)?;
+        if sealed > 0 {
+            tracing::info!(sealed, "sealed webhook secrets stored in the clear");
+        }
         let writes = Writes::default();
         let counts = CountCache::new(
             Duration::from_secs(config.count_cache_seconds),
@@ -105,6 +114,7 @@ impl Application {
             token_ttl: config.jwt.token_ttl(),
             sign_in_pacing: sign_in_pacing(&config),
             webhook_urls: webhooks.urls,
+            webhook_secrets: webhooks.secrets.clone(),
             counts,
             writes: writes.clone(),
             document_quota_bytes: config.limits.max_document_bytes_per_account,
@@ -238,10 +248,11 @@ fn sign_in_pacing(config: &ServerConfig) -> account::Pacing {
     }
 }
 
-fn webhook_settings(config: &ServerConfig) -> DeliverySettings {
+fn webhook_settings(config: &ServerConfig) -> Result<DeliverySettings, ConfigError> {
     let webhooks = &config.webhooks;
     let env = config.environment();
-    DeliverySettings {
+    let secrets = SecretBox::new(&webhooks.secret_key(env)?);
+    Ok(DeliverySettings {
         poll_interval: Duration::from_millis(webhooks.webhook_poll_interval_ms),
         retry_base: Duration::from_millis(webhooks.webhook_retry_base_ms),
         retry_horizon: Duration::from_secs(webhooks.webhook_retry_horizon_seconds),
@@ -250,7 +261,8 @@ fn webhook_settings(config: &ServerConfig) -> DeliverySettings {
             allow_http: webhooks.allow_http(env),
             allow_private_networks: webhooks.allow_private_networks(env),
         },
-    }
+        secrets,
+    })
 }
 
 /// How often housekeeping runs: storing the status of notices past their deadline (reads never

@@ -95,6 +95,12 @@ pub enum ConfigError {
     #[error("PUBLIC_URL must be an absolute http(s) URL without query or fragment, like https://jobs.example.org")]
     PublicUrl,
     #[error(
+        "WEBHOOK_SECRET_KEY is required in production (32 bytes, base64: openssl rand -base64 32)"
+    )]
+    MissingWebhookKey,
+    #[error("WEBHOOK_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)")]
+    BadWebhookKey,
+    #[error(
         "PUBLIC_URL is required in production: feed links must not come from the request's Host \
          header (set it to the address clients reach the server at, like https://api.jobs.example.org)"
     )]
@@ -364,6 +370,41 @@ pub struct WebhookConfig {
     /// How long one delivery request may take, in seconds.
     #[arg(long, env = "WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=60))]
     pub webhook_timeout_seconds: u64,
+
+    /// The key endpoints' signing secrets are sealed under at rest: 32 bytes, base64. Required
+    /// in production; development falls back to a published key, with a warning.
+    #[arg(long, env = "WEBHOOK_SECRET_KEY", hide_env_values = true)]
+    pub webhook_secret_key: Option<String>,
+}
+
+/// Seals development servers' webhook secrets; published here, so never for production.
+const DEVELOPMENT_WEBHOOK_KEY: &[u8; 32] = b"development-webhook-key-public!!";
+
+impl WebhookConfig {
+    /// The key endpoints' secrets are sealed under: the configured one; in development without
+    /// one, a published key, with a warning.
+    pub fn secret_key(&self, env: Environment) -> Result<[u8; 32], ConfigError> {
+        use base64::Engine;
+
+        match (&self.webhook_secret_key, env) {
+            (Some(encoded), _) => {
+                let key: [u8; 32] = base64::engine::general_purpose::STANDARD
+                    .decode(encoded.trim())
+                    .ok()
+                    .and_then(|bytes| bytes.try_into().ok())
+                    .ok_or(ConfigError::BadWebhookKey)?;
+                Ok(key)
+            }
+            (None, Environment::Production) => Err(ConfigError::MissingWebhookKey),
+            (None, Environment::Development) => {
+                tracing::warn!(
+                    "WEBHOOK_SECRET_KEY is not set: webhook secrets are sealed under a published \
+                     development key"
+                );
+                Ok(*DEVELOPMENT_WEBHOOK_KEY)
+            }
+        }
+    }
 }
 
 impl Default for WebhookConfig {
@@ -375,6 +416,7 @@ impl Default for WebhookConfig {
             webhook_retry_base_ms: 30_000,
             webhook_retry_horizon_seconds: 90_000,
             webhook_timeout_seconds: 10,
+            webhook_secret_key: None,
         }
     }
 }
@@ -579,5 +621,28 @@ mod tests {
             config.keys(Environment::Development),
             Err(ConfigError::TokenTtl)
         ));
+    }
+
+    #[test]
+    fn webhook_secrets_need_a_key_of_their_own_in_production() {
+        let mut webhooks = WebhookConfig::default();
+        assert!(matches!(
+            webhooks.secret_key(Environment::Production),
+            Err(ConfigError::MissingWebhookKey)
+        ));
+        assert_eq!(
+            webhooks.secret_key(Environment::Development).unwrap(),
+            *DEVELOPMENT_WEBHOOK_KEY
+        );
+        webhooks.webhook_secret_key = Some("c2hvcnQ=".into());
+        assert!(matches!(
+            webhooks.secret_key(Environment::Production),
+            Err(ConfigError::BadWebhookKey)
+        ));
+        webhooks.webhook_secret_key = Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into());
+        assert_eq!(
+            webhooks.secret_key(Environment::Production).unwrap()[31],
+            31
+        );
     }
 }

@@ -41,6 +41,8 @@ pub struct Settings {
     pub sign_in_pacing: crate::service::account::Pacing,
     /// Which webhook endpoint URLs are accepted.
     pub webhook_urls: crate::service::webhook::UrlRules,
+    /// Seals webhook endpoints' secrets.
+    pub webhook_secrets: crate::service::webhook::SecretBox,
     /// List totals and facets, kept until something is written.
     pub counts: crate::cache::counts::CountCache,
     /// The writes seen, which mutations add to.

@@ -20,10 +20,13 @@ use crate::service::webhook::{DeliveryFilter, EndpointChanges, NewEndpoint, UrlR
 #[error("settings missing from the GraphQL context")]
 struct MissingSettings;
 
-fn url_rules(ctx: &Context<'_>) -> AppResult<UrlRules> {
+fn webhook_settings<'a>(ctx: &Context<'a>) -> AppResult<&'a Settings> {
     ctx.data::<Settings>()
-        .map(|settings| settings.webhook_urls)
         .map_err(|_| AppError::internal(MissingSettings))
+}
+
+fn url_rules(ctx: &Context<'_>) -> AppResult<UrlRules> {
+    webhook_settings(ctx).map(|settings| settings.webhook_urls)
 }
 
 /// A URL an organisation registered to receive signed JSON deliveries of chosen events.
@@ -293,6 +296,7 @@ impl WebhookMutation {
             context::actor(ctx)?,
             context::db(ctx)?,
             url_rules(ctx)?,
+            &webhook_settings(ctx)?.webhook_secrets,
             NewEndpoint {
                 organisation_id,
                 url: input.url,
@@ -356,8 +360,13 @@ impl WebhookMutation {
         #[graphql(desc = "The endpoint's global ID.")] id: ID,
     ) -> Result<WebhookEndpointWithSecret> {
         let id = decode("id", NodeKind::WebhookEndpoint, &id)?;
-        let rotated =
-            service::webhook::rotate_secret(context::actor(ctx)?, context::db(ctx)?, id).await?;
+        let rotated = service::webhook::rotate_secret(
+            context::actor(ctx)?,
+            context::db(ctx)?,
+            &webhook_settings(ctx)?.webhook_secrets,
+            id,
+        )
+        .await?;
         Ok(rotated.into())
     }
 

@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use crate::domain::WebhookDeliveryStatus;
 use crate::error::{AppError, AppResult};
-use crate::service::webhook::{check_url, is_public, UrlRules};
+use crate::service::webhook::{check_url, is_public, SecretBox, UrlRules};
 
 /// Most deliveries one worker claims per round.
 const BATCH: u64 = 20;
@@ -30,7 +30,7 @@ const BATCH: u64 = 20;
 const MAX_DELAY: Duration = Duration::from_secs(6 * 3600);
 
 /// How deliveries are sent and retried, from the configuration.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DeliverySettings {
     pub poll_interval: Duration,
     /// The wait before the first retry; each further retry waits twice as long.
@@ -40,6 +40,8 @@ pub struct DeliverySettings {
     /// The most one request may take.
     pub timeout: Duration,
     pub urls: UrlRules,
+    /// Opens the endpoints' stored secrets.
+    pub secrets: SecretBox,
 }
 
 /// The headers of a signed delivery.
@@ -257,6 +259,16 @@ impl Worker {
                 error: Some("URL not allowed"),
             };
         };
+        let secret = match self.settings.secrets.open(&endpoint.secret) {
+            Ok(secret) => secret,
+            Err(error) => {
+                tracing::error!(%error, endpoint = endpoint.id, "cannot sign a delivery");
+                return Outcome {
+                    status_code: None,
+                    error: Some("signing secret unreadable"),
+                };
+            }
+        };
         let timestamp = Utc::now().timestamp();
         let result = self
             .client
@@ -266,7 +278,7 @@ impl Worker {
             .header(TIMESTAMP_HEADER, timestamp.to_string())
             .header(
                 SIGNATURE_HEADER,
-                signature(&endpoint.secret, timestamp, &delivery.payload),
+                signature(&secret, timestamp, &delivery.payload),
             )
             .body(delivery.payload.clone())
             .send()
@@ -406,6 +418,7 @@ mod tests {
                 allow_http: true,
                 allow_private_networks: true,
             },
+            secrets: SecretBox::new(&[0; 32]),
         };
         let response = client(&settings).unwrap().post(url).send().await.unwrap();
         assert_eq!(response.status().as_u16(), 204);

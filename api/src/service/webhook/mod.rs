@@ -19,9 +19,11 @@ use crate::policy::{self};
 use crate::service::audit::{self, AuditEntry};
 
 mod outbox;
+mod secret;
 mod url;
 
 pub use outbox::{deliveries, enqueue, enqueue_stored, replay, DeliveryFilter, OutboundEvent};
+pub use secret::{seal_stored, SecretBox};
 pub use url::{check_url, is_public, UrlRules};
 
 /// Most endpoints one organisation may register.
@@ -111,11 +113,12 @@ pub struct EndpointWithSecret {
 
 /// Registers an endpoint for an organisation (its admins and platform admins), with a secret
 /// generated here.
-#[tracing::instrument(level = "debug", skip(db, input))]
+#[tracing::instrument(level = "debug", skip(db, secrets, input))]
 pub async fn create(
     actor: &Actor,
     db: &DatabaseConnection,
     rules: UrlRules,
+    secrets: &SecretBox,
     input: NewEndpoint,
 ) -> AppResult<EndpointWithSecret> {
     policy::manage_webhooks(actor, input.organisation_id)?;
@@ -142,7 +145,7 @@ pub async fn create(
     let endpoint = webhook_endpoint::ActiveModel {
         organisation_id: Set(input.organisation_id),
         url: Set(url.to_string()),
-        secret: Set(secret.clone()),
+        secret: Set(secrets.seal(&secret)?),
         event_kinds: Set(events_json(&events)),
         active: Set(input.active),
         description: Set(description),
@@ -298,10 +301,11 @@ pub async fn update(
 
 /// Replaces an endpoint's secret: deliveries from now on are signed with the new one, which is
 /// shown only in this answer.
-#[tracing::instrument(level = "debug", skip(db))]
+#[tracing::instrument(level = "debug", skip(db, secrets))]
 pub async fn rotate_secret(
     actor: &Actor,
     db: &DatabaseConnection,
+    secrets: &SecretBox,
     id: i32,
 ) -> AppResult<EndpointWithSecret> {
     use webhook_endpoint::Column as C;
@@ -310,7 +314,7 @@ pub async fn rotate_secret(
     let current = load(actor, &txn, id).await?;
     let secret = new_secret();
     webhook_endpoint::Entity::update_many()
-        .col_expr(C::Secret, Expr::value(secret.clone()))
+        .col_expr(C::Secret, Expr::value(secrets.seal(&secret)?))
         .col_expr(C::Version, Expr::col(C::Version).add(1))
         .col_expr(C::UpdatedAt, Expr::value(Utc::now()))
         .filter(C::Id.eq(id))
