@@ -1031,3 +1031,81 @@ async fn every_write_leaves_an_audit_event_that_only_the_right_admins_read() {
         assert_eq!(newest, competencies[..1].to_vec());
     }
 }
+
+#[tokio::test]
+async fn a_partnership_is_shown_to_everyone_only_once_the_partners_admins_accept_it() {
+    const PARTNERS: &str = "query ($c: String!) { project(code: $c) { partners { accepted organisation { acronym } } } }";
+    const ACCEPT: &str = "mutation ($p: ID!, $o: ID!) { acceptProjectPartnership(projectId: $p, organisationId: $o) { id } }";
+    const UNHCR_PROJECTS: &str =
+        "query ($o: ID!) { projects(filter: { organisationId: $o }) { edges { node { code } } } }";
+    for app in TestApp::all_seeded().await {
+        let unhcr = organisation(&app, "UNHCR").await;
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let project = app
+            .data_as(
+                &recruiter,
+                CREATE_PROJECT,
+                json!({ "input": new_project(&app, "PROPOSED").await }),
+            )
+            .await["createProject"]["id"]
+            .clone();
+        let partners = |token: Option<String>| {
+            let app = &app;
+            async move {
+                let body = app
+                    .graphql_as(token.as_deref(), PARTNERS, json!({ "c": "PROPOSED" }))
+                    .await;
+                body["data"]["project"]["partners"].clone()
+            }
+        };
+        let unhcr_projects = || async {
+            app.graphql(UNHCR_PROJECTS, json!({ "o": unhcr["id"] }))
+                .await["data"]["projects"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["node"]["code"] == "PROPOSED")
+        };
+        // IOM stands for itself; UNHCR is only proposed: the public does not see it.
+        let proposed = json!([
+            { "accepted": true, "organisation": { "acronym": "IOM" } },
+            { "accepted": false, "organisation": { "acronym": "UNHCR" } },
+        ]);
+        assert_eq!(
+            partners(None).await,
+            json!([{ "accepted": true, "organisation": { "acronym": "IOM" } }]),
+            "[{}]",
+            app.backend()
+        );
+        assert!(!unhcr_projects().await);
+        assert_eq!(partners(Some(recruiter.clone())).await, proposed);
+        let unhcr_recruiter = app.sign_in_as(Role::Recruiter, Some("UNHCR")).await;
+        assert_eq!(partners(Some(unhcr_recruiter.clone())).await, proposed);
+
+        // Only UNHCR's admins accept; others are refused, or cannot tell it exists.
+        let accept = json!({ "p": project, "o": unhcr["id"] });
+        assert_eq!(
+            app.error_code_as(Some(&unhcr_recruiter), ACCEPT, accept.clone())
+                .await,
+            "FORBIDDEN"
+        );
+        let ilo_admin = app.sign_in_as(Role::AgencyAdmin, Some("ILO")).await;
+        assert_eq!(
+            app.error_code_as(Some(&ilo_admin), ACCEPT, accept.clone())
+                .await,
+            "NOT_FOUND"
+        );
+        let unhcr_admin = app.sign_in_as(Role::AgencyAdmin, Some("UNHCR")).await;
+        app.data_as(&unhcr_admin, ACCEPT, accept.clone()).await;
+        assert_eq!(
+            partners(None).await,
+            json!([
+                { "accepted": true, "organisation": { "acronym": "IOM" } },
+                { "accepted": true, "organisation": { "acronym": "UNHCR" } },
+            ]),
+            "[{}]",
+            app.backend()
+        );
+        assert!(unhcr_projects().await);
+    }
+}

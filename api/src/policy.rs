@@ -263,6 +263,29 @@ pub fn webhook_scope(actor: &Actor, requested: Option<i32>) -> AppResult<Organis
     organisation_scope(actor, requested, manage_webhooks)
 }
 
+/// Whether a partnership the caller lists on a project stands at once: when the caller is staff
+/// of the partner organisation (its own people may say it takes part). Otherwise it is proposed
+/// until the partner's admins accept it.
+pub fn partnership_stands(actor: &Actor, partner_organisation: i32) -> bool {
+    is_staff_of(actor, partner_organisation)
+}
+
+/// Accept a partnership proposed to an organisation: its admins and platform admins.
+pub fn accept_partnership(actor: &Actor, partner_organisation: i32) -> AppResult<()> {
+    administer_organisation(actor, partner_organisation)
+}
+
+/// Whether the caller sees a partnership: everyone once accepted; while proposed, the staff of
+/// the lead organisation and of the partner.
+pub fn can_see_partnership(
+    actor: &Actor,
+    accepted: bool,
+    lead_organisation: i32,
+    partner_organisation: i32,
+) -> bool {
+    accepted || is_staff_of(actor, lead_organisation) || is_staff_of(actor, partner_organisation)
+}
+
 /// Saved searches belong to a person: any signed-in account (candidate, staff or admin) keeps
 /// its own; integration tokens have none. Returns the owning account.
 pub fn keep_saved_searches(actor: &Actor) -> AppResult<i32> {
@@ -572,5 +595,34 @@ mod tests {
             webhook_scope(&Actor::Anonymous, None).unwrap_err().code(),
             "UNAUTHENTICATED"
         );
+    }
+
+    #[test]
+    fn a_partnership_is_proposed_until_the_partners_admins_accept_it() {
+        let iom_recruiter = account(Role::Recruiter, Some(1));
+        assert!(partnership_stands(&iom_recruiter, 1));
+        assert!(!partnership_stands(&iom_recruiter, 2));
+        assert!(accept_partnership(&account(Role::AgencyAdmin, Some(2)), 2).is_ok());
+        assert_eq!(
+            accept_partnership(&account(Role::Recruiter, Some(2)), 2)
+                .unwrap_err()
+                .code(),
+            "FORBIDDEN"
+        );
+        assert!(!can_see_partnership(&Actor::Anonymous, false, 1, 2));
+        assert!(can_see_partnership(&Actor::Anonymous, true, 1, 2));
+        assert!(can_see_partnership(&iom_recruiter, false, 1, 2));
+        assert!(can_see_partnership(
+            &account(Role::Recruiter, Some(2)),
+            false,
+            1,
+            2
+        ));
+        assert!(!can_see_partnership(
+            &account(Role::Recruiter, Some(3)),
+            false,
+            1,
+            2
+        ));
     }
 }

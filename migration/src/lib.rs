@@ -20,6 +20,8 @@ mod m20261124_000011_domain_events;
 mod m20261124_000012_webhooks;
 mod m20261124_000013_open_list_index;
 mod m20261204_000014_saved_search_filters;
+mod m20261204_000015_partnership_acceptance;
+mod m20261204_000016_sealed_webhook_secrets;
 
 pub struct Migrator;
 
@@ -41,6 +43,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000012_webhooks::Migration),
             Box::new(m20261124_000013_open_list_index::Migration),
             Box::new(m20261204_000014_saved_search_filters::Migration),
+            Box::new(m20261204_000015_partnership_acceptance::Migration),
+            Box::new(m20261204_000016_sealed_webhook_secrets::Migration),
         ]
     }
 }

@@ -125,8 +125,22 @@ impl Organisation {
 
     /// Its roles in projects, as lead, convening, participating or implementing agency, or donor.
     async fn partnerships(&self, ctx: &Context<'_>) -> Result<Vec<Partnership>> {
-        let rows = children(&context::loaders(ctx)?.partnerships, self.0.id).await?;
-        Ok(rows.into_iter().map(Partnership).collect())
+        let (actor, loaders) = (context::actor(ctx)?, context::loaders(ctx)?);
+        let mut visible = Vec::new();
+        for row in children(&loaders.partnerships, self.0.id).await? {
+            let lead = match row.accepted_at {
+                Some(_) => None,
+                None => Some(
+                    one(&loaders.project, row.project_id)
+                        .await?
+                        .lead_organisation_id,
+                ),
+            };
+            if lead.is_none_or(|lead| service::project::partnership_visible(actor, lead, &row)) {
+                visible.push(Partnership(row));
+            }
+        }
+        Ok(visible)
     }
 
     /// Projects it leads or partners in.
@@ -282,6 +296,12 @@ impl Partnership {
     /// What the notice says of the role (for example, who manages the funds for the donor).
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
+    }
+
+    /// Whether the partner organisation's admins accepted it. A partnership the lead
+    /// organisation proposes is shown only to the two organisations until it is accepted.
+    async fn accepted(&self) -> bool {
+        self.0.accepted_at.is_some()
     }
 }
 

@@ -128,7 +128,14 @@ impl Project {
     /// Its partners and their roles, in the order the notice gives them.
     async fn partners(&self, ctx: &Context<'_>) -> Result<Vec<Partnership>> {
         let rows = children(&context::loaders(ctx)?.project_partners, self.0.id).await?;
-        Ok(rows.into_iter().map(Partnership).collect())
+        let actor = context::actor(ctx)?;
+        Ok(rows
+            .into_iter()
+            .filter(|p| {
+                service::project::partnership_visible(actor, self.0.lead_organisation_id, p)
+            })
+            .map(Partnership)
+            .collect())
     }
 
     /// Its vacancies that the caller may see.
@@ -438,6 +445,23 @@ impl ProjectMutation {
         let input = input.into_service()?;
         Ok(Project(
             service::project::update(actor, db, id, version, input).await?,
+        ))
+    }
+
+    /// Accepts, as an admin of the partner organisation, a partnership the project's lead
+    /// organisation proposed: until then it is shown to the two organisations only. Accepting one
+    /// that stands already changes nothing.
+    async fn accept_project_partnership(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's global ID.")] project_id: ID,
+        #[graphql(desc = "The partner organisation's global ID (yours).")] organisation_id: ID,
+    ) -> Result<Project> {
+        let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
+        let project = decode("projectId", NodeKind::Project, &project_id)?;
+        let organisation = decode("organisationId", NodeKind::Organisation, &organisation_id)?;
+        Ok(Project(
+            service::project::accept_partnership(actor, db, project, organisation).await?,
         ))
     }
 

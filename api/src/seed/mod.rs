@@ -328,6 +328,7 @@ async fn insert_project(db: &impl ConnectionTrait, seed: &ProjectSeed) -> Result
             role: Set(partner.role.as_str().to_owned()),
             note: Set(partner.note.clone()),
             sort_order: Set(order as i32),
+            accepted_at: Set(Some(chrono::Utc::now())),
             ..Default::default()
         }
         .insert(db)

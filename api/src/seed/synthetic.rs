@@ -635,6 +635,7 @@ async fn insert_projects(
                 role: Set(PartnerRole::Lead.as_str().to_owned()),
                 note: Set(None),
                 sort_order: Set(0),
+                accepted_at: Set(Some(chrono::Utc::now())),
                 ..Default::default()
             });
             let others: Vec<i32> = rng
@@ -655,6 +656,7 @@ async fn insert_projects(
                     role: Set(role.as_str().to_owned()),
                     note: Set(None),
                     sort_order: Set(order as i32 + 1),
+                    accepted_at: Set(Some(chrono::Utc::now())),
                     ..Default::default()
                 });
             }

@@ -1,6 +1,8 @@
 //! Projects: everyone reads every project; the lead organisation's recruiters, admins and
 //! integration tokens (and platform admins) create, edit and archive them.
 
+use std::collections::HashSet;
+
 use chrono::Utc;
 use entity::{organisation, project, project_country, project_partner};
 use sea_orm::sea_query::Expr;
@@ -51,6 +53,7 @@ pub async fn list(
             .select_only()
             .column(project_partner::Column::ProjectId)
             .filter(project_partner::Column::OrganisationId.eq(org))
+            .filter(project_partner::Column::AcceptedAt.is_not_null())
             .into_query();
         select = select.filter(
             project::Column::LeadOrganisationId
@@ -144,28 +147,96 @@ async fn insert_countries(
 }
 
 /// Inserts the partners, checking that each organisation exists; returns them for the audit.
+/// A partnership stands at once if it stood before (`accepted`) or the caller is the partner's
+/// staff; otherwise it is proposed until the partner's admins accept it.
 async fn insert_partners(
     db: &impl ConnectionTrait,
+    actor: &Actor,
     project_id: i32,
     partners: &[Partner],
+    accepted: &HashSet<i32>,
 ) -> AppResult<Value> {
+    let now = Utc::now();
     let mut recorded = Vec::with_capacity(partners.len());
     for (order, p) in partners.iter().enumerate() {
         let field = format!("input.partners[{order}].organisationId");
         let acronym = organisation_acronym(db, &field, p.organisation_id).await?;
+        let stands = accepted.contains(&p.organisation_id)
+            || policy::partnership_stands(actor, p.organisation_id);
         project_partner::ActiveModel {
             project_id: Set(project_id),
             organisation_id: Set(p.organisation_id),
             role: Set(p.role.clone()),
             note: Set(p.note.clone()),
             sort_order: Set(order as i32),
+            accepted_at: Set(stands.then_some(now)),
             ..Default::default()
         }
         .insert(db)
         .await?;
-        recorded.push(json!({ "organisation": acronym, "role": p.role, "note": p.note }));
+        recorded.push(json!({
+            "organisation": acronym,
+            "role": p.role,
+            "note": p.note,
+            "accepted": stands,
+        }));
     }
     Ok(Value::Array(recorded))
+}
+
+/// Whether the caller sees a partnership of a project led by `lead`.
+pub fn partnership_visible(actor: &Actor, lead: i32, partnership: &project_partner::Model) -> bool {
+    policy::can_see_partnership(
+        actor,
+        partnership.accepted_at.is_some(),
+        lead,
+        partnership.organisation_id,
+    )
+}
+
+/// The partner organisation's admins accept a partnership proposed to it. Accepting one that
+/// stands already changes nothing.
+#[tracing::instrument(level = "debug", skip(db))]
+pub async fn accept_partnership(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    project_id: i32,
+    organisation_id: i32,
+) -> AppResult<project::Model> {
+    let project = get(actor, db, project_id).await?;
+    let partnership = project_partner::Entity::find()
+        .filter(project_partner::Column::ProjectId.eq(project_id))
+        .filter(project_partner::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await?
+        .filter(|p| partnership_visible(actor, project.lead_organisation_id, p))
+        .ok_or(AppError::NotFound("partnership"))?;
+    policy::accept_partnership(actor, organisation_id)?;
+    if partnership.accepted_at.is_some() {
+        return Ok(project);
+    }
+    let txn = crate::db::begin_write(db).await?;
+    project_partner::Entity::update_many()
+        .col_expr(project_partner::Column::AcceptedAt, Expr::value(Utc::now()))
+        .filter(project_partner::Column::ProjectId.eq(project_id))
+        .filter(project_partner::Column::OrganisationId.eq(organisation_id))
+        .filter(project_partner::Column::AcceptedAt.is_null())
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        actor,
+        AuditEntry {
+            organisation_id: Some(organisation_id),
+            entity_type: "project",
+            entity_id: project_id,
+            action: "accept_partnership",
+            changes: json!({ "organisationId": organisation_id, "role": partnership.role }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(project)
 }
 
 /// Creates a project with its countries and partners, for an organisation the caller posts for.
@@ -218,7 +289,8 @@ pub async fn create(
     .insert(&txn)
     .await?;
     insert_countries(&txn, row.id, &countries).await?;
-    let recorded_partners = insert_partners(&txn, row.id, &partners).await?;
+    let recorded_partners =
+        insert_partners(&txn, actor, row.id, &partners, &HashSet::new()).await?;
     audit::record(
         &txn,
         actor,
@@ -340,11 +412,17 @@ pub async fn update(
     }
 
     let new_partners = input.partners.as_deref().map(partners).transpose()?;
-    let stored_partners: Vec<Partner> = project_partner::Entity::find()
+    let stored_rows = project_partner::Entity::find()
         .filter(project_partner::Column::ProjectId.eq(id))
         .order_by_asc(project_partner::Column::SortOrder)
         .all(&txn)
-        .await?
+        .await?;
+    let accepted: HashSet<i32> = stored_rows
+        .iter()
+        .filter(|p| p.accepted_at.is_some())
+        .map(|p| p.organisation_id)
+        .collect();
+    let stored_partners: Vec<Partner> = stored_rows
         .into_iter()
         .map(|p| Partner {
             organisation_id: p.organisation_id,
@@ -380,7 +458,7 @@ pub async fn update(
             .filter(project_partner::Column::ProjectId.eq(id))
             .exec(&txn)
             .await?;
-        let recorded = insert_partners(&txn, id, list).await?;
+        let recorded = insert_partners(&txn, actor, id, list, &accepted).await?;
         set.record("partners", recorded);
     }
     let updated = project::Entity::find_by_id(id)
