@@ -270,7 +270,8 @@ async fn a_search_saved_before_filters_were_stored_as_the_service_reads_them_rea
             "{}",
             database.backend()
         );
-        Migrator::down(&db, Some(1)).await.unwrap();
+        let after = Migrator::migrations().len() as u32 - BEFORE;
+        Migrator::down(&db, Some(after)).await.unwrap();
         assert_eq!(
             stored_filter(&db, row.id).await,
             as_input,
