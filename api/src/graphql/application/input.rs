@@ -4,7 +4,7 @@ use std::io::Read;
 
 use async_graphql::{Context, Enum, InputObject, Result, Upload, ID};
 
-use super::*;
+use super::types::UploadError;
 use crate::domain::document::{MAX_DOCUMENTS, MAX_DOCUMENT_BYTES};
 use crate::domain::{ApplicationStatus, DocumentKind, EducationLevel, LanguageLevel};
 use crate::error::AppError;

@@ -7,7 +7,6 @@ mod query;
 mod question;
 mod types;
 
-pub use input::*;
 pub use mutation::*;
 pub use query::*;
 pub use question::*;

@@ -2,12 +2,13 @@
 
 use async_graphql::{Context, Object, Result, ID};
 
-use super::*;
+use super::input::{check_upload_references, read_upload, ApplyInput, DocumentUploadInput};
+use super::types::Application;
 use crate::domain::ApplicationStatus;
 use crate::graphql::context;
 use crate::graphql::relay::{decode, NodeKind};
 use crate::service;
-use crate::service::application::form::{self};
+use crate::service::application::form;
 
 /// Applying, moving and withdrawing applications.
 #[derive(Default)]

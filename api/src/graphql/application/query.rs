@@ -2,7 +2,8 @@
 
 use async_graphql::{Context, Object, Result, ID};
 
-use super::*;
+use super::input::{page_args, ApplicationFilterInput, ApplicationOrderBy};
+use super::types::Application;
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::loaders::preload;

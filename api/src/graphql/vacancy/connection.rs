@@ -3,7 +3,7 @@
 use async_graphql::{Context, Result};
 use entity::vacancy;
 
-use super::*;
+use super::types::Vacancy;
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::loaders::preload;

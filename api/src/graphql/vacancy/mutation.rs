@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 
-use super::*;
+use super::types::Vacancy;
 use crate::domain::VacancyStatus;
 use crate::graphql::context;
 use crate::graphql::relay::{decode, NodeKind};

@@ -2,13 +2,15 @@
 
 use async_graphql::{Context, Object, Result, ID};
 
-use super::*;
+use super::connection::{prime_vacancy, vacancy_connection};
+use super::filter::VacancyFilterInput;
+use super::types::Vacancy;
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::relay::{decode, page_cost, AppConnection, NodeKind};
 use crate::graphql::vacancy::facets::VacancyOrderBy;
+use crate::service;
 use crate::service::pagination::PageArgs;
-use crate::service::{self};
 
 /// Vacancy queries.
 #[derive(Default)]

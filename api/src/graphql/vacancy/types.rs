@@ -15,7 +15,7 @@ use crate::graphql::loaders::{children, one};
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
 use crate::graphql::relay::{global_id, NodeKind};
-use crate::service::{self};
+use crate::service;
 
 /// One vacancy notice.
 #[derive(Clone)]

@@ -11,6 +11,8 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
+use super::screening::{requirements, unmet_json};
+use super::status::record_event;
 use crate::auth::Actor;
 use crate::domain::document::{
     clean_file_name, sha256_hex, DocumentFormat, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES,
@@ -25,9 +27,6 @@ use crate::policy;
 use crate::service::application::form::{self, AnswerInput};
 use crate::service::events::{self, ApplicationFacts, DomainEvent};
 use crate::service::vacancy::effective_status;
-
-use super::status::record_event;
-use super::*;
 
 /// A file sent with an application.
 #[derive(Debug, Clone)]

@@ -7,11 +7,10 @@ use sea_orm::{
     QuerySelect,
 };
 
+use super::{get, BadRow};
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
 use crate::policy;
-
-use super::*;
 
 /// A document's description, without its bytes.
 #[derive(Debug, Clone)]

@@ -3,10 +3,11 @@
 use entity::{account, application, application_language};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
+use super::documents::documents_of;
+use super::own_vacancy;
+use super::screening::eligibility_of;
 use crate::auth::Actor;
 use crate::error::AppResult;
-
-use super::*;
 
 /// One line of a vacancy's export.
 #[derive(Debug, Clone)]

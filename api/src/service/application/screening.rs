@@ -9,6 +9,7 @@ use entity::{
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::json;
 
+use super::{vacancy_of, BadRow};
 use crate::domain::eligibility::{
     self, Candidate, Eligibility, LanguageRequirement, PathRequirement, Requirements,
 };
@@ -17,8 +18,6 @@ use crate::domain::{
 };
 use crate::error::{AppError, AppResult};
 use crate::service::vacancy::children::{Tables, VacancyChildren};
-
-use super::*;
 
 /// The requirements of a vacancy, as the eligibility check reads them.
 #[tracing::instrument(level = "debug", skip(db, row))]

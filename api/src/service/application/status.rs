@@ -8,12 +8,12 @@ use sea_orm::{
     Set,
 };
 
+use super::{get, own_vacancy};
 use crate::auth::Actor;
 use crate::domain::ApplicationStatus;
 use crate::error::{AppError, AppResult};
+use crate::policy;
 use crate::service::events::{self, ApplicationFacts, DomainEvent};
-
-use super::*;
 
 pub(super) async fn record_event(
     db: &impl ConnectionTrait,

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use crate::auth::Actor;
 use crate::domain::WebhookEventKind;
 use crate::error::{AppError, AppResult};
-use crate::policy::{self};
+use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 
 mod outbox;

@@ -10,7 +10,7 @@ use sea_orm::{
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::*;
+use super::{load, load_as};
 use crate::auth::Actor;
 use crate::domain::{WebhookDeliveryStatus, WebhookEventKind};
 use crate::error::{AppError, AppResult};
