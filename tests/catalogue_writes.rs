@@ -1037,6 +1037,8 @@ async fn every_write_leaves_an_audit_event_that_only_the_right_admins_read() {
 async fn a_partnership_is_shown_to_everyone_only_once_the_partners_admins_accept_it() {
     const PARTNERS: &str = "query ($c: String!) { project(code: $c) { partners { accepted organisation { acronym } } } }";
     const ACCEPT: &str = "mutation ($p: ID!, $o: ID!) { acceptProjectPartnership(projectId: $p, organisationId: $o) { id } }";
+    const UNHCR_PARTNERSHIPS: &str =
+        r#"{ organisation(acronym: "UNHCR") { partnerships { project { code } } } }"#;
     const UNHCR_PROJECTS: &str =
         "query ($o: ID!) { projects(filter: { organisationId: $o }) { edges { node { code } } } }";
     for app in TestApp::all_seeded().await {
@@ -1082,6 +1084,21 @@ async fn a_partnership_is_shown_to_everyone_only_once_the_partners_admins_accept
         assert_eq!(partners(Some(recruiter.clone())).await, proposed);
         let unhcr_recruiter = app.sign_in_as(Role::Recruiter, Some("UNHCR")).await;
         assert_eq!(partners(Some(unhcr_recruiter.clone())).await, proposed);
+        let in_partnerships = |token: Option<String>| {
+            let app = &app;
+            async move {
+                let body = app
+                    .graphql_as(token.as_deref(), UNHCR_PARTNERSHIPS, json!({}))
+                    .await;
+                body["data"]["organisation"]["partnerships"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["project"]["code"] == "PROPOSED")
+            }
+        };
+        assert!(!in_partnerships(None).await, "[{}]", app.backend());
+        assert!(in_partnerships(Some(unhcr_recruiter.clone())).await);
 
         // Only UNHCR's admins accept; others are refused, or cannot tell it exists.
         let accept = json!({ "p": project, "o": unhcr["id"] });
@@ -1108,5 +1125,6 @@ async fn a_partnership_is_shown_to_everyone_only_once_the_partners_admins_accept
             app.backend()
         );
         assert!(unhcr_projects().await);
+        assert!(in_partnerships(None).await);
     }
 }

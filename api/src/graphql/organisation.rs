@@ -126,21 +126,31 @@ impl Organisation {
     /// Its roles in projects, as lead, convening, participating or implementing agency, or donor.
     async fn partnerships(&self, ctx: &Context<'_>) -> Result<Vec<Partnership>> {
         let (actor, loaders) = (context::actor(ctx)?, context::loaders(ctx)?);
-        let mut visible = Vec::new();
-        for row in children(&loaders.partnerships, self.0.id).await? {
-            let lead = match row.accepted_at {
-                Some(_) => None,
-                None => Some(
-                    one(&loaders.project, row.project_id)
-                        .await?
-                        .lead_organisation_id,
-                ),
-            };
-            if lead.is_none_or(|lead| service::project::partnership_visible(actor, lead, &row)) {
-                visible.push(Partnership(row));
-            }
-        }
-        Ok(visible)
+        let rows = children(&loaders.partnerships, self.0.id).await?;
+        // Whether a proposed partnership shows depends on its project's lead: one batch for all.
+        let proposed = rows
+            .iter()
+            .filter(|row| row.accepted_at.is_none())
+            .map(|row| row.project_id);
+        let projects = loaders
+            .project
+            .load_many(proposed)
+            .await
+            .map_err(AppError::internal)?;
+        Ok(rows
+            .into_iter()
+            .filter(|row| {
+                row.accepted_at.is_some()
+                    || projects.get(&row.project_id).is_some_and(|project| {
+                        service::project::partnership_visible(
+                            actor,
+                            project.lead_organisation_id,
+                            row,
+                        )
+                    })
+            })
+            .map(Partnership)
+            .collect())
     }
 
     /// Projects it leads or partners in.

@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::fields::{
-    optional_text, required_text, Bilingual, BilingualUpdate, ChangeSet, MAX_LINE, MAX_TEXT,
+    bilingual_changes, optional_text, required_text, ChangeSet, MAX_LINE, MAX_TEXT,
 };
 use crate::service::pagination::{paginate, Page, PageRequest};
 
@@ -312,20 +312,7 @@ pub async fn update(
         &current.kind,
         input.kind.map(|k| k.as_str().to_owned()),
     );
-    set.bilingual(
-        Bilingual {
-            name_en: (C::NameEn, &current.name_en),
-            name_fr: (C::NameFr, &current.name_fr),
-            description_en: (C::DescriptionEn, &current.description_en),
-            description_fr: (C::DescriptionFr, &current.description_fr),
-        },
-        BilingualUpdate {
-            name_en: input.name_en,
-            name_fr: input.name_fr,
-            description_en: input.description_en,
-            description_fr: input.description_fr,
-        },
-    )?;
+    bilingual_changes!(set, current, input, C)?;
     let new_indicators = input.indicators.as_deref().map(indicators).transpose()?;
     let stored: Vec<Indicator> = competency_indicator::Entity::find()
         .filter(competency_indicator::Column::CompetencyId.eq(id))

@@ -117,6 +117,29 @@ pub(crate) struct BilingualUpdate {
     pub description_fr: Option<Option<String>>,
 }
 
+/// Records in the change set `$set` what the update `$input` asks of the stored row `$current`'s
+/// bilingual name and description (fields `name_en` … `description_fr` on both, columns
+/// `$column::NameEn` …): organisations, projects and competencies share these names.
+macro_rules! bilingual_changes {
+    ($set:expr, $current:expr, $input:expr, $column:ident) => {
+        $set.bilingual(
+            $crate::service::fields::Bilingual {
+                name_en: ($column::NameEn, &$current.name_en),
+                name_fr: ($column::NameFr, &$current.name_fr),
+                description_en: ($column::DescriptionEn, &$current.description_en),
+                description_fr: ($column::DescriptionFr, &$current.description_fr),
+            },
+            $crate::service::fields::BilingualUpdate {
+                name_en: $input.name_en,
+                name_fr: $input.name_fr,
+                description_en: $input.description_en,
+                description_fr: $input.description_fr,
+            },
+        )
+    };
+}
+pub(crate) use bilingual_changes;
+
 impl<C> ChangeSet<C> {
     /// Checks and records the changes to a bilingual name and description.
     pub fn bilingual(

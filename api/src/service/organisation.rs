@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::fields::{
-    email, optional_text, required_text, Bilingual, BilingualUpdate, ChangeSet, MAX_LINE, MAX_TEXT,
+    bilingual_changes, email, optional_text, required_text, ChangeSet, MAX_LINE, MAX_TEXT,
 };
 use crate::service::pagination::{paginate, Page, PageRequest};
 use crate::service::vacancy::search_document;
@@ -414,20 +414,7 @@ pub async fn update(
         .map(|a| acronym("input.acronym", a))
         .transpose()?;
     set.field("acronym", C::Acronym, &current.acronym, canonical.clone());
-    set.bilingual(
-        Bilingual {
-            name_en: (C::NameEn, &current.name_en),
-            name_fr: (C::NameFr, &current.name_fr),
-            description_en: (C::DescriptionEn, &current.description_en),
-            description_fr: (C::DescriptionFr, &current.description_fr),
-        },
-        BilingualUpdate {
-            name_en: input.name_en,
-            name_fr: input.name_fr,
-            description_en: input.description_en,
-            description_fr: input.description_fr,
-        },
-    )?;
+    bilingual_changes!(set, current, input, C)?;
     set.field(
         "kind",
         C::Kind,
