@@ -16,6 +16,8 @@ use crate::config::{ConfigError, Environment, ServerConfig};
 use crate::event_bus::{self, EventBus};
 use crate::graphql::{self, AppSchema};
 use crate::seed::{self, SeedError};
+use crate::service::mail::delivery::{MailSettings, MailTransport, MailWorker, TransportError};
+use crate::service::mail::{LinkSigner, Mailer};
 use crate::service::webhook::SecretBox;
 use crate::service::webhook_delivery::{self, DeliverySettings};
 use crate::service::{account, events, vacancy};
@@ -46,6 +48,10 @@ pub struct AppState {
     pub responses: ResponseCache,
     /// The writes this replica has seen, which cached reads are keyed by.
     pub writes: Writes,
+    /// Writes mails and their links (the account pages and unsubscribe links check them).
+    pub mailer: Mailer,
+    /// How mails are sent.
+    pub mail: MailSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +66,8 @@ pub enum StartError {
     Seed(#[from] SeedError),
     #[error("webhook secrets: {0}")]
     WebhookSecrets(#[source] crate::error::AppError),
+    #[error("mail: {0}")]
+    Mail(#[from] TransportError),
     #[error("{0}")]
     PersistedQueries(#[from] http::persisted_queries::ManifestError),
     #[error("cannot listen on {addr}: {source}")]
@@ -105,6 +113,27 @@ impl Application {
         if sealed > 0 {
             tracing::info!(sealed, "sealed webhook secrets stored in the clear");
         }
+        let listener = TcpListener::bind(config.bind_addr)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.bind_addr,
+                source,
+            })?;
+        let local_addr = listener.local_addr().unwrap_or(config.bind_addr);
+        let env = config.environment();
+        let mailer = Mailer::new(
+            public_url
+                .as_deref()
+                .unwrap_or(&format!("http://{local_addr}")),
+            LinkSigner::derive(config.jwt.secret(env)?.as_bytes()),
+        );
+        let mail = mail_settings(&config)?;
+        if let MailTransport::Files(dir) = &mail.transport {
+            tracing::info!(
+                dir = %dir.display(),
+                "SMTP_URL is not set: mails are written as .eml files into this folder"
+            );
+        }
         let writes = Writes::default();
         let counts = CountCache::new(
             Duration::from_secs(config.count_cache_seconds),
@@ -118,6 +147,7 @@ impl Application {
             counts,
             writes: writes.clone(),
             document_quota_bytes: config.limits.max_document_bytes_per_account,
+            mailer: mailer.clone(),
         };
         let options = graphql::SchemaOptions::new(
             config.introspection,
@@ -148,13 +178,9 @@ impl Application {
                 writes.clone(),
             ),
             writes,
+            mailer,
+            mail,
         };
-        let listener = TcpListener::bind(config.bind_addr)
-            .await
-            .map_err(|source| StartError::Bind {
-                addr: config.bind_addr,
-                source,
-            })?;
         Ok(Self {
             listener,
             router: http::router(
@@ -208,6 +234,9 @@ impl Application {
                     None
                 }
             };
+        let _mails = AbortOnDrop(tokio::spawn(
+            MailWorker::new(self.state.db.clone(), self.state.mail.clone()).run(),
+        ));
         let bus = self.state.bus.clone();
         let dispatcher =
             event_bus::spawn_dispatcher(bus.clone(), self.state.db.clone(), self.database_url);
@@ -246,6 +275,21 @@ fn sign_in_pacing(config: &ServerConfig) -> account::Pacing {
         max_delay,
         max_wait: max_delay.min(Duration::from_secs(config.request_timeout_seconds) / 2),
     }
+}
+
+fn mail_settings(config: &ServerConfig) -> Result<MailSettings, StartError> {
+    let mail = &config.mail;
+    Ok(MailSettings {
+        transport: MailTransport::new(
+            mail.smtp_url.as_deref(),
+            &mail.mail_dir,
+            Duration::from_secs(mail.mail_timeout_seconds),
+        )?,
+        from: mail.from(config.environment())?,
+        poll_interval: Duration::from_millis(mail.mail_poll_interval_ms),
+        retry_base: Duration::from_millis(mail.mail_retry_base_ms),
+        max_attempts: mail.mail_max_attempts,
+    })
 }
 
 fn webhook_settings(config: &ServerConfig) -> Result<DeliverySettings, ConfigError> {

@@ -211,7 +211,7 @@ pub async fn mint_token(
                 }
                 (None, Environment::Production) => {
                     return Err(format!(
-                        "no active {} account: create one with createAccount, \
+                        "no active {} account: invite one with inviteAccount, \
                          or pass --subject-account",
                         describe()
                     ))
@@ -219,8 +219,18 @@ pub async fn mint_token(
             }
         }
     };
-    let token = service::account::issue_token(keys, &account, ttl).map_err(|e| e.to_string())?;
-    Ok(MintedToken { token, account })
+    let signing = service::account::Signing {
+        keys,
+        ttl,
+        pacing: service::account::Pacing::default(),
+    };
+    let signed_in = service::account::start_session(db, signing, account)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(MintedToken {
+        token: signed_in.token,
+        account: signed_in.account,
+    })
 }
 
 // The token is the command's output, meant to be captured by a script; logs go to stderr.

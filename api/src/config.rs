@@ -7,8 +7,10 @@ use clap::{Args, ValueEnum};
 use crate::auth::jwt::JwtKeys;
 
 pub mod limits;
+pub mod mail;
 
 pub use limits::LimitsConfig;
+pub use mail::MailConfig;
 
 /// Where the server runs: development is forgiving and chatty, production strict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,6 +87,12 @@ pub enum ConfigError {
     WeakSecret,
     #[error("JWT_SECRET is the public development secret; set a secret of your own in production")]
     DevelopmentSecret,
+    #[error("SMTP_URL is required in production: without it, no mail would reach anyone")]
+    MissingSmtpUrl,
+    #[error("MAIL_FROM is required in production (`Job board <no-reply@jobs.example.org>`)")]
+    MissingMailFrom,
+    #[error("MAIL_FROM is not a mailbox like `Job board <no-reply@jobs.example.org>`")]
+    MailFrom,
     #[error("TOKEN_TTL_MINUTES must be between 1 and 10080 (a week)")]
     TokenTtl,
     #[error("{setting} must be {range}")]
@@ -119,6 +127,12 @@ impl JwtConfig {
         if !(1..=10_080).contains(&self.token_ttl_minutes) {
             return Err(ConfigError::TokenTtl);
         }
+        JwtKeys::hs256(self.secret(env)?.as_bytes(), &self.jwt_issuer, &self.jwt_audience)
+            .map_err(|_| ConfigError::WeakSecret)
+    }
+
+    /// The secret tokens are signed with (and mail links' key is derived from).
+    pub fn secret(&self, env: Environment) -> Result<&str, ConfigError> {
         let secret = match (&self.jwt_secret, env) {
             (Some(secret), Environment::Production) if secret == DEVELOPMENT_SECRET => {
                 return Err(ConfigError::DevelopmentSecret)
@@ -133,8 +147,7 @@ impl JwtConfig {
                 DEVELOPMENT_SECRET
             }
         };
-        JwtKeys::hs256(secret.as_bytes(), &self.jwt_issuer, &self.jwt_audience)
-            .map_err(|_| ConfigError::WeakSecret)
+        Ok(secret)
     }
 
     /// Whether tokens would be checked with the secret published in this repository.
@@ -228,6 +241,8 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     #[command(flatten)]
     pub webhooks: WebhookConfig,
+    #[command(flatten)]
+    pub mail: MailConfig,
     /// An Apollo persisted-query manifest: when set, only its documents are served by hash and
     /// clients cannot register others (automatic persisted queries become an allow-list).
     #[arg(long, env = "PERSISTED_QUERIES_MANIFEST")]
@@ -312,6 +327,14 @@ impl ServerConfig {
             event_retention_days: 30,
             public_url: None,
             webhooks: WebhookConfig::default(),
+            // Each test's development mails in a folder of its own, polled often.
+            mail: MailConfig {
+                mail_dir: std::env::temp_dir()
+                    .join(format!("jobboard-mail-{}", uuid::Uuid::new_v4().simple())),
+                mail_poll_interval_ms: 50,
+                mail_retry_base_ms: 200,
+                ..MailConfig::default()
+            },
             persisted_queries_manifest: None,
             // Counted and executed on every request: tests also write straight to the database.
             count_cache_seconds: 0,

@@ -14,6 +14,11 @@ pub enum Code {
     BadUserInput,
     Conflict,
     RateLimited,
+    /// A link's token (e-mail verification, password reset, invitation, unsubscribe) that is
+    /// unknown, expired, already used or forged: one code for all, so none can be told apart.
+    InvalidToken,
+    /// The account's e-mail address is not verified yet, and the operation needs it.
+    EmailNotVerified,
     InternalServerError,
     /// The request is not a GraphQL document (or not a GraphQL request at all).
     GraphqlParseFailed,
@@ -32,6 +37,8 @@ impl Code {
             Self::BadUserInput => "BAD_USER_INPUT",
             Self::Conflict => "CONFLICT",
             Self::RateLimited => "RATE_LIMITED",
+            Self::InvalidToken => "INVALID_TOKEN",
+            Self::EmailNotVerified => "EMAIL_NOT_VERIFIED",
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
             Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
@@ -67,6 +74,10 @@ pub enum AppError {
     Conflict(String),
     #[error("too many attempts; try again in {retry_after_seconds} seconds")]
     RateLimited { retry_after_seconds: u64 },
+    #[error("this link is not valid: it may have expired or been used already")]
+    InvalidToken,
+    #[error("confirm your e-mail address first: follow the link mailed to you")]
+    EmailNotVerified,
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -107,6 +118,8 @@ impl AppError {
             Self::BadUserInput { .. } => Code::BadUserInput,
             Self::Conflict(_) => Code::Conflict,
             Self::RateLimited { .. } => Code::RateLimited,
+            Self::InvalidToken => Code::InvalidToken,
+            Self::EmailNotVerified => Code::EmailNotVerified,
             Self::Internal(_) => Code::InternalServerError,
         }
     }
@@ -121,6 +134,8 @@ impl AppError {
             Self::BadUserInput { .. } => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::InvalidToken => StatusCode::BAD_REQUEST,
+            Self::EmailNotVerified => StatusCode::FORBIDDEN,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -167,6 +167,46 @@ pub fn act_as_candidate(actor: &Actor) -> AppResult<i32> {
     }
 }
 
+/// Apply (and so send a CV): signed-in candidates whose e-mail address is proven, so that an
+/// agency can reach whoever applies and nobody applies in another person's name. Returns the
+/// candidate's account.
+pub fn apply_as_candidate(actor: &Actor) -> AppResult<i32> {
+    let candidate = act_as_candidate(actor)?;
+    match actor {
+        Actor::Account {
+            email_verified: true,
+            ..
+        } => Ok(candidate),
+        _ => Err(AppError::EmailNotVerified),
+    }
+}
+
+/// Manage one's own account (password, sessions, notification preferences): a person signed
+/// in, not an integration token. Returns the account.
+pub fn manage_own_account(actor: &Actor) -> AppResult<i32> {
+    signed_in(actor)?;
+    actor.account_id().ok_or(AppError::Forbidden)
+}
+
+/// Read the mail outbox (recipients, subjects, failures): platform admins only.
+pub fn read_mail_outbox(actor: &Actor) -> AppResult<()> {
+    administer_platform(actor)
+}
+
+/// Invite someone to an organisation's staff with `role`, and list or revoke its invitations:
+/// the organisation's admins invite recruiters and admins; platform admins anyone, platform
+/// admins (of no organisation) included.
+pub fn invite(actor: &Actor, organisation_id: Option<i32>, role: Role) -> AppResult<()> {
+    match (role.belongs_to_organisation(), organisation_id) {
+        (true, Some(_)) | (false, None) => {}
+        _ => return Err(AppError::Forbidden),
+    }
+    if role == Role::Candidate {
+        return Err(AppError::Forbidden);
+    }
+    create_account(actor, organisation_id, role)
+}
+
 /// The organisation a new notice is posted for: staff post for their own organisation (or the
 /// one they name, if they are its staff); platform admins for the one they name.
 pub fn posting_organisation(actor: &Actor, requested: Option<i32>) -> AppResult<i32> {
@@ -308,7 +348,51 @@ mod tests {
             id: 1,
             role,
             organisation_id: org,
+            session_id: None,
+            email_verified: true,
         }
+    }
+
+    #[test]
+    fn only_verified_candidates_apply() {
+        assert_eq!(apply_as_candidate(&account(Role::Candidate, None)).unwrap(), 1);
+        let unverified = Actor::Account {
+            id: 2,
+            role: Role::Candidate,
+            organisation_id: None,
+            session_id: Some(3),
+            email_verified: false,
+        };
+        assert!(matches!(
+            apply_as_candidate(&unverified),
+            Err(AppError::EmailNotVerified)
+        ));
+        assert!(act_as_candidate(&unverified).is_ok());
+        assert!(apply_as_candidate(&account(Role::Recruiter, Some(1))).is_err());
+        assert!(apply_as_candidate(&Actor::Anonymous).is_err());
+    }
+
+    #[test]
+    fn admins_invite_their_own_staff_and_platform_admins_anyone() {
+        let admin = account(Role::AgencyAdmin, Some(1));
+        assert!(invite(&admin, Some(1), Role::Recruiter).is_ok());
+        assert!(invite(&admin, Some(1), Role::AgencyAdmin).is_ok());
+        assert!(invite(&admin, Some(2), Role::Recruiter).is_err());
+        assert!(invite(&admin, None, Role::PlatformAdmin).is_err());
+        assert!(invite(&account(Role::Recruiter, Some(1)), Some(1), Role::Recruiter).is_err());
+        let platform = account(Role::PlatformAdmin, None);
+        assert!(invite(&platform, Some(2), Role::AgencyAdmin).is_ok());
+        assert!(invite(&platform, None, Role::PlatformAdmin).is_ok());
+        assert!(invite(&platform, None, Role::Candidate).is_err());
+        assert!(invite(&platform, None, Role::Recruiter).is_err());
+        assert!(invite(&Actor::Anonymous, Some(1), Role::Recruiter).is_err());
+    }
+
+    #[test]
+    fn only_platform_admins_read_the_outbox() {
+        assert!(read_mail_outbox(&account(Role::PlatformAdmin, None)).is_ok());
+        assert!(read_mail_outbox(&account(Role::AgencyAdmin, Some(1))).is_err());
+        assert!(read_mail_outbox(&Actor::Anonymous).is_err());
     }
 
     #[test]

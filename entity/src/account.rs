@@ -13,6 +13,17 @@ pub struct Model {
     pub role: String,
     pub organisation_id: Option<i32>,
     pub active: bool,
+    /// When the owner proved the address by following a link mailed to it; accounts made by
+    /// invitation are verified when accepted.
+    pub email_verified_at: Option<DateTimeUtc>,
+    /// The language mails are written in: `en`, `fr` or `ar`.
+    pub language: String,
+    /// Whether the candidate hears by mail of the steps their organisations announce.
+    pub notify_application_updates: bool,
+    /// Whether a recruiter gets the daily digest of new applications.
+    pub recruiter_digest: bool,
+    /// Applications up to this instant were in a digest already.
+    pub digest_sent_through: Option<DateTimeUtc>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

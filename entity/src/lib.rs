@@ -1,6 +1,8 @@
 //! SeaORM entities of the job board, one module per table. Data only: no business logic.
 
 pub mod account;
+pub mod account_session;
+pub mod account_token;
 pub mod application;
 pub mod application_answer;
 pub mod application_document;
@@ -12,7 +14,9 @@ pub mod competency;
 pub mod competency_indicator;
 pub mod domain_event;
 pub mod integration_token;
+pub mod invitation;
 pub mod login_throttle;
+pub mod mail_outbox;
 pub mod office;
 pub mod organisation;
 pub mod organisation_acronym;
@@ -20,6 +24,7 @@ pub mod project;
 pub mod project_country;
 pub mod project_partner;
 pub mod saved_search;
+pub mod saved_search_alert;
 pub mod vacancy;
 pub mod vacancy_competency;
 pub mod vacancy_document;

@@ -18,6 +18,8 @@ pub struct Model {
     pub description_fr: Option<String>,
     pub website: Option<String>,
     pub recruitment_email: Option<String>,
+    /// The application statuses candidates are told of by mail, as a JSON array of codes.
+    pub announced_statuses: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

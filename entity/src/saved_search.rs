@@ -14,6 +14,12 @@ pub struct Model {
     /// The filter, as the service's `VacancyFilter` serialises it (row ids, `camelCase` keys).
     pub filter: Json,
     pub last_seen_at: DateTimeUtc,
+    /// `OFF`, `DAILY` or `INSTANT`: when new matches are mailed.
+    pub alert: String,
+    /// Vacancies published up to this instant were considered for an alert already.
+    pub alerted_through: Option<DateTimeUtc>,
+    /// When alerts were last looked for (a daily alert waits a day after it).
+    pub alert_checked_at: Option<DateTimeUtc>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -37,17 +37,18 @@ pub enum JwtError {
 /// Who a token speaks for, as written in its `sub` claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Subject {
-    /// A person's account, by id: `account:12`.
-    Account(i32),
+    /// A person's signed-in session, by id: `session:12`. The session names the account, and
+    /// ends when they sign out.
+    Session(i32),
     /// An agency's integration token, by id: `integration:5`.
     Integration(i32),
 }
 
 impl Subject {
-    /// The `sub` claim for this subject: `account:12` or `integration:5`.
+    /// The `sub` claim for this subject: `session:12` or `integration:5`.
     pub fn as_claim(&self) -> String {
         match self {
-            Self::Account(id) => format!("account:{id}"),
+            Self::Session(id) => format!("session:{id}"),
             Self::Integration(id) => format!("integration:{id}"),
         }
     }
@@ -64,7 +65,7 @@ impl Subject {
         }
         let id = id.parse().ok()?;
         match kind {
-            "account" => Some(Self::Account(id)),
+            "session" => Some(Self::Session(id)),
             "integration" => Some(Self::Integration(id)),
             _ => None,
         }
@@ -289,7 +290,7 @@ OQIDAQAB
     fn valid_claims() -> Value {
         let now = now();
         json!({
-            "sub": "account:12",
+            "sub": "session:12",
             "role": "RECRUITER",
             "org": 3,
             "jti": Uuid::new_v4().to_string(),
@@ -336,7 +337,7 @@ OQIDAQAB
         let keys = keys();
         let issued = keys
             .issue(
-                Subject::Account(12),
+                Subject::Session(12),
                 "RECRUITER",
                 Some(3),
                 Duration::hours(1),
@@ -344,8 +345,8 @@ OQIDAQAB
             .unwrap();
 
         let claims = keys.verify(&issued.token).unwrap();
-        assert_eq!(claims.subject(), Some(Subject::Account(12)));
-        assert_eq!(claims.sub, "account:12");
+        assert_eq!(claims.subject(), Some(Subject::Session(12)));
+        assert_eq!(claims.sub, "session:12");
         assert_eq!(claims.role, "RECRUITER");
         assert_eq!(claims.org, Some(3));
         assert_eq!(claims.jti, issued.jti);
@@ -378,7 +379,7 @@ OQIDAQAB
     fn every_issued_token_has_its_own_jti() {
         let keys = keys();
         let issue = || {
-            keys.issue(Subject::Account(1), "CANDIDATE", None, Duration::minutes(5))
+            keys.issue(Subject::Session(1), "CANDIDATE", None, Duration::minutes(5))
                 .unwrap()
         };
         assert_ne!(issue().jti, issue().jti);
@@ -388,7 +389,7 @@ OQIDAQAB
     fn non_positive_ttl_is_not_issued() {
         let keys = keys();
         for ttl in [Duration::zero(), Duration::seconds(-1)] {
-            let result = keys.issue(Subject::Account(1), "CANDIDATE", None, ttl);
+            let result = keys.issue(Subject::Session(1), "CANDIDATE", None, ttl);
             assert!(matches!(result, Err(JwtError::Encode(_))), "{result:?}");
         }
     }
@@ -491,7 +492,7 @@ OQIDAQAB
     fn tampered_role_claim_is_refused() {
         let keys = keys();
         let issued = keys
-            .issue(Subject::Account(12), "CANDIDATE", None, Duration::hours(1))
+            .issue(Subject::Session(12), "CANDIDATE", None, Duration::hours(1))
             .unwrap();
         let forged = tamper(&issued.token, |claims| {
             claims["role"] = json!("PLATFORM_ADMIN");
@@ -505,7 +506,7 @@ OQIDAQAB
         let keys = keys();
         let issued = keys
             .issue(
-                Subject::Account(12),
+                Subject::Session(12),
                 "RECRUITER",
                 Some(3),
                 Duration::hours(1),
@@ -553,14 +554,14 @@ OQIDAQAB
     #[test]
     fn subject_claim_round_trips() {
         for subject in [
-            Subject::Account(12),
+            Subject::Session(12),
             Subject::Integration(5),
-            Subject::Account(0),
+            Subject::Session(0),
             Subject::Integration(i32::MAX),
         ] {
             assert_eq!(Subject::parse(&subject.as_claim()), Some(subject));
         }
-        assert_eq!(Subject::Account(12).as_claim(), "account:12");
+        assert_eq!(Subject::Session(12).as_claim(), "session:12");
         assert_eq!(Subject::Integration(5).as_claim(), "integration:5");
     }
 
@@ -570,16 +571,16 @@ OQIDAQAB
             "",
             "12",
             "account",
-            "account:",
-            "account:-1",
-            "account:+1",
-            "account:012",
-            "account: 1",
-            "account:1 ",
-            "account:2147483648",
-            "Account:1",
+            "session:",
+            "session:-1",
+            "session:+1",
+            "session:012",
+            "session: 1",
+            "session:1 ",
+            "session:2147483648",
+            "Session:1",
             "user:1",
-            "account:1:2",
+            "session:1:2",
         ] {
             assert_eq!(Subject::parse(sub), None, "parsed {sub:?}");
         }

@@ -1,6 +1,7 @@
 //! Who is calling: the actor a request acts as, resolved from its bearer token.
 
 pub mod jwt;
+pub mod one_time;
 pub mod password;
 mod resolve;
 
@@ -22,6 +23,10 @@ pub enum Actor {
         id: i32,
         role: Role,
         organisation_id: Option<i32>,
+        /// The signed-in session the token belongs to (none for a registration in progress).
+        session_id: Option<i32>,
+        /// Whether the account's e-mail address is proven.
+        email_verified: bool,
     },
     /// An agency's HR system, with a recruiter's rights in its organisation.
     Integration {
@@ -55,6 +60,14 @@ impl Actor {
     pub fn account_id(&self) -> Option<i32> {
         match self {
             Self::Account { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The signed-in session calling, if any.
+    pub fn session_id(&self) -> Option<i32> {
+        match self {
+            Self::Account { session_id, .. } => *session_id,
             _ => None,
         }
     }

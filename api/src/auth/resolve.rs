@@ -1,10 +1,10 @@
 //! Turning an `Authorization: Bearer` header into an [`Actor`], checked against the database so
-//! that a deactivated account or a revoked integration token stops working at once, on every
-//! replica.
+//! that a deactivated account, an ended session or a revoked integration token stops working at
+//! once, on every replica.
 
 use axum::http::{header, HeaderMap};
 use chrono::Utc;
-use entity::{account, integration_token};
+use entity::{account, account_session, integration_token};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::auth::jwt::{JwtKeys, Subject};
@@ -30,26 +30,30 @@ pub async fn authenticate(
         .map(str::trim)
         .ok_or(AppError::Unauthenticated)?;
     let claims = keys.verify(token).map_err(|_| AppError::Unauthenticated)?;
+    let now = Utc::now();
     match claims.subject().ok_or(AppError::Unauthenticated)? {
-        Subject::Account(id) => {
-            let account = account::Entity::find_by_id(id)
+        Subject::Session(id) => {
+            let (session, account) = account_session::Entity::find_by_id(id)
+                .find_also_related(account::Entity)
                 .one(db)
                 .await?
-                .filter(|a| a.active)
+                .ok_or(AppError::Unauthenticated)?;
+            let account = account
+                .filter(|a| a.active && session.revoked_at.is_none() && session.expires_at > now)
                 .ok_or(AppError::Unauthenticated)?;
             Ok(Actor::Account {
                 id: account.id,
                 role: Role::from_db(&account.role)?,
                 organisation_id: account.organisation_id,
+                session_id: Some(session.id),
+                email_verified: account.email_verified_at.is_some(),
             })
         }
         Subject::Integration(id) => {
             let token = integration_token::Entity::find_by_id(id)
                 .one(db)
                 .await?
-                .filter(|t| {
-                    t.jti == claims.jti && t.revoked_at.is_none() && t.expires_at > Utc::now()
-                })
+                .filter(|t| t.jti == claims.jti && t.revoked_at.is_none() && t.expires_at > now)
                 .ok_or(AppError::Unauthenticated)?;
             Ok(Actor::Integration {
                 token_id: token.id,

@@ -441,6 +441,52 @@ impl WebhookEventKind {
 }
 
 code_enum! {
+    /// Where a queued mail stands.
+    pub enum MailStatus {
+        /// Queued, or failed for a passing reason and waiting for its next attempt.
+        Pending = "PENDING",
+        /// Accepted by the mail server.
+        Sent = "SENT",
+        /// Refused for good (an address that does not exist, a 5xx), or every attempt failed.
+        Failed = "FAILED",
+    }
+}
+
+code_enum! {
+    /// When a saved search's new matches are mailed to its owner.
+    pub enum AlertFrequency {
+        /// Never: the search is only run by hand.
+        Off = "OFF",
+        /// At most once a day, with every new match since the last mail.
+        Daily = "DAILY",
+        /// Within minutes of a matching vacancy's publication.
+        Instant = "INSTANT",
+    }
+}
+
+code_enum! {
+    /// What a single-use link mailed to an account's owner is for.
+    pub enum AccountTokenPurpose {
+        VerifyEmail = "VERIFY_EMAIL",
+        ResetPassword = "RESET_PASSWORD",
+    }
+}
+
+code_enum! {
+    /// Where an invitation stands.
+    pub enum InvitationStatus {
+        /// Mailed, waiting for the invitee.
+        Pending = "PENDING",
+        /// The invitee chose a password: the account exists.
+        Accepted = "ACCEPTED",
+        /// Withdrawn by an admin.
+        Revoked = "REVOKED",
+        /// Not accepted in time.
+        Expired = "EXPIRED",
+    }
+}
+
+code_enum! {
     /// Where a webhook delivery stands.
     pub enum WebhookDeliveryStatus {
         /// Queued, or failed and waiting for its next attempt.

@@ -21,10 +21,11 @@ pub enum NodeKind {
     SavedSearch,
     WebhookEndpoint,
     WebhookDelivery,
+    Invitation,
 }
 
 impl NodeKind {
-    const ALL: [Self; 11] = [
+    const ALL: [Self; 12] = [
         Self::Organisation,
         Self::Project,
         Self::Competency,
@@ -36,6 +37,7 @@ impl NodeKind {
         Self::SavedSearch,
         Self::WebhookEndpoint,
         Self::WebhookDelivery,
+        Self::Invitation,
     ];
 
     fn prefix(self) -> &'static str {
@@ -51,6 +53,7 @@ impl NodeKind {
             Self::SavedSearch => "SavedSearch",
             Self::WebhookEndpoint => "WebhookEndpoint",
             Self::WebhookDelivery => "WebhookDelivery",
+            Self::Invitation => "Invitation",
         }
     }
 

@@ -1,5 +1,5 @@
-//! Accounts and tokens: signing up and in, who is calling, staff accounts created by admins,
-//! and integration tokens for agencies' HR systems.
+//! Accounts and tokens: signing up and in, proving one's address, passwords and sessions, who
+//! is calling, and integration tokens for agencies' HR systems.
 
 use std::sync::Arc;
 
@@ -18,7 +18,7 @@ use crate::graphql::relay::{decode, global_id, NodeKind};
 use crate::graphql::Settings;
 use crate::service;
 use crate::service::account::{
-    Credentials, NewAccount, Registration, Signing, INVALID_CREDENTIALS,
+    Credentials, MailRequest, Registration, Signing, INVALID_CREDENTIALS,
 };
 use crate::service::integration_token::NewIntegrationToken;
 
@@ -26,7 +26,7 @@ use crate::service::integration_token::NewIntegrationToken;
 #[error("{0} missing from the GraphQL context")]
 struct MissingContext(&'static str);
 
-fn signing<'a>(ctx: &Context<'a>) -> AppResult<Signing<'a>> {
+pub(crate) fn signing<'a>(ctx: &Context<'a>) -> AppResult<Signing<'a>> {
     let keys = ctx
         .data::<Arc<JwtKeys>>()
         .map_err(|_| AppError::internal(MissingContext("JWT keys")))?;
@@ -37,6 +37,13 @@ fn signing<'a>(ctx: &Context<'a>) -> AppResult<Signing<'a>> {
         keys: keys.as_ref(),
         ttl: settings.token_ttl,
         pacing: settings.sign_in_pacing,
+    })
+}
+
+fn mail_request<'a>(ctx: &Context<'a>) -> AppResult<MailRequest<'a>> {
+    Ok(MailRequest {
+        mailer: &context::settings(ctx)?.mailer,
+        client: ctx.data_opt::<ClientAddr>().map(|addr| addr.0),
     })
 }
 
@@ -90,6 +97,12 @@ impl Account {
     /// False once deactivated: the account can no longer sign in and its tokens are refused.
     async fn active(&self) -> bool {
         self.0.active
+    }
+
+    /// Whether its owner proved the e-mail address (by the link mailed at registration, a
+    /// password reset or an invitation). Candidates apply only once it is.
+    async fn email_verified(&self) -> bool {
+        self.0.email_verified_at.is_some()
     }
 
     /// When the account was created.
@@ -191,28 +204,22 @@ pub struct CreateIntegrationTokenPayload {
 pub struct RegisterInput {
     /// The e-mail address to sign in with (stored in lower case; one account per address).
     email: String,
-    /// At least 10 characters.
+    /// At least 10 characters (up to 256), not one of the most common passwords; no rules on
+    /// what it is made of: a few unrelated words make a strong one.
     #[graphql(secret)]
     password: String,
     /// The candidate's full name.
     full_name: String,
+    /// The language of the mails: `en` (the default), `fr` or `ar`.
+    language: Option<String>,
 }
 
-/// A staff account created by an admin.
-#[derive(InputObject)]
-pub struct CreateAccountInput {
-    /// The e-mail address to sign in with (stored in lower case; one account per address).
+/// A registration taken: what happens next is said by mail, to the address.
+#[derive(SimpleObject)]
+pub struct RegisterPayload {
+    /// The address, as stored (lower case). A link to prove it was mailed there (or, if it has
+    /// an account already, a note to its owner: this answer is the same either way).
     email: String,
-    /// The first password, at least 10 characters.
-    #[graphql(secret)]
-    password: String,
-    /// The person's full name.
-    full_name: String,
-    /// What the account may do. Agency admins create `RECRUITER` and `AGENCY_ADMIN` accounts;
-    /// platform admins any.
-    role: Role,
-    /// The organisation (global ID) of a `RECRUITER` or `AGENCY_ADMIN`; none for the other roles.
-    organisation_id: Option<ID>,
 }
 
 /// A new integration token.
@@ -264,24 +271,112 @@ pub struct AccountMutation;
 /// Signing up and in, staff accounts and integration tokens.
 #[Object]
 impl AccountMutation {
-    /// Creates a candidate account and signs it in. `CONFLICT` if the e-mail is taken.
+    /// Creates a candidate account and mails a link to prove its address. Answers the same
+    /// whether or not the address has an account (its owner is told by mail), so it says
+    /// nothing of who is registered. The new account may sign in at once; it applies once its
+    /// address is proven (`verifyEmail`).
     async fn register(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The new candidate.")] input: RegisterInput,
-    ) -> Result<AuthPayload> {
-        let signed_in = service::account::register(
+    ) -> Result<RegisterPayload> {
+        let email = service::account::register(
             context::actor(ctx)?,
             context::db(ctx)?,
-            signing(ctx)?,
+            mail_request(ctx)?,
             Registration {
                 email: input.email,
                 password: input.password,
                 full_name: input.full_name,
+                language: input.language,
             },
         )
         .await?;
-        Ok(signed_in.into())
+        Ok(RegisterPayload { email })
+    }
+
+    /// Proves an account's address with the token from the link mailed to it. `INVALID_TOKEN`
+    /// if the token is unknown, expired or used.
+    async fn verify_email(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The token from the link.", secret)] token: String,
+    ) -> Result<Account> {
+        let account = service::account::verify_email(context::db(ctx)?, &token).await?;
+        Ok(Account(account))
+    }
+
+    /// Mails the signed-in account a new link to prove its address (nothing for a proven one).
+    async fn request_email_verification(&self, ctx: &Context<'_>) -> Result<bool> {
+        service::account::request_verification(
+            context::actor(ctx)?,
+            context::db(ctx)?,
+            &context::settings(ctx)?.mailer,
+        )
+        .await?;
+        Ok(true)
+    }
+
+    /// Mails a link to choose a new password, valid 30 minutes, if the address has an account.
+    /// The answer is `true` either way; `RATE_LIMITED` when one client asks too often.
+    async fn request_password_reset(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account's e-mail address.")] email: String,
+    ) -> Result<bool> {
+        service::account::request_password_reset(context::db(ctx)?, mail_request(ctx)?, &email)
+            .await?;
+        Ok(true)
+    }
+
+    /// Sets a new password with the token from a reset link: every session of the account ends
+    /// (sign in again), and the address counts as proven. `INVALID_TOKEN` if the token is
+    /// unknown, expired or used.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The token from the link.", secret)] token: String,
+        #[graphql(desc = "The new password.", secret)] new_password: String,
+    ) -> Result<bool> {
+        service::account::reset_password(
+            context::db(ctx)?,
+            &context::settings(ctx)?.mailer,
+            &token,
+            &new_password,
+        )
+        .await?;
+        Ok(true)
+    }
+
+    /// Changes the signed-in person's password, given the current one; their other sessions
+    /// end.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The current password.", secret)] current_password: String,
+        #[graphql(desc = "The new password.", secret)] new_password: String,
+    ) -> Result<bool> {
+        service::account::change_password(
+            context::actor(ctx)?,
+            context::db(ctx)?,
+            &context::settings(ctx)?.mailer,
+            &current_password,
+            &new_password,
+        )
+        .await?;
+        Ok(true)
+    }
+
+    /// Ends this session: the token stops working at once, on every replica.
+    async fn sign_out(&self, ctx: &Context<'_>) -> Result<bool> {
+        service::account::sign_out(context::actor(ctx)?, context::db(ctx)?).await?;
+        Ok(true)
+    }
+
+    /// Ends every session of the signed-in account, this one included (a token may have been
+    /// stolen). Returns how many ended.
+    async fn sign_out_everywhere(&self, ctx: &Context<'_>) -> Result<u64> {
+        Ok(service::account::sign_out_everywhere(context::actor(ctx)?, context::db(ctx)?).await?)
     }
 
     /// Signs in with an e-mail and a password. A wrong e-mail, a wrong password or a deactivated
@@ -309,33 +404,6 @@ impl AccountMutation {
         .await
         .map_err(login_error)?;
         Ok(signed_in.into())
-    }
-
-    /// Creates a staff account: an agency admin creates recruiters and admins of its own
-    /// organisation; a platform admin any account, an organisation's first admin included.
-    async fn create_account(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The new account.")] input: CreateAccountInput,
-    ) -> Result<Account> {
-        let organisation_id = input
-            .organisation_id
-            .as_ref()
-            .map(|id| decode("input.organisationId", NodeKind::Organisation, id))
-            .transpose()?;
-        let account = service::account::create(
-            context::actor(ctx)?,
-            context::db(ctx)?,
-            NewAccount {
-                email: input.email,
-                password: input.password,
-                full_name: input.full_name,
-                role: input.role,
-                organisation_id,
-            },
-        )
-        .await?;
-        Ok(Account(account))
     }
 
     /// Deactivates an account: it can no longer sign in and its tokens are refused from the next

@@ -5,8 +5,10 @@ mod application;
 mod audit;
 mod competency;
 mod context;
+mod invitation;
 pub mod limits;
 pub mod loaders;
+mod mail;
 mod mutation;
 mod organisation;
 mod project;
@@ -49,6 +51,8 @@ pub struct Settings {
     pub writes: Writes,
     /// Most bytes of documents one candidate may keep stored.
     pub document_quota_bytes: u64,
+    /// Writes mails and their links.
+    pub mailer: crate::service::mail::Mailer,
 }
 
 /// Deepest any selection may nest, introspection included (GraphiQL's schema query nests 15);

@@ -5,6 +5,8 @@ use async_graphql::MergedObject;
 use crate::graphql::account::AccountMutation;
 use crate::graphql::application::ApplicationMutation;
 use crate::graphql::competency::CompetencyMutation;
+use crate::graphql::invitation::InvitationMutation;
+use crate::graphql::mail::MailMutation;
 use crate::graphql::organisation::OrganisationMutation;
 use crate::graphql::project::ProjectMutation;
 use crate::graphql::saved_search::SavedSearchMutation;
@@ -22,4 +24,6 @@ pub struct Mutation(
     ApplicationMutation,
     SavedSearchMutation,
     WebhookMutation,
+    InvitationMutation,
+    MailMutation,
 );

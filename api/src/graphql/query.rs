@@ -8,6 +8,8 @@ use crate::graphql::application::{Application, ApplicationQuery};
 use crate::graphql::audit::AuditQuery;
 use crate::graphql::competency::{Competency, CompetencyQuery};
 use crate::graphql::context;
+use crate::graphql::invitation::InvitationQuery;
+use crate::graphql::mail::MailQuery;
 use crate::graphql::organisation::{Organisation, OrganisationQuery};
 use crate::graphql::project::{Project, ProjectQuery};
 use crate::graphql::relay::{decode_any, Node, NodeKind};
@@ -55,7 +57,8 @@ impl NodeQuery {
                 NodeKind::IntegrationToken
                 | NodeKind::Document
                 | NodeKind::WebhookEndpoint
-                | NodeKind::WebhookDelivery,
+                | NodeKind::WebhookDelivery
+                | NodeKind::Invitation,
                 _,
             ) => return Err(AppError::NotFound("object").into()),
         })
@@ -75,4 +78,6 @@ pub struct Query(
     ApplicationQuery,
     SavedSearchQuery,
     WebhookQuery,
+    InvitationQuery,
+    MailQuery,
 );

@@ -196,6 +196,8 @@ mod tests {
             id: 7,
             role: Role::Candidate,
             organisation_id: None,
+            session_id: None,
+            email_verified: true,
         };
         assert_eq!(Client::of(&account, Some(address)), Client::Account(7));
         let token = Actor::Integration {

@@ -1,36 +1,63 @@
-//! Accounts: self-registration of candidates, sign-in (throttled in the database), staff accounts
-//! created by admins, and deactivation.
+//! Accounts: self-registration of candidates (proven by mail), sign-in (throttled in the
+//! database), deactivation; `session.rs` for sessions and signing out, `recovery.rs` for e-mail
+//! verification and passwords, `invitation.rs` for staff invited by mail, `preferences.rs` for
+//! what a person is mailed.
 
 use std::net::IpAddr;
 
 use chrono::{Duration, Utc};
 use entity::{account, organisation};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 
-use crate::auth::jwt::{IssuedToken, JwtKeys, Subject};
+use crate::auth::jwt::{IssuedToken, JwtKeys};
 use crate::auth::password::{burn_verification_time, hash_password, verify_password};
 use crate::auth::Actor;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
+use crate::service::mail::{MailLanguage, Mailer};
 
+mod invitation;
+mod link;
+mod preferences;
+mod recovery;
+mod session;
 mod throttle;
+
+pub use invitation::{accept_invitation, invitation_status, invitations, invite, revoke_invitation, Acceptance, NewInvitation, INVITATION_DAYS};
+pub use preferences::{preferences, update_preferences, NotificationPreferences, PreferencesUpdate};
+pub use recovery::{
+    change_password, request_password_reset, request_verification, reset_password, verify_email,
+    RESET_LINK_MINUTES, VERIFY_LINK_HOURS,
+};
+pub use session::{sign_out, sign_out_everywhere, start_session};
 
 pub use throttle::{
     purge_stale_throttles, Pacing, ADDRESS_LOCKOUT_MINUTES, ADDRESS_LOCK_AFTER_FAILURES,
     FAILURE_WINDOW_MINUTES,
 };
-use throttle::{throttle_key_for_ip, throttle_key_for_pair};
+use throttle::{throttle_key_for_ip, throttle_key_for_mail, throttle_key_for_pair};
+
+/// The most mails of one kind (verification, password reset) an address is sent in an hour,
+/// whoever asks: beyond, requests are answered as usual and mail nothing.
+pub const MAILS_PER_ADDRESS_PER_HOUR: u64 = 3;
 
 /// The shortest password accepted, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 10;
-/// The longest password accepted, in characters: enough for any passphrase, and a bound on the
-/// work a request can ask of the hasher.
+/// The longest password accepted, in characters: enough for any passphrase (NIST SP 800-63B asks
+/// for at least 64), and a bound on the work a request can ask of the hasher. `login` refuses
+/// longer ones before hashing.
 pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// Passwords too common to accept: the ones of at least [`MIN_PASSWORD_CHARS`] characters from
+/// Django's list of the 20,000 most common passwords (BSD licence, after Royce Williams' list),
+/// lower-cased.
+const COMMON_PASSWORDS: &str = include_str!("../../auth/common_passwords.txt");
 /// The longest e-mail address (RFC 5321's path limit less the angle brackets).
 pub const MAX_EMAIL_LEN: usize = 254;
 /// The longest full name accepted, in characters.
@@ -46,16 +73,8 @@ pub struct Registration {
     pub email: String,
     pub password: String,
     pub full_name: String,
-}
-
-/// An account created by an admin.
-#[derive(Debug, Clone)]
-pub struct NewAccount {
-    pub email: String,
-    pub password: String,
-    pub full_name: String,
-    pub role: Role,
-    pub organisation_id: Option<i32>,
+    /// The language mails are written in (`en`, `fr`, `ar`); English when missing or unknown.
+    pub language: Option<String>,
 }
 
 /// A sign-in attempt.
@@ -67,12 +86,20 @@ pub struct Credentials<'a> {
     pub client: Option<IpAddr>,
 }
 
-/// How sign-ins are made: the keys, how long a token lasts, and how failures are paced.
+/// How sign-ins are made: the keys, how long a session lasts, and how failures are paced.
 #[derive(Debug, Clone, Copy)]
 pub struct Signing<'a> {
     pub keys: &'a JwtKeys,
     pub ttl: Duration,
     pub pacing: Pacing,
+}
+
+/// How a request that sends mail is made: who asks (for throttling) and how mails are written.
+#[derive(Debug, Clone, Copy)]
+pub struct MailRequest<'a> {
+    pub mailer: &'a Mailer,
+    /// The caller's network address, when the HTTP layer knows it.
+    pub client: Option<IpAddr>,
 }
 
 /// A successful sign-in (or registration): the token and the account it speaks for.
@@ -111,7 +138,9 @@ pub fn normalise_email(field: &str, raw: &str) -> AppResult<String> {
     }
 }
 
-fn check_password(field: &str, password: &str) -> AppResult<()> {
+/// Checks a new password as NIST SP 800-63B asks: long enough, not absurdly long, not one of the
+/// most common passwords, not the e-mail address; no rules on its composition.
+fn check_password(field: &str, password: &str, email: &str) -> AppResult<()> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
         return Err(AppError::bad_input(
@@ -123,6 +152,20 @@ fn check_password(field: &str, password: &str) -> AppResult<()> {
         return Err(AppError::bad_input(
             field,
             format!("the password must be at most {MAX_PASSWORD_CHARS} characters long"),
+        ));
+    }
+    let lowered = password.to_lowercase();
+    if COMMON_PASSWORDS.lines().any(|common| common == lowered) {
+        return Err(AppError::bad_input(
+            field,
+            "this password is one of the most common ones: choose another (a few unrelated words \
+             make a strong one)",
+        ));
+    }
+    if lowered.trim() == email.trim().to_lowercase() {
+        return Err(AppError::bad_input(
+            field,
+            "the password must not be the e-mail address",
         ));
     }
     Ok(())
@@ -171,33 +214,34 @@ async fn verify_off_thread(password: &str, phc: Option<String>) -> AppResult<boo
     .map_err(AppError::internal)
 }
 
-/// Signs a token for `account` (its current role and organisation go into the claims).
-pub fn issue_token(
-    keys: &JwtKeys,
-    account: &account::Model,
-    ttl: Duration,
-) -> AppResult<IssuedToken> {
-    keys.issue(
-        Subject::Account(account.id),
-        &account.role,
-        account.organisation_id,
-        ttl,
-    )
-    .map_err(AppError::internal)
-}
-
-/// Inserts an account and its audit entry in one transaction. `actor` is who the audit names.
-async fn insert(
-    actor: Option<&Actor>,
-    db: &DatabaseConnection,
+/// A new account's facts.
+struct NewRow {
     email: String,
     password_hash: String,
     full_name: String,
     role: Role,
     organisation_id: Option<i32>,
+    /// Whether the address is proven already (an accepted invitation).
+    verified: bool,
+    language: MailLanguage,
+}
+
+/// Inserts an account and its audit entry on `txn`. `actor` is who the audit names.
+async fn insert(
+    actor: Option<&Actor>,
+    txn: &DatabaseTransaction,
+    new: NewRow,
 ) -> AppResult<account::Model> {
+    let NewRow {
+        email,
+        password_hash,
+        full_name,
+        role,
+        organisation_id,
+        verified,
+        language,
+    } = new;
     let now = Utc::now();
-    let txn = crate::db::begin_write(db).await?;
     let row = account::ActiveModel {
         email: Set(email),
         password_hash: Set(password_hash),
@@ -205,12 +249,16 @@ async fn insert(
         role: Set(role.as_str().to_owned()),
         organisation_id: Set(organisation_id),
         active: Set(true),
+        email_verified_at: Set(verified.then_some(now)),
+        language: Set(language.code().to_owned()),
+        notify_application_updates: Set(true),
+        recruiter_digest: Set(false),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .on_unique("an account with this e-mail address already exists")?;
     // A registration is done by the new account itself.
@@ -218,9 +266,11 @@ async fn insert(
         id: row.id,
         role,
         organisation_id,
+        session_id: None,
+        email_verified: verified,
     };
     audit::record(
-        &txn,
+        txn,
         actor.unwrap_or(&own),
         AuditEntry {
             organisation_id,
@@ -240,72 +290,55 @@ async fn insert(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(row)
 }
 
-/// Signs up a candidate and signs them in. Anyone may register; the account is always a
-/// `CANDIDATE`.
-#[tracing::instrument(level = "debug", skip(_actor, db, signing, input))]
+/// Signs up a candidate: anyone may, and the account is always a `CANDIDATE`. The answer is the
+/// same whether or not the address has an account already, so that nobody learns who has one:
+/// a new address gets a link to prove it (the account may sign in at once, but applies only
+/// once proven); the owner of a known address is told someone tried, with a link to choose a
+/// new password (which proves the address too, so a squatter's unproven account is taken back
+/// by the address's owner). Returns the normalised address.
+#[tracing::instrument(level = "debug", skip(_actor, db, mail, input))]
 pub async fn register(
     _actor: &Actor,
     db: &DatabaseConnection,
-    signing: Signing<'_>,
+    mail: MailRequest<'_>,
     input: Registration,
-) -> AppResult<SignedIn> {
+) -> AppResult<String> {
     let email = normalise_email("input.email", &input.email)?;
-    check_password("input.password", &input.password)?;
+    check_password("input.password", &input.password, &email)?;
     let full_name = check_full_name("input.fullName", &input.full_name)?;
+    let language = MailLanguage::parse_or_default(input.language.as_deref().unwrap_or("en"));
+    // Hashed whether or not it is used, so both answers take the same time.
     let hash = hash_off_thread(&input.password).await?;
-    let account = insert(None, db, email, hash, full_name, Role::Candidate, None).await?;
-    let token = issue_token(signing.keys, &account, signing.ttl)?;
-    Ok(SignedIn { token, account })
-}
-
-/// Creates an account on behalf of an admin: agency admins create recruiters and admins of
-/// their own organisation, platform admins any account (an organisation's first admin included).
-#[tracing::instrument(level = "debug", skip(db, input))]
-pub async fn create(
-    actor: &Actor,
-    db: &DatabaseConnection,
-    input: NewAccount,
-) -> AppResult<account::Model> {
-    policy::create_account(actor, input.organisation_id, input.role)?;
-    match (input.role.belongs_to_organisation(), input.organisation_id) {
-        (true, None) => {
-            return Err(AppError::bad_input(
-                "input.organisationId",
-                "recruiters and agency admins belong to an organisation",
-            ))
+    let txn = crate::db::begin_write(db).await?;
+    let existing = account::Entity::find()
+        .filter(account::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?;
+    match existing {
+        Some(existing) => recovery::mail_existing_owner(&txn, mail.mailer, &existing).await?,
+        None => {
+            let account = insert(
+                None,
+                &txn,
+                NewRow {
+                    email: email.clone(),
+                    password_hash: hash,
+                    full_name,
+                    role: Role::Candidate,
+                    organisation_id: None,
+                    verified: false,
+                    language,
+                },
+            )
+            .await?;
+            recovery::mail_verification(&txn, mail.mailer, &account).await?;
         }
-        (false, Some(_)) => {
-            return Err(AppError::bad_input(
-                "input.organisationId",
-                "candidates and platform admins belong to no organisation",
-            ))
-        }
-        _ => {}
     }
-    if let Some(org) = input.organisation_id {
-        organisation::Entity::find_by_id(org)
-            .one(db)
-            .await?
-            .ok_or(AppError::NotFound("organisation"))?;
-    }
-    let email = normalise_email("input.email", &input.email)?;
-    check_password("input.password", &input.password)?;
-    let full_name = check_full_name("input.fullName", &input.full_name)?;
-    let hash = hash_off_thread(&input.password).await?;
-    insert(
-        Some(actor),
-        db,
-        email,
-        hash,
-        full_name,
-        input.role,
-        input.organisation_id,
-    )
-    .await
+    txn.commit().await?;
+    Ok(email)
 }
 
 /// Deactivates an account: it can no longer sign in, and its tokens are refused from the next
@@ -429,17 +462,24 @@ pub async fn create_development_account(
             format!("Development {role_part}"),
         ),
     };
-    insert(
+    let txn = crate::db::begin_write(db).await?;
+    let row = insert(
         Some(&Actor::Anonymous),
-        db,
-        email,
-        // Not a PHC string: no password ever matches it.
-        "!".to_owned(),
-        full_name,
-        role,
-        organisation.map(|org| org.id),
+        &txn,
+        NewRow {
+            email,
+            // Not a PHC string: no password ever matches it.
+            password_hash: "!".to_owned(),
+            full_name,
+            role,
+            organisation_id: organisation.map(|org| org.id),
+            verified: true,
+            language: MailLanguage::En,
+        },
     )
-    .await
+    .await?;
+    txn.commit().await?;
+    Ok(row)
 }
 
 /// Signs in with an e-mail and a password.
@@ -458,6 +498,12 @@ pub async fn login(
     signing: Signing<'_>,
     credentials: Credentials<'_>,
 ) -> AppResult<SignedIn> {
+    if credentials.password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(AppError::bad_input(
+            "password",
+            format!("the password must be at most {MAX_PASSWORD_CHARS} characters long"),
+        ));
+    }
     let email = credentials.email.trim().to_lowercase();
     let ip_key = credentials.client.map(throttle_key_for_ip);
     let pair_key = throttle_key_for_pair(credentials.client, &email);
@@ -498,8 +544,7 @@ pub async fn login(
         // attacker's record), it only takes back its own attempt.
         throttle::release(db, ip_key).await?;
     }
-    let token = issue_token(signing.keys, &account, signing.ttl)?;
-    Ok(SignedIn { token, account })
+    start_session(db, signing, account).await
 }
 
 #[cfg(test)]
@@ -536,10 +581,23 @@ mod tests {
 
     #[test]
     fn passwords_have_a_minimum_length_in_characters() {
-        assert!(check_password("p", "123456789").is_err());
-        assert!(check_password("p", "1234567890").is_ok());
+        let email = "amina@example.org";
+        assert!(check_password("p", "a9f3k2m8q", email).is_err());
+        assert!(check_password("p", "a9f3k2m8q1", email).is_ok());
         // Ten characters, more bytes: counted as characters.
-        assert!(check_password("p", "éééééééééé").is_ok());
-        assert!(check_password("p", &"x".repeat(MAX_PASSWORD_CHARS + 1)).is_err());
+        assert!(check_password("p", "éééééééééé", email).is_ok());
+        assert!(check_password("p", &"x".repeat(MAX_PASSWORD_CHARS + 1), email).is_err());
+        assert!(check_password("p", &"x".repeat(64), email).is_ok());
+    }
+
+    #[test]
+    fn common_passwords_and_the_address_itself_are_refused() {
+        let email = "amina@example.org";
+        for common in ["1234567890", "qwertyuiop", "Basketball", "password12"] {
+            assert!(check_password("p", common, email).is_err(), "{common}");
+        }
+        assert!(check_password("p", "Amina@Example.org", email).is_err());
+        assert!(check_password("p", "orange tram lantern", email).is_ok());
+        assert!(COMMON_PASSWORDS.lines().count() > 1000);
     }
 }

@@ -76,6 +76,12 @@ pub(super) fn throttle_key_for_ip(ip: IpAddr) -> String {
     format!("ip:{}", network_of(ip))
 }
 
+/// Requests that send mail (registration, password reset, a new verification link) from one
+/// address, counted like failed sign-ins so that one address cannot mail the world.
+pub(super) fn throttle_key_for_mail(ip: IpAddr) -> String {
+    format!("mail:{}", network_of(ip))
+}
+
 /// One account tried from one address (callers whose address is unknown share one).
 pub(super) fn throttle_key_for_pair(client: Option<IpAddr>, email: &str) -> String {
     let email: String = email.chars().take(MAX_EMAIL_LEN).collect();

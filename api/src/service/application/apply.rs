@@ -226,7 +226,7 @@ pub async fn apply(
     quota_bytes: u64,
     mut input: ApplyInput,
 ) -> AppResult<application::Model> {
-    let candidate = policy::act_as_candidate(actor)?;
+    let candidate = policy::apply_as_candidate(actor)?;
     for document in &mut input.documents {
         document.file_name = clean_file_name(&document.file_name);
     }

@@ -32,7 +32,7 @@ pub use status::{update_status, withdraw};
 /// Whether the caller may apply at all (a signed-in candidate), settled before anything it
 /// sends is read.
 pub fn may_apply(actor: &Actor) -> AppResult<()> {
-    policy::act_as_candidate(actor).map(|_| ())
+    policy::apply_as_candidate(actor).map(|_| ())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,7 +74,7 @@ pub async fn mine(
     db: &DatabaseConnection,
     page: PageRequest,
 ) -> AppResult<Page<application::Model>> {
-    let candidate = policy::act_as_candidate(actor)?;
+    let candidate = policy::apply_as_candidate(actor)?;
     let select = application::Entity::find().filter(application::Column::CandidateId.eq(candidate));
     paginate_newest_first(db, select, application::Column::Id, page).await
 }
