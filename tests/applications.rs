@@ -51,16 +51,11 @@ fn cv(bytes: Vec<u8>) -> Doc {
     }
 }
 
-/// A registered candidate: its token.
+/// A candidate whose address is proven: its token.
 async fn register(app: &TestApp, name: &str) -> String {
-    let email = format!("{}@example.org", uuid::Uuid::new_v4().simple());
-    let data = app
-        .data(
-            "mutation ($input: RegisterInput!) { register(input: $input) { token } }",
-            json!({ "input": { "email": email, "password": "a long enough password", "fullName": name } }),
-        )
-        .await;
-    data["register"]["token"].as_str().unwrap().to_owned()
+    let (id, _) = crate::helpers::create_account(&app.db, Role::Candidate, None).await;
+    crate::helpers::rename_account(&app.db, id, name).await;
+    app.token_for(id).await
 }
 
 /// Creates and publishes a notice as `token`; returns its global ID.

@@ -175,6 +175,27 @@ impl TestApp {
         }
     }
 
+    /// An app whose mail goes to a test SMTP server (started here), on `database`.
+    pub async fn spawn_with_smtp(
+        database: TestDatabase,
+        seed: bool,
+    ) -> (Self, crate::smtp::SmtpServer) {
+        let smtp = crate::smtp::SmtpServer::start().await;
+        let mut config = ServerConfig::for_database(database.url());
+        config.seed_demo_data = Some(seed);
+        config.mail.smtp_url = Some(smtp.url());
+        (Self::spawn_with(database, config).await, smtp)
+    }
+
+    /// A seeded app with a test SMTP server, on every configured backend.
+    pub async fn all_seeded_with_smtp() -> Vec<(Self, crate::smtp::SmtpServer)> {
+        let mut apps = Vec::new();
+        for database in TestDatabase::all().await {
+            apps.push(Self::spawn_with_smtp(database, true).await);
+        }
+        apps
+    }
+
     /// The WebSocket address of subscriptions.
     pub fn ws_url(&self) -> String {
         format!(
@@ -228,18 +249,36 @@ impl TestApp {
         response.json().await.expect("a JSON response")
     }
 
-    /// Creates an active account straight in the database and returns a token for it.
-    /// `organisation` is an acronym; use `None` for candidates and platform admins.
+    /// Creates an active account (its address proven) straight in the database and returns a
+    /// token for a new session of it. `organisation` is an acronym; use `None` for candidates
+    /// and platform admins.
     pub async fn sign_in_as(&self, role: Role, organisation: Option<&str>) -> String {
-        let (id, org) = create_account(&self.db, role, organisation).await;
-        self.jwt
-            .issue(
-                jobboard::auth::jwt::Subject::Account(id),
-                role.as_str(),
-                org,
-                chrono::Duration::minutes(10),
-            )
-            .expect("issue a token")
+        let (id, _) = create_account(&self.db, role, organisation).await;
+        self.token_for(id).await
+    }
+
+    /// A token for a new session of account `id`.
+    pub async fn token_for(&self, id: i32) -> String {
+        self.token_with_ttl(id, chrono::Duration::minutes(10)).await
+    }
+
+    /// A token for a new session of account `id` that lasts `ttl`.
+    pub async fn token_with_ttl(&self, id: i32, ttl: chrono::Duration) -> String {
+        use sea_orm::EntityTrait;
+        let account = entity::account::Entity::find_by_id(id)
+            .one(&self.db)
+            .await
+            .unwrap()
+            .expect("the account");
+        let signing = jobboard::service::account::Signing {
+            keys: &self.jwt,
+            ttl,
+            pacing: Default::default(),
+        };
+        jobboard::service::account::start_session(&self.db, signing, account)
+            .await
+            .expect("start a session")
+            .token
             .token
     }
 
@@ -508,6 +547,10 @@ pub async fn create_account(
         role: Set(role.as_str().to_owned()),
         organisation_id: Set(org),
         active: Set(true),
+        email_verified_at: Set(Some(now)),
+        language: Set("en".to_owned()),
+        notify_application_updates: Set(true),
+        recruiter_digest: Set(false),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -517,4 +560,18 @@ pub async fn create_account(
     .await
     .unwrap();
     (row.id, org)
+}
+
+/// Renames an account (tests that read names back).
+pub async fn rename_account(db: &DatabaseConnection, id: i32, full_name: &str) {
+    use entity::account;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    account::Entity::update_many()
+        .col_expr(account::Column::FullName, Expr::value(full_name))
+        .filter(account::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .unwrap();
 }

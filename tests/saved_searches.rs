@@ -282,16 +282,7 @@ async fn a_search_saved_before_filters_were_stored_as_the_service_reads_them_rea
         db.close().await.ok();
 
         let app = TestApp::spawn(database, true).await;
-        let token = app
-            .jwt
-            .issue(
-                jobboard::auth::jwt::Subject::Account(owner),
-                Role::Candidate.as_str(),
-                None,
-                chrono::Duration::minutes(10),
-            )
-            .unwrap()
-            .token;
+        let token = app.token_for(owner).await;
         let list = app
             .data_as(
                 &token,

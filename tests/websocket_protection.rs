@@ -201,11 +201,17 @@ async fn a_deactivated_account_loses_its_open_socket() {
         let mut client = WsClient::connect(&app.ws_url(), bearer(&token)).await;
         client.subscribe("1", PUBLISHED, json!({})).await;
         crate::subscriptions::wait_for_subscribers(&app, 1).await;
-        let Some(jobboard::auth::jwt::Subject::Account(id)) =
+        let Some(jobboard::auth::jwt::Subject::Session(session)) =
             app.jwt.verify(&token).unwrap().subject()
         else {
             panic!("a person's token");
         };
+        let id = entity::account_session::Entity::find_by_id(session)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .account_id;
         let account = entity::account::Entity::find_by_id(id)
             .one(&app.db)
             .await
@@ -228,16 +234,8 @@ async fn an_expired_token_loses_its_open_socket() {
     let apps = servers(|config| config.limits.ws_recheck_seconds = 60).await;
     for app in apps {
         let (id, org) = crate::helpers::create_account(&app.db, Role::Candidate, None).await;
-        let token = app
-            .jwt
-            .issue(
-                jobboard::auth::jwt::Subject::Account(id),
-                Role::Candidate.as_str(),
-                org,
-                chrono::Duration::seconds(2),
-            )
-            .unwrap()
-            .token;
+        let _ = org;
+        let token = app.token_with_ttl(id, chrono::Duration::seconds(2)).await;
         let mut client = WsClient::connect(&app.ws_url(), bearer(&token)).await;
         client.subscribe("1", PUBLISHED, json!({})).await;
         assert_eq!(

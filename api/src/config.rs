@@ -127,8 +127,12 @@ impl JwtConfig {
         if !(1..=10_080).contains(&self.token_ttl_minutes) {
             return Err(ConfigError::TokenTtl);
         }
-        JwtKeys::hs256(self.secret(env)?.as_bytes(), &self.jwt_issuer, &self.jwt_audience)
-            .map_err(|_| ConfigError::WeakSecret)
+        JwtKeys::hs256(
+            self.secret(env)?.as_bytes(),
+            &self.jwt_issuer,
+            &self.jwt_audience,
+        )
+        .map_err(|_| ConfigError::WeakSecret)
     }
 
     /// The secret tokens are signed with (and mail links' key is derived from).

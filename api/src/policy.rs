@@ -355,7 +355,10 @@ mod tests {
 
     #[test]
     fn only_verified_candidates_apply() {
-        assert_eq!(apply_as_candidate(&account(Role::Candidate, None)).unwrap(), 1);
+        assert_eq!(
+            apply_as_candidate(&account(Role::Candidate, None)).unwrap(),
+            1
+        );
         let unverified = Actor::Account {
             id: 2,
             role: Role::Candidate,

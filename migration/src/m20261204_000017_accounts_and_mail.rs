@@ -111,12 +111,7 @@ async fn add_column<T: IntoIden + Copy + 'static>(
 ) -> Result<(), DbErr> {
     // SQLite adds one column per statement.
     manager
-        .alter_table(
-            Table::alter()
-                .table(table)
-                .add_column(column)
-                .to_owned(),
-        )
+        .alter_table(Table::alter().table(table).add_column(column).to_owned())
         .await
 }
 
@@ -126,12 +121,7 @@ async fn drop_column<T: IntoIden + Copy + 'static, C: IntoIden + Copy + 'static>
     column: C,
 ) -> Result<(), DbErr> {
     manager
-        .alter_table(
-            Table::alter()
-                .table(table)
-                .drop_column(column)
-                .to_owned(),
-        )
+        .alter_table(Table::alter().table(table).drop_column(column).to_owned())
         .await
 }
 
@@ -338,7 +328,11 @@ impl Migration {
         columns::create_indexes(
             manager,
             vec![
-                index(SavedSearchAlert::Table, &[SavedSearchAlert::VacancyId], false),
+                index(
+                    SavedSearchAlert::Table,
+                    &[SavedSearchAlert::VacancyId],
+                    false,
+                ),
                 // The worker's claim and the admins' list: by status, oldest due first.
                 index(
                     MailOutbox::Table,

@@ -158,9 +158,8 @@ impl InvitationMutation {
         #[graphql(desc = "The invitation's global ID.")] id: ID,
     ) -> Result<Invitation> {
         let id = decode("id", NodeKind::Invitation, &id)?;
-        let row =
-            service::account::revoke_invitation(context::actor(ctx)?, context::db(ctx)?, id)
-                .await?;
+        let row = service::account::revoke_invitation(context::actor(ctx)?, context::db(ctx)?, id)
+            .await?;
         Ok(Invitation(row))
     }
 

@@ -110,8 +110,7 @@ pub struct MailQuery;
 impl MailQuery {
     /// The signed-in person's notification preferences.
     async fn notification_preferences(&self, ctx: &Context<'_>) -> Result<NotificationPreferences> {
-        let prefs =
-            service::account::preferences(context::actor(ctx)?, context::db(ctx)?).await?;
+        let prefs = service::account::preferences(context::actor(ctx)?, context::db(ctx)?).await?;
         Ok(prefs.into())
     }
 

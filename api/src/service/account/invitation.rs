@@ -159,7 +159,8 @@ async fn manageable(
         .await?
         .ok_or(AppError::NotFound("invitation"))?;
     let role = Role::from_db(&row.role)?;
-    policy::invite(actor, row.organisation_id, role).map_err(|_| AppError::NotFound("invitation"))?;
+    policy::invite(actor, row.organisation_id, role)
+        .map_err(|_| AppError::NotFound("invitation"))?;
     Ok(row)
 }
 

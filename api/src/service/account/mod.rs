@@ -29,8 +29,13 @@ mod recovery;
 mod session;
 mod throttle;
 
-pub use invitation::{accept_invitation, invitation_status, invitations, invite, revoke_invitation, Acceptance, NewInvitation, INVITATION_DAYS};
-pub use preferences::{preferences, update_preferences, NotificationPreferences, PreferencesUpdate};
+pub use invitation::{
+    accept_invitation, invitation_status, invitations, invite, revoke_invitation, Acceptance,
+    NewInvitation, INVITATION_DAYS,
+};
+pub use preferences::{
+    preferences, update_preferences, NotificationPreferences, PreferencesUpdate,
+};
 pub use recovery::{
     change_password, request_password_reset, request_verification, reset_password, verify_email,
     RESET_LINK_MINUTES, VERIFY_LINK_HOURS,

@@ -117,7 +117,10 @@ pub async fn unsubscribe(db: &DatabaseConnection, what: Unsubscribe) -> AppResul
         }
         Unsubscribe::ApplicationUpdates { account: id } => {
             account::Entity::update_many()
-                .col_expr(account::Column::NotifyApplicationUpdates, Expr::value(false))
+                .col_expr(
+                    account::Column::NotifyApplicationUpdates,
+                    Expr::value(false),
+                )
                 .filter(account::Column::Id.eq(id))
                 .exec(db)
                 .await?;

@@ -39,7 +39,11 @@ async fn under_cap(
 ) -> AppResult<bool> {
     let sent = link::issued_since(conn, account.id, purpose, now - Duration::hours(1)).await?;
     if sent >= MAILS_PER_ADDRESS_PER_HOUR {
-        tracing::info!(account = account.id, purpose = purpose.as_str(), "mail cap reached: no link sent");
+        tracing::info!(
+            account = account.id,
+            purpose = purpose.as_str(),
+            "mail cap reached: no link sent"
+        );
     }
     Ok(sent < MAILS_PER_ADDRESS_PER_HOUR)
 }
@@ -55,7 +59,14 @@ pub(super) async fn mail_verification(
     if !under_cap(conn, account, purpose, now).await? {
         return Ok(());
     }
-    let secret = link::issue(conn, account.id, purpose, Duration::hours(VERIFY_LINK_HOURS), now).await?;
+    let secret = link::issue(
+        conn,
+        account.id,
+        purpose,
+        Duration::hours(VERIFY_LINK_HOURS),
+        now,
+    )
+    .await?;
     let language = language_of(account);
     mailer
         .queue(
@@ -271,7 +282,16 @@ pub async fn change_password(
     let hash = hash_off_thread(new).await?;
     let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
-    set_password(&txn, mailer, row, hash, actor.session_id(), "change_password", now).await?;
+    set_password(
+        &txn,
+        mailer,
+        row,
+        hash,
+        actor.session_id(),
+        "change_password",
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

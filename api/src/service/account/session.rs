@@ -6,7 +6,10 @@
 use chrono::{DateTime, Utc};
 use entity::{account, account_session};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 
 use super::{SignedIn, Signing};
 use crate::auth::jwt::Subject;

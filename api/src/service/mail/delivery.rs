@@ -12,7 +12,9 @@ use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 use crate::domain::MailStatus;
@@ -380,11 +382,16 @@ mod tests {
     #[test]
     fn messages_carry_both_parts_the_language_and_one_click_unsubscribe() {
         let from: Mailbox = "Job board <no-reply@jobs.example.org>".parse().unwrap();
-        let formatted =
-            String::from_utf8(message(&from, &queued("amina@example.org")).unwrap().formatted())
-                .unwrap();
+        let formatted = String::from_utf8(
+            message(&from, &queued("amina@example.org"))
+                .unwrap()
+                .formatted(),
+        )
+        .unwrap();
         assert!(formatted.contains("Content-Language: fr"), "{formatted}");
-        assert!(formatted.contains("List-Unsubscribe: <https://jobs.example.org/unsubscribe?token=t>"));
+        assert!(
+            formatted.contains("List-Unsubscribe: <https://jobs.example.org/unsubscribe?token=t>")
+        );
         assert!(formatted.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
         assert!(formatted.contains("multipart/alternative"));
     }

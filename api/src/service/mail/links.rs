@@ -89,7 +89,8 @@ impl LinkSigner {
         self.mac(&payload)
             .verify_slice(&tag)
             .map_err(|_| AppError::InvalidToken)?;
-        let signed: Signed = serde_json::from_slice(&payload).map_err(|_| AppError::InvalidToken)?;
+        let signed: Signed =
+            serde_json::from_slice(&payload).map_err(|_| AppError::InvalidToken)?;
         if signed.exp <= now.timestamp() {
             return Err(AppError::InvalidToken);
         }

@@ -152,7 +152,11 @@ impl Mailer {
 
     /// The signed one-click unsubscribe link for `what`.
     pub fn unsubscribe_link(&self, what: Unsubscribe, language: MailLanguage) -> String {
-        self.link("/unsubscribe", &self.signer.sign(what, Utc::now()), language)
+        self.link(
+            "/unsubscribe",
+            &self.signer.sign(what, Utc::now()),
+            language,
+        )
     }
 
     pub fn signer(&self) -> &LinkSigner {

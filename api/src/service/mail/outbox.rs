@@ -1,7 +1,10 @@
 //! What platform admins see of the outbox: mails waiting or failed, never their bodies.
 
 use entity::mail_outbox;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use crate::auth::Actor;
 use crate::domain::MailStatus;

@@ -103,11 +103,7 @@ fn segments(line: &str) -> Vec<Segment<'_>> {
     segments
 }
 
-fn render_blocks(
-    name: &str,
-    context: &impl Serialize,
-    blocks: &[&str],
-) -> AppResult<Vec<String>> {
+fn render_blocks(name: &str, context: &impl Serialize, blocks: &[&str]) -> AppResult<Vec<String>> {
     let fail = |source| {
         AppError::internal(TemplateError {
             name: name.to_owned(),
@@ -205,7 +201,11 @@ mod tests {
         });
         let mail = render(MailKind::VerifyEmail, MailLanguage::En, &context, None).unwrap();
         assert!(mail.text.contains("<b>Amina</b>"), "{}", mail.text);
-        assert!(mail.html.contains("&lt;b&gt;Amina&lt;/b&gt;"), "{}", mail.html);
+        assert!(
+            mail.html.contains("&lt;b&gt;Amina&lt;/b&gt;"),
+            "{}",
+            mail.html
+        );
         assert!(
             mail.html.contains(
                 r#"<a href="https://jobs.example.org/account/verify-email?token=abc&amp;lang=en">"#
@@ -237,13 +237,7 @@ mod tests {
         });
         let url = "https://jobs.example.org/unsubscribe?token=t";
         for language in MailLanguage::ALL {
-            let mail = render(
-                MailKind::SavedSearchAlert,
-                language,
-                &context,
-                Some(url),
-            )
-            .unwrap();
+            let mail = render(MailKind::SavedSearchAlert, language, &context, Some(url)).unwrap();
             assert!(mail.text.contains(url), "{language:?}");
         }
     }
