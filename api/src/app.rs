@@ -52,6 +52,8 @@ pub struct AppState {
     pub mailer: Mailer,
     /// How mails are sent.
     pub mail: MailSettings,
+    /// How long a session lasts (the invitation page signs the new account in).
+    pub token_ttl: chrono::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -180,6 +182,7 @@ impl Application {
             writes,
             mailer,
             mail,
+            token_ttl: config.jwt.token_ttl(),
         };
         Ok(Self {
             listener,

@@ -1,6 +1,7 @@
 //! HTTP routes: `/graphql` (API and playground), `/health`, `/ready`, application documents
 //! and exports.
 
+mod account_pages;
 mod documents;
 mod export;
 mod feeds;
@@ -113,7 +114,8 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartErr
             .get(&REQUEST_ID)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-");
-        tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
+        // The path only: query strings carry the tokens of mail links.
+        tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
     });
     let router = Router::new()
         .route("/graphql", get(subscription::get).post(graphql::post))
@@ -129,6 +131,22 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartErr
             get(job_posting::job_posting),
         )
         .route("/feeds/vacancies.atom", get(feeds::vacancies_atom))
+        .route(
+            "/account/verify-email",
+            get(account_pages::verify_form).post(account_pages::verify),
+        )
+        .route(
+            "/account/reset-password",
+            get(account_pages::reset_form).post(account_pages::reset),
+        )
+        .route(
+            "/account/invitation",
+            get(account_pages::invitation_form).post(account_pages::accept_invitation),
+        )
+        .route(
+            "/unsubscribe",
+            get(account_pages::unsubscribe_form).post(account_pages::unsubscribe),
+        )
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .with_state(state);

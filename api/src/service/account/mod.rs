@@ -34,7 +34,7 @@ pub use invitation::{
     NewInvitation, INVITATION_DAYS,
 };
 pub use preferences::{
-    preferences, update_preferences, NotificationPreferences, PreferencesUpdate,
+    preferences, unsubscribe, update_preferences, NotificationPreferences, PreferencesUpdate,
 };
 pub use recovery::{
     change_password, request_password_reset, request_verification, reset_password, verify_email,
