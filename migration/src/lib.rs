@@ -22,6 +22,7 @@ mod m20261124_000013_open_list_index;
 mod m20261204_000014_saved_search_filters;
 mod m20261204_000015_partnership_acceptance;
 mod m20261204_000016_sealed_webhook_secrets;
+mod m20261204_000018_project_code_per_organisation;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000014_saved_search_filters::Migration),
             Box::new(m20261204_000015_partnership_acceptance::Migration),
             Box::new(m20261204_000016_sealed_webhook_secrets::Migration),
+            Box::new(m20261204_000018_project_code_per_organisation::Migration),
         ]
     }
 }
