@@ -465,6 +465,235 @@ async fn projects_are_created_by_whoever_posts_for_the_lead_organisation() {
     }
 }
 
+/// A project of `lead` (an organisation read with `organisation`) with this code and no partners.
+async fn project_led_by(app: &TestApp, lead: &Value, code: &str) -> Value {
+    let mut input = new_project(app, code).await;
+    input["leadOrganisationId"] = lead["id"].clone();
+    input["partners"] = json!([]);
+    input
+}
+
+const UPDATE_PROJECT_CODE: &str = "mutation ($id: ID!, $version: Int!, $input: UpdateProjectInput!) { updateProject(id: $id, version: $version, input: $input) { id version code leadOrganisation { acronym } } }";
+
+/// Asserts a `CONFLICT` whose message names the organisation that has the code.
+async fn assert_code_taken(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    variables: Value,
+    acronym: &str,
+    code: &str,
+) {
+    let error = error_as(app, Some(token), query, variables).await;
+    assert_eq!(
+        error["extensions"]["code"],
+        "CONFLICT",
+        "[{}] {error}",
+        app.backend()
+    );
+    assert_eq!(
+        error["message"],
+        format!("this organisation ({acronym}) already has a project with the code {code}"),
+        "[{}]",
+        app.backend()
+    );
+}
+
+#[tokio::test]
+async fn another_agency_may_have_a_project_with_the_same_code_but_none_may_have_two() {
+    for app in TestApp::all_seeded().await {
+        let (iom, ilo) = (
+            organisation(&app, "IOM").await,
+            organisation(&app, "ILO").await,
+        );
+        let ilo_recruiter = app.sign_in_as(Role::Recruiter, Some("ILO")).await;
+        let iom_recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+
+        // IOM leads ORION (demo data); ILO's recruiter creates an ORION of ILO's own. When codes
+        // were unique across projects this was a CONFLICT, and any agency could take another's
+        // code first to block it.
+        let input = project_led_by(&app, &ilo, "orion").await;
+        let ilo_orion = app
+            .data_as(&ilo_recruiter, CREATE_PROJECT, json!({ "input": input }))
+            .await["createProject"]
+            .clone();
+        assert_eq!(ilo_orion["code"], "ORION");
+        assert_eq!(ilo_orion["leadOrganisation"]["acronym"], "ILO");
+
+        // Neither organisation can have a second ORION, whatever the case.
+        for (token, lead, acronym) in [(&ilo_recruiter, &ilo, "ILO"), (&iom_recruiter, &iom, "IOM")]
+        {
+            let input = project_led_by(&app, lead, "Orion").await;
+            assert_code_taken(
+                &app,
+                token,
+                CREATE_PROJECT,
+                json!({ "input": input }),
+                acronym,
+                "ORION",
+            )
+            .await;
+        }
+
+        // A new code for an existing project: free in its lead organisation only.
+        let input = project_led_by(&app, &ilo, "PILOT").await;
+        let pilot = app
+            .data_as(&ilo_recruiter, CREATE_PROJECT, json!({ "input": input }))
+            .await["createProject"]
+            .clone();
+        let rename =
+            |code: &str| json!({ "id": pilot["id"], "version": 1, "input": { "code": code } });
+        assert_code_taken(
+            &app,
+            &ilo_recruiter,
+            UPDATE_PROJECT_CODE,
+            rename("orion"),
+            "ILO",
+            "ORION",
+        )
+        .await;
+        // IOM's code, not ILO's: allowed.
+        let renamed = app
+            .data_as(&ilo_recruiter, UPDATE_PROJECT_CODE, rename("THAMM+"))
+            .await["updateProject"]
+            .clone();
+        assert_eq!(renamed["code"], "THAMM+");
+        assert_eq!(renamed["version"], 2);
+
+        // Handing ILO's THAMM+ to IOM, which has a THAMM+: refused, naming IOM.
+        let admin = app.sign_in_as(Role::PlatformAdmin, None).await;
+        assert_code_taken(
+            &app,
+            &admin,
+            UPDATE_PROJECT_CODE,
+            json!({ "id": pilot["id"], "version": 2, "input": { "leadOrganisationId": iom["id"] } }),
+            "IOM",
+            "THAMM+",
+        )
+        .await;
+        // Handing it over under a code IOM does not have: allowed.
+        let moved = app
+            .data_as(
+                &admin,
+                UPDATE_PROJECT_CODE,
+                json!({ "id": pilot["id"], "version": 2, "input": { "code": "THAMM-ILO", "leadOrganisationId": iom["id"] } }),
+            )
+            .await["updateProject"]
+            .clone();
+        assert_eq!(moved["code"], "THAMM-ILO");
+        assert_eq!(moved["leadOrganisation"]["acronym"], "IOM");
+    }
+}
+
+const PROJECT_BY_CODE: &str = "query ($c: String!, $o: String) { project(code: $c, organisation: $o) { id code leadOrganisation { acronym } } }";
+
+#[tokio::test]
+async fn a_project_code_two_agencies_use_is_looked_up_with_the_lead_organisation() {
+    for app in TestApp::all_seeded().await {
+        let ilo = organisation(&app, "ILO").await;
+        let ilo_recruiter = app.sign_in_as(Role::Recruiter, Some("ILO")).await;
+        let iom_orion = app.data(PROJECT_BY_CODE, json!({ "c": "ORION" })).await["project"].clone();
+        assert_eq!(iom_orion["leadOrganisation"]["acronym"], "IOM");
+
+        let input = project_led_by(&app, &ilo, "ORION").await;
+        let ilo_orion = app
+            .data_as(&ilo_recruiter, CREATE_PROJECT, json!({ "input": input }))
+            .await["createProject"]
+            .clone();
+
+        // The code alone is ambiguous now: no arbitrary pick, a bad input naming the argument.
+        let error = error_as(&app, None, PROJECT_BY_CODE, json!({ "c": "orion" })).await;
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{error}");
+        assert_eq!(error["extensions"]["field"], "organisation", "{error}");
+        assert!(
+            error["message"].as_str().unwrap().contains("ORION"),
+            "{error}"
+        );
+
+        // With the lead organisation, by any of its acronyms, in any case.
+        for (acronym, expected) in [
+            ("IOM", &iom_orion),
+            ("oim", &iom_orion),
+            ("BIT", &ilo_orion),
+        ] {
+            let found = app
+                .data(PROJECT_BY_CODE, json!({ "c": "Orion", "o": acronym }))
+                .await["project"]
+                .clone();
+            assert_eq!(found["id"], expected["id"], "[{}] {acronym}", app.backend());
+        }
+        // An organisation that leads no ORION (a partner is not the lead), or none at all.
+        for acronym in ["UNHCR", "NOPE"] {
+            assert_eq!(
+                app.error_code(PROJECT_BY_CODE, json!({ "c": "ORION", "o": acronym }))
+                    .await,
+                "NOT_FOUND",
+                "{acronym}"
+            );
+        }
+        // A code only one organisation uses needs no organisation; an organisation alone is
+        // no lookup.
+        let mptf = app.data(PROJECT_BY_CODE, json!({ "c": "MPTF" })).await;
+        assert_eq!(mptf["project"]["leadOrganisation"]["acronym"], "IOM");
+        assert_eq!(
+            app.error_code("{ project(organisation: \"IOM\") { id } }", json!({}))
+                .await,
+            "BAD_USER_INPUT"
+        );
+
+        // A vacancy filter by project code matches the code in every organisation, and with an
+        // organisation, that organisation's vacancies.
+        let mut notice = crate::vacancy_writes::orion_like(&app, "ILO-ORION-1").await;
+        notice["projectId"] = ilo_orion["id"].clone();
+        notice["competencies"] = json!([]);
+        let created = app
+            .data_as(
+                &ilo_recruiter,
+                "mutation ($input: VacancyInput!) { createVacancy(input: $input) { id version } }",
+                json!({ "input": notice }),
+            )
+            .await["createVacancy"]
+            .clone();
+        app.data_as(
+            &ilo_recruiter,
+            "mutation ($id: ID!, $version: Int!) { publishVacancy(id: $id, version: $version) { id } }",
+            json!({ "id": created["id"], "version": created["version"] }),
+        )
+        .await;
+        let references = |filter: Value| {
+            let app = &app;
+            async move {
+                let data = app
+                    .data(
+                        "query ($f: VacancyFilterInput) { vacancies(first: 50, filter: $f) { edges { node { reference project { id } } } } }",
+                        json!({ "f": filter }),
+                    )
+                    .await;
+                let mut found: Vec<String> = data["vacancies"]["edges"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["node"]["reference"].as_str().unwrap().to_owned())
+                    .collect();
+                found.sort();
+                found
+            }
+        };
+        assert_eq!(
+            references(json!({ "project": "orion" })).await,
+            ["ILO-ORION-1", "IOM-MA-2019-ORION"]
+        );
+        assert_eq!(
+            references(json!({ "project": "ORION", "organisation": "OIT" })).await,
+            ["ILO-ORION-1"]
+        );
+        assert_eq!(
+            references(json!({ "project": "ORION", "organisation": "IOM" })).await,
+            ["IOM-MA-2019-ORION"]
+        );
+    }
+}
+
 async fn row_counts(app: &TestApp) -> [u64; 4] {
     use sea_orm::{EntityTrait, PaginatorTrait};
     [

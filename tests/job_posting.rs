@@ -255,3 +255,42 @@ async fn the_posting_route_is_safe_to_embed_in_a_script_element() {
         assert_eq!(posting["title"], title);
     }
 }
+
+#[tokio::test]
+async fn the_job_posting_script_field_is_safe_to_embed_and_reads_back_as_job_posting() {
+    const BOTH: &str =
+        "query ($id: ID!) { vacancy(id: $id) { jobPosting jobPostingScript fr: jobPostingScript(language: \"fr\") } }";
+    for app in TestApp::all_seeded().await {
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let title = "</script><script>alert(1)</script> <!-- x --> \u{2028} & y";
+        let mut input = orion_like(&app, "IOM-SCRIPT-FIELD").await;
+        input["texts"][0]["title"] = json!(title);
+        input["texts"][0]["context"] = json!("<!-- <script>alert(2)</script>");
+        let created = app.data_as(&iom, CREATE, json!({ "input": input })).await;
+        let id = created["createVacancy"]["id"].clone();
+        let version = created["createVacancy"]["version"].clone();
+        app.data_as(&iom, PUBLISH, json!({ "id": id, "version": version }))
+            .await;
+
+        let data = app.data(BOTH, json!({ "id": id })).await;
+        let vacancy = &data["vacancy"];
+        let script = vacancy["jobPostingScript"].as_str().unwrap();
+        for forbidden in ["<", ">", "&", "\u{2028}"] {
+            assert!(
+                !script.contains(forbidden),
+                "[{}] {forbidden:?} in {script}",
+                app.backend()
+            );
+        }
+        // It parses back to the very value `jobPosting` answers, the hostile title included.
+        let parsed: Value = serde_json::from_str(script).unwrap();
+        assert_eq!(parsed, vacancy["jobPosting"], "[{}]", app.backend());
+        assert_eq!(parsed["title"], title);
+        // The notice's only language is its authoritative one: the same text.
+        assert_eq!(vacancy["fr"], vacancy["jobPostingScript"]);
+        // And the same text as the route serves.
+        let (status, _, body) = fetch(&app, id.as_str().unwrap(), None).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body, script, "[{}]", app.backend());
+    }
+}

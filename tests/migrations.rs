@@ -1,5 +1,5 @@
 use migration::{Migrator, MigratorTrait};
-use sea_orm::Database;
+use sea_orm::{Database, DatabaseConnection, DbErr};
 
 use crate::helpers::TestDatabase;
 
@@ -42,6 +42,172 @@ async fn migrations_run_up_down_and_up_again() {
 
         Migrator::up(&db, None).await.expect("second up");
         assert!(manager.has_table("vacancy").await.expect("inspect"));
+        db.close().await.ok();
+    }
+}
+
+/// The organisation with this acronym, in a database migrated without the server.
+async fn organisation_id(db: &DatabaseConnection, acronym: &str) -> i32 {
+    use entity::organisation_acronym;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    organisation_acronym::Entity::find()
+        .filter(organisation_acronym::Column::Acronym.eq(acronym))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a demo organisation")
+        .organisation_id
+}
+
+async fn insert_project(db: &DatabaseConnection, lead: i32, code: &str) -> Result<i32, DbErr> {
+    use entity::project;
+    use sea_orm::{ActiveModelTrait, Set};
+
+    let now = chrono::Utc::now();
+    let row = project::ActiveModel {
+        code: Set(code.to_owned()),
+        name_en: Set(format!("{code} project")),
+        name_fr: Set(format!("Projet {code}")),
+        description_en: Set(None),
+        description_fr: Set(None),
+        objectives: Set(None),
+        start_on: Set(None),
+        end_on: Set(None),
+        lead_organisation_id: Set(lead),
+        status: Set("ACTIVE".to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}
+
+/// How many rows the project table and the tables that refer to it hold.
+async fn project_rows(db: &DatabaseConnection) -> [u64; 4] {
+    use entity::{project, project_country, project_partner, vacancy};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+    [
+        project::Entity::find().count(db).await.unwrap(),
+        project_country::Entity::find().count(db).await.unwrap(),
+        project_partner::Entity::find().count(db).await.unwrap(),
+        vacancy::Entity::find()
+            .filter(vacancy::Column::ProjectId.is_not_null())
+            .count(db)
+            .await
+            .unwrap(),
+    ]
+}
+
+/// Migration 000018 makes a project code unique per lead organisation. On SQLite it rebuilds the
+/// `project` table: with foreign keys on, a careless rebuild would delete every country,
+/// partnership and vacancy link of every project. Up and down keep every row, ids included;
+/// down refuses, changing nothing, while two organisations share a code.
+#[tokio::test]
+async fn project_codes_become_unique_per_organisation_and_the_rebuild_keeps_every_row() {
+    let before = Migrator::migrations()
+        .iter()
+        .position(|m| m.name().ends_with("_project_code_per_organisation"))
+        .expect("the migration is listed") as u32;
+    for database in TestDatabase::all().await {
+        let backend = database.backend();
+        let db = Database::connect(database.url()).await.expect("connect");
+        Migrator::up(&db, Some(before)).await.expect("up to before");
+        jobboard::seed::load_demo(&db).await.expect("demo data");
+        let (iom, ilo) = (
+            organisation_id(&db, "IOM").await,
+            organisation_id(&db, "ILO").await,
+        );
+        // Before: a code is unique across all projects.
+        assert!(
+            insert_project(&db, ilo, "ORION").await.is_err(),
+            "{backend}"
+        );
+        let rows = project_rows(&db).await;
+        assert!(rows.iter().all(|n| *n > 0), "{backend} {rows:?}");
+
+        Migrator::up(&db, None).await.expect("up");
+        assert_eq!(project_rows(&db).await, rows, "{backend}: up lost rows");
+        let manager = sea_orm_migration::SchemaManager::new(&db);
+        for index in [
+            "ux_project_code_lead_organisation_id",
+            "ix_project_lead_organisation_id",
+            "ix_project_status",
+        ] {
+            assert!(
+                manager.has_index("project", index).await.unwrap(),
+                "{backend} {index}"
+            );
+        }
+        // Two organisations may each have an ORION, one organisation only one.
+        let ilo_orion = insert_project(&db, ilo, "ORION")
+            .await
+            .expect("ILO's ORION");
+        assert!(
+            insert_project(&db, iom, "ORION").await.is_err(),
+            "{backend}"
+        );
+        assert!(
+            insert_project(&db, ilo, "ORION").await.is_err(),
+            "{backend}"
+        );
+        // Foreign keys are still enforced on the pool's connections after the rebuild.
+        let orphan = entity::project_country::ActiveModel {
+            project_id: sea_orm::Set(999_999),
+            country_code: sea_orm::Set("MA".to_owned()),
+            ..Default::default()
+        };
+        assert!(
+            sea_orm::ActiveModelTrait::insert(orphan, &db)
+                .await
+                .is_err(),
+            "{backend}"
+        );
+
+        // Down refuses while two projects share a code, and changes nothing.
+        let ours = Migrator::migrations().len() as u32 - before;
+        assert!(Migrator::down(&db, Some(ours)).await.is_err(), "{backend}");
+        assert!(
+            manager
+                .has_index("project", "ux_project_code_lead_organisation_id")
+                .await
+                .unwrap(),
+            "{backend}"
+        );
+        assert!(
+            insert_project(&db, iom, "ORION").await.is_err(),
+            "{backend}"
+        );
+        {
+            use sea_orm::EntityTrait;
+            entity::project::Entity::delete_by_id(ilo_orion)
+                .exec(&db)
+                .await
+                .unwrap();
+        }
+        Migrator::down(&db, Some(ours)).await.expect("down");
+        assert_eq!(project_rows(&db).await, rows, "{backend}: down lost rows");
+        assert!(
+            !manager
+                .has_index("project", "ux_project_code_lead_organisation_id")
+                .await
+                .unwrap(),
+            "{backend}"
+        );
+        assert!(
+            insert_project(&db, ilo, "ORION").await.is_err(),
+            "{backend}: the code is unique across projects again"
+        );
+        // An id once given is never given again, even after a rebuild of the table.
+        let next = insert_project(&db, ilo, "NEW").await.unwrap();
+        assert!(next > ilo_orion, "{backend}: {next} after {ilo_orion}");
+
+        Migrator::up(&db, None).await.expect("up again");
+        assert_eq!(project_rows(&db).await[1..], rows[1..], "{backend}");
         db.close().await.ok();
     }
 }

@@ -12,7 +12,7 @@ const BY_ID: &str = "query ($id: ID!) { vacancy(id: $id) { reference status vers
 /// A notice like the ORION one, closing in a month.
 pub async fn orion_like(app: &TestApp, reference: &str) -> Value {
     let ids = app
-        .data("{ project(code: \"ORION\") { id } competencies(first: 100) { edges { node { id code } } } }", json!({}))
+        .data("{ project(code: \"ORION\", organisation: \"IOM\") { id } competencies(first: 100) { edges { node { id code } } } }", json!({}))
         .await;
     let competency = |code: &str| {
         ids["competencies"]["edges"]

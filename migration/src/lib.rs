@@ -23,6 +23,7 @@ mod m20261204_000014_saved_search_filters;
 mod m20261204_000015_partnership_acceptance;
 mod m20261204_000016_sealed_webhook_secrets;
 mod m20261204_000017_accounts_and_mail;
+mod m20261204_000018_project_code_per_organisation;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_partnership_acceptance::Migration),
             Box::new(m20261204_000016_sealed_webhook_secrets::Migration),
             Box::new(m20261204_000017_accounts_and_mail::Migration),
+            Box::new(m20261204_000018_project_code_per_organisation::Migration),
         ]
     }
 }

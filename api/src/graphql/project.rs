@@ -32,7 +32,7 @@ impl Project {
         self.0.version
     }
 
-    /// Its short code (`ORION`, `WAFIRA II`).
+    /// Its short code (`ORION`, `WAFIRA II`), unique within its lead organisation.
     async fn code(&self) -> &str {
         &self.0.code
     }
@@ -223,7 +223,10 @@ impl ProjectQuery {
         Ok(connection(page, Project))
     }
 
-    /// One project, by `id` or by `code`.
+    /// One project, by `id`, or by `code`. A code is unique within its lead organisation only,
+    /// so two organisations may each have a project `ORION`: name the lead organisation with
+    /// `organisation` to be sure of the answer. Without it, a code that more than one
+    /// organisation uses is a `BAD_USER_INPUT` on the field `organisation`.
     async fn project(
         &self,
         ctx: &Context<'_>,
@@ -231,15 +234,25 @@ impl ProjectQuery {
         #[graphql(desc = "The project's code (`ORION`); case does not matter.")] code: Option<
             String,
         >,
+        #[graphql(
+            desc = "Any acronym of the lead organisation (`IOM`, `OIM`); with `code`. Needed when several organisations have a project with that code."
+        )]
+        organisation: Option<String>,
     ) -> Result<Project> {
         let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
-        let model = match (id, code) {
-            (Some(id), None) => {
+        let model = match (id, code, organisation) {
+            (Some(id), None, None) => {
                 service::project::get(actor, db, decode("id", NodeKind::Project, &id)?).await?
             }
-            (None, Some(code)) => service::project::get_by_code(actor, db, &code).await?,
+            (None, Some(code), organisation) => {
+                service::project::get_by_code(actor, db, &code, organisation.as_deref()).await?
+            }
             _ => {
-                return Err(AppError::bad_input("id", "pass exactly one of `id` or `code`").into())
+                return Err(AppError::bad_input(
+                    "id",
+                    "pass either `id`, or `code` (with `organisation` if you wish)",
+                )
+                .into())
             }
         };
         Ok(Project(model))
@@ -269,7 +282,8 @@ pub struct ProjectPartnerInput {
 /// A new project with its countries and partners.
 #[derive(InputObject)]
 pub struct CreateProjectInput {
-    /// Its short code (`ORION`), unique across projects; stored in upper case.
+    /// Its short code (`ORION`), unique within the lead organisation (another organisation may
+    /// have a project with the same code); stored in upper case.
     code: String,
     /// Its full name in English.
     name_en: String,
@@ -300,7 +314,7 @@ pub struct CreateProjectInput {
 /// list given replaces the stored one.
 #[derive(InputObject)]
 pub struct UpdateProjectInput {
-    /// A new code, unique across projects.
+    /// A new code, unique within the lead organisation.
     code: Option<String>,
     /// Its full name in English.
     name_en: Option<String>,
@@ -420,7 +434,7 @@ pub struct ProjectMutation;
 #[Object]
 impl ProjectMutation {
     /// Creates a project with its countries and partners, led by an organisation you post for.
-    /// A code already in use is a `CONFLICT`.
+    /// A code the lead organisation already uses is a `CONFLICT`.
     async fn create_project(
         &self,
         ctx: &Context<'_>,
@@ -432,7 +446,8 @@ impl ProjectMutation {
     }
 
     /// Edits a project of an organisation you post for. A `version` other than the stored one
-    /// is a `CONFLICT`: someone changed it since you read it.
+    /// is a `CONFLICT`: someone changed it since you read it; so is a code that the (new) lead
+    /// organisation already uses.
     async fn update_project(
         &self,
         ctx: &Context<'_>,

@@ -1,5 +1,5 @@
 //! Demo data built from the five vacancy notices in `seed/`, loaded idempotently: rows that
-//! already exist (by acronym, code or reference) are left as they are.
+//! already exist (by acronym, code within the organisation, or reference) are left as they are.
 
 mod model;
 pub mod synthetic;
@@ -15,7 +15,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, Set,
+    PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, Set,
 };
 use serde::de::DeserializeOwned;
 
@@ -282,8 +282,11 @@ async fn insert_competency(
 }
 
 async fn insert_project(db: &impl ConnectionTrait, seed: &ProjectSeed) -> Result<bool, SeedError> {
+    // A code is unique within its lead organisation only.
+    let lead = organisation_id(db, &seed.lead_organisation).await?;
     let exists = project::Entity::find()
         .filter(project::Column::Code.eq(&seed.code))
+        .filter(project::Column::LeadOrganisationId.eq(lead))
         .one(db)
         .await?;
     if exists.is_some() {
@@ -303,7 +306,7 @@ async fn insert_project(db: &impl ConnectionTrait, seed: &ProjectSeed) -> Result
         objectives: Set(objectives),
         start_on: Set(seed.start_on.map(|d| d.0)),
         end_on: Set(seed.end_on.map(|d| d.0)),
-        lead_organisation_id: Set(organisation_id(db, &seed.lead_organisation).await?),
+        lead_organisation_id: Set(lead),
         status: Set(crate::domain::ProjectStatus::Active.as_str().to_owned()),
         version: Set(1),
         created_at: Set(now),
@@ -337,6 +340,44 @@ async fn insert_project(db: &impl ConnectionTrait, seed: &ProjectSeed) -> Result
     Ok(true)
 }
 
+/// The project with this code that a vacancy's organisation leads, else the one it partners
+/// in (codes are unique per lead organisation, so two organisations may have the same one).
+async fn project_of(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+    code: &str,
+    reference: &str,
+) -> Result<i32, SeedError> {
+    let led = project::Entity::find()
+        .filter(project::Column::Code.eq(code))
+        .filter(project::Column::LeadOrganisationId.eq(organisation_id))
+        .one(db)
+        .await?;
+    if let Some(project) = led {
+        return Ok(project.id);
+    }
+    let partnered = project_partner::Entity::find()
+        .select_only()
+        .column(project_partner::Column::ProjectId)
+        .filter(project_partner::Column::OrganisationId.eq(organisation_id))
+        .into_query();
+    let found = project::Entity::find()
+        .filter(project::Column::Code.eq(code))
+        .filter(project::Column::Id.in_subquery(partnered))
+        .limit(2)
+        .all(db)
+        .await?;
+    match found.as_slice() {
+        [project] => Ok(project.id),
+        [] => Err(invalid(format!(
+            "{reference}: no project {code} that the organisation leads or partners in"
+        ))),
+        _ => Err(invalid(format!(
+            "{reference}: the organisation partners in several projects {code}"
+        ))),
+    }
+}
+
 async fn insert_vacancy(db: &impl ConnectionTrait, seed: &VacancySeed) -> Result<bool, SeedError> {
     let reference = &seed.reference;
     let org_id = organisation_id(db, &seed.organisation).await?;
@@ -349,14 +390,7 @@ async fn insert_vacancy(db: &impl ConnectionTrait, seed: &VacancySeed) -> Result
         return Ok(false);
     }
     let project_id = match &seed.project {
-        Some(code) => Some(
-            project::Entity::find()
-                .filter(project::Column::Code.eq(code))
-                .one(db)
-                .await?
-                .ok_or_else(|| invalid(format!("{reference}: unknown project {code}")))?
-                .id,
-        ),
+        Some(code) => Some(project_of(db, org_id, code, reference).await?),
         None => None,
     };
     let tz: Tz = seed

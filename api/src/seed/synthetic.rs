@@ -616,18 +616,24 @@ async fn insert_projects(
             })
             .collect();
         insert_rows(&txn, rows).await?;
-        let ids: Vec<(String, i32)> = project::Entity::find()
+        // Codes are unique per lead organisation only: read back this chunk's projects by
+        // code and lead, never another organisation's project with the same code.
+        let ids: Vec<(String, i32, i32)> = project::Entity::find()
             .select_only()
             .column(project::Column::Code)
+            .column(project::Column::LeadOrganisationId)
             .column(project::Column::Id)
             .filter(project::Column::Code.is_in(chunk.to_vec()))
+            .filter(project::Column::LeadOrganisationId.is_in(leads.values().copied()))
             .into_tuple()
             .all(&txn)
             .await?;
         let mut partners = Vec::new();
         let mut countries: Vec<(i32, &str)> = Vec::new();
-        for (code, project_id) in ids {
-            let lead = leads.get(&code).copied().unwrap_or(organisations[0].0);
+        for (code, lead, project_id) in ids {
+            if leads.get(&code) != Some(&lead) {
+                continue;
+            }
             projects_of.entry(lead).or_default().push(project_id);
             partners.push(project_partner::ActiveModel {
                 project_id: Set(project_id),

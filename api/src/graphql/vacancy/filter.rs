@@ -17,7 +17,10 @@ pub struct VacancyFilterInput {
     organisation: Option<String>,
     /// Vacancies of this project (global ID).
     project_id: Option<ID>,
-    /// Vacancies of the project with this code (`ORION`).
+    /// Vacancies of a project with this code (`ORION`), whichever organisation leads it: a code
+    /// is unique within its lead organisation only. With `organisation` (or `organisationId`)
+    /// too, that organisation's vacancies on a project with this code; `projectId` names one
+    /// project.
     project: Option<String>,
     /// Vacancies with a duty station in this country (ISO 3166-1 alpha-2).
     country: Option<String>,

@@ -1,7 +1,8 @@
-//! `Vacancy.jobPosting`: the schema.org `JobPosting` of a vacancy, built from the per-request
-//! loaders so that a page of vacancies costs a handful of statements, not one set per vacancy.
+//! `Vacancy.jobPosting` and `Vacancy.jobPostingScript`: the schema.org `JobPosting` of a
+//! vacancy, built from the per-request loaders so that a page of vacancies costs a handful of
+//! statements, not one set per vacancy.
 
-use async_graphql::{Context, Json, Result};
+use async_graphql::{Context, Result};
 use chrono::Utc;
 use entity::vacancy;
 
@@ -14,7 +15,7 @@ pub async fn job_posting(
     ctx: &Context<'_>,
     row: &vacancy::Model,
     language: Option<&str>,
-) -> Result<Json<serde_json::Value>> {
+) -> Result<serde_json::Value> {
     let loaders = context::loaders(ctx)?;
     let parts = PostingParts {
         vacancy: row.clone(),
@@ -24,5 +25,5 @@ pub async fn job_posting(
         duty_stations: children(&loaders.duty_stations, row.id).await?,
         qualification_paths: children(&loaders.qualification_paths, row.id).await?,
     };
-    Ok(Json(build(&parts, language, Utc::now())?))
+    Ok(build(&parts, language, Utc::now())?)
 }

@@ -305,14 +305,36 @@ impl Vacancy {
 
     /// The notice as a schema.org `JobPosting` (JSON-LD) for search engines and job aggregators,
     /// in a language (falling back to the authoritative one); also served at
-    /// `GET /vacancies/{id}/jobposting.json`.
+    /// `GET /vacancies/{id}/jobposting.json`. Its strings hold the notice's text as written,
+    /// `</script>` and `<!--` included: to embed it in a page, use `jobPostingScript`, never
+    /// this value serialised by hand.
     async fn job_posting(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "ISO 639 language code; the authoritative language when omitted.")]
         language: Option<String>,
     ) -> Result<async_graphql::Json<serde_json::Value>> {
-        crate::graphql::vacancy::job_posting::job_posting(ctx, &self.0, language.as_deref()).await
+        let posting =
+            crate::graphql::vacancy::job_posting::job_posting(ctx, &self.0, language.as_deref())
+                .await?;
+        Ok(async_graphql::Json(posting))
+    }
+
+    /// The same `JobPosting` as `jobPosting`, as JSON text ready to be placed as it is inside a
+    /// `<script type="application/ld+json">` element: `<`, `>` and `&` (and the line separators
+    /// U+2028 and U+2029) are written as `\uXXXX` escapes, so the notice's text can neither
+    /// close the element nor open a comment, and the text parses back to the same value. The
+    /// same text as `GET /vacancies/{id}/jobposting.json`.
+    async fn job_posting_script(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "ISO 639 language code; the authoritative language when omitted.")]
+        language: Option<String>,
+    ) -> Result<String> {
+        let posting =
+            crate::graphql::vacancy::job_posting::job_posting(ctx, &self.0, language.as_deref())
+                .await?;
+        Ok(service::vacancy::job_posting::script_safe_json(&posting)?)
     }
 
     /// Where the notice is in its life; a published notice past its closing instant is closed.

@@ -14,12 +14,13 @@ use serde_json::{json, Value};
 
 use crate::auth::Actor;
 use crate::domain::{CountryCode, ProjectStatus};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::fields::{
     bilingual_changes, optional_text, required_text, ChangeSet, MAX_LINE, MAX_TEXT,
 };
+use crate::service::organisation as organisation_service;
 use crate::service::pagination::{paginate, Page, PageRequest};
 use crate::service::vacancy::search_document;
 
@@ -83,17 +84,40 @@ pub async fn get(_actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<
         .ok_or(AppError::NotFound("project"))
 }
 
+/// The project with this code (case does not matter). A code is unique within its lead
+/// organisation only: with `organisation` (any of its acronyms) the project that organisation
+/// leads; without, the one project with that code, and a code that several organisations use is
+/// a bad input on the `organisation` argument, never an arbitrary pick.
 #[tracing::instrument(level = "debug", skip(_actor, db))]
 pub async fn get_by_code(
     _actor: &Actor,
     db: &DatabaseConnection,
     code: &str,
+    organisation: Option<&str>,
 ) -> AppResult<project::Model> {
-    project::Entity::find()
-        .filter(project::Column::Code.eq(code.trim().to_uppercase()))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("project"))
+    let code = code.trim().to_uppercase();
+    let mut select = project::Entity::find().filter(project::Column::Code.eq(&code));
+    if let Some(acronym) = organisation {
+        let lead = organisation_service::find_by_acronym(db, acronym)
+            .await?
+            .ok_or(AppError::NotFound("project"))?;
+        select = select.filter(project::Column::LeadOrganisationId.eq(lead.id));
+    }
+    let mut found = select
+        .order_by_asc(project::Column::Id)
+        .limit(2)
+        .all(db)
+        .await?;
+    if found.len() > 1 {
+        return Err(AppError::bad_input(
+            "organisation",
+            format!(
+                "several organisations have a project with the code {code}: \
+                 pass `organisation`, the acronym of the one that leads it"
+            ),
+        ));
+    }
+    found.pop().ok_or(AppError::NotFound("project"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -112,19 +136,28 @@ async fn organisation_acronym(
         .ok_or_else(|| AppError::bad_input(field, format!("`{field}` is not an organisation")))
 }
 
+/// What a duplicate code means, naming the organisation that has it.
+fn code_taken(acronym: &str, code: &str) -> String {
+    format!("this organisation ({acronym}) already has a project with the code {code}")
+}
+
+/// Refuses a code the lead organisation already has, with a clear message (the unique index on
+/// code and lead organisation keeps two racing requests from both succeeding). Another
+/// organisation's project with the same code is no obstacle.
 async fn ensure_code_free(
     db: &impl ConnectionTrait,
+    lead: (i32, &str),
     code: &str,
     except: Option<i32>,
 ) -> AppResult<()> {
-    let mut same = project::Entity::find().filter(project::Column::Code.eq(code));
+    let mut same = project::Entity::find()
+        .filter(project::Column::Code.eq(code))
+        .filter(project::Column::LeadOrganisationId.eq(lead.0));
     if let Some(id) = except {
         same = same.filter(project::Column::Id.ne(id));
     }
     match same.one(db).await? {
-        Some(_) => Err(AppError::Conflict(format!(
-            "a project with the code {code} already exists"
-        ))),
+        Some(_) => Err(AppError::Conflict(code_taken(lead.1, code))),
         None => Ok(()),
     }
 }
@@ -268,7 +301,7 @@ pub async fn create(
     let txn = crate::db::begin_write(db).await?;
     let lead =
         organisation_acronym(&txn, "input.leadOrganisationId", input.lead_organisation_id).await?;
-    ensure_code_free(&txn, &code, None).await?;
+    ensure_code_free(&txn, (input.lead_organisation_id, &lead), &code, None).await?;
     let now = Utc::now();
     let row = project::ActiveModel {
         code: Set(code.clone()),
@@ -287,7 +320,8 @@ pub async fn create(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .on_unique(&code_taken(&lead, &code))?;
     insert_countries(&txn, row.id, &countries).await?;
     let recorded_partners =
         insert_partners(&txn, actor, row.id, &partners, &HashSet::new()).await?;
@@ -358,9 +392,23 @@ pub async fn update(
 
     let mut set = ChangeSet::default();
     let new_code = input.code.as_deref().map(code).transpose()?;
-    if let Some(code) = new_code.as_deref().filter(|c| *c != current.code) {
-        ensure_code_free(&txn, code, Some(id)).await?;
-    }
+    let new_lead = input
+        .lead_organisation_id
+        .filter(|l| *l != current.lead_organisation_id);
+    // The code must be free in the organisation that will lead the project, when either changes.
+    let target_code = new_code.clone().unwrap_or_else(|| current.code.clone());
+    let taken = if target_code != current.code || new_lead.is_some() {
+        let lead = new_lead.unwrap_or(current.lead_organisation_id);
+        let acronym = organisation_acronym(&txn, "input.leadOrganisationId", lead).await?;
+        ensure_code_free(&txn, (lead, &acronym), &target_code, Some(id)).await?;
+        if let Some(lead) = new_lead {
+            set.columns.push((C::LeadOrganisationId, Expr::value(lead)));
+            set.record("leadOrganisation", json!(acronym));
+        }
+        Some(code_taken(&acronym, &target_code))
+    } else {
+        None
+    };
     set.field("code", C::Code, &current.code, new_code);
     bilingual_changes!(set, current, input, C)?;
     let new_objectives = input.objectives.as_deref().map(objectives).transpose()?;
@@ -375,14 +423,6 @@ pub async fn update(
     check_dates(start, end)?;
     set.field("startDate", C::StartOn, &current.start_on, input.start_date);
     set.field("endDate", C::EndOn, &current.end_on, input.end_date);
-    if let Some(lead) = input
-        .lead_organisation_id
-        .filter(|l| *l != current.lead_organisation_id)
-    {
-        let acronym = organisation_acronym(&txn, "input.leadOrganisationId", lead).await?;
-        set.columns.push((C::LeadOrganisationId, Expr::value(lead)));
-        set.record("leadOrganisation", json!(acronym));
-    }
 
     let new_countries = input.countries.as_deref().map(countries).transpose()?;
     let stored_countries: Vec<String> = project_country::Entity::find()
@@ -430,7 +470,11 @@ pub async fn update(
     for (column, value) in std::mem::take(&mut set.columns) {
         update = update.col_expr(column, value);
     }
-    if update.exec(&txn).await?.rows_affected == 0 {
+    let updated_rows = match &taken {
+        Some(message) => update.exec(&txn).await.on_unique(message)?,
+        None => update.exec(&txn).await?,
+    };
+    if updated_rows.rows_affected == 0 {
         return Err(AppError::stale("project"));
     }
     if let Some(list) = &new_countries {

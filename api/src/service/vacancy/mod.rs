@@ -46,6 +46,8 @@ pub struct VacancyFilter {
     pub organisation_acronym: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i32>,
+    /// A project with this code, led by any organisation (codes are unique per lead
+    /// organisation); combined with the organisation fields, that organisation's vacancies on it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -209,6 +211,8 @@ pub(crate) fn apply_filter(
         select = select.filter(vacancy::Column::ProjectId.eq(project));
     }
     if let Some(code) = &filter.project_code {
+        // Every project with the code, whichever organisation leads it; the organisation
+        // filters above narrow the vacancies to one organisation's.
         let projects = project::Entity::find()
             .select_only()
             .column(project::Column::Id)
