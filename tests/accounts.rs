@@ -9,10 +9,9 @@ use serde_json::{json, Value};
 
 use crate::helpers::{TestApp, TestDatabase};
 
-const REGISTER: &str = "mutation ($input: RegisterInput!) { register(input: $input) { token expiresAt account { id email fullName role active organisation { acronym } } } }";
+const REGISTER: &str = "mutation ($input: RegisterInput!) { register(input: $input) { email } }";
 const LOGIN: &str = "mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token expiresAt account { email role } } }";
 const ME: &str = "{ me { id email fullName role active organisation { acronym } } }";
-const CREATE_ACCOUNT: &str = "mutation ($input: CreateAccountInput!) { createAccount(input: $input) { id email role active organisation { acronym } } }";
 const DEACTIVATE: &str = "mutation ($id: ID!) { deactivateAccount(id: $id) { id active } }";
 
 const PASSWORD: &str = "correct horse battery";
@@ -38,30 +37,28 @@ async fn login(app: &TestApp, email: &str, password: &str) -> Value {
         .await
 }
 
-fn staff(email: &str, role: &str, organisation: Option<&str>) -> Value {
-    json!({ "input": {
-        "email": email,
-        "password": PASSWORD,
-        "fullName": "Staff Member",
-        "role": role,
-        "organisationId": organisation,
-    }})
+/// A staff account with [`PASSWORD`], made straight in the database (as an accepted invitation
+/// would); returns its global ID.
+pub async fn staff_with_password(app: &TestApp, email: &str, role: Role, acronym: &str) -> String {
+    use sea_orm::{ActiveModelTrait, Set};
+    let (id, _) = crate::helpers::create_account(&app.db, role, Some(acronym)).await;
+    let row = entity::account::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row: entity::account::ActiveModel = row.into();
+    row.email = Set(email.to_owned());
+    row.password_hash = Set(jobboard::auth::password::hash_password(PASSWORD).unwrap());
+    row.update(&app.db).await.unwrap();
+    crate::helpers::global_id("Account", id)
 }
 
 #[tokio::test]
 async fn a_candidate_registers_signs_in_and_reads_itself() {
     for app in TestApp::all_seeded().await {
         let registered = register(&app, "  Amina.Benali@Example.org ").await;
-        assert_eq!(registered["account"]["email"], "amina.benali@example.org");
-        assert_eq!(registered["account"]["role"], "CANDIDATE");
-        assert_eq!(registered["account"]["active"], true);
-        assert_eq!(registered["account"]["organisation"], Value::Null);
-        assert!(registered["expiresAt"].as_str().is_some());
-
-        let token = registered["token"].as_str().unwrap();
-        let me = app.data_as(token, ME, json!({})).await["me"].clone();
-        assert_eq!(me["id"], registered["account"]["id"]);
-        assert_eq!(me["fullName"], "Amina Benali");
+        assert_eq!(registered["email"], "amina.benali@example.org");
 
         // The e-mail's case does not matter when signing in.
         let body = login(&app, "AMINA.BENALI@example.org", PASSWORD).await;
@@ -70,19 +67,35 @@ async fn a_candidate_registers_signs_in_and_reads_itself() {
         assert_eq!(body["data"]["login"]["account"]["role"], "CANDIDATE");
         let me = app.data_as(token, ME, json!({})).await;
         assert_eq!(me["me"]["email"], "amina.benali@example.org");
+        assert_eq!(me["me"]["fullName"], "Amina Benali");
+        assert_eq!(me["me"]["role"], "CANDIDATE");
+        assert_eq!(me["me"]["organisation"], Value::Null);
 
         assert_eq!(app.data(ME, json!({})).await["me"], Value::Null);
     }
 }
 
 #[tokio::test]
-async fn registering_a_taken_email_is_a_conflict_and_weak_input_is_refused() {
+async fn registering_a_taken_email_answers_the_same_and_weak_input_is_refused() {
     for app in TestApp::all_seeded().await {
-        register(&app, "karim@example.org").await;
+        let first = register(&app, "karim@example.org").await;
         let again = json!({ "input": {
-            "email": "KARIM@example.org", "password": PASSWORD, "fullName": "Karim"
+            "email": "KARIM@example.org", "password": "another passphrase", "fullName": "Karim"
         }});
-        assert_eq!(app.error_code(REGISTER, again).await, "CONFLICT");
+        // No oracle: the answer to a taken address is the answer to a new one.
+        let body = app.graphql(REGISTER, again).await;
+        assert_eq!(body, json!({ "data": { "register": first } }));
+        // And the owner's password still works, the intruder's does not.
+        let body = login(&app, "karim@example.org", PASSWORD).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        let body = login(&app, "karim@example.org", "another passphrase").await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+
+        let common = json!({ "input": {
+            "email": "common@example.org", "password": "1234567890", "fullName": "Common"
+        }});
+        let body = app.graphql(REGISTER, common).await;
+        assert_eq!(body["errors"][0]["extensions"]["field"], "input.password");
 
         let short = json!({ "input": {
             "email": "short@example.org", "password": "123456789", "fullName": "Short"
@@ -246,129 +259,10 @@ async fn failures_from_elsewhere_never_keep_the_owner_out() {
 }
 
 #[tokio::test]
-async fn agency_admin_creates_staff_of_its_own_organisation_only() {
-    for app in TestApp::all_seeded().await {
-        let iom = organisation_id(&app, "IOM").await;
-        let ilo = organisation_id(&app, "ILO").await;
-        let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
-
-        let created = app
-            .data_as(
-                &admin,
-                CREATE_ACCOUNT,
-                staff("Recruiter@IOM.int", "RECRUITER", Some(&iom)),
-            )
-            .await;
-        let created = &created["createAccount"];
-        assert_eq!(created["email"], "recruiter@iom.int");
-        assert_eq!(created["role"], "RECRUITER");
-        assert_eq!(created["organisation"]["acronym"], "IOM");
-        let body = login(&app, "recruiter@iom.int", PASSWORD).await;
-        assert!(body.get("errors").is_none(), "{body}");
-
-        let second_admin = staff("admin2@iom.int", "AGENCY_ADMIN", Some(&iom));
-        app.data_as(&admin, CREATE_ACCOUNT, second_admin).await;
-
-        let refused = [
-            (
-                Some(admin.clone()),
-                staff("x@ilo.org", "RECRUITER", Some(&ilo)),
-                "FORBIDDEN",
-            ),
-            (
-                Some(admin.clone()),
-                staff("boss@example.org", "PLATFORM_ADMIN", None),
-                "FORBIDDEN",
-            ),
-            (
-                Some(app.sign_in_as(Role::Recruiter, Some("IOM")).await),
-                staff("y@iom.int", "RECRUITER", Some(&iom)),
-                "FORBIDDEN",
-            ),
-            (
-                Some(app.sign_in_as(Role::Candidate, None).await),
-                staff("z@iom.int", "RECRUITER", Some(&iom)),
-                "FORBIDDEN",
-            ),
-            (
-                None,
-                staff("w@iom.int", "RECRUITER", Some(&iom)),
-                "UNAUTHENTICATED",
-            ),
-            (
-                Some(admin.clone()),
-                staff("recruiter@iom.int", "RECRUITER", Some(&iom)),
-                "CONFLICT",
-            ),
-        ];
-        for (token, variables, code) in refused {
-            assert_eq!(
-                app.error_code_as(token.as_deref(), CREATE_ACCOUNT, variables.clone())
-                    .await,
-                code,
-                "[{}] {variables}",
-                app.backend()
-            );
-        }
-    }
-}
-
-#[tokio::test]
-async fn platform_admin_creates_an_organisations_first_admin() {
-    for app in TestApp::all_seeded().await {
-        let unhcr = organisation_id(&app, "UNHCR").await;
-        let platform = app.sign_in_as(Role::PlatformAdmin, None).await;
-        let created = app
-            .data_as(
-                &platform,
-                CREATE_ACCOUNT,
-                staff("admin@unhcr.org", "AGENCY_ADMIN", Some(&unhcr)),
-            )
-            .await;
-        assert_eq!(created["createAccount"]["role"], "AGENCY_ADMIN");
-        assert_eq!(created["createAccount"]["organisation"]["acronym"], "UNHCR");
-
-        // An agency role needs an organisation.
-        assert_eq!(
-            app.error_code_as(
-                Some(&platform),
-                CREATE_ACCOUNT,
-                staff("lost@unhcr.org", "RECRUITER", None)
-            )
-            .await,
-            "BAD_USER_INPUT"
-        );
-
-        // The new admin signs in and staffs its organisation.
-        let body = login(&app, "admin@unhcr.org", PASSWORD).await;
-        let token = body["data"]["login"]["token"].as_str().unwrap();
-        let recruiter = app
-            .data_as(
-                token,
-                CREATE_ACCOUNT,
-                staff("recruiter@unhcr.org", "RECRUITER", Some(&unhcr)),
-            )
-            .await;
-        assert_eq!(
-            recruiter["createAccount"]["organisation"]["acronym"],
-            "UNHCR"
-        );
-    }
-}
-
-#[tokio::test]
 async fn a_deactivated_account_is_refused_at_once() {
     for app in TestApp::all_seeded().await {
-        let iom = organisation_id(&app, "IOM").await;
         let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
-        let created = app
-            .data_as(
-                &admin,
-                CREATE_ACCOUNT,
-                staff("leaving@iom.int", "RECRUITER", Some(&iom)),
-            )
-            .await;
-        let id = created["createAccount"]["id"].as_str().unwrap().to_owned();
+        let id = staff_with_password(&app, "leaving@iom.int", Role::Recruiter, "IOM").await;
         let body = login(&app, "leaving@iom.int", PASSWORD).await;
         let token = body["data"]["login"]["token"].as_str().unwrap().to_owned();
         assert_eq!(

@@ -1136,3 +1136,39 @@ async fn document_named(app: &TestApp, name: &str) -> entity::application_docume
     assert_eq!(rows.len(), 1, "[{}]", app.backend());
     rows.remove(0)
 }
+
+#[tokio::test]
+async fn a_candidate_applies_only_once_their_address_is_proven() {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    for app in TestApp::all_seeded().await {
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let vacancy = publish(&app, &iom, orion_like(&app, "IOM-PROVEN-1").await).await;
+        let (id, _) = crate::helpers::create_account(&app.db, Role::Candidate, None).await;
+        let set_verified = |verified: Option<chrono::DateTime<chrono::Utc>>| {
+            entity::account::Entity::update_many()
+                .col_expr(
+                    entity::account::Column::EmailVerifiedAt,
+                    Expr::value(verified),
+                )
+                .filter(entity::account::Column::Id.eq(id))
+                .exec(&app.db)
+        };
+        set_verified(None).await.unwrap();
+        let token = app.token_for(id).await;
+        // Refused before the CV is read: an unproven candidate sends nobody their documents.
+        let (code, _) = apply_refused(
+            &app,
+            &token,
+            application(&vacancy),
+            vec![cv(pdf(2_000))],
+        )
+        .await;
+        assert_eq!(code, "EMAIL_NOT_VERIFIED");
+        // The same session applies once the address is proven: every request re-reads it.
+        set_verified(Some(chrono::Utc::now())).await.unwrap();
+        let applied = apply_ok(&app, &token, application(&vacancy), vec![cv(pdf(2_000))]).await;
+        assert!(applied["id"].is_string());
+    }
+}

@@ -575,3 +575,9 @@ pub async fn rename_account(db: &DatabaseConnection, id: i32, full_name: &str) {
         .await
         .unwrap();
 }
+
+/// The global ID of row `id` of `kind` (`Account`, `Organisation`, …).
+pub fn global_id(kind: &str, id: i32) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
+}

@@ -15,6 +15,7 @@ mod feeds;
 mod fuzz;
 mod http;
 mod job_posting;
+mod mail_accounts;
 mod migrations;
 mod organisations;
 mod pagination;
