@@ -22,9 +22,7 @@ const WAIT_SECONDS = Number(process.env.WAIT_SECONDS ?? '20');
 const Register = graphql(`
   mutation Register($input: RegisterInput!) {
     register(input: $input) {
-      account {
-        email
-      }
+      email
     }
   }
 `);
@@ -108,7 +106,8 @@ function log(message: string) {
   console.log(`[client] ${message}`);
 }
 
-/** Signs up a new candidate and signs in; returns the token. */
+/** Signs up a new candidate and signs in (an unproven address may browse; it applies once the
+ * link mailed at registration is followed); returns the token. */
 async function signIn(anonymous: GraphQLClient): Promise<string> {
   const email = `candidate.${randomUUID()}@example.org`;
   const password = 'a passphrase long enough';

@@ -14,7 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      account {\n        email\n      }\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      email\n    }\n  }\n": typeof types.RegisterDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      expiresAt\n      account {\n        fullName\n        role\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  query OpenVacancies($first: Int!, $search: String) {\n    vacancies(first: $first, filter: { openOnly: true, search: $search }) {\n      totalCount\n      facets {\n        organisations {\n          organisation {\n            acronym\n          }\n          count\n        }\n        countries {\n          country\n          count\n        }\n        gradeCategories {\n          gradeCategory\n          count\n        }\n        contractTypes {\n          contractType\n          count\n        }\n      }\n      edges {\n        node {\n          id\n          reference\n          title\n          closingAt\n          grade\n          organisation {\n            acronym\n          }\n          dutyStations {\n            city\n            country\n          }\n        }\n      }\n    }\n  }\n": typeof types.OpenVacanciesDocument,
     "\n  mutation CreateVacancy($input: VacancyInput!) {\n    createVacancy(input: $input) {\n      id\n      version\n    }\n  }\n": typeof types.CreateVacancyDocument,
@@ -22,7 +22,7 @@ type Documents = {
     "\n  subscription VacancyPublished($filter: VacancyFilterInput) {\n    vacancyPublished(filter: $filter) {\n      id\n      reference\n      title\n      organisation {\n        acronym\n      }\n      dutyStations {\n        city\n        country\n      }\n    }\n  }\n": typeof types.VacancyPublishedDocument,
 };
 const documents: Documents = {
-    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      account {\n        email\n      }\n    }\n  }\n": types.RegisterDocument,
+    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      email\n    }\n  }\n": types.RegisterDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      expiresAt\n      account {\n        fullName\n        role\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  query OpenVacancies($first: Int!, $search: String) {\n    vacancies(first: $first, filter: { openOnly: true, search: $search }) {\n      totalCount\n      facets {\n        organisations {\n          organisation {\n            acronym\n          }\n          count\n        }\n        countries {\n          country\n          count\n        }\n        gradeCategories {\n          gradeCategory\n          count\n        }\n        contractTypes {\n          contractType\n          count\n        }\n      }\n      edges {\n        node {\n          id\n          reference\n          title\n          closingAt\n          grade\n          organisation {\n            acronym\n          }\n          dutyStations {\n            city\n            country\n          }\n        }\n      }\n    }\n  }\n": types.OpenVacanciesDocument,
     "\n  mutation CreateVacancy($input: VacancyInput!) {\n    createVacancy(input: $input) {\n      id\n      version\n    }\n  }\n": types.CreateVacancyDocument,
@@ -47,7 +47,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      account {\n        email\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      account {\n        email\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      email\n    }\n  }\n"): (typeof documents)["\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      email\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
