@@ -1158,13 +1158,8 @@ async fn a_candidate_applies_only_once_their_address_is_proven() {
         set_verified(None).await.unwrap();
         let token = app.token_for(id).await;
         // Refused before the CV is read: an unproven candidate sends nobody their documents.
-        let (code, _) = apply_refused(
-            &app,
-            &token,
-            application(&vacancy),
-            vec![cv(pdf(2_000))],
-        )
-        .await;
+        let (code, _) =
+            apply_refused(&app, &token, application(&vacancy), vec![cv(pdf(2_000))]).await;
         assert_eq!(code, "EMAIL_NOT_VERIFIED");
         // The same session applies once the address is proven: every request re-reads it.
         set_verified(Some(chrono::Utc::now())).await.unwrap();

@@ -30,7 +30,8 @@ use jobboard::domain::{Role, VacancyStatus};
 use jobboard::graphql::loaders::Loaders;
 use jobboard::graphql::{self, AppSchema, SchemaOptions, Settings};
 use jobboard::seed::synthetic::{generate, SyntheticOptions};
-use jobboard::service::account::issue_token;
+use jobboard::service::account::{start_session, Signing};
+use jobboard::service::mail::{LinkSigner, Mailer};
 use jobboard::service::webhook::{SecretBox, UrlRules};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -145,6 +146,10 @@ impl Fixture {
                         writes: Writes::default(),
                         document_quota_bytes: LimitsConfig::default()
                             .max_document_bytes_per_account,
+                        mailer: Mailer::new(
+                            "http://127.0.0.1",
+                            LinkSigner::derive(b"bench mail links"),
+                        ),
                     },
                 )),
                 SchemaOptions::new(true, false, &LimitsConfig::default()),
@@ -219,6 +224,7 @@ impl Fixture {
             role: Set(Role::Candidate.as_str().to_owned()),
             organisation_id: Set(None),
             active: Set(true),
+            email_verified_at: Set(Some(now)),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
@@ -227,14 +233,23 @@ impl Fixture {
         .exec(&db)
         .await
         .expect("insert candidates");
-        let candidates = account::Entity::find()
+        let rows = account::Entity::find()
             .filter(account::Column::Email.is_in(emails))
             .all(&db)
             .await
-            .expect("read candidates back")
-            .iter()
-            .map(|a| issue_token(&keys, a, ttl).expect("candidate token").token)
-            .collect();
+            .expect("read candidates back");
+        let signing = Signing {
+            keys: &keys,
+            ttl,
+            pacing: Default::default(),
+        };
+        let mut candidates = Vec::with_capacity(rows.len());
+        for row in rows {
+            let signed_in = start_session(&db, signing, row)
+                .await
+                .expect("candidate session");
+            candidates.push(signed_in.token.token);
+        }
 
         Self {
             schema,

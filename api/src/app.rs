@@ -330,6 +330,12 @@ async fn close_expired_vacancies(db: DatabaseConnection, event_retention: chrono
         if let Err(error) = account::purge_stale_throttles(&db, now).await {
             tracing::warn!(%error, "could not purge old sign-in failures");
         }
+        if let Err(error) = account::purge_ended(&db, now).await {
+            tracing::warn!(%error, "could not purge ended sessions and links");
+        }
+        if let Err(error) = crate::service::mail::purge_sent(&db, now - event_retention).await {
+            tracing::warn!(%error, "could not purge sent mails");
+        }
         match events::purge_older_than(&db, now - event_retention).await {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "forgot old domain events"),

@@ -40,7 +40,7 @@ pub use recovery::{
     change_password, request_password_reset, request_verification, reset_password, verify_email,
     RESET_LINK_MINUTES, VERIFY_LINK_HOURS,
 };
-pub use session::{sign_out, sign_out_everywhere, start_session};
+pub use session::{purge_ended, sign_out, sign_out_everywhere, start_session};
 
 pub use throttle::{
     purge_stale_throttles, Pacing, ADDRESS_LOCKOUT_MINUTES, ADDRESS_LOCK_AFTER_FAILURES,

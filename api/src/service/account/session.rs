@@ -88,3 +88,26 @@ pub async fn sign_out_everywhere(actor: &Actor, db: &DatabaseConnection) -> AppR
     let account = policy::manage_own_account(actor)?;
     end_all(db, account, None, Utc::now()).await
 }
+
+/// Forgets sessions and single-use links that ended more than a day ago: they can no longer
+/// be used, and a session's row says when someone was signed in. Returns how many went.
+pub async fn purge_ended(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<u64> {
+    use sea_orm::Condition;
+
+    let before = now - chrono::Duration::days(1);
+    let sessions = account_session::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(account_session::Column::ExpiresAt.lt(before))
+                .add(account_session::Column::RevokedAt.lt(before)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected;
+    let links = entity::account_token::Entity::delete_many()
+        .filter(entity::account_token::Column::ExpiresAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(sessions + links)
+}
