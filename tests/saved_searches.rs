@@ -4,7 +4,7 @@
 use jobboard::domain::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{create_account, TestApp, TestDatabase};
+use crate::helpers::{TestApp, TestDatabase};
 use crate::vacancy_writes::orion_like;
 
 const SAVE: &str = "mutation ($input: SavedSearchInput!) { saveSearch(input: $input) { id name search filter version newMatchCount lastSeenAt } }";
@@ -222,7 +222,8 @@ async fn a_search_saved_before_filters_were_stored_as_the_service_reads_them_rea
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
     use migration::{Migrator, MigratorTrait};
-    use sea_orm::{ActiveModelTrait, Set};
+    use sea_orm::sea_query::{Alias, Query};
+    use sea_orm::ConnectionTrait;
 
     /// The migrations before saved-search filters changed shape.
     const BEFORE: u32 = 13;
@@ -246,26 +247,58 @@ async fn a_search_saved_before_filters_were_stored_as_the_service_reads_them_rea
     for database in TestDatabase::all().await {
         let db = sea_orm::Database::connect(database.url()).await.unwrap();
         Migrator::up(&db, Some(BEFORE)).await.unwrap();
-        let (owner, _) = create_account(&db, Role::Candidate, None).await;
+        // The tables as they were then: written with plain statements, not today's entities.
         let now = chrono::Utc::now();
-        let row = entity::saved_search::ActiveModel {
-            account_id: Set(owner),
-            name: Set("Maroc".into()),
-            search: Set(Some("assistant".into())),
-            filter: Set(as_input.clone()),
-            last_seen_at: Set(now),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&db)
-        .await
-        .unwrap();
+        let backend = db.get_database_backend();
+        let insert = |table: &str, columns: Vec<(&str, sea_orm::Value)>| {
+            let mut query = Query::insert();
+            query
+                .into_table(Alias::new(table))
+                .columns(columns.iter().map(|(c, _)| Alias::new(*c)))
+                .values_panic(columns.into_iter().map(|(_, v)| v.into()))
+                .returning_col(Alias::new("id"));
+            backend.build(&query)
+        };
+        let id_of =
+            |row: Option<sea_orm::QueryResult>| row.unwrap().try_get::<i32>("", "id").unwrap();
+        let owner = id_of(
+            db.query_one(insert(
+                "account",
+                vec![
+                    ("email", "before@example.org".into()),
+                    ("password_hash", "!".into()),
+                    ("full_name", "Before".into()),
+                    ("role", "CANDIDATE".into()),
+                    ("active", true.into()),
+                    ("version", 1.into()),
+                    ("created_at", now.into()),
+                    ("updated_at", now.into()),
+                ],
+            ))
+            .await
+            .unwrap(),
+        );
+        let row_id = id_of(
+            db.query_one(insert(
+                "saved_search",
+                vec![
+                    ("account_id", owner.into()),
+                    ("name", "Maroc".into()),
+                    ("search", "assistant".into()),
+                    ("filter", as_input.clone().into()),
+                    ("last_seen_at", now.into()),
+                    ("version", 1.into()),
+                    ("created_at", now.into()),
+                    ("updated_at", now.into()),
+                ],
+            ))
+            .await
+            .unwrap(),
+        );
 
         Migrator::up(&db, None).await.unwrap();
         assert_eq!(
-            stored_filter(&db, row.id).await,
+            stored_filter(&db, row_id).await,
             as_service,
             "{}",
             database.backend()
@@ -273,7 +306,7 @@ async fn a_search_saved_before_filters_were_stored_as_the_service_reads_them_rea
         let after = Migrator::migrations().len() as u32 - BEFORE;
         Migrator::down(&db, Some(after)).await.unwrap();
         assert_eq!(
-            stored_filter(&db, row.id).await,
+            stored_filter(&db, row_id).await,
             as_input,
             "{}",
             database.backend()

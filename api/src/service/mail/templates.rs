@@ -40,6 +40,16 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     // A fact a template reads but the code did not pass is a bug, not an empty string.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // Links as written, with only what HTML attributes need escaped (the default escaper also
+    // writes `/` as `&#x2f;`, which makes links in the HTML source unreadable).
+    env.add_filter("href", |url: String| {
+        minijinja::Value::from_safe_string(
+            url.replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;"),
+        )
+    });
     for (name, source) in TEMPLATES {
         if let Err(error) = env.add_template(name, source) {
             tracing::error!(%error, template = name, "mail template does not parse");
@@ -201,14 +211,10 @@ mod tests {
         });
         let mail = render(MailKind::VerifyEmail, MailLanguage::En, &context, None).unwrap();
         assert!(mail.text.contains("<b>Amina</b>"), "{}", mail.text);
-        assert!(
-            mail.html.contains("&lt;b&gt;Amina&lt;/b&gt;"),
-            "{}",
-            mail.html
-        );
+        assert!(mail.html.contains("&lt;b&gt;Amina&lt;"), "{}", mail.html);
         assert!(
             mail.html.contains(
-                r#"<a href="https://jobs.example.org/account/verify-email?token=abc&amp;lang=en">"#
+                r#"<a href="https://jobs.example.org/account/verify-email?token=abc&amp;lang=en""#
             ),
             "{}",
             mail.html
