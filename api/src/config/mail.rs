@@ -44,7 +44,8 @@ pub struct MailConfig {
 }
 
 /// The sender in development when none is configured.
-const DEVELOPMENT_FROM: &str = "Job board (development) <no-reply@jobboard.invalid>";
+// Quoted: lettre reads an unquoted parenthesis as a comment and refuses the mailbox.
+const DEVELOPMENT_FROM: &str = "\"Job board (development)\" <no-reply@jobboard.invalid>";
 
 impl MailConfig {
     /// The sender, checked; production must name one and an SMTP server.
