@@ -16,6 +16,7 @@ mod fuzz;
 mod http;
 mod job_posting;
 mod migrations;
+mod notifications;
 mod organisations;
 mod pagination;
 mod persisted_queries;
