@@ -22,6 +22,7 @@ mod pagination;
 mod persisted_queries;
 mod protection;
 mod safe_defaults;
+mod saved_search_alerts;
 mod saved_searches;
 mod search;
 mod seed_data;
