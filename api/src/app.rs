@@ -20,7 +20,7 @@ use crate::service::mail::delivery::{MailSettings, MailTransport, MailWorker, Tr
 use crate::service::mail::{LinkSigner, Mailer};
 use crate::service::webhook::SecretBox;
 use crate::service::webhook_delivery::{self, DeliverySettings};
-use crate::service::{account, events, vacancy};
+use crate::service::{account, events, saved_search, vacancy};
 use crate::{db, http};
 
 /// What every request handler shares.
@@ -54,6 +54,8 @@ pub struct AppState {
     pub mail: MailSettings,
     /// How long a session lasts (the invitation page signs the new account in).
     pub token_ttl: chrono::Duration,
+    /// How often saved searches are looked at for alerts.
+    pub alert_interval: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -183,6 +185,7 @@ impl Application {
             mailer,
             mail,
             token_ttl: config.jwt.token_ttl(),
+            alert_interval: Duration::from_secs(config.mail.alert_interval_seconds),
         };
         Ok(Self {
             listener,
@@ -240,6 +243,11 @@ impl Application {
         let _mails = AbortOnDrop(tokio::spawn(
             MailWorker::new(self.state.db.clone(), self.state.mail.clone()).run(),
         ));
+        let _alerts = AbortOnDrop(tokio::spawn(send_alerts(
+            self.state.db.clone(),
+            self.state.mailer.clone(),
+            self.state.alert_interval,
+        )));
         let bus = self.state.bus.clone();
         let dispatcher =
             event_bus::spawn_dispatcher(bus.clone(), self.state.db.clone(), self.database_url);
@@ -340,6 +348,21 @@ async fn close_expired_vacancies(db: DatabaseConnection, event_retention: chrono
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "forgot old domain events"),
             Err(error) => tracing::warn!(%error, "could not purge old domain events"),
+        }
+    }
+}
+
+/// Mails saved-search alerts; the first run is at start, so a replica that restarts often
+/// still sends them.
+async fn send_alerts(db: DatabaseConnection, mailer: Mailer, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match saved_search::send_due_alerts(&db, &mailer, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "queued saved-search alerts"),
+            Err(error) => tracing::warn!(%error, "could not look for saved-search alerts"),
         }
     }
 }

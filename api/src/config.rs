@@ -337,6 +337,7 @@ impl ServerConfig {
                     .join(format!("jobboard-mail-{}", uuid::Uuid::new_v4().simple())),
                 mail_poll_interval_ms: 50,
                 mail_retry_base_ms: 200,
+                alert_interval_seconds: 1,
                 ..MailConfig::default()
             },
             persisted_queries_manifest: None,

@@ -38,6 +38,11 @@ pub struct MailConfig {
     #[arg(long, env = "MAIL_MAX_ATTEMPTS", default_value_t = 12, value_parser = clap::value_parser!(i32).range(1..=100))]
     pub mail_max_attempts: i32,
 
+    /// How often saved searches are looked at for alerts to mail, in seconds (`DAILY` alerts
+    /// still go once a day).
+    #[arg(long, env = "ALERT_INTERVAL_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub alert_interval_seconds: u64,
+
     /// The longest one SMTP exchange may take, in seconds.
     #[arg(long, env = "MAIL_TIMEOUT_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub mail_timeout_seconds: u64,
@@ -70,6 +75,7 @@ impl Default for MailConfig {
             mail_poll_interval_ms: 1_000,
             mail_retry_base_ms: 30_000,
             mail_max_attempts: 12,
+            alert_interval_seconds: 60,
             mail_timeout_seconds: 30,
         }
     }

@@ -3,7 +3,7 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID};
 use entity::{office, organisation};
 
-use crate::domain::{CountryCode, LanguageCode, OrganisationKind, PartnerRole};
+use crate::domain::{ApplicationStatus, CountryCode, LanguageCode, OrganisationKind, PartnerRole};
 use crate::error::AppError;
 use crate::graphql::competency::{Competency, CompetencyFilterInput};
 use crate::graphql::context;
@@ -109,6 +109,12 @@ impl Organisation {
     /// The e-mail address its notices give for applications.
     async fn recruitment_email(&self) -> Option<&str> {
         self.0.recruitment_email.as_deref()
+    }
+
+    /// The steps of an application its candidates are told of by mail (unless they turned
+    /// such mails off), in pipeline order.
+    async fn announced_application_statuses(&self) -> Result<Vec<ApplicationStatus>> {
+        Ok(org_service::announced_statuses(&self.0)?)
     }
 
     /// Its offices.
@@ -454,6 +460,9 @@ pub struct UpdateOrganisationInput {
     recruitment_email: MaybeUndefined<String>,
     /// Its offices, replacing the stored ones.
     offices: Option<Vec<OrganisationOfficeInput>>,
+    /// The steps of an application its candidates are told of by mail, replacing the stored
+    /// ones (an empty list announces none).
+    announced_application_statuses: Option<Vec<ApplicationStatus>>,
 }
 
 fn acronyms_into_service(
@@ -523,6 +532,7 @@ impl UpdateOrganisationInput {
             description_fr: self.description_fr.into(),
             website: self.website.into(),
             recruitment_email: self.recruitment_email.into(),
+            announced_statuses: self.announced_application_statuses,
         })
     }
 }

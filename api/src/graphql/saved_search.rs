@@ -5,6 +5,7 @@ use async_graphql::{Context, InputObject, Json, Object, Result, SimpleObject, ID
 use chrono::{DateTime, Utc};
 use entity::saved_search;
 
+use crate::domain::AlertFrequency;
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
@@ -69,6 +70,12 @@ impl SavedSearch {
         Ok(vacancy_connection(ctx, &service::filter_of(&self.0)?, None, page).await?)
     }
 
+    /// When vacancies newly matching it are mailed to its owner (once each): `INSTANT`,
+    /// `DAILY` or `OFF`. Alerts go to a verified address only.
+    async fn alert(&self) -> Result<AlertFrequency> {
+        Ok(AlertFrequency::from_db(&self.0.alert)?)
+    }
+
     /// Changes with every edit; send it back with `updateSavedSearch`.
     async fn version(&self) -> i32 {
         self.0.version
@@ -94,6 +101,9 @@ pub struct SavedSearchInput {
     search: Option<String>,
     /// The vacancy filter, as for `vacancies(filter:)`.
     filter: Option<VacancyFilterInput>,
+    /// When new matches are mailed (vacancies published from when it is turned on); absent
+    /// keeps the current choice, `OFF` for a new search.
+    alert: Option<AlertFrequency>,
 }
 
 impl SavedSearchInput {
@@ -103,6 +113,7 @@ impl SavedSearchInput {
             name: self.name,
             search: self.search,
             filter: self.filter.unwrap_or_default().into_service()?,
+            alert: self.alert,
         })
     }
 }

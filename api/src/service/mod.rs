@@ -8,6 +8,7 @@ pub mod events;
 pub(crate) mod fields;
 pub mod integration_token;
 pub mod mail;
+pub mod notice_facts;
 pub mod organisation;
 pub mod pagination;
 pub mod project;

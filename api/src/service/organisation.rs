@@ -11,7 +11,7 @@ use sea_orm::{
 use serde_json::{json, Value};
 
 use crate::auth::Actor;
-use crate::domain::{CountryCode, LanguageCode, OrganisationKind};
+use crate::domain::{ApplicationStatus, CountryCode, LanguageCode, OrganisationKind};
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
@@ -20,6 +20,42 @@ use crate::service::fields::{
 };
 use crate::service::pagination::{paginate, Page, PageRequest};
 use crate::service::vacancy::search_document;
+
+#[derive(Debug, thiserror::Error)]
+#[error("organisation {id}: stored announced statuses do not read back: {reason}")]
+struct StoredAnnounced {
+    id: i32,
+    reason: String,
+}
+
+/// The application statuses the organisation tells candidates of by mail, in pipeline order.
+pub fn announced_statuses(org: &organisation::Model) -> AppResult<Vec<ApplicationStatus>> {
+    let mut statuses: Vec<ApplicationStatus> = serde_json::from_str(&org.announced_statuses)
+        .map_err(|e| {
+            AppError::internal(StoredAnnounced {
+                id: org.id,
+                reason: e.to_string(),
+            })
+        })?;
+    statuses.sort();
+    statuses.dedup();
+    Ok(statuses)
+}
+
+/// How announced statuses are stored: a JSON array of codes, without duplicates, in pipeline
+/// order.
+fn announced_json(statuses: &[ApplicationStatus]) -> String {
+    let mut statuses = statuses.to_vec();
+    statuses.sort();
+    statuses.dedup();
+    Value::Array(
+        statuses
+            .iter()
+            .map(|s| Value::String(s.as_str().to_owned()))
+            .collect(),
+    )
+    .to_string()
+}
 
 /// Longest acronym the database holds.
 const MAX_ACRONYM: usize = 32;
@@ -165,6 +201,8 @@ pub struct OrganisationChanges {
     pub website: Option<Option<String>>,
     pub recruitment_email: Option<Option<String>>,
     pub offices: Option<Vec<OfficeInput>>,
+    /// The application statuses candidates are told of by mail, replacing the stored ones.
+    pub announced_statuses: Option<Vec<ApplicationStatus>>,
 }
 
 /// An office row's content, validated.
@@ -434,6 +472,14 @@ pub async fn update(
         C::RecruitmentEmail,
         &current.recruitment_email,
         mail,
+    );
+
+    let announced = input.announced_statuses.as_deref().map(announced_json);
+    set.field(
+        "announcedApplicationStatuses",
+        C::AnnouncedStatuses,
+        &current.announced_statuses,
+        announced,
     );
 
     // Acronyms: rewritten when the canonical one or the others change.

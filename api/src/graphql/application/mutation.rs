@@ -41,6 +41,7 @@ impl ApplicationMutation {
         let row = service::application::apply(
             context::actor(ctx)?,
             context::db(ctx)?,
+            &context::settings(ctx)?.mailer,
             context::settings(ctx)?.document_quota_bytes,
             service::application::ApplyInput {
                 vacancy_id,
@@ -102,6 +103,7 @@ impl ApplicationMutation {
             service::application::update_status(
                 context::actor(ctx)?,
                 context::db(ctx)?,
+                &context::settings(ctx)?.mailer,
                 id,
                 status,
                 note,

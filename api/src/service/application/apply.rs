@@ -11,6 +11,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
+use super::notify::queue_receipt;
 use super::screening::{requirements, unmet_json};
 use super::status::record_event;
 use crate::auth::Actor;
@@ -26,6 +27,7 @@ use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
 use crate::service::application::form::{self, AnswerInput};
 use crate::service::events::{self, ApplicationFacts, DomainEvent};
+use crate::service::mail::Mailer;
 use crate::service::vacancy::effective_status;
 
 /// A file sent with an application.
@@ -217,12 +219,13 @@ fn missing_documents(
         .collect()
 }
 
-#[tracing::instrument(level = "debug", skip(db, input))]
-/// Applies for the signed-in candidate. `quota_bytes` bounds what the candidate's documents may
-/// weigh, all applications together.
+#[tracing::instrument(level = "debug", skip(db, mailer, input))]
+/// Applies for the signed-in candidate, and mails the candidate a receipt. `quota_bytes` bounds
+/// what the candidate's documents may weigh, all applications together.
 pub async fn apply(
     actor: &Actor,
     db: &DatabaseConnection,
+    mailer: &Mailer,
     quota_bytes: u64,
     mut input: ApplyInput,
 ) -> AppResult<application::Model> {
@@ -408,6 +411,7 @@ pub async fn apply(
         },
     )
     .await?;
+    queue_receipt(&txn, mailer, &row, &vacancy).await?;
     txn.commit().await?;
     Ok(row)
 }

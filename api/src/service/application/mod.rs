@@ -6,6 +6,7 @@ mod apply;
 mod documents;
 mod export;
 pub mod form;
+mod notify;
 mod screening;
 mod status;
 

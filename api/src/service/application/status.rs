@@ -8,12 +8,14 @@ use sea_orm::{
     Set,
 };
 
+use super::notify::queue_status;
 use super::{get, own_vacancy};
 use crate::auth::Actor;
 use crate::domain::ApplicationStatus;
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::events::{self, ApplicationFacts, DomainEvent};
+use crate::service::mail::Mailer;
 
 pub(super) async fn record_event(
     db: &impl ConnectionTrait,
@@ -37,12 +39,14 @@ pub(super) async fn record_event(
     Ok(())
 }
 
-/// Moves an application along the hiring pipeline. Two recruiters moving it at once cannot
-/// both win: the second finds it changed and gets CONFLICT.
-#[tracing::instrument(level = "debug", skip(db))]
+/// Moves an application along the hiring pipeline, and mails the candidate if the posting
+/// organisation announces the new step. Two recruiters moving it at once cannot both win: the
+/// second finds it changed and gets CONFLICT.
+#[tracing::instrument(level = "debug", skip(db, mailer))]
 pub async fn update_status(
     actor: &Actor,
     db: &DatabaseConnection,
+    mailer: &Mailer,
     id: i32,
     to: ApplicationStatus,
     note: Option<String>,
@@ -66,7 +70,7 @@ pub async fn update_status(
             "the application changed since you read it".into(),
         ));
     }
-    move_status(actor, db, row, from, to, note).await
+    move_status(actor, db, row, from, to, note, Some(mailer)).await
 }
 
 async fn move_status(
@@ -76,6 +80,7 @@ async fn move_status(
     from: ApplicationStatus,
     to: ApplicationStatus,
     note: Option<String>,
+    announce_with: Option<&Mailer>,
 ) -> AppResult<application::Model> {
     let txn = crate::db::begin_write(db).await?;
     let result = application::Entity::update_many()
@@ -106,6 +111,9 @@ async fn move_status(
         },
     )
     .await?;
+    if let Some(mailer) = announce_with {
+        queue_status(&txn, mailer, &updated, to).await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }
@@ -130,5 +138,15 @@ pub async fn withdraw(
             from.as_str()
         )));
     }
-    move_status(actor, db, row, from, ApplicationStatus::Withdrawn, None).await
+    // The candidate withdrew it: there is nothing to tell them.
+    move_status(
+        actor,
+        db,
+        row,
+        from,
+        ApplicationStatus::Withdrawn,
+        None,
+        None,
+    )
+    .await
 }

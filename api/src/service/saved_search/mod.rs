@@ -1,5 +1,10 @@
 //! Saved searches: a person keeps named searches (words and a vacancy filter) and sees how many
-//! vacancies matching each were published since they last looked.
+//! vacancies matching each were published since they last looked; `alerts.rs` mails new
+//! matches to those who asked for alerts.
+
+mod alerts;
+
+pub use alerts::send_due_alerts;
 
 use chrono::Utc;
 use entity::saved_search;
@@ -10,6 +15,7 @@ use sea_orm::{
 };
 
 use crate::auth::Actor;
+use crate::domain::AlertFrequency;
 use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
 use crate::service::pagination::{paginate, Page, PageArgs, PageRequest};
@@ -28,12 +34,15 @@ pub struct SavedSearchInput {
     pub name: String,
     pub search: Option<String>,
     pub filter: VacancyFilter,
+    /// When new matches are mailed; `None` keeps the stored choice (`OFF` for a new search).
+    pub alert: Option<AlertFrequency>,
 }
 
 struct Checked {
     name: String,
     search: Option<String>,
     filter: serde_json::Value,
+    alert: Option<AlertFrequency>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +102,7 @@ fn check(input: SavedSearchInput) -> AppResult<Checked> {
         name,
         search,
         filter,
+        alert: input.alert,
     })
 }
 
@@ -125,7 +135,7 @@ pub async fn get(
         .ok_or(AppError::NotFound("saved search"))
 }
 
-/// Saves a search; its new matches count from now.
+/// Saves a search; its new matches count from now, and so do its alerts.
 #[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn create(
     actor: &Actor,
@@ -146,11 +156,14 @@ pub async fn create(
         ));
     }
     let now = Utc::now();
+    let alert = input.alert.unwrap_or(AlertFrequency::Off);
     let row = saved_search::ActiveModel {
         account_id: Set(owner),
         name: Set(input.name),
         search: Set(input.search),
         filter: Set(input.filter),
+        alert: Set(alert.as_str().to_owned()),
+        alerted_through: Set((alert != AlertFrequency::Off).then_some(now)),
         last_seen_at: Set(now),
         version: Set(1),
         created_at: Set(now),
@@ -164,7 +177,8 @@ pub async fn create(
     Ok(row)
 }
 
-/// Replaces a saved search's name, words and filter. `version` must be the one last read.
+/// Replaces a saved search's name, words, filter and (when given) alert. `version` must be the
+/// one last read. An alert turned on announces vacancies published from then on only.
 #[tracing::instrument(level = "debug", skip(db, input))]
 pub async fn update(
     actor: &Actor,
@@ -176,13 +190,22 @@ pub async fn update(
     use saved_search::Column as C;
 
     let input = check(input)?;
-    get(actor, db, id).await?;
-    let result = saved_search::Entity::update_many()
+    let current = get(actor, db, id).await?;
+    let now = Utc::now();
+    let mut update = saved_search::Entity::update_many();
+    if let Some(alert) = input.alert {
+        let was_off = AlertFrequency::from_db(&current.alert)? == AlertFrequency::Off;
+        update = update.col_expr(C::Alert, Expr::value(alert.as_str()));
+        if was_off && alert != AlertFrequency::Off {
+            update = update.col_expr(C::AlertedThrough, Expr::value(now));
+        }
+    }
+    let result = update
         .col_expr(C::Name, Expr::value(input.name))
         .col_expr(C::Search, Expr::value(input.search))
         .col_expr(C::Filter, Expr::value(input.filter))
         .col_expr(C::Version, Expr::col(C::Version).add(1))
-        .col_expr(C::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(C::UpdatedAt, Expr::value(now))
         .filter(C::Id.eq(id))
         .filter(C::Version.eq(version))
         .exec(db)

@@ -1,0 +1,98 @@
+//! What notification mails say of a notice and its organisation, in the reader's language: the
+//! facts the receipt, status and alert mails share.
+
+use entity::{account, organisation, vacancy, vacancy_duty_station, vacancy_text};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::error::{AppError, AppResult};
+use crate::service::mail::MailLanguage;
+
+/// The language an account's mails are written in.
+pub fn language_of(account: &account::Model) -> MailLanguage {
+    MailLanguage::parse_or_default(&account.language)
+}
+
+/// The organisation's name in `language` (English for a language it has no name in).
+pub fn organisation_name(org: &organisation::Model, language: MailLanguage) -> &str {
+    match language {
+        MailLanguage::Fr => &org.name_fr,
+        MailLanguage::En | MailLanguage::Ar => &org.name_en,
+    }
+}
+
+/// The notice's title in `language` if it has one, else in its authoritative language, else in
+/// any language it is written in.
+pub fn title_in(
+    texts: &[vacancy_text::Model],
+    vacancy: &vacancy::Model,
+    language: MailLanguage,
+) -> String {
+    texts
+        .iter()
+        .filter(|t| t.vacancy_id == vacancy.id)
+        .min_by_key(|t| {
+            if t.language == language.code() {
+                0
+            } else if t.language == vacancy.authoritative_language {
+                1
+            } else {
+                2
+            }
+        })
+        .map(|t| t.title.clone())
+        .unwrap_or_else(|| vacancy.reference.clone())
+}
+
+/// The texts of these vacancies, for [`title_in`].
+pub async fn texts_of(
+    db: &impl ConnectionTrait,
+    vacancy_ids: &[i32],
+) -> AppResult<Vec<vacancy_text::Model>> {
+    Ok(vacancy_text::Entity::find()
+        .filter(vacancy_text::Column::VacancyId.is_in(vacancy_ids.iter().copied()))
+        .order_by_asc(vacancy_text::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The duty stations of these vacancies, in their order.
+pub async fn duty_stations_of(
+    db: &impl ConnectionTrait,
+    vacancy_ids: &[i32],
+) -> AppResult<Vec<vacancy_duty_station::Model>> {
+    Ok(vacancy_duty_station::Entity::find()
+        .filter(vacancy_duty_station::Column::VacancyId.is_in(vacancy_ids.iter().copied()))
+        .order_by_asc(vacancy_duty_station::Column::SortOrder)
+        .order_by_asc(vacancy_duty_station::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A vacancy's duty stations in one line: `Tunis (TN), Rabat (MA)`.
+pub fn duty_stations_line(stations: &[vacancy_duty_station::Model], vacancy_id: i32) -> String {
+    stations
+        .iter()
+        .filter(|s| s.vacancy_id == vacancy_id)
+        .map(|s| format!("{} ({})", s.city, s.country_code))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The organisation a notice is posted by.
+pub async fn organisation_of(
+    db: &impl ConnectionTrait,
+    vacancy: &vacancy::Model,
+) -> AppResult<organisation::Model> {
+    organisation::Entity::find_by_id(vacancy.organisation_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("organisation"))
+}
+
+/// An account, read in the transaction that mails it.
+pub async fn account(db: &impl ConnectionTrait, id: i32) -> AppResult<account::Model> {
+    account::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("account"))
+}
