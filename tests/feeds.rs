@@ -180,6 +180,8 @@ async fn production_builds_feed_links_from_public_url_only() {
         config.webhooks.webhook_secret_key =
             Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into());
         config.seed_demo_data = Some(true);
+        config.mail.smtp_url = Some("smtp://127.0.0.1:2525".into());
+        config.mail.mail_from = Some("Job board <no-reply@jobs.example.org>".into());
         config
     };
     for database in TestDatabase::all().await {

@@ -542,6 +542,8 @@ async fn production_suggests_no_field_names() {
         config.jwt.jwt_secret = Some("a production secret of at least 32 bytes".into());
         config.webhooks.webhook_secret_key =
             Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into());
+        config.mail.smtp_url = Some("smtp://127.0.0.1:2525".into());
+        config.mail.mail_from = Some("Job board <no-reply@jobs.example.org>".into());
     };
     for app in apps_with(false, production).await {
         let (code, message) = first_error(&app.graphql(typo, json!({})).await);

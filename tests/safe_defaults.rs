@@ -42,6 +42,13 @@ async fn an_unset_app_env_means_production_unless_the_server_is_plainly_local() 
         config.webhooks.webhook_secret_key =
             Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into());
         config.public_url = Some("https://api.jobs.example.org".into());
+        // Mail must reach people: production names a server and a sender.
+        let message = refusal(config.clone()).await;
+        assert!(message.contains("SMTP_URL is required"), "{message}");
+        config.mail.smtp_url = Some("smtp://127.0.0.1:2525".into());
+        let message = refusal(config.clone()).await;
+        assert!(message.contains("MAIL_FROM is required"), "{message}");
+        config.mail.mail_from = Some("Job board <no-reply@jobs.example.org>".into());
         let app = TestApp::spawn_with(database, config).await;
         // No field suggestions and no demo data.
         let body = app.graphql(TYPO, json!({})).await;
