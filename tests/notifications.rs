@@ -186,3 +186,54 @@ async fn organisations_choose_the_steps_they_announce_and_candidates_may_opt_out
         );
     }
 }
+
+#[tokio::test]
+async fn recruiters_who_ask_get_a_daily_digest_of_new_applications() {
+    const PREFERENCES: &str = "mutation ($input: NotificationPreferencesInput!) { updateNotificationPreferences(input: $input) { recruiterDigest } }";
+    for (app, smtp) in TestApp::all_seeded_with_smtp().await {
+        let vacancy = open_vacancy(&app, "IOM-DIGEST-1").await;
+        let opted_in = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let silent = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let other_agency = app.sign_in_as(Role::Recruiter, Some("ILO")).await;
+        let (candidate_token, _, _) = candidate(&app).await;
+        apply(&app, &candidate_token, &vacancy).await;
+        let (second, _, _) = candidate(&app).await;
+        apply(&app, &second, &vacancy).await;
+        for token in [&opted_in, &other_agency] {
+            app.data_as(
+                token,
+                PREFERENCES,
+                json!({ "input": { "recruiterDigest": true } }),
+            )
+            .await;
+        }
+        let address = |token: String| {
+            let app = &app;
+            async move {
+                app.data_as(&token, ME, json!({})).await["me"]["email"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            }
+        };
+        let opted_in_address = address(opted_in.clone()).await;
+        let digest = smtp.first_to(&opted_in_address).await;
+        assert_eq!(digest.subject(), "2 new applications since yesterday");
+        assert!(
+            digest.text().contains("(IOM-DIGEST-1): 2"),
+            "{}",
+            digest.text()
+        );
+        assert!(digest.header("List-Unsubscribe").is_some());
+        // The same round looked at everyone: no digest to one who did not ask, and none to
+        // another agency's recruiter with nothing new.
+        let queued = mail_outbox::Entity::find()
+            .filter(mail_outbox::Column::Kind.eq("recruiter_digest"))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(queued, 1, "[{}]", app.backend());
+        let silent_address = address(silent).await;
+        assert!(smtp.received_by(&silent_address).is_empty());
+    }
+}

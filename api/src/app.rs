@@ -20,7 +20,7 @@ use crate::service::mail::delivery::{MailSettings, MailTransport, MailWorker, Tr
 use crate::service::mail::{LinkSigner, Mailer};
 use crate::service::webhook::SecretBox;
 use crate::service::webhook_delivery::{self, DeliverySettings};
-use crate::service::{account, events, saved_search, vacancy};
+use crate::service::{account, application, events, saved_search, vacancy};
 use crate::{db, http};
 
 /// What every request handler shares.
@@ -352,8 +352,8 @@ async fn close_expired_vacancies(db: DatabaseConnection, event_retention: chrono
     }
 }
 
-/// Mails saved-search alerts; the first run is at start, so a replica that restarts often
-/// still sends them.
+/// Mails saved-search alerts and recruiters' digests; the first run is at start, so a replica
+/// that restarts often still sends them.
 async fn send_alerts(db: DatabaseConnection, mailer: Mailer, every: Duration) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -363,6 +363,11 @@ async fn send_alerts(db: DatabaseConnection, mailer: Mailer, every: Duration) {
             Ok(0) => {}
             Ok(sent) => tracing::info!(sent, "queued saved-search alerts"),
             Err(error) => tracing::warn!(%error, "could not look for saved-search alerts"),
+        }
+        match application::send_due_digests(&db, &mailer, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "queued recruiters' digests"),
+            Err(error) => tracing::warn!(%error, "could not look for recruiters' digests"),
         }
     }
 }

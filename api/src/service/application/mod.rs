@@ -3,6 +3,7 @@
 //! only; to anyone else it does not exist.
 
 mod apply;
+mod digest;
 mod documents;
 mod export;
 pub mod form;
@@ -24,6 +25,7 @@ use crate::service::pagination::{
 };
 
 pub use apply::{apply, ApplyInput, RefereeInput, Upload};
+pub use digest::send_due_digests;
 pub use documents::{document, documents_of, DocumentMeta};
 pub use export::{export, ExportRow};
 pub(crate) use screening::unmet_json;
