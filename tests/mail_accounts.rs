@@ -570,3 +570,35 @@ async fn login_refuses_overlong_passwords_before_hashing() {
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     }
 }
+
+#[tokio::test]
+async fn without_a_mail_server_development_writes_mails_as_files() {
+    use jobboard::config::ServerConfig;
+
+    let database = crate::helpers::TestDatabase::all().await.remove(0);
+    let config = ServerConfig::for_database(database.url());
+    let dir = config.mail.mail_dir.clone();
+    let app = TestApp::spawn_with(database, config).await;
+    register(&app, "files@example.org", "en").await;
+    let mut written = None;
+    for _ in 0..200 {
+        written = std::fs::read_dir(&dir).ok().and_then(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .find(|path| path.extension().is_some_and(|ext| ext == "eml"))
+        });
+        if written.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let file = written.expect("a .eml file in MAIL_DIR");
+    let raw = std::fs::read_to_string(&file).unwrap();
+    assert!(raw.contains("To: files@example.org"), "{raw}");
+    assert!(
+        raw.contains("Subject: Confirm your e-mail address"),
+        "{raw}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -246,3 +246,21 @@ async fn an_expired_token_loses_its_open_socket() {
         );
     }
 }
+
+#[tokio::test]
+async fn signing_out_closes_the_sessions_open_socket() {
+    let apps = servers(|config| config.limits.ws_recheck_seconds = 1).await;
+    for app in apps {
+        let token = app.sign_in_as(Role::Candidate, None).await;
+        let mut client = WsClient::connect(&app.ws_url(), bearer(&token)).await;
+        client.subscribe("1", PUBLISHED, json!({})).await;
+        crate::subscriptions::wait_for_subscribers(&app, 1).await;
+        app.data_as(&token, "mutation { signOut }", json!({})).await;
+        assert_eq!(
+            close_code(&mut client).await,
+            Some(4403),
+            "[{}]",
+            app.backend()
+        );
+    }
+}
