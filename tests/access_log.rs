@@ -63,23 +63,29 @@ async fn staff_reads_downloads_and_exports_are_logged_for_the_organisations_admi
         let (id, download) = apply_with_cv(&app, &amina, &vacancy).await;
         let iom = organisation_id(&app, "IOM").await;
         let (admin, _) = staff(&app, Role::AgencyAdmin, "IOM").await;
-        let log_of = |application: Option<&str>| {
-            json!({ "org": iom, "application": application })
-        };
+        let log_of = |application: Option<&str>| json!({ "org": iom, "application": application });
 
         // The candidate reading and downloading their own is not logged.
         app.data_as(&amina, ONE, json!({ "id": id })).await;
         assert_eq!(get(&app, Some(&amina), &download).await.status(), 200);
         let log = app.data_as(&admin, LOG, log_of(None)).await;
-        assert_eq!(log["applicationAccessLog"]["totalCount"], 0, "[{backend}] {log}");
+        assert_eq!(
+            log["applicationAccessLog"]["totalCount"], 0,
+            "[{backend}] {log}"
+        );
 
         // A recruiter's list is not logged per item; a detail read, a node read, a download and
         // an export are, in that order.
         let (recruiter, recruiter_email) = staff(&app, Role::Recruiter, "IOM").await;
-        let list = app.data_as(&recruiter, LIST, json!({ "vacancy": vacancy })).await;
+        let list = app
+            .data_as(&recruiter, LIST, json!({ "vacancy": vacancy }))
+            .await;
         assert_eq!(list["applications"]["totalCount"], 1);
         let log = app.data_as(&admin, LOG, log_of(None)).await;
-        assert_eq!(log["applicationAccessLog"]["totalCount"], 0, "[{backend}] {log}");
+        assert_eq!(
+            log["applicationAccessLog"]["totalCount"], 0,
+            "[{backend}] {log}"
+        );
         app.data_as(&recruiter, ONE, json!({ "id": id })).await;
         app.data_as(&recruiter, NODE, json!({ "id": id })).await;
         assert_eq!(get(&app, Some(&recruiter), &download).await.status(), 200);
@@ -89,7 +95,10 @@ async fn staff_reads_downloads_and_exports_are_logged_for_the_organisations_admi
         // Newest first, with who, what and which document.
         let log = app.data_as(&admin, LOG, log_of(Some(&id))).await;
         let found = entries(&log);
-        let actions: Vec<&str> = found.iter().map(|e| e["action"].as_str().unwrap()).collect();
+        let actions: Vec<&str> = found
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
         assert_eq!(
             actions,
             ["CSV_EXPORT", "DOCUMENT_DOWNLOAD", "READ", "READ"],
@@ -112,7 +121,11 @@ async fn staff_reads_downloads_and_exports_are_logged_for_the_organisations_admi
         assert_eq!(entries(&first).len(), 3);
         let after = first["applicationAccessLog"]["pageInfo"]["endCursor"].clone();
         let rest = app
-            .data_as(&admin, LOG, json!({ "org": iom, "first": 3, "after": after }))
+            .data_as(
+                &admin,
+                LOG,
+                json!({ "org": iom, "first": 3, "after": after }),
+            )
             .await;
         assert_eq!(entries(&rest).len(), 1);
         assert_eq!(entries(&rest)[0]["action"], "READ");
@@ -177,7 +190,10 @@ async fn a_candidate_downloads_everything_held_on_them() {
         app.data_as(&recruiter, ONE, json!({ "id": id })).await;
 
         let data = app.data_as(&amina, MY_DATA, json!({})).await["myData"].clone();
-        assert_eq!(data["account"]["fullName"], "Amina El Idrissi", "[{backend}] {data}");
+        assert_eq!(
+            data["account"]["fullName"], "Amina El Idrissi",
+            "[{backend}] {data}"
+        );
         assert_eq!(data["account"]["role"], "CANDIDATE");
         assert_eq!(data["account"]["emailVerified"], true);
         assert_eq!(data["notificationPreferences"]["applicationUpdates"], true);
@@ -189,7 +205,9 @@ async fn a_candidate_downloads_everything_held_on_them() {
         assert_eq!(mine["id"], id.as_str());
         assert_eq!(mine["vacancy"]["reference"], "IOM-DATA-001");
         assert_eq!(mine["vacancy"]["organisation"]["acronym"], "IOM");
-        assert!(mine["vacancy"]["titles"].as_object().is_some_and(|t| !t.is_empty()));
+        assert!(mine["vacancy"]["titles"]
+            .as_object()
+            .is_some_and(|t| !t.is_empty()));
         assert_eq!(mine["status"], "SUBMITTED");
         assert_eq!(mine["coverLetter"], "Je souhaite rejoindre l'équipe ORION.");
         assert_eq!(mine["languages"].as_array().unwrap().len(), 3);

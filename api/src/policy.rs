@@ -772,7 +772,10 @@ mod tests {
     #[test]
     fn people_download_their_own_data_and_tokens_do_not() {
         assert_eq!(read_own_data(&account(Role::Candidate, None)).unwrap(), 1);
-        assert_eq!(read_own_data(&account(Role::Recruiter, Some(1))).unwrap(), 1);
+        assert_eq!(
+            read_own_data(&account(Role::Recruiter, Some(1))).unwrap(),
+            1
+        );
         assert_eq!(
             read_own_data(&Actor::Anonymous).unwrap_err().code(),
             "UNAUTHENTICATED"

@@ -6,7 +6,9 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{self, code_in, created_at, foreign_key, id, index, reference, reference_null};
+use crate::columns::{
+    self, code_in, created_at, foreign_key, id, index, reference, reference_null,
+};
 use crate::m20261123_000001_organisations::Organisation;
 use crate::m20261123_000002_accounts::Account;
 
@@ -104,7 +106,11 @@ impl MigrationTrait for Migration {
         columns::create_indexes(
             manager,
             vec![
-                index(A::Table, &[A::OrganisationId, A::ApplicationId, A::Id], false),
+                index(
+                    A::Table,
+                    &[A::OrganisationId, A::ApplicationId, A::Id],
+                    false,
+                ),
                 index(A::Table, &[A::OrganisationId, A::Id], false),
                 index(A::Table, &[A::ApplicationId, A::Id], false),
                 index(A::Table, &[A::ReaderAccountId], false),

@@ -83,8 +83,7 @@ impl AccessLogQuery {
     async fn application_access_log(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The organisation that received the applications.")]
-        organisation_id: ID,
+        #[graphql(desc = "The organisation that received the applications.")] organisation_id: ID,
         #[graphql(desc = "Only the accesses to this application.")] application_id: Option<ID>,
         #[graphql(desc = "Return the first n entries (1–100, default 20).")] first: Option<i32>,
         #[graphql(desc = "Return entries after this cursor.")] after: Option<String>,

@@ -88,7 +88,11 @@ pub(super) async fn record_one(
 /// One application's detail, for `application(id:)` and `node(id:)`: as [`get`], and a staff
 /// reader is written in its access log.
 #[tracing::instrument(level = "debug", skip(db))]
-pub async fn read(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<application::Model> {
+pub async fn read(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    id: i32,
+) -> AppResult<application::Model> {
     let row = get(actor, db, id).await?;
     record_one(db, actor, &row, ApplicationAccessKind::Read, None).await?;
     Ok(row)
@@ -151,7 +155,10 @@ async fn token_names(
     }
     let rows: Vec<(i32, String)> = integration_token::Entity::find()
         .select_only()
-        .columns([integration_token::Column::Id, integration_token::Column::Name])
+        .columns([
+            integration_token::Column::Id,
+            integration_token::Column::Name,
+        ])
         .filter(integration_token::Column::Id.is_in(ids))
         .into_tuple()
         .all(db)
