@@ -258,3 +258,47 @@ async fn a_candidate_downloads_everything_held_on_them() {
         assert_eq!(get(&app, None, "/me/data.json").await.status(), 401);
     }
 }
+
+#[tokio::test]
+async fn an_hr_systems_export_is_logged_under_its_token_name() {
+    const CREATE_TOKEN: &str = "mutation ($input: CreateIntegrationTokenInput!) { createIntegrationToken(input: $input) { token } }";
+    for app in TestApp::all_seeded().await {
+        let vacancy = open_vacancy(&app, "IOM-LOG-002").await;
+        let amina = register(&app, "Amina El Idrissi").await;
+        let (id, _) = apply_with_cv(&app, &amina, &vacancy).await;
+        let iom = organisation_id(&app, "IOM").await;
+        let (admin, _) = staff(&app, Role::AgencyAdmin, "IOM").await;
+        let expires = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+        let created = app
+            .data_as(
+                &admin,
+                CREATE_TOKEN,
+                json!({ "input": { "organisationId": iom, "name": "Workday", "expiresAt": expires } }),
+            )
+            .await;
+        let token = created["createIntegrationToken"]["token"].as_str().unwrap();
+
+        let csv = format!("/vacancies/{vacancy}/applications.csv");
+        assert_eq!(get(&app, Some(token), &csv).await.status(), 200);
+        let log = app.data_as(&admin, LOG, json!({ "org": iom })).await;
+        let found = entries(&log);
+        assert_eq!(found.len(), 1, "[{}] {log}", app.backend());
+        assert_eq!(found[0]["action"], "CSV_EXPORT");
+        assert_eq!(found[0]["applicationId"], id.as_str());
+        assert_eq!(found[0]["integrationTokenName"], "Workday");
+        assert_eq!(found[0]["account"], Value::Null);
+        assert_eq!(found[0]["readerOrganisation"]["acronym"], "IOM");
+
+        // A token reads neither the log nor "its own data".
+        assert_eq!(
+            app.error_code_as(Some(token), LOG, json!({ "org": iom }))
+                .await,
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            app.error_code_as(Some(token), MY_DATA, json!({})).await,
+            "FORBIDDEN"
+        );
+        assert_eq!(get(&app, Some(token), "/me/data.json").await.status(), 404);
+    }
+}
