@@ -498,3 +498,15 @@ code_enum! {
         Failed = "FAILED",
     }
 }
+
+code_enum! {
+    /// How staff accessed an application, in its access log.
+    pub enum ApplicationAccessKind {
+        /// Its detail was read (`application(id:)` or `node(id:)`).
+        Read = "READ",
+        /// One of its documents was downloaded (`GET /documents/{id}`).
+        DocumentDownload = "DOCUMENT_DOWNLOAD",
+        /// It was in a CSV export of its vacancy (`GET /vacancies/{id}/applications.csv`).
+        CsvExport = "CSV_EXPORT",
+    }
+}
