@@ -2,9 +2,10 @@
 //! and decide. An application is visible to its candidate and to that organisation's staff
 //! only; to anyone else it does not exist.
 
+mod anonymise;
 mod apply;
 mod digest;
-mod documents;
+pub mod documents;
 mod export;
 pub mod form;
 mod notify;
@@ -24,6 +25,7 @@ use crate::service::pagination::{
     paginate, paginate_flag_first, paginate_newest_first, Page, PageRequest,
 };
 
+pub use anonymise::anonymise;
 pub use apply::{apply, ApplyInput, RefereeInput, Upload};
 pub use digest::send_due_digests;
 pub use documents::{document, documents_of, DocumentMeta};
