@@ -10,6 +10,7 @@ mod accounts;
 mod applications;
 mod catalogue_writes;
 mod count_cache;
+mod erasure;
 mod events;
 mod feeds;
 mod fuzz;

@@ -64,10 +64,10 @@ pub(super) async fn redact_audit(
         .await?;
     // LIKE narrows the rows (its `_` matches more than itself); the check in Rust is exact.
     let mentioning = audit_event::Entity::find()
-        .filter(Expr::cust_with_values(
-            "CAST(\"audit_event\".\"changes\" AS TEXT) LIKE ?",
-            [format!("%{email}%")],
-        ))
+        .filter(
+            Expr::expr(Expr::cust("CAST(\"audit_event\".\"changes\" AS TEXT)"))
+                .like(format!("%{email}%")),
+        )
         .all(conn)
         .await?;
     let mut changed = 0;
