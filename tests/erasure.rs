@@ -9,9 +9,7 @@ use jobboard::domain::{Role, VacancyStatus};
 use jobboard::service::retention::{self, Retention};
 use reqwest::multipart::{Form, Part};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{json, Value};
 
 use crate::helpers::{global_id, vacancy_id, TestApp, VacancyBuilder};
@@ -85,7 +83,10 @@ async fn apply(app: &TestApp, token: &str, vacancy: i32) -> i32 {
     pdf.resize(2_000, b' ');
     let form = Form::new()
         .text("operations", operations.to_string())
-        .text("map", json!({ "0": ["variables.documents.0.file"] }).to_string())
+        .text(
+            "map",
+            json!({ "0": ["variables.documents.0.file"] }).to_string(),
+        )
         .part(
             "0",
             Part::bytes(pdf)
@@ -157,8 +158,12 @@ async fn a_candidate_erases_themselves_and_recruiters_see_an_erased_candidate() 
         let vacancy = open_vacancy(&app, "IOM-ERASE-1").await;
         let application = apply(&app, &token, vacancy).await;
         let filter = json!({ "country": "ma" });
-        app.data_as(&token, SAVE, json!({ "input": { "name": "Maroc", "filter": filter } }))
-            .await;
+        app.data_as(
+            &token,
+            SAVE,
+            json!({ "input": { "name": "Maroc", "filter": filter } }),
+        )
+        .await;
         // Another object's audit row that names the address.
         audit_event::ActiveModel {
             entity_type: Set("invitation".into()),
@@ -174,11 +179,18 @@ async fn a_candidate_erases_themselves_and_recruiters_see_an_erased_candidate() 
         assert!(audit_text(&app).await.contains(email));
         let read = json!({ "id": global_id("Application", application) });
         let before = app.data_as(&recruiter, READ, read.clone()).await;
-        assert_eq!(before["application"]["candidate"]["fullName"], "Amina Benali");
+        assert_eq!(
+            before["application"]["candidate"]["fullName"],
+            "Amina Benali"
+        );
 
         // The password is checked.
         let body = app
-            .graphql_as(Some(&token), DELETE_ME, json!({ "password": "not the password" }))
+            .graphql_as(
+                Some(&token),
+                DELETE_ME,
+                json!({ "password": "not the password" }),
+            )
             .await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
         assert_eq!(body["errors"][0]["extensions"]["field"], "password");
@@ -273,7 +285,8 @@ async fn platform_admins_erase_people_and_agency_admins_may_not() {
         let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         for refused in [&agency_admin, &recruiter, &token] {
             assert_eq!(
-                app.error_code_as(Some(refused), ERASE, target.clone()).await,
+                app.error_code_as(Some(refused), ERASE, target.clone())
+                    .await,
                 "FORBIDDEN"
             );
         }
@@ -291,7 +304,8 @@ async fn platform_admins_erase_people_and_agency_admins_may_not() {
             app.error_code_as(Some(&admin), ERASE, blank).await,
             "BAD_USER_INPUT"
         );
-        let (staff, _) = crate::helpers::create_account(&app.db, Role::Recruiter, Some("IOM")).await;
+        let (staff, _) =
+            crate::helpers::create_account(&app.db, Role::Recruiter, Some("IOM")).await;
         let staff = json!({ "id": global_id("Account", staff), "reason": "request" });
         assert_eq!(
             app.error_code_as(Some(&admin), ERASE, staff).await,
@@ -320,7 +334,8 @@ async fn a_legal_hold_refuses_erasure_and_a_hired_application_is_kept() {
 
         let hold = json!({ "id": account, "hold": true, "reason": "litigation 2026/4" });
         assert_eq!(
-            app.error_code_as(Some(&agency_admin), HOLD, hold.clone()).await,
+            app.error_code_as(Some(&agency_admin), HOLD, hold.clone())
+                .await,
             "FORBIDDEN"
         );
         let no_reason = json!({ "id": account, "hold": true });
@@ -334,7 +349,10 @@ async fn a_legal_hold_refuses_erasure_and_a_hired_application_is_kept() {
         let body = app
             .graphql_as(Some(&token), DELETE_ME, json!({ "password": PASSWORD }))
             .await;
-        assert_eq!(body["errors"][0]["extensions"]["code"], "CONFLICT", "{body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "CONFLICT",
+            "{body}"
+        );
         let message = body["errors"][0]["message"].as_str().unwrap();
         assert!(message.contains("legal hold"), "{message}");
         let erase = json!({ "id": account, "reason": "request 2026-19" });
@@ -400,6 +418,42 @@ async fn mail(app: &TestApp, status: &str, days_ago: i64) {
     .unwrap();
 }
 
+/// A delivery `days_ago` days old of an inactive IOM endpoint.
+async fn delivery(app: &TestApp, status: &str, days_ago: i64) {
+    let (_, organisation) =
+        crate::helpers::create_account(&app.db, Role::Recruiter, Some("IOM")).await;
+    let now = chrono::Utc::now();
+    let endpoint = entity::webhook_endpoint::ActiveModel {
+        organisation_id: Set(organisation.unwrap()),
+        url: Set("https://hooks.example.org/jobs".into()),
+        secret: Set("sealed".into()),
+        event_kinds: Set(json!(["vacancy.published"])),
+        active: Set(false),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let when = now - chrono::Duration::days(days_ago);
+    entity::webhook_delivery::ActiveModel {
+        endpoint_id: Set(endpoint.id),
+        event_id: Set(uuid::Uuid::new_v4().to_string()),
+        event_kind: Set("vacancy.published".into()),
+        payload: Set("{}".into()),
+        status: Set(status.into()),
+        attempts: Set(1),
+        next_attempt_at: Set(when),
+        created_at: Set(when),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn retention_anonymises_applications_of_vacancies_closed_long_ago() {
     for app in TestApp::all_seeded().await {
@@ -411,13 +465,29 @@ async fn retention_anonymises_applications_of_vacancies_closed_long_ago() {
         let hired = apply(&app, &second, old).await;
         set_status(&app, hired, "HIRED").await;
         let kept = apply(&app, &token, recent).await;
+        let (third, held_account) = candidate(&app, "held.long.ago@example.org").await;
+        let held = apply(&app, &third, old).await;
+        account::Entity::update_many()
+            .col_expr(
+                account::Column::LegalHoldReason,
+                Expr::value(Some("litigation 2026/5")),
+            )
+            .filter(account::Column::Id.eq(held_account))
+            .exec(&app.db)
+            .await
+            .unwrap();
         closed_months_ago(&app, old, 25).await;
         closed_months_ago(&app, recent, 1).await;
-        mail_outbox::Entity::delete_many().exec(&app.db).await.unwrap();
+        mail_outbox::Entity::delete_many()
+            .exec(&app.db)
+            .await
+            .unwrap();
         mail(&app, "SENT", 31).await;
         mail(&app, "FAILED", 40).await;
         mail(&app, "PENDING", 40).await;
         mail(&app, "SENT", 2).await;
+        delivery(&app, "DELIVERED", 91).await;
+        delivery(&app, "FAILED", 89).await;
 
         let now = chrono::Utc::now();
         let dry = retention::run(&app.db, &Retention::default(), now, true)
@@ -426,7 +496,7 @@ async fn retention_anonymises_applications_of_vacancies_closed_long_ago() {
         let expected = retention::RetentionReport {
             applications_anonymised: 1,
             documents_deleted: 1,
-            webhook_deliveries_deleted: 0,
+            webhook_deliveries_deleted: 1,
             mails_deleted: 2,
         };
         assert_eq!(dry, expected);
@@ -442,12 +512,17 @@ async fn retention_anonymises_applications_of_vacancies_closed_long_ago() {
         assert_eq!(anonymised.cover_letter, None);
         assert!(anonymised.anonymised_at.is_some());
         assert_eq!(documents_of(&app, expired).await, 0);
-        for untouched in [hired, kept] {
+        for untouched in [hired, kept, held] {
             let untouched_row = row(untouched).await.unwrap().unwrap();
             assert!(untouched_row.cover_letter.is_some());
             assert_eq!(documents_of(&app, untouched).await, 1);
         }
         assert_eq!(mail_outbox::Entity::find().count(&app.db).await.unwrap(), 2);
+        let deliveries = entity::webhook_delivery::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(deliveries, 1);
 
         // Done once: the next run finds nothing.
         let again = retention::run(&app.db, &Retention::default(), now, false)

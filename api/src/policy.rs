@@ -732,7 +732,10 @@ mod tests {
 
     #[test]
     fn candidates_erase_themselves_and_platform_admins_anyone() {
-        assert_eq!(erase_own_account(&account(Role::Candidate, None)).unwrap(), 1);
+        assert_eq!(
+            erase_own_account(&account(Role::Candidate, None)).unwrap(),
+            1
+        );
         assert!(erase_own_account(&account(Role::Recruiter, Some(1))).is_err());
         assert!(erase_own_account(&Actor::Anonymous).is_err());
         assert!(erase_person(&account(Role::PlatformAdmin, None)).is_ok());

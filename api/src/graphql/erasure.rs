@@ -46,12 +46,9 @@ impl ErasureMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The account's password.", secret)] password: String,
     ) -> Result<EraseResult> {
-        let erasure = service::erasure::delete_my_account(
-            context::actor(ctx)?,
-            context::db(ctx)?,
-            &password,
-        )
-        .await?;
+        let erasure =
+            service::erasure::delete_my_account(context::actor(ctx)?, context::db(ctx)?, &password)
+                .await?;
         Ok(erasure.into())
     }
 

@@ -109,11 +109,13 @@ pub async fn run(
                 .lt(now - Duration::days(i64::from(retention.webhook_delivery_days))),
         );
     let mails = Condition::all()
-        .add(mail_outbox::Column::Status.is_in([
-            MailStatus::Sent.as_str(),
-            MailStatus::Failed.as_str(),
-        ]))
-        .add(mail_outbox::Column::CreatedAt.lt(now - Duration::days(i64::from(retention.mail_days))));
+        .add(
+            mail_outbox::Column::Status
+                .is_in([MailStatus::Sent.as_str(), MailStatus::Failed.as_str()]),
+        )
+        .add(
+            mail_outbox::Column::CreatedAt.lt(now - Duration::days(i64::from(retention.mail_days))),
+        );
     if dry_run {
         report.webhook_deliveries_deleted = webhook_delivery::Entity::find()
             .filter(deliveries)

@@ -13,8 +13,8 @@
 //! An application done once is skipped afterwards (`anonymised_at`).
 
 use chrono::{DateTime, Utc};
-use entity::{application, application_answer, application_event, application_language};
 use entity::application_referee;
+use entity::{application, application_answer, application_event, application_language};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -69,8 +69,14 @@ pub async fn anonymise(
         .exec(conn)
         .await?;
     let result = application::Entity::update_many()
-        .col_expr(application::Column::CoverLetter, Expr::value(None::<String>))
-        .col_expr(application::Column::EducationField, Expr::value(None::<String>))
+        .col_expr(
+            application::Column::CoverLetter,
+            Expr::value(None::<String>),
+        )
+        .col_expr(
+            application::Column::EducationField,
+            Expr::value(None::<String>),
+        )
         .col_expr(application::Column::ResidenceCountry, Expr::value(""))
         .col_expr(application::Column::AnonymisedAt, Expr::value(Some(now)))
         .filter(application::Column::Id.is_in(ids.iter().copied()))

@@ -20,8 +20,8 @@ mod redact;
 
 use chrono::Utc;
 use entity::{
-    account, account_session, account_token, application, invitation, login_throttle,
-    mail_outbox, saved_search, vacancy,
+    account, account_session, account_token, application, invitation, login_throttle, mail_outbox,
+    saved_search, vacancy,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -157,7 +157,11 @@ pub async fn set_legal_hold(
             organisation_id,
             entity_type: "account",
             entity_id: row.id,
-            action: if hold { "legal_hold" } else { "release_legal_hold" },
+            action: if hold {
+                "legal_hold"
+            } else {
+                "release_legal_hold"
+            },
             changes: json!({ "legalHoldReason": reason }),
         },
     )

@@ -99,7 +99,8 @@ mod tests {
 
     #[test]
     fn rows_about_the_person_keep_their_keys_only() {
-        let changes = json!({ "email": "amina@example.org", "fullName": "Amina", "role": "CANDIDATE" });
+        let changes =
+            json!({ "email": "amina@example.org", "fullName": "Amina", "role": "CANDIDATE" });
         assert_eq!(
             redact_all(&changes),
             json!({ "email": ERASED, "fullName": ERASED, "role": ERASED })
