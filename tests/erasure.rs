@@ -1,12 +1,10 @@
-//! Erasure of candidates' data (by themselves or by a platform admin), legal holds, and the
-//! retention periods housekeeping applies.
+//! Erasure of candidates' data, by themselves or by a platform admin, and legal holds.
 
 use entity::{
     account, application, application_document, application_referee, audit_event, mail_outbox,
     saved_search,
 };
 use jobboard::domain::{Role, VacancyStatus};
-use jobboard::service::retention::{self, Retention};
 use reqwest::multipart::{Form, Part};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -28,7 +26,7 @@ const READ: &str = "query ($id: ID!) { application(id: $id) { status coverLetter
 const ME: &str = "{ me { id } }";
 
 /// A candidate registered over the API with [`PASSWORD`], address proven: (token, row id).
-async fn candidate(app: &TestApp, email: &str) -> (String, i32) {
+pub(crate) async fn candidate(app: &TestApp, email: &str) -> (String, i32) {
     let input = json!({ "email": email, "password": PASSWORD, "fullName": "Amina Benali" });
     app.data(REGISTER, json!({ "input": input })).await;
     account::Entity::update_many()
@@ -54,7 +52,7 @@ async fn candidate(app: &TestApp, email: &str) -> (String, i32) {
 }
 
 /// A published IOM notice open for a month: its row id.
-async fn open_vacancy(app: &TestApp, reference: &str) -> i32 {
+pub(crate) async fn open_vacancy(app: &TestApp, reference: &str) -> i32 {
     VacancyBuilder::new("IOM", reference)
         .status(VacancyStatus::Published)
         .published_at(chrono::Utc::now())
@@ -64,7 +62,7 @@ async fn open_vacancy(app: &TestApp, reference: &str) -> i32 {
 }
 
 /// Applies with a cover letter, a referee, a language and a PDF CV: the application's row id.
-async fn apply(app: &TestApp, token: &str, vacancy: i32) -> i32 {
+pub(crate) async fn apply(app: &TestApp, token: &str, vacancy: i32) -> i32 {
     let input = json!({
         "vacancyId": vacancy_id(vacancy),
         "coverLetter": "Je souhaite rejoindre l'équipe.",
@@ -119,7 +117,7 @@ fn application_row(global: &str) -> i32 {
         .unwrap()
 }
 
-async fn documents_of(app: &TestApp, application: i32) -> u64 {
+pub(crate) async fn documents_of(app: &TestApp, application: i32) -> u64 {
     application_document::Entity::find()
         .filter(application_document::Column::ApplicationId.eq(application))
         .count(&app.db)
@@ -139,7 +137,7 @@ async fn audit_text(app: &TestApp) -> String {
         .join("\n")
 }
 
-async fn set_status(app: &TestApp, application: i32, status: &str) {
+pub(crate) async fn set_status(app: &TestApp, application: i32, status: &str) {
     application::Entity::update_many()
         .col_expr(application::Column::Status, Expr::value(status))
         .filter(application::Column::Id.eq(application))
@@ -383,151 +381,5 @@ async fn a_legal_hold_refuses_erasure_and_a_hired_application_is_kept() {
         };
         assert_eq!(referees(hired).await.unwrap(), 1);
         assert_eq!(referees(other).await.unwrap(), 0);
-    }
-}
-
-/// Closes vacancy `row` `months` months ago.
-async fn closed_months_ago(app: &TestApp, row: i32, months: u32) {
-    let when = chrono::Utc::now() - chrono::Months::new(months);
-    entity::vacancy::Entity::update_many()
-        .col_expr(entity::vacancy::Column::Status, Expr::value("CLOSED"))
-        .col_expr(entity::vacancy::Column::ClosingAt, Expr::value(Some(when)))
-        .col_expr(entity::vacancy::Column::UpdatedAt, Expr::value(when))
-        .filter(entity::vacancy::Column::Id.eq(row))
-        .exec(&app.db)
-        .await
-        .unwrap();
-}
-
-async fn mail(app: &TestApp, status: &str, days_ago: i64) {
-    let when = chrono::Utc::now() - chrono::Duration::days(days_ago);
-    mail_outbox::ActiveModel {
-        kind: Set("verify_email".into()),
-        recipient: Set("someone@example.org".into()),
-        language: Set("en".into()),
-        subject: Set("Hello".into()),
-        status: Set(status.into()),
-        attempts: Set(1),
-        // Never due: the mail worker leaves it alone.
-        next_attempt_at: Set(chrono::Utc::now() + chrono::Duration::days(1)),
-        created_at: Set(when),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-}
-
-/// A delivery `days_ago` days old of an inactive IOM endpoint.
-async fn delivery(app: &TestApp, status: &str, days_ago: i64) {
-    let (_, organisation) =
-        crate::helpers::create_account(&app.db, Role::Recruiter, Some("IOM")).await;
-    let now = chrono::Utc::now();
-    let endpoint = entity::webhook_endpoint::ActiveModel {
-        organisation_id: Set(organisation.unwrap()),
-        url: Set("https://hooks.example.org/jobs".into()),
-        secret: Set("sealed".into()),
-        event_kinds: Set(json!(["vacancy.published"])),
-        active: Set(false),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    let when = now - chrono::Duration::days(days_ago);
-    entity::webhook_delivery::ActiveModel {
-        endpoint_id: Set(endpoint.id),
-        event_id: Set(uuid::Uuid::new_v4().to_string()),
-        event_kind: Set("vacancy.published".into()),
-        payload: Set("{}".into()),
-        status: Set(status.into()),
-        attempts: Set(1),
-        next_attempt_at: Set(when),
-        created_at: Set(when),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-}
-
-#[tokio::test]
-async fn retention_anonymises_applications_of_vacancies_closed_long_ago() {
-    for app in TestApp::all_seeded().await {
-        let (token, _) = candidate(&app, "retained@example.org").await;
-        let (second, _) = candidate(&app, "hired.long.ago@example.org").await;
-        let old = open_vacancy(&app, "IOM-OLD-1").await;
-        let recent = open_vacancy(&app, "IOM-RECENT-1").await;
-        let expired = apply(&app, &token, old).await;
-        let hired = apply(&app, &second, old).await;
-        set_status(&app, hired, "HIRED").await;
-        let kept = apply(&app, &token, recent).await;
-        let (third, held_account) = candidate(&app, "held.long.ago@example.org").await;
-        let held = apply(&app, &third, old).await;
-        account::Entity::update_many()
-            .col_expr(
-                account::Column::LegalHoldReason,
-                Expr::value(Some("litigation 2026/5")),
-            )
-            .filter(account::Column::Id.eq(held_account))
-            .exec(&app.db)
-            .await
-            .unwrap();
-        closed_months_ago(&app, old, 25).await;
-        closed_months_ago(&app, recent, 1).await;
-        mail_outbox::Entity::delete_many()
-            .exec(&app.db)
-            .await
-            .unwrap();
-        mail(&app, "SENT", 31).await;
-        mail(&app, "FAILED", 40).await;
-        mail(&app, "PENDING", 40).await;
-        mail(&app, "SENT", 2).await;
-        delivery(&app, "DELIVERED", 91).await;
-        delivery(&app, "FAILED", 89).await;
-
-        let now = chrono::Utc::now();
-        let dry = retention::run(&app.db, &Retention::default(), now, true)
-            .await
-            .unwrap();
-        let expected = retention::RetentionReport {
-            applications_anonymised: 1,
-            documents_deleted: 1,
-            webhook_deliveries_deleted: 1,
-            mails_deleted: 2,
-        };
-        assert_eq!(dry, expected);
-        assert_eq!(documents_of(&app, expired).await, 1);
-        assert_eq!(mail_outbox::Entity::find().count(&app.db).await.unwrap(), 4);
-
-        let done = retention::run(&app.db, &Retention::default(), now, false)
-            .await
-            .unwrap();
-        assert_eq!(done, expected);
-        let row = |id: i32| application::Entity::find_by_id(id).one(&app.db);
-        let anonymised = row(expired).await.unwrap().unwrap();
-        assert_eq!(anonymised.cover_letter, None);
-        assert!(anonymised.anonymised_at.is_some());
-        assert_eq!(documents_of(&app, expired).await, 0);
-        for untouched in [hired, kept, held] {
-            let untouched_row = row(untouched).await.unwrap().unwrap();
-            assert!(untouched_row.cover_letter.is_some());
-            assert_eq!(documents_of(&app, untouched).await, 1);
-        }
-        assert_eq!(mail_outbox::Entity::find().count(&app.db).await.unwrap(), 2);
-        let deliveries = entity::webhook_delivery::Entity::find()
-            .count(&app.db)
-            .await
-            .unwrap();
-        assert_eq!(deliveries, 1);
-
-        // Done once: the next run finds nothing.
-        let again = retention::run(&app.db, &Retention::default(), now, false)
-            .await
-            .unwrap();
-        assert!(again.is_empty(), "{again}");
     }
 }

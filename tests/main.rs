@@ -23,6 +23,7 @@ mod organisations;
 mod pagination;
 mod persisted_queries;
 mod protection;
+mod retention;
 mod safe_defaults;
 mod saved_search_alerts;
 mod saved_searches;
