@@ -1,4 +1,5 @@
-//! Command line: `serve` (the default), `migrate`, `seed`, `export-schema`, `token`.
+//! Command line: `serve` (the default), `migrate`, `seed`, `export-schema`, `token`,
+//! `documents move`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,7 +11,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::app::Application;
 use crate::auth::jwt::{IssuedToken, JwtKeys};
-use crate::config::{DatabaseConfig, Environment, ServerConfig};
+use crate::config::{DatabaseConfig, DocumentBackend, Environment, ServerConfig};
 use crate::domain::Role;
 use crate::{db, graphql, seed, service, telemetry};
 
@@ -58,6 +59,21 @@ pub enum Command {
     /// Mint an access token for development and scripts; prints only the token, on stdout.
     #[command(long_about = TOKEN_HELP)]
     Token(TokenArgs),
+    /// Manage where application documents are stored.
+    #[command(subcommand)]
+    Documents(DocumentsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentsCommand {
+    /// Move every document to one storage backend (with the storage settings of `serve`):
+    /// each is copied, checked against its sha256, switched over, and only then deleted from
+    /// its old place. Safe to run again after a crash or a failure.
+    Move {
+        /// The backend to move documents to.
+        #[arg(long, value_enum)]
+        to: DocumentBackend,
+    },
 }
 
 const TOKEN_HELP: &str = "\
@@ -278,6 +294,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         },
         Command::ExportSchema { path, check } => export_schema(&path, check),
         Command::Token(args) => token(&cli.serve, &args).await,
+        Command::Documents(DocumentsCommand::Move { to }) => {
+            move_documents(&cli.serve, to).await.map(|_| ())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -303,6 +322,29 @@ async fn serve(config: ServerConfig) -> Result<(), String> {
         addr = app.local_addr()
     );
     app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+/// The `documents move` command: moves every document to `to`; fails if any could not be
+/// moved (after moving all the others).
+pub async fn move_documents(
+    config: &ServerConfig,
+    to: DocumentBackend,
+) -> Result<service::application::relocate::MoveReport, String> {
+    let target =
+        crate::app::document_storage(&config.storage, to).map_err(|e| e.to_string())?;
+    let conn = db::connect_and_migrate(&config.database)
+        .await
+        .map_err(|e| e.to_string())?;
+    let report = service::application::relocate::move_documents(&conn, &target)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!("{report}");
+    if report.failed > 0 {
+        return Err(format!(
+            "{report}: the failures are logged above; run the command again to retry them"
+        ));
+    }
+    Ok(report)
 }
 
 async fn migrate(config: &DatabaseConfig, down: Option<u32>) -> Result<(), String> {

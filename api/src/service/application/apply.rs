@@ -13,6 +13,7 @@ use sea_orm::{
 
 use super::notify::queue_receipt;
 use super::screening::{requirements, unmet_json};
+use super::storage::{DocumentStorage, Location};
 use super::status::record_event;
 use crate::auth::Actor;
 use crate::domain::document::{
@@ -222,10 +223,15 @@ fn missing_documents(
 #[tracing::instrument(level = "debug", skip(db, mailer, input))]
 /// Applies for the signed-in candidate, and mails the candidate a receipt. `quota_bytes` bounds
 /// what the candidate's documents may weigh, all applications together.
+///
+/// The documents are written to `storage` first, then the application in one transaction; if
+/// the transaction fails, the documents just written are deleted again.
+#[allow(clippy::too_many_arguments)]
 pub async fn apply(
     actor: &Actor,
     db: &DatabaseConnection,
     mailer: &Mailer,
+    storage: &DocumentStorage,
     quota_bytes: u64,
     mut input: ApplyInput,
 ) -> AppResult<application::Model> {
@@ -325,6 +331,9 @@ pub async fn apply(
     };
     let eligibility = eligibility::assess(&requirements(db, &vacancy).await?, &profile);
     let now = Utc::now();
+    let uploads: Vec<&[u8]> = input.documents.iter().map(|d| d.bytes.as_slice()).collect();
+    let locations = storage.put_new(&uploads).await?;
+    let written: AppResult<application::Model> = async {
     let txn = crate::db::begin_write(db).await?;
     let row = application::ActiveModel {
         vacancy_id: Set(vacancy.id),
@@ -369,7 +378,8 @@ pub async fn apply(
         .insert(&txn)
         .await?;
     }
-    for (doc, (format, hash)) in input.documents.iter().zip(formats) {
+    for ((doc, (format, hash)), location) in input.documents.iter().zip(formats).zip(&locations) {
+        let in_row = *location == Location::Database;
         application_document::ActiveModel {
             application_id: Set(row.id),
             kind: Set(doc.kind.as_str().to_owned()),
@@ -377,8 +387,8 @@ pub async fn apply(
             media_type: Set(format.media_type().to_owned()),
             size_bytes: Set(doc.bytes.len() as i64),
             sha256: Set(hash),
-            content: Set(Some(doc.bytes.clone())),
-            storage_path: Set(None),
+            content: Set(in_row.then(|| doc.bytes.clone())),
+            storage_path: Set(location.storage_path()),
             created_at: Set(now),
             ..Default::default()
         }
@@ -414,4 +424,10 @@ pub async fn apply(
     queue_receipt(&txn, mailer, &row, &vacancy).await?;
     txn.commit().await?;
     Ok(row)
+    }
+    .await;
+    if written.is_err() {
+        Location::discard(&locations).await;
+    }
+    written
 }

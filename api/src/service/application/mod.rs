@@ -8,8 +8,10 @@ mod documents;
 mod export;
 pub mod form;
 mod notify;
+pub mod relocate;
 mod screening;
 mod status;
+pub mod storage;
 
 use entity::{application, vacancy};
 use sea_orm::{
@@ -26,7 +28,7 @@ use crate::service::pagination::{
 
 pub use apply::{apply, ApplyInput, RefereeInput, Upload};
 pub use digest::send_due_digests;
-pub use documents::{document, documents_of, DocumentMeta};
+pub use documents::{delete_for_applications, document, documents_of, DocumentMeta};
 pub use export::{export, ExportRow};
 pub(crate) use screening::unmet_json;
 pub use screening::{candidate_profile, eligibility_of, requirements, requirements_of_many};
