@@ -4,12 +4,14 @@
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
+mod s3;
 mod smtp;
 
 mod accounts;
 mod applications;
 mod catalogue_writes;
 mod count_cache;
+mod document_storage;
 mod events;
 mod feeds;
 mod fuzz;
