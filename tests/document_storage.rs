@@ -17,8 +17,8 @@ const APPLY: &str = "mutation ($input: ApplyInput!, $documents: [DocumentUploadI
 
 /// A PDF of `len` bytes whose content says `tag`.
 fn pdf(tag: &str, len: usize) -> Vec<u8> {
-    let mut bytes = format!("%PDF-1.4\n%\u{e2}\n% {tag}\n1 0 obj << /Type /Catalog >> endobj\n")
-        .into_bytes();
+    let mut bytes =
+        format!("%PDF-1.4\n%\u{e2}\n% {tag}\n1 0 obj << /Type /Catalog >> endobj\n").into_bytes();
     bytes.resize(len.max(bytes.len()), b' ');
     bytes
 }
@@ -57,7 +57,10 @@ async fn apply(app: &TestApp, token: &str, vacancy: &str, cv: &[u8]) -> Value {
     });
     let form = Form::new()
         .text("operations", operations.to_string())
-        .text("map", json!({ "0": ["variables.documents.0.file"] }).to_string())
+        .text(
+            "map",
+            json!({ "0": ["variables.documents.0.file"] }).to_string(),
+        )
         .part(
             "0",
             Part::bytes(cv.to_vec())
@@ -131,7 +134,12 @@ async fn s3_documents_are_in_the_bucket_downloaded_by_their_readers_only_and_era
         assert_eq!(objects.len(), 1, "[{}]", app.backend());
         assert_eq!(objects[0].1, cv, "[{}]", app.backend());
         let rows = documents(&app).await;
-        assert_eq!(rows[0].content, None, "[{}] no copy in the row", app.backend());
+        assert_eq!(
+            rows[0].content,
+            None,
+            "[{}] no copy in the row",
+            app.backend()
+        );
         assert_eq!(
             rows[0].storage_path.as_deref(),
             Some(format!("s3://{bucket}/{}", objects[0].0).as_str())
@@ -154,7 +162,11 @@ async fn s3_documents_are_in_the_bucket_downloaded_by_their_readers_only_and_era
         delete_for_applications(&app.db, &[rows[0].application_id])
             .await
             .unwrap();
-        assert!(moto.objects(&bucket).await.is_empty(), "[{}]", app.backend());
+        assert!(
+            moto.objects(&bucket).await.is_empty(),
+            "[{}]",
+            app.backend()
+        );
         assert!(documents(&app).await.is_empty(), "[{}]", app.backend());
         // Erasing again finds nothing left to do.
         delete_for_applications(&app.db, &[rows[0].application_id])
@@ -262,7 +274,11 @@ async fn documents_move_from_the_database_to_s3_and_back_without_losing_a_byte()
             .await
             .unwrap();
         assert_eq!((back.moved, back.failed), (3, 0));
-        assert!(moto.objects(&bucket).await.is_empty(), "[{}]", app.backend());
+        assert!(
+            moto.objects(&bucket).await.is_empty(),
+            "[{}]",
+            app.backend()
+        );
         let after = documents(&app).await;
         for (row, cv) in after.iter().zip(&cvs) {
             assert_eq!(row.storage_path, None);

@@ -84,7 +84,10 @@ impl MotoServer {
             .send()
             .await
             .unwrap();
-        assert!(response.status().is_success(), "create bucket: {response:?}");
+        assert!(
+            response.status().is_success(),
+            "create bucket: {response:?}"
+        );
         name
     }
 

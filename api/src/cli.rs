@@ -330,8 +330,7 @@ pub async fn move_documents(
     config: &ServerConfig,
     to: DocumentBackend,
 ) -> Result<service::application::relocate::MoveReport, String> {
-    let target =
-        crate::app::document_storage(&config.storage, to).map_err(|e| e.to_string())?;
+    let target = crate::app::document_storage(&config.storage, to).map_err(|e| e.to_string())?;
     let conn = db::connect_and_migrate(&config.database)
         .await
         .map_err(|e| e.to_string())?;

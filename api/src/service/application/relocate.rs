@@ -7,9 +7,7 @@
 
 use entity::application_document;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::storage::{self, DocumentStorage, Location};
 use crate::domain::document::sha256_hex;

@@ -257,17 +257,11 @@ impl DocumentStorage {
         match &self.target {
             Target::Database => Ok(Location::Database),
             Target::Directory { root, store } => {
-                store
-                    .put(&path, payload)
-                    .await
-                    .map_err(AppError::storage)?;
+                store.put(&path, payload).await.map_err(AppError::storage)?;
                 Ok(Location::File(root.join(key)))
             }
             Target::S3 { bucket, store } => {
-                store
-                    .put(&path, payload)
-                    .await
-                    .map_err(AppError::storage)?;
+                store.put(&path, payload).await.map_err(AppError::storage)?;
                 Ok(Location::S3 {
                     bucket: bucket.clone(),
                     key: key.to_owned(),
