@@ -381,3 +381,70 @@ async fn deleting_documents_of_applications_in_the_database_deletes_their_rows_o
         );
     }
 }
+
+#[tokio::test]
+async fn an_apply_whose_transaction_fails_leaves_no_object_in_the_bucket() {
+    let moto = MotoServer::start().await;
+    let bucket = moto.bucket().await;
+    let database = TestDatabase::all().await.remove(0);
+    let app = spawn(database, moto.storage(&bucket, DocumentBackend::S3)).await;
+    let candidate = app.sign_in_as(Role::Candidate, None).await;
+    let vacancy = open_vacancy(&app, "IOM-S3-RACE").await;
+    // The same candidate applies four times at once: each passes the early duplicate check and
+    // writes its CV before the transactions race; the losers' inserts fail on the unique key.
+    let cvs: Vec<Vec<u8>> = (0..4).map(|i| pdf(&format!("race {i}"), 3_000)).collect();
+    let bodies =
+        futures::future::join_all(cvs.iter().map(|cv| apply(&app, &candidate, &vacancy, cv))).await;
+    let refused: Vec<&Value> = bodies
+        .iter()
+        .filter_map(|body| body.get("errors"))
+        .collect();
+    assert_eq!(refused.len(), 3, "{bodies:?}");
+    for errors in refused {
+        assert_eq!(errors[0]["extensions"]["code"], "CONFLICT", "{errors}");
+    }
+    let objects = moto.objects(&bucket).await;
+    assert_eq!(
+        objects.len(),
+        1,
+        "only the application written keeps its CV"
+    );
+    assert_eq!(
+        documents(&app).await[0].storage_path.as_deref(),
+        Some(format!("s3://{bucket}/{}", objects[0].0).as_str())
+    );
+}
+
+#[tokio::test]
+async fn documents_move_refuses_a_copy_that_does_not_match_its_sha256() {
+    let database = TestDatabase::all().await.remove(0);
+    let dir = std::env::temp_dir().join(format!(
+        "jobboard-documents-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let url = database.url();
+    let storage = StorageConfig {
+        document_storage: DocumentBackend::Directory,
+        document_dir: Some(dir.clone()),
+        ..StorageConfig::default()
+    };
+    let app = spawn(database, storage.clone()).await;
+    let candidate = app.sign_in_as(Role::Candidate, None).await;
+    let vacancy = open_vacancy(&app, "IOM-DIR-BAD").await;
+    apply_ok(&app, &candidate, &vacancy, &pdf("original", 3_000)).await;
+    let before = documents(&app).await.remove(0);
+    let file = before.storage_path.as_deref().unwrap()["file:".len()..].to_owned();
+    std::fs::write(&file, pdf("tampered", 3_000)).unwrap();
+
+    let mut config = ServerConfig::for_database(url);
+    config.storage = storage;
+    let refused = jobboard::cli::move_documents(&config, DocumentBackend::Database).await;
+    assert!(refused.unwrap_err().contains("1 failed"));
+    assert_eq!(
+        documents(&app).await.remove(0),
+        before,
+        "the row is left as it was"
+    );
+    assert!(std::path::Path::new(&file).exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
