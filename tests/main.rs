@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
+mod s3;
 mod smtp;
 
 mod access_log;
@@ -11,6 +12,7 @@ mod accounts;
 mod applications;
 mod catalogue_writes;
 mod count_cache;
+mod document_storage;
 mod erasure;
 mod events;
 mod feeds;

@@ -150,6 +150,7 @@ impl Fixture {
                             "http://127.0.0.1",
                             LinkSigner::derive(b"bench mail links"),
                         ),
+                        documents: Default::default(),
                     },
                 )),
                 SchemaOptions::new(true, false, &LimitsConfig::default()),

@@ -12,10 +12,11 @@ use crate::auth::jwt::JwtKeys;
 use crate::cache::counts::CountCache;
 use crate::cache::responses::ResponseCache;
 use crate::cache::writes::Writes;
-use crate::config::{ConfigError, Environment, ServerConfig};
+use crate::config::{ConfigError, DocumentBackend, Environment, ServerConfig, StorageConfig};
 use crate::event_bus::{self, EventBus};
 use crate::graphql::{self, AppSchema};
 use crate::seed::{self, SeedError};
+use crate::service::application::storage::{Backend, DocumentStorage, S3Settings, StorageError};
 use crate::service::mail::delivery::{MailSettings, MailTransport, MailWorker, TransportError};
 use crate::service::mail::{LinkSigner, Mailer};
 use crate::service::webhook::SecretBox;
@@ -72,6 +73,8 @@ pub enum StartError {
     WebhookSecrets(#[source] crate::error::AppError),
     #[error("mail: {0}")]
     Mail(#[from] TransportError),
+    #[error("document storage: {0}")]
+    DocumentStorage(#[from] StorageError),
     #[error("{0}")]
     PersistedQueries(#[from] http::persisted_queries::ManifestError),
     #[error("cannot listen on {addr}: {source}")]
@@ -112,6 +115,11 @@ impl Application {
             let report = seed::load_demo(&db).await?;
             tracing::info!("{report}");
         }
+        let documents = document_storage(&config.storage, config.storage.document_storage)?;
+        tracing::info!(
+            backend = documents.backend().as_str(),
+            "application documents are written to this storage"
+        );
         let webhooks = webhook_settings(&config)?;
         let sealed = crate::service::webhook::seal_stored(&db, &webhooks.secrets)
             .await
@@ -154,6 +162,7 @@ impl Application {
             writes: writes.clone(),
             document_quota_bytes: config.limits.max_document_bytes_per_account,
             mailer: mailer.clone(),
+            documents,
         };
         let options = graphql::SchemaOptions::new(
             config.introspection,
@@ -301,6 +310,28 @@ pub fn retention_settings(config: &ServerConfig) -> crate::service::retention::R
         webhook_delivery_days: retention.webhook_delivery_retention_days,
         mail_days: retention.mail_retention_days,
     }
+}
+
+/// The document storage that writes to `backend`, with the configured directory and bucket
+/// readable (the server writes to `DOCUMENT_STORAGE`; `documents move` to its `--to`).
+pub fn document_storage(
+    config: &StorageConfig,
+    backend: DocumentBackend,
+) -> Result<DocumentStorage, StorageError> {
+    let backend = match backend {
+        DocumentBackend::Database => Backend::Database,
+        DocumentBackend::Directory => Backend::Directory,
+        DocumentBackend::S3 => Backend::S3,
+    };
+    let s3 = config.s3_bucket.as_ref().map(|bucket| S3Settings {
+        bucket: bucket.clone(),
+        endpoint: config.s3_endpoint.clone(),
+        region: config.s3_region.clone(),
+        access_key_id: config.s3_access_key_id.clone(),
+        secret_access_key: config.s3_secret_access_key.clone(),
+        allow_http: config.s3_allow_http,
+    });
+    DocumentStorage::new(backend, config.document_dir.as_deref(), s3.as_ref())
 }
 
 fn mail_settings(config: &ServerConfig) -> Result<MailSettings, StartError> {

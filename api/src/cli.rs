@@ -1,5 +1,5 @@
 //! Command line: `serve` (the default), `migrate`, `seed`, `export-schema`, `token`,
-//! `retention`.
+//! `retention`, `documents move`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +11,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::app::Application;
 use crate::auth::jwt::{IssuedToken, JwtKeys};
-use crate::config::{DatabaseConfig, Environment, ServerConfig};
+use crate::config::{DatabaseConfig, DocumentBackend, Environment, ServerConfig};
 use crate::domain::Role;
 use crate::{db, graphql, seed, service, telemetry};
 
@@ -67,6 +67,21 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Manage where application documents are stored.
+    #[command(subcommand)]
+    Documents(DocumentsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentsCommand {
+    /// Move every document to one storage backend (with the storage settings of `serve`):
+    /// each is copied, checked against its sha256, switched over, and only then deleted from
+    /// its old place. Safe to run again after a crash or a failure.
+    Move {
+        /// The backend to move documents to.
+        #[arg(long, value_enum)]
+        to: DocumentBackend,
+    },
 }
 
 const TOKEN_HELP: &str = "\
@@ -84,7 +99,7 @@ A token always speaks for a real, active account (each request re-reads it):
   * if there is none, in development only, one is created once and reused afterwards:
     `<role>.<org>@dev.jobboard.invalid` (e.g. recruiter.iom@dev.jobboard.invalid), with no
     password (it cannot sign in, only minted tokens speak for it). In production nothing is
-    created: create the account first (createAccount) or pass --subject-account.
+    created: invite the account first (inviteAccount) or pass --subject-account.
 
 In development the database is migrated (and seeded when empty, as `serve` does) first, so the
 command works on a fresh checkout.";
@@ -288,6 +303,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::ExportSchema { path, check } => export_schema(&path, check),
         Command::Token(args) => token(&cli.serve, &args).await,
         Command::Retention { dry_run } => retention(&cli.serve, dry_run).await,
+        Command::Documents(DocumentsCommand::Move { to }) => {
+            move_documents(&cli.serve, to).await.map(|_| ())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -333,6 +351,28 @@ async fn retention(config: &ServerConfig, dry_run: bool) -> Result<(), String> {
     let verb = if dry_run { "would go" } else { "went" };
     println!("{verb}: {report}");
     Ok(())
+}
+
+/// The `documents move` command: moves every document to `to`; fails if any could not be
+/// moved (after moving all the others).
+pub async fn move_documents(
+    config: &ServerConfig,
+    to: DocumentBackend,
+) -> Result<service::application::relocate::MoveReport, String> {
+    let target = crate::app::document_storage(&config.storage, to).map_err(|e| e.to_string())?;
+    let conn = db::connect_and_migrate(&config.database)
+        .await
+        .map_err(|e| e.to_string())?;
+    let report = service::application::relocate::move_documents(&conn, &target)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!("{report}");
+    if report.failed > 0 {
+        return Err(format!(
+            "{report}: the failures are logged above; run the command again to retry them"
+        ));
+    }
+    Ok(report)
 }
 
 async fn migrate(config: &DatabaseConfig, down: Option<u32>) -> Result<(), String> {

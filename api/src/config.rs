@@ -9,10 +9,12 @@ use crate::auth::jwt::JwtKeys;
 pub mod limits;
 pub mod mail;
 pub mod retention;
+pub mod storage;
 
 pub use limits::LimitsConfig;
 pub use mail::MailConfig;
 pub use retention::RetentionConfig;
+pub use storage::{DocumentBackend, StorageConfig};
 
 /// Where the server runs: development is forgiving and chatty, production strict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -251,6 +253,8 @@ pub struct ServerConfig {
     pub mail: MailConfig,
     #[command(flatten)]
     pub retention: RetentionConfig,
+    #[command(flatten)]
+    pub storage: StorageConfig,
     /// An Apollo persisted-query manifest: when set, only its documents are served by hash and
     /// clients cannot register others (automatic persisted queries become an allow-list).
     #[arg(long, env = "PERSISTED_QUERIES_MANIFEST")]
@@ -346,6 +350,7 @@ impl ServerConfig {
             },
             persisted_queries_manifest: None,
             retention: RetentionConfig::default(),
+            storage: StorageConfig::default(),
             // Counted and executed on every request: tests also write straight to the database.
             count_cache_seconds: 0,
             response_cache_seconds: 0,

@@ -26,6 +26,8 @@ pub enum Code {
     GraphqlValidationFailed,
     /// A persisted query's hash this server has not been sent the document of.
     PersistedQueryNotFound,
+    /// The storage of documents cannot be reached; nothing was written, try again later.
+    StorageUnavailable,
 }
 
 impl Code {
@@ -43,6 +45,7 @@ impl Code {
             Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
             Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            Self::StorageUnavailable => "STORAGE_UNAVAILABLE",
         }
     }
 }
@@ -78,6 +81,8 @@ pub enum AppError {
     InvalidToken,
     #[error("confirm your e-mail address first: follow the link mailed to you")]
     EmailNotVerified,
+    #[error("the document storage is unavailable; try again later")]
+    StorageUnavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -92,6 +97,11 @@ impl AppError {
 
     pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self::Internal(Box::new(error))
+    }
+
+    /// The document storage failed; the cause is logged, never sent.
+    pub fn storage(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::StorageUnavailable(Box::new(error))
     }
 
     /// Someone else changed `what` since the caller read it (its `version` moved on).
@@ -120,6 +130,7 @@ impl AppError {
             Self::RateLimited { .. } => Code::RateLimited,
             Self::InvalidToken => Code::InvalidToken,
             Self::EmailNotVerified => Code::EmailNotVerified,
+            Self::StorageUnavailable(_) => Code::StorageUnavailable,
             Self::Internal(_) => Code::InternalServerError,
         }
     }
@@ -136,6 +147,7 @@ impl AppError {
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::InvalidToken => StatusCode::BAD_REQUEST,
             Self::EmailNotVerified => StatusCode::FORBIDDEN,
+            Self::StorageUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -182,6 +194,9 @@ impl From<AppError> for async_graphql::Error {
     fn from(error: AppError) -> Self {
         if let AppError::Internal(source) = &error {
             tracing::error!(error = %source, "internal error");
+        }
+        if let AppError::StorageUnavailable(source) = &error {
+            tracing::error!(error = %source, "document storage unavailable");
         }
         let code = error.code();
         let field = match &error {

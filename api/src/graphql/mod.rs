@@ -56,6 +56,8 @@ pub struct Settings {
     pub document_quota_bytes: u64,
     /// Writes mails and their links.
     pub mailer: crate::service::mail::Mailer,
+    /// Where new application documents are written.
+    pub documents: crate::service::application::storage::DocumentStorage,
 }
 
 /// Deepest any selection may nest, introspection included (GraphiQL's schema query nests 15);

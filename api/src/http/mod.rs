@@ -199,6 +199,10 @@ fn error_response(error: AppError) -> Response {
             tracing::error!(error = %source, "internal error");
             error.status()
         }
+        AppError::StorageUnavailable(source) => {
+            tracing::error!(error = %source, "document storage unavailable");
+            error.status()
+        }
         _ => error.status(),
     };
     let message = match status {

@@ -42,6 +42,7 @@ impl ApplicationMutation {
             context::actor(ctx)?,
             context::db(ctx)?,
             &context::settings(ctx)?.mailer,
+            &context::settings(ctx)?.documents,
             context::settings(ctx)?.document_quota_bytes,
             service::application::ApplyInput {
                 vacancy_id,

@@ -14,6 +14,7 @@ use sea_orm::{
 use super::notify::queue_receipt;
 use super::screening::{requirements, unmet_json};
 use super::status::record_event;
+use super::storage::{DocumentStorage, Location};
 use crate::auth::Actor;
 use crate::domain::document::{
     clean_file_name, sha256_hex, DocumentFormat, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES,
@@ -222,10 +223,15 @@ fn missing_documents(
 #[tracing::instrument(level = "debug", skip(db, mailer, input))]
 /// Applies for the signed-in candidate, and mails the candidate a receipt. `quota_bytes` bounds
 /// what the candidate's documents may weigh, all applications together.
+///
+/// The documents are written to `storage` first, then the application in one transaction; if
+/// the transaction fails, the documents just written are deleted again.
+#[allow(clippy::too_many_arguments)]
 pub async fn apply(
     actor: &Actor,
     db: &DatabaseConnection,
     mailer: &Mailer,
+    storage: &DocumentStorage,
     quota_bytes: u64,
     mut input: ApplyInput,
 ) -> AppResult<application::Model> {
@@ -325,93 +331,104 @@ pub async fn apply(
     };
     let eligibility = eligibility::assess(&requirements(db, &vacancy).await?, &profile);
     let now = Utc::now();
-    let txn = crate::db::begin_write(db).await?;
-    let row = application::ActiveModel {
-        vacancy_id: Set(vacancy.id),
-        candidate_id: Set(candidate),
-        status: Set(ApplicationStatus::Submitted.as_str().to_owned()),
-        cover_letter: Set(input.cover_letter.clone().filter(|c| !c.trim().is_empty())),
-        internal_candidate: Set(input.internal_candidate),
-        residence_country: Set(residence.as_str().to_owned()),
-        education_level: Set(input.education_level.as_str().to_owned()),
-        education_field: Set(input.education_field.clone()),
-        years_experience: Set(input.years_experience),
-        eligible: Set(Some(eligibility.eligible)),
-        unmet: Set(Some(unmet_json(&eligibility))),
-        version: Set(1),
-        submitted_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .on_unique(ALREADY_APPLIED)?;
-    for (code, level) in &languages {
-        application_language::ActiveModel {
-            application_id: Set(row.id),
-            language_code: Set(code.as_str().to_owned()),
-            level: Set(level.as_str().to_owned()),
+    let uploads: Vec<&[u8]> = input.documents.iter().map(|d| d.bytes.as_slice()).collect();
+    let locations = storage.put_new(&uploads).await?;
+    let written: AppResult<application::Model> = async {
+        let txn = crate::db::begin_write(db).await?;
+        let row = application::ActiveModel {
+            vacancy_id: Set(vacancy.id),
+            candidate_id: Set(candidate),
+            status: Set(ApplicationStatus::Submitted.as_str().to_owned()),
+            cover_letter: Set(input.cover_letter.clone().filter(|c| !c.trim().is_empty())),
+            internal_candidate: Set(input.internal_candidate),
+            residence_country: Set(residence.as_str().to_owned()),
+            education_level: Set(input.education_level.as_str().to_owned()),
+            education_field: Set(input.education_field.clone()),
+            years_experience: Set(input.years_experience),
+            eligible: Set(Some(eligibility.eligible)),
+            unmet: Set(Some(unmet_json(&eligibility))),
+            version: Set(1),
+            submitted_at: Set(now),
+            updated_at: Set(now),
             ..Default::default()
         }
         .insert(&txn)
-        .await?;
-    }
-    for (order, referee) in input.referees.iter().enumerate() {
-        application_referee::ActiveModel {
-            application_id: Set(row.id),
-            name: Set(referee.name.trim().to_owned()),
-            email: Set(referee.email.trim().to_owned()),
-            position: Set(referee.position.clone()),
-            relation: Set(referee.relation.clone()),
-            sort_order: Set(order as i32),
-            ..Default::default()
+        .await
+        .on_unique(ALREADY_APPLIED)?;
+        for (code, level) in &languages {
+            application_language::ActiveModel {
+                application_id: Set(row.id),
+                language_code: Set(code.as_str().to_owned()),
+                level: Set(level.as_str().to_owned()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
         }
-        .insert(&txn)
-        .await?;
-    }
-    for (doc, (format, hash)) in input.documents.iter().zip(formats) {
-        application_document::ActiveModel {
-            application_id: Set(row.id),
-            kind: Set(doc.kind.as_str().to_owned()),
-            file_name: Set(doc.file_name.clone()),
-            media_type: Set(format.media_type().to_owned()),
-            size_bytes: Set(doc.bytes.len() as i64),
-            sha256: Set(hash),
-            content: Set(Some(doc.bytes.clone())),
-            storage_path: Set(None),
-            created_at: Set(now),
-            ..Default::default()
+        for (order, referee) in input.referees.iter().enumerate() {
+            application_referee::ActiveModel {
+                application_id: Set(row.id),
+                name: Set(referee.name.trim().to_owned()),
+                email: Set(referee.email.trim().to_owned()),
+                position: Set(referee.position.clone()),
+                relation: Set(referee.relation.clone()),
+                sort_order: Set(order as i32),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
         }
-        .insert(&txn)
-        .await?;
-    }
-    for (question_id, value) in answers {
-        application_answer::ActiveModel {
-            application_id: Set(row.id),
-            question_id: Set(question_id),
-            value: Set(value),
-            ..Default::default()
+        for ((doc, (format, hash)), location) in input.documents.iter().zip(formats).zip(&locations)
+        {
+            let in_row = *location == Location::Database;
+            application_document::ActiveModel {
+                application_id: Set(row.id),
+                kind: Set(doc.kind.as_str().to_owned()),
+                file_name: Set(doc.file_name.clone()),
+                media_type: Set(format.media_type().to_owned()),
+                size_bytes: Set(doc.bytes.len() as i64),
+                sha256: Set(hash),
+                content: Set(in_row.then(|| doc.bytes.clone())),
+                storage_path: Set(location.storage_path()),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
         }
-        .insert(&txn)
+        for (question_id, value) in answers {
+            application_answer::ActiveModel {
+                application_id: Set(row.id),
+                question_id: Set(question_id),
+                value: Set(value),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        record_event(
+            &txn,
+            actor,
+            row.id,
+            None,
+            ApplicationStatus::Submitted,
+            None,
+        )
         .await?;
+        events::record(
+            &txn,
+            DomainEvent::ApplicationSubmitted {
+                application: ApplicationFacts::load(&txn, &row).await?,
+            },
+        )
+        .await?;
+        queue_receipt(&txn, mailer, &row, &vacancy).await?;
+        txn.commit().await?;
+        Ok(row)
     }
-    record_event(
-        &txn,
-        actor,
-        row.id,
-        None,
-        ApplicationStatus::Submitted,
-        None,
-    )
-    .await?;
-    events::record(
-        &txn,
-        DomainEvent::ApplicationSubmitted {
-            application: ApplicationFacts::load(&txn, &row).await?,
-        },
-    )
-    .await?;
-    queue_receipt(&txn, mailer, &row, &vacancy).await?;
-    txn.commit().await?;
-    Ok(row)
+    .await;
+    if written.is_err() {
+        Location::discard(&locations).await;
+    }
+    written
 }

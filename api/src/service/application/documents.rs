@@ -8,7 +8,8 @@ use sea_orm::{
 };
 
 use super::access::record_one;
-use super::{get, BadRow};
+use super::get;
+use super::storage::{self, Location};
 use crate::auth::Actor;
 use crate::domain::ApplicationAccessKind;
 use crate::error::{AppError, AppResult};
@@ -81,23 +82,6 @@ pub async fn documents_of(
         .collect())
 }
 
-/// Deletes every document of these applications (erasure, retention). Every deletion of
-/// documents goes through here, so that wherever their bytes are stored goes with them.
-#[tracing::instrument(level = "debug", skip(conn))]
-pub async fn delete_for_applications(
-    conn: &impl ConnectionTrait,
-    application_ids: &[i32],
-) -> AppResult<()> {
-    if application_ids.is_empty() {
-        return Ok(());
-    }
-    application_document::Entity::delete_many()
-        .filter(application_document::Column::ApplicationId.is_in(application_ids.iter().copied()))
-        .exec(conn)
-        .await?;
-    Ok(())
-}
-
 /// A stored document with its bytes, for its candidate and the posting organisation's staff;
 /// for anyone else it does not exist.
 #[tracing::instrument(level = "debug", skip(db))]
@@ -122,10 +106,7 @@ pub async fn document(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("document"))?;
-    let bytes = row
-        .content
-        .clone()
-        .ok_or_else(|| AppError::internal(BadRow(format!("document {id} has no content"))))?;
+    let bytes = storage::read(&row).await?;
     record_one(
         db,
         actor,
@@ -135,4 +116,41 @@ pub async fn document(
     )
     .await?;
     Ok((row, bytes))
+}
+
+/// Deletes the documents of these applications (erasure, retention): their stored objects, then
+/// their rows. Every deletion of documents goes through here.
+///
+/// Objects go first, so that no copy of a document outlives its row: if the rows' delete (or
+/// the caller's transaction around it) fails, the rows remain, pointing at nothing, and running
+/// this again finishes the deletion. If storage fails, nothing more is deleted and the error
+/// (`STORAGE_UNAVAILABLE`) says so.
+#[tracing::instrument(level = "debug", skip(conn))]
+pub async fn delete_for_applications(
+    conn: &impl ConnectionTrait,
+    application_ids: &[i32],
+) -> AppResult<()> {
+    use application_document::Column as C;
+    if application_ids.is_empty() {
+        return Ok(());
+    }
+    let paths: Vec<String> = application_document::Entity::find()
+        .select_only()
+        .column(C::StoragePath)
+        .filter(C::ApplicationId.is_in(application_ids.iter().copied()))
+        .filter(C::StoragePath.is_not_null())
+        .into_tuple::<Option<String>>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    for path in paths {
+        Location::parse(&path)?.delete().await?;
+    }
+    application_document::Entity::delete_many()
+        .filter(C::ApplicationId.is_in(application_ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(())
 }

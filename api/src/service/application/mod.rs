@@ -10,8 +10,10 @@ pub mod documents;
 mod export;
 pub mod form;
 mod notify;
+pub mod relocate;
 mod screening;
 mod status;
+pub mod storage;
 
 use entity::{application, vacancy};
 use sea_orm::{
@@ -31,7 +33,7 @@ pub use access::{access_log, read, AccessEntry};
 pub use anonymise::anonymise;
 pub use apply::{apply, ApplyInput, RefereeInput, Upload};
 pub use digest::send_due_digests;
-pub use documents::{document, documents_of, DocumentMeta};
+pub use documents::{delete_for_applications, document, documents_of, DocumentMeta};
 pub use export::{export, ExportRow};
 pub(crate) use screening::unmet_json;
 pub use screening::{candidate_profile, eligibility_of, requirements, requirements_of_many};
