@@ -4,6 +4,7 @@ mod codes;
 pub mod document;
 pub mod eligibility;
 pub mod global_id;
+mod integration;
 mod grade;
 mod iso;
 pub mod search_text;
@@ -11,5 +12,6 @@ mod time;
 
 pub use codes::*;
 pub use grade::Grade;
+pub use integration::{networks_from_db, networks_to_db, Network, ScopeSet};
 pub use iso::{CountryCode, LanguageCode};
 pub use time::{closing_instant, start_of_day};
