@@ -22,7 +22,7 @@ const LIST: &str = "query ($vacancy: ID!, $filter: ApplicationFilterInput) { app
 const PIPELINE: &str =
     "query ($id: ID!) { vacancy(id: $id) { applicationCount pipeline { status count } } }";
 
-fn pdf(len: usize) -> Vec<u8> {
+pub(crate) fn pdf(len: usize) -> Vec<u8> {
     let mut bytes = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n".to_vec();
     bytes.resize(len.max(bytes.len()), b' ');
     bytes
@@ -37,13 +37,13 @@ fn png() -> Vec<u8> {
 }
 
 /// A document to upload: its kind, file name and bytes.
-struct Doc {
+pub(crate) struct Doc {
     kind: &'static str,
     name: &'static str,
     bytes: Vec<u8>,
 }
 
-fn cv(bytes: Vec<u8>) -> Doc {
+pub(crate) fn cv(bytes: Vec<u8>) -> Doc {
     Doc {
         kind: "CV",
         name: "cv.pdf",
@@ -52,14 +52,14 @@ fn cv(bytes: Vec<u8>) -> Doc {
 }
 
 /// A candidate whose address is proven: its token.
-async fn register(app: &TestApp, name: &str) -> String {
+pub(crate) async fn register(app: &TestApp, name: &str) -> String {
     let (id, _) = crate::helpers::create_account(&app.db, Role::Candidate, None).await;
     crate::helpers::rename_account(&app.db, id, name).await;
     app.token_for(id).await
 }
 
 /// Creates and publishes a notice as `token`; returns its global ID.
-async fn publish(app: &TestApp, token: &str, input: Value) -> String {
+pub(crate) async fn publish(app: &TestApp, token: &str, input: Value) -> String {
     let created = app.data_as(token, CREATE, json!({ "input": input })).await;
     let id = created["createVacancy"]["id"].clone();
     let version = created["createVacancy"]["version"].clone();
@@ -69,7 +69,7 @@ async fn publish(app: &TestApp, token: &str, input: Value) -> String {
 }
 
 /// An application that meets the ORION-like notice's requirements.
-fn application(vacancy: &str) -> Value {
+pub(crate) fn application(vacancy: &str) -> Value {
     json!({
         "vacancyId": vacancy,
         "coverLetter": "Je souhaite rejoindre l'équipe ORION.",
@@ -134,7 +134,7 @@ async fn apply_multipart(
 }
 
 /// Applies and expects success; returns `applyToVacancy`.
-async fn apply_ok(app: &TestApp, token: &str, input: Value, documents: Vec<Doc>) -> Value {
+pub(crate) async fn apply_ok(app: &TestApp, token: &str, input: Value, documents: Vec<Doc>) -> Value {
     let (status, body) = apply_multipart(app, Some(token), input, documents, true).await;
     assert_eq!(status, 200, "[{}] {body}", app.backend());
     let body: Value = serde_json::from_str(&body).unwrap();
@@ -174,7 +174,7 @@ async fn apply_refused(
     )
 }
 
-async fn get(app: &TestApp, token: Option<&str>, path: &str) -> reqwest::Response {
+pub(crate) async fn get(app: &TestApp, token: Option<&str>, path: &str) -> reqwest::Response {
     let mut request = app.client.get(app.url(path));
     if let Some(token) = token {
         request = request.bearer_auth(token);

@@ -30,6 +30,7 @@ mod seed_data;
 mod statements;
 mod subscriptions;
 mod synthetic;
+mod token_scopes;
 mod tokens;
 mod vacancies;
 mod vacancy_writes;
