@@ -134,7 +134,12 @@ async fn apply_multipart(
 }
 
 /// Applies and expects success; returns `applyToVacancy`.
-pub(crate) async fn apply_ok(app: &TestApp, token: &str, input: Value, documents: Vec<Doc>) -> Value {
+pub(crate) async fn apply_ok(
+    app: &TestApp,
+    token: &str,
+    input: Value,
+    documents: Vec<Doc>,
+) -> Value {
     let (status, body) = apply_multipart(app, Some(token), input, documents, true).await;
     assert_eq!(status, 200, "[{}] {body}", app.backend());
     let body: Value = serde_json::from_str(&body).unwrap();

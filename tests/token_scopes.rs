@@ -80,7 +80,10 @@ async fn a_postings_token_posts_but_reads_no_application_cv_or_export() {
                 app.backend()
             );
         }
-        assert_eq!(get(&app, Some(&postings), &applied.download).await.status(), 403);
+        assert_eq!(
+            get(&app, Some(&postings), &applied.download).await.status(),
+            403
+        );
         assert_eq!(get(&app, Some(&postings), &applied.csv).await.status(), 403);
         // Another organisation's token with every scope still finds nothing.
         let ilo = integration_token_with(&app, "ILO", IntegrationScope::ALL, None).await;
@@ -103,7 +106,10 @@ async fn reading_applications_needs_its_scope_and_cvs_and_moves_need_theirs() {
             .await;
         assert_eq!(listed["applications"]["totalCount"], 1);
         assert_eq!(get(&app, Some(&reader), &applied.csv).await.status(), 200);
-        assert_eq!(get(&app, Some(&reader), &applied.download).await.status(), 403);
+        assert_eq!(
+            get(&app, Some(&reader), &applied.download).await.status(),
+            403
+        );
         let screening = json!({ "id": applied.id, "status": "SCREENING" });
         assert_eq!(
             app.error_code_as(Some(&reader), MOVE, screening.clone())
@@ -177,7 +183,9 @@ async fn a_token_limited_to_networks_works_only_from_them() {
         app.data_as(&local, DRAFTS, json!({})).await;
         assert_ne!(get(&app, Some(&local), csv).await.status(), 401);
 
-        let listed = app.data_as(&admin, LIST_TOKENS, json!({ "org": iom })).await;
+        let listed = app
+            .data_as(&admin, LIST_TOKENS, json!({ "org": iom }))
+            .await;
         let networks: Vec<&Value> = listed["integrationTokens"]
             .as_array()
             .unwrap()
@@ -204,7 +212,11 @@ async fn a_token_needs_a_scope_and_well_formed_networks() {
         };
         for (scopes, networks, field) in [
             (json!([]), Value::Null, "input.scopes"),
-            (json!(["POSTINGS_WRITE"]), json!([]), "input.allowedNetworks"),
+            (
+                json!(["POSTINGS_WRITE"]),
+                json!([]),
+                "input.allowedNetworks",
+            ),
             (
                 json!(["POSTINGS_WRITE"]),
                 json!(["203.0.113.0/24", "10.0.0.1/8"]),
@@ -224,7 +236,9 @@ async fn a_token_needs_a_scope_and_well_formed_networks() {
             assert_eq!(error["field"], field, "{body}");
         }
         // Nothing was stored.
-        let listed = app.data_as(&admin, LIST_TOKENS, json!({ "org": iom })).await;
+        let listed = app
+            .data_as(&admin, LIST_TOKENS, json!({ "org": iom }))
+            .await;
         assert_eq!(listed["integrationTokens"], json!([]));
     }
 }
@@ -267,9 +281,7 @@ async fn a_token_stored_before_scopes_keeps_every_right() {
         let mut insert = Query::insert();
         insert
             .into_table(Alias::new("integration_token"))
-            .columns(
-                ["organisation_id", "name", "jti", "expires_at", "created_at"].map(Alias::new),
-            )
+            .columns(["organisation_id", "name", "jti", "expires_at", "created_at"].map(Alias::new))
             .values_panic([
                 org.into(),
                 "Old HR".into(),
@@ -311,7 +323,9 @@ async fn a_token_stored_before_scopes_keeps_every_right() {
 
         let iom = organisation_id(&app, "IOM").await;
         let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
-        let listed = app.data_as(&admin, LIST_TOKENS, json!({ "org": iom })).await;
+        let listed = app
+            .data_as(&admin, LIST_TOKENS, json!({ "org": iom }))
+            .await;
         assert_eq!(
             listed["integrationTokens"][0]["scopes"],
             json!([
@@ -324,11 +338,18 @@ async fn a_token_stored_before_scopes_keeps_every_right() {
             app.backend()
         );
         let applied = an_application(&app, "IOM-SCOPE-OLD").await;
-        assert_eq!(app.data_as(&old, READ, json!({ "id": applied.id })).await["application"]["id"], applied.id);
+        assert_eq!(
+            app.data_as(&old, READ, json!({ "id": applied.id })).await["application"]["id"],
+            applied.id
+        );
         assert_eq!(get(&app, Some(&old), &applied.download).await.status(), 200);
         assert_eq!(get(&app, Some(&old), &applied.csv).await.status(), 200);
         let moved = app
-            .data_as(&old, MOVE, json!({ "id": applied.id, "status": "SCREENING" }))
+            .data_as(
+                &old,
+                MOVE,
+                json!({ "id": applied.id, "status": "SCREENING" }),
+            )
             .await;
         assert_eq!(moved["updateApplicationStatus"]["status"], "SCREENING");
         let input = orion_like(&app, "IOM-SCOPE-OLD-2").await;

@@ -500,9 +500,18 @@ mod tests {
         let postings = token(&[PostingsWrite]);
         assert!(manage_postings(&postings, 1).is_ok());
         assert_eq!(posting_organisation(&postings, None).unwrap(), 1);
-        assert_eq!(read_applications(&postings, 1).unwrap_err().code(), "FORBIDDEN");
-        assert_eq!(move_applications(&postings, 1).unwrap_err().code(), "FORBIDDEN");
-        assert_eq!(download_documents(&postings).unwrap_err().code(), "FORBIDDEN");
+        assert_eq!(
+            read_applications(&postings, 1).unwrap_err().code(),
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            move_applications(&postings, 1).unwrap_err().code(),
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            download_documents(&postings).unwrap_err().code(),
+            "FORBIDDEN"
+        );
         assert!(!can_read_application(&postings, 2, 1));
         assert!(!can_read_staff_notes(&postings, 1));
         assert!(!can_see_who_moved(&postings, 2, 1));
@@ -516,18 +525,33 @@ mod tests {
         assert!(can_read_staff_notes(&reader, 1));
         assert!(!can_read_application(&reader, 2, 2));
         assert_eq!(manage_postings(&reader, 1).unwrap_err().code(), "FORBIDDEN");
-        assert_eq!(posting_organisation(&reader, None).unwrap_err().code(), "FORBIDDEN");
-        assert_eq!(move_applications(&reader, 1).unwrap_err().code(), "FORBIDDEN");
+        assert_eq!(
+            posting_organisation(&reader, None).unwrap_err().code(),
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            move_applications(&reader, 1).unwrap_err().code(),
+            "FORBIDDEN"
+        );
         assert_eq!(download_documents(&reader).unwrap_err().code(), "FORBIDDEN");
 
         let mover = token(&[ApplicationsWrite]);
         assert!(move_applications(&mover, 1).is_ok());
-        assert_eq!(move_applications(&mover, 2).unwrap_err().code(), "FORBIDDEN");
-        assert_eq!(read_applications(&mover, 1).unwrap_err().code(), "FORBIDDEN");
+        assert_eq!(
+            move_applications(&mover, 2).unwrap_err().code(),
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            read_applications(&mover, 1).unwrap_err().code(),
+            "FORBIDDEN"
+        );
 
         let documents = token(&[DocumentsRead]);
         assert!(download_documents(&documents).is_ok());
-        assert_eq!(read_applications(&documents, 1).unwrap_err().code(), "FORBIDDEN");
+        assert_eq!(
+            read_applications(&documents, 1).unwrap_err().code(),
+            "FORBIDDEN"
+        );
 
         // People are not limited by scopes.
         let recruiter = account(Role::Recruiter, Some(1));
@@ -551,10 +575,12 @@ mod tests {
                 .code(),
             "FORBIDDEN"
         );
-        assert!(
-            read_applications_object(&token(&[IntegrationScope::ApplicationsRead]), 1, "vacancy")
-                .is_ok()
-        );
+        assert!(read_applications_object(
+            &token(&[IntegrationScope::ApplicationsRead]),
+            1,
+            "vacancy"
+        )
+        .is_ok());
         assert!(read_applications_object(&account(Role::Recruiter, Some(1)), 1, "x").is_ok());
         assert_eq!(
             read_applications_object(&account(Role::Recruiter, Some(2)), 1, "x")

@@ -60,8 +60,8 @@ pub async fn authenticate(
                 .ok_or(AppError::Unauthenticated)?;
             if let Some(stored) = &token.allowed_networks {
                 let networks = networks_from_db(stored)?;
-                let allowed = client
-                    .is_some_and(|ClientAddr(ip)| networks.iter().any(|n| n.contains(ip)));
+                let allowed =
+                    client.is_some_and(|ClientAddr(ip)| networks.iter().any(|n| n.contains(ip)));
                 if !allowed {
                     tracing::warn!(
                         token = token.id,

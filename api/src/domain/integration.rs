@@ -119,8 +119,7 @@ impl Network {
     /// socket as `::ffff:a.b.c.d` counts as IPv4.
     pub fn contains(self, address: IpAddr) -> bool {
         let address = address.to_canonical();
-        address.is_ipv4() == self.address.is_ipv4()
-            && self.masked(address) == bits(self.address)
+        address.is_ipv4() == self.address.is_ipv4() && self.masked(address) == bits(self.address)
     }
 }
 
@@ -181,9 +180,12 @@ mod tests {
 
     #[test]
     fn scope_sets_hold_what_they_were_given_and_round_trip() {
-        let set: ScopeSet = [IntegrationScope::PostingsWrite, IntegrationScope::DocumentsRead]
-            .into_iter()
-            .collect();
+        let set: ScopeSet = [
+            IntegrationScope::PostingsWrite,
+            IntegrationScope::DocumentsRead,
+        ]
+        .into_iter()
+        .collect();
         assert!(set.contains(IntegrationScope::PostingsWrite));
         assert!(!set.contains(IntegrationScope::ApplicationsRead));
         assert_eq!(set.to_db(), r#"["POSTINGS_WRITE","DOCUMENTS_READ"]"#);
@@ -225,8 +227,15 @@ mod tests {
     #[test]
     fn bad_networks_are_refused_with_a_reason() {
         for bad in [
-            "", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/+8", "10.0.0/8", "2001:db8::/129",
-            "example.org/24", "10.0.0.0/8/8", "10.0.0.0/ 8",
+            "",
+            "10.0.0.0/",
+            "10.0.0.0/33",
+            "10.0.0.0/+8",
+            "10.0.0/8",
+            "2001:db8::/129",
+            "example.org/24",
+            "10.0.0.0/8/8",
+            "10.0.0.0/ 8",
         ] {
             assert!(Network::parse(bad).is_err(), "{bad:?}");
         }

@@ -272,8 +272,13 @@ mod tests {
         let ok = check_networks(Some(&["10.0.0.0/8".into(), "2001:db8::/32".into()])).unwrap();
         assert_eq!(ok.map(|n| n.len()), Some(2));
         let err = check_networks(Some(&["10.0.0.0/8".into(), "10.0.0.0/40".into()])).unwrap_err();
-        assert!(matches!(&err, AppError::BadUserInput { field, .. } if field == "input.allowedNetworks[1]"), "{err:?}");
-        let many: Vec<String> = (0..=MAX_NETWORKS).map(|i| format!("10.0.{i}.0/24")).collect();
+        assert!(
+            matches!(&err, AppError::BadUserInput { field, .. } if field == "input.allowedNetworks[1]"),
+            "{err:?}"
+        );
+        let many: Vec<String> = (0..=MAX_NETWORKS)
+            .map(|i| format!("10.0.{i}.0/24"))
+            .collect();
         assert!(check_networks(Some(&many)).is_err());
     }
 
