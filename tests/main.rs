@@ -6,6 +6,7 @@
 mod helpers;
 mod smtp;
 
+mod access_log;
 mod accounts;
 mod applications;
 mod catalogue_writes;

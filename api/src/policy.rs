@@ -388,6 +388,25 @@ pub fn can_use_saved_search(actor: &Actor, owner_account_id: i32) -> bool {
     actor.account_id() == Some(owner_account_id)
 }
 
+/// Read the access log of an organisation's applications (who read, downloaded or exported
+/// them): its admins and platform admins, like its audit trail. Recruiters and integration
+/// tokens, who are what the log watches, may not.
+pub fn read_access_log(actor: &Actor, organisation_id: i32) -> AppResult<()> {
+    administer_organisation(actor, organisation_id)
+}
+
+/// Whether reading an application of `candidate_id` goes into its access log: every reader
+/// but the candidate, who reads their own.
+pub fn access_is_logged(actor: &Actor, candidate_id: i32) -> bool {
+    actor.account_id() != Some(candidate_id)
+}
+
+/// Download everything the system holds on oneself (`myData`, `GET /me/data.json`): a person
+/// signed in, not an integration token. Returns the account.
+pub fn read_own_data(actor: &Actor) -> AppResult<i32> {
+    manage_own_account(actor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -856,5 +875,48 @@ mod tests {
             1,
             2
         ));
+    }
+
+    #[test]
+    fn organisation_admins_read_their_access_log_and_the_watched_do_not() {
+        assert!(read_access_log(&account(Role::AgencyAdmin, Some(1)), 1).is_ok());
+        assert!(read_access_log(&account(Role::PlatformAdmin, None), 1).is_ok());
+        for refused in [
+            account(Role::Recruiter, Some(1)),
+            account(Role::AgencyAdmin, Some(2)),
+            account(Role::Candidate, None),
+            token(IntegrationScope::ALL),
+        ] {
+            assert_eq!(
+                read_access_log(&refused, 1).unwrap_err().code(),
+                "FORBIDDEN"
+            );
+        }
+        assert_eq!(
+            read_access_log(&Actor::Anonymous, 1).unwrap_err().code(),
+            "UNAUTHENTICATED"
+        );
+    }
+
+    #[test]
+    fn staff_reads_are_logged_and_the_candidates_own_are_not() {
+        assert!(!access_is_logged(&account(Role::Candidate, None), 1));
+        assert!(access_is_logged(&account(Role::Recruiter, Some(1)), 2));
+        assert!(access_is_logged(&token(IntegrationScope::ALL), 1));
+    }
+
+    #[test]
+    fn people_download_their_own_data_and_tokens_do_not() {
+        assert_eq!(read_own_data(&account(Role::Candidate, None)).unwrap(), 1);
+        assert_eq!(
+            read_own_data(&account(Role::Recruiter, Some(1))).unwrap(),
+            1
+        );
+        assert_eq!(
+            read_own_data(&Actor::Anonymous).unwrap_err().code(),
+            "UNAUTHENTICATED"
+        );
+        let token = token(IntegrationScope::ALL);
+        assert_eq!(read_own_data(&token).unwrap_err().code(), "FORBIDDEN");
     }
 }

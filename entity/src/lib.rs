@@ -4,6 +4,7 @@ pub mod account;
 pub mod account_session;
 pub mod account_token;
 pub mod application;
+pub mod application_access;
 pub mod application_answer;
 pub mod application_document;
 pub mod application_event;

@@ -24,6 +24,7 @@ mod m20261204_000015_partnership_acceptance;
 mod m20261204_000016_sealed_webhook_secrets;
 mod m20261204_000017_accounts_and_mail;
 mod m20261204_000018_project_code_per_organisation;
+mod m20261204_000019_access_log;
 mod m20261204_000021_integration_token_scopes;
 
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000016_sealed_webhook_secrets::Migration),
             Box::new(m20261204_000017_accounts_and_mail::Migration),
             Box::new(m20261204_000018_project_code_per_organisation::Migration),
+            Box::new(m20261204_000019_access_log::Migration),
             Box::new(m20261204_000021_integration_token_scopes::Migration),
         ]
     }

@@ -500,6 +500,18 @@ code_enum! {
 }
 
 code_enum! {
+    /// How staff accessed an application, in its access log.
+    pub enum ApplicationAccessKind {
+        /// Its detail was read (`application(id:)` or `node(id:)`).
+        Read = "READ",
+        /// One of its documents was downloaded (`GET /documents/{id}`).
+        DocumentDownload = "DOCUMENT_DOWNLOAD",
+        /// It was in a CSV export of its vacancy (`GET /vacancies/{id}/applications.csv`).
+        CsvExport = "CSV_EXPORT",
+    }
+}
+
+code_enum! {
     /// What an integration token may do in its organisation. A token holds the scopes chosen
     /// when it was created, and nothing else.
     pub enum IntegrationScope {

@@ -1,5 +1,6 @@
 //! The GraphQL schema: one module per domain, each with its output types and query fields.
 
+mod access_log;
 mod account;
 mod application;
 mod audit;
@@ -11,6 +12,7 @@ pub mod loaders;
 mod mail;
 mod mutation;
 mod organisation;
+mod own_data;
 mod project;
 mod query;
 pub mod relay;

@@ -3,6 +3,7 @@
 use async_graphql::{Context, MergedObject, Object, Result, ID};
 
 use crate::error::AppError;
+use crate::graphql::access_log::AccessLogQuery;
 use crate::graphql::account::{Account, AccountQuery};
 use crate::graphql::application::{Application, ApplicationQuery};
 use crate::graphql::audit::AuditQuery;
@@ -11,6 +12,7 @@ use crate::graphql::context;
 use crate::graphql::invitation::InvitationQuery;
 use crate::graphql::mail::MailQuery;
 use crate::graphql::organisation::{Organisation, OrganisationQuery};
+use crate::graphql::own_data::OwnDataQuery;
 use crate::graphql::project::{Project, ProjectQuery};
 use crate::graphql::relay::{decode_any, Node, NodeKind};
 use crate::graphql::saved_search::{SavedSearch, SavedSearchQuery};
@@ -48,7 +50,7 @@ impl NodeQuery {
             )
             .into(),
             (NodeKind::Application, id) => {
-                Application(service::application::get(actor, db, id).await?).into()
+                Application(service::application::read(actor, db, id).await?).into()
             }
             (NodeKind::SavedSearch, id) => {
                 SavedSearch(service::saved_search::get(actor, db, id).await?).into()
@@ -80,4 +82,6 @@ pub struct Query(
     WebhookQuery,
     InvitationQuery,
     MailQuery,
+    AccessLogQuery,
+    OwnDataQuery,
 );

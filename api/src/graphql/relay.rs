@@ -5,6 +5,7 @@ use async_graphql::{ComplexObject, Context, Interface, OutputType, SimpleObject,
 
 use crate::cache::counts::CountCache;
 pub use crate::domain::global_id::{decode, decode_any, global_id, NodeKind};
+use crate::graphql::access_log::ApplicationAccess;
 use crate::graphql::account::Account;
 use crate::graphql::application::Application;
 use crate::graphql::audit::AuditEvent;
@@ -42,6 +43,7 @@ pub enum Node {
 #[graphql(concrete(name = "AuditEventConnection", params(AuditEvent)))]
 #[graphql(concrete(name = "SavedSearchConnection", params(SavedSearch)))]
 #[graphql(concrete(name = "WebhookDeliveryConnection", params(WebhookDelivery)))]
+#[graphql(concrete(name = "ApplicationAccessConnection", params(ApplicationAccess)))]
 #[graphql(complex)]
 pub struct AppConnection<N: OutputType> {
     #[graphql(skip)]
@@ -65,6 +67,7 @@ pub struct AppConnection<N: OutputType> {
 #[graphql(concrete(name = "AuditEventEdge", params(AuditEvent)))]
 #[graphql(concrete(name = "SavedSearchEdge", params(SavedSearch)))]
 #[graphql(concrete(name = "WebhookDeliveryEdge", params(WebhookDelivery)))]
+#[graphql(concrete(name = "ApplicationAccessEdge", params(ApplicationAccess)))]
 pub struct AppEdge<N: OutputType> {
     /// Pass it as `after` or `before` to page from this item.
     cursor: String,
@@ -105,7 +108,8 @@ total_count!(
     Application,
     AuditEvent,
     SavedSearch,
-    WebhookDelivery
+    WebhookDelivery,
+    ApplicationAccess
 );
 
 /// What a connection field costs in the complexity limit: its page size times what each item

@@ -384,21 +384,48 @@ fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
     form.get(name).map_or("", String::as_str)
 }
 
+/// What a page's POST carries besides its form: the state and who sends it.
+struct Post {
+    state: AppState,
+    headers: HeaderMap,
+    peer: SocketAddr,
+    form: HashMap<String, String>,
+}
+
+impl Post {
+    fn language(&self) -> MailLanguage {
+        language_of(&self.form)
+    }
+
+    fn token(&self) -> &str {
+        field(&self.form, "token")
+    }
+
+    /// The rate limit every anonymous request is held to.
+    fn admit(&self) -> Result<(), AppError> {
+        admit(&self.state, &self.headers, self.peer).map(drop)
+    }
+}
+
 pub async fn verify(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let language = language_of(&form);
-    let token = field(&form, "token");
-    let result = match admit(&state, &headers, peer) {
-        Ok(_) => service::account::verify_email(&state.db, token)
-            .await
-            .map(|_| words(language).verified),
-        Err(error) => Err(error),
+    let post = Post {
+        state,
+        headers,
+        peer,
+        form,
     };
-    outcome(Kind::Verify, language, token, result)
+    let result = async {
+        post.admit()?;
+        service::account::verify_email(&post.state.db, post.token()).await?;
+        Ok(words(post.language()).verified)
+    }
+    .await;
+    outcome(Kind::Verify, post.language(), post.token(), result)
 }
 
 pub async fn reset(
@@ -407,20 +434,26 @@ pub async fn reset(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let language = language_of(&form);
-    let token = field(&form, "token");
-    let result = match admit(&state, &headers, peer) {
-        Ok(_) => service::account::reset_password(
-            &state.db,
-            &state.mailer,
-            token,
-            field(&form, "password"),
-        )
-        .await
-        .map(|_| words(language).reset_done),
-        Err(error) => Err(error),
+    let post = Post {
+        state,
+        headers,
+        peer,
+        form,
     };
-    outcome(Kind::Reset, language, token, result)
+    let result = async {
+        post.admit()?;
+        let password = field(&post.form, "password");
+        service::account::reset_password(
+            &post.state.db,
+            &post.state.mailer,
+            post.token(),
+            password,
+        )
+        .await?;
+        Ok(words(post.language()).reset_done)
+    }
+    .await;
+    outcome(Kind::Reset, post.language(), post.token(), result)
 }
 
 pub async fn accept_invitation(
@@ -429,28 +462,29 @@ pub async fn accept_invitation(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let language = language_of(&form);
-    let token = field(&form, "token");
-    let signing = Signing {
-        keys: &state.jwt,
-        ttl: state.token_ttl,
-        pacing: Default::default(),
+    let post = Post {
+        state,
+        headers,
+        peer,
+        form,
     };
-    let result = match admit(&state, &headers, peer) {
-        Ok(_) => service::account::accept_invitation(
-            &state.db,
-            signing,
-            Acceptance {
-                token: token.to_owned(),
-                full_name: field(&form, "fullName").to_owned(),
-                password: field(&form, "password").to_owned(),
-            },
-        )
-        .await
-        .map(|_| words(language).invitation_done),
-        Err(error) => Err(error),
-    };
-    outcome(Kind::Invitation, language, token, result)
+    let result = async {
+        post.admit()?;
+        let signing = Signing {
+            keys: &post.state.jwt,
+            ttl: post.state.token_ttl,
+            pacing: Default::default(),
+        };
+        let acceptance = Acceptance {
+            token: post.token().to_owned(),
+            full_name: field(&post.form, "fullName").to_owned(),
+            password: field(&post.form, "password").to_owned(),
+        };
+        service::account::accept_invitation(&post.state.db, signing, acceptance).await?;
+        Ok(words(post.language()).invitation_done)
+    }
+    .await;
+    outcome(Kind::Invitation, post.language(), post.token(), result)
 }
 
 /// Unsubscribes: from the page's form, or one-click from a mail client (RFC 8058: the token in
@@ -460,25 +494,27 @@ pub async fn unsubscribe(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
-    Form(form): Form<HashMap<String, String>>,
+    Form(mut form): Form<HashMap<String, String>>,
 ) -> Response {
-    let language = language_of(if form.contains_key("lang") {
-        &form
-    } else {
-        &query
-    });
-    let token = form
-        .get("token")
-        .or_else(|| query.get("token"))
-        .map_or("", String::as_str);
-    let result = match admit(&state, &headers, peer) {
-        Ok(_) => match state.mailer.signer().verify(token, chrono::Utc::now()) {
-            Ok(what) => service::account::unsubscribe(&state.db, what)
-                .await
-                .map(|()| words(language).unsubscribed),
-            Err(error) => Err(error),
-        },
-        Err(error) => Err(error),
+    for (key, value) in query {
+        form.entry(key).or_insert(value);
+    }
+    let post = Post {
+        state,
+        headers,
+        peer,
+        form,
     };
-    outcome(Kind::Unsubscribe, language, token, result)
+    let result = async {
+        post.admit()?;
+        let what = post
+            .state
+            .mailer
+            .signer()
+            .verify(post.token(), chrono::Utc::now())?;
+        service::account::unsubscribe(&post.state.db, what).await?;
+        Ok(words(post.language()).unsubscribed)
+    }
+    .await;
+    outcome(Kind::Unsubscribe, post.language(), post.token(), result)
 }

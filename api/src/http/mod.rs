@@ -9,6 +9,7 @@ pub mod graphql;
 mod health;
 mod job_posting;
 pub mod limits;
+mod own_data;
 pub mod persisted_queries;
 mod playground;
 pub mod rate_limit;
@@ -132,6 +133,7 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartErr
             get(job_posting::job_posting),
         )
         .route("/feeds/vacancies.atom", get(feeds::vacancies_atom))
+        .route("/me/data.json", get(own_data::my_data))
         .route(
             "/account/verify-email",
             get(account_pages::verify_form).post(account_pages::verify),

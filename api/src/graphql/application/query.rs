@@ -45,7 +45,7 @@ impl ApplicationQuery {
     ) -> Result<Application> {
         let id = decode("id", NodeKind::Application, &id)?;
         Ok(Application(
-            service::application::get(context::actor(ctx)?, context::db(ctx)?, id).await?,
+            service::application::read(context::actor(ctx)?, context::db(ctx)?, id).await?,
         ))
     }
 

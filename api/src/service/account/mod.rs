@@ -24,6 +24,7 @@ use crate::service::mail::{MailLanguage, Mailer};
 
 mod invitation;
 mod link;
+mod own_data;
 mod preferences;
 mod recovery;
 mod session;
@@ -33,6 +34,7 @@ pub use invitation::{
     accept_invitation, invitation_status, invitations, invite, revoke_invitation, Acceptance,
     NewInvitation, INVITATION_DAYS,
 };
+pub use own_data::export_own_data;
 pub use preferences::{
     preferences, unsubscribe, update_preferences, NotificationPreferences, PreferencesUpdate,
 };

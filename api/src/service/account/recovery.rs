@@ -48,42 +48,60 @@ async fn under_cap(
     Ok(sent < MAILS_PER_ADDRESS_PER_HOUR)
 }
 
+/// A mail carrying a single-use link: what for, for how long, and which page it opens.
+struct LinkMail {
+    purpose: AccountTokenPurpose,
+    valid_for: Duration,
+    kind: MailKind,
+    path: &'static str,
+}
+
+/// Stores a new link for `account` and queues the mail carrying it, unless the address had its
+/// share of such mails this hour.
+async fn mail_link(
+    conn: &impl ConnectionTrait,
+    mailer: &Mailer,
+    account: &account::Model,
+    mail: LinkMail,
+) -> AppResult<()> {
+    let now = Utc::now();
+    if !under_cap(conn, account, mail.purpose, now).await? {
+        return Ok(());
+    }
+    let secret = link::issue(conn, account.id, mail.purpose, mail.valid_for, now).await?;
+    let language = language_of(account);
+    mailer
+        .queue(
+            conn,
+            Mail {
+                kind: mail.kind,
+                to: account.email.clone(),
+                language,
+                context: json!({
+                    "name": account.full_name,
+                    "link": mailer.link(mail.path, &secret, language),
+                    "hours": mail.valid_for.num_hours(),
+                    "minutes": mail.valid_for.num_minutes(),
+                }),
+                unsubscribe: None,
+            },
+        )
+        .await
+}
+
 /// Queues the link proving a new account's address.
 pub(super) async fn mail_verification(
     conn: &impl ConnectionTrait,
     mailer: &Mailer,
     account: &account::Model,
 ) -> AppResult<()> {
-    let now = Utc::now();
-    let purpose = AccountTokenPurpose::VerifyEmail;
-    if !under_cap(conn, account, purpose, now).await? {
-        return Ok(());
-    }
-    let secret = link::issue(
-        conn,
-        account.id,
-        purpose,
-        Duration::hours(VERIFY_LINK_HOURS),
-        now,
-    )
-    .await?;
-    let language = language_of(account);
-    mailer
-        .queue(
-            conn,
-            Mail {
-                kind: MailKind::VerifyEmail,
-                to: account.email.clone(),
-                language,
-                context: json!({
-                    "name": account.full_name,
-                    "link": mailer.link("/account/verify-email", &secret, language),
-                    "hours": VERIFY_LINK_HOURS,
-                }),
-                unsubscribe: None,
-            },
-        )
-        .await
+    let mail = LinkMail {
+        purpose: AccountTokenPurpose::VerifyEmail,
+        valid_for: Duration::hours(VERIFY_LINK_HOURS),
+        kind: MailKind::VerifyEmail,
+        path: "/account/verify-email",
+    };
+    mail_link(conn, mailer, account, mail).await
 }
 
 /// Tells the owner of an address someone tried to register it, with a link to choose a new
@@ -105,36 +123,13 @@ async fn mail_reset_link(
     account: &account::Model,
     kind: MailKind,
 ) -> AppResult<()> {
-    let now = Utc::now();
-    let purpose = AccountTokenPurpose::ResetPassword;
-    if !under_cap(conn, account, purpose, now).await? {
-        return Ok(());
-    }
-    let secret = link::issue(
-        conn,
-        account.id,
-        purpose,
-        Duration::minutes(RESET_LINK_MINUTES),
-        now,
-    )
-    .await?;
-    let language = language_of(account);
-    mailer
-        .queue(
-            conn,
-            Mail {
-                kind,
-                to: account.email.clone(),
-                language,
-                context: json!({
-                    "name": account.full_name,
-                    "link": mailer.link("/account/reset-password", &secret, language),
-                    "minutes": RESET_LINK_MINUTES,
-                }),
-                unsubscribe: None,
-            },
-        )
-        .await
+    let mail = LinkMail {
+        purpose: AccountTokenPurpose::ResetPassword,
+        valid_for: Duration::minutes(RESET_LINK_MINUTES),
+        kind,
+        path: "/account/reset-password",
+    };
+    mail_link(conn, mailer, account, mail).await
 }
 
 async fn own_account(actor: &Actor, db: &DatabaseConnection) -> AppResult<account::Model> {

@@ -7,8 +7,10 @@ use sea_orm::{
     QuerySelect,
 };
 
+use super::access::record_one;
 use super::{get, BadRow};
 use crate::auth::Actor;
+use crate::domain::ApplicationAccessKind;
 use crate::error::{AppError, AppResult};
 use crate::policy;
 
@@ -96,7 +98,7 @@ pub async fn document(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("document"))?;
-    get(actor, db, owner).await.map_err(|e| match e {
+    let application = get(actor, db, owner).await.map_err(|e| match e {
         AppError::Forbidden => AppError::Forbidden,
         _ => AppError::NotFound("document"),
     })?;
@@ -109,5 +111,13 @@ pub async fn document(
         .content
         .clone()
         .ok_or_else(|| AppError::internal(BadRow(format!("document {id} has no content"))))?;
+    record_one(
+        db,
+        actor,
+        &application,
+        ApplicationAccessKind::DocumentDownload,
+        Some(id),
+    )
+    .await?;
     Ok((row, bytes))
 }

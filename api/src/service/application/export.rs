@@ -3,10 +3,12 @@
 use entity::{account, application, application_language};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
+use super::access::{record, Accessed};
 use super::documents::documents_of;
 use super::own_vacancy;
 use super::screening::eligibility_of;
 use crate::auth::Actor;
+use crate::domain::ApplicationAccessKind;
 use crate::error::AppResult;
 
 /// One line of a vacancy's export.
@@ -29,7 +31,7 @@ pub async fn export(
     db: &DatabaseConnection,
     vacancy_id: i32,
 ) -> AppResult<Vec<ExportRow>> {
-    own_vacancy(actor, db, vacancy_id).await?;
+    let vacancy = own_vacancy(actor, db, vacancy_id).await?;
     let rows = application::Entity::find()
         .filter(application::Column::VacancyId.eq(vacancy_id))
         .order_by_asc(application::Column::Id)
@@ -46,6 +48,17 @@ pub async fn export(
         .all(db)
         .await?;
     let documents = documents_of(db, &ids).await?;
+    // Every exporter is staff (or a token) of the posting organisation, so every export is
+    // logged, one entry per application, in one statement.
+    let accessed: Vec<Accessed> = rows
+        .iter()
+        .map(|r| Accessed {
+            application_id: r.id,
+            organisation_id: vacancy.organisation_id,
+            document_id: None,
+        })
+        .collect();
+    record(db, actor, ApplicationAccessKind::CsvExport, &accessed).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let candidate = candidates.iter().find(|c| c.id == row.candidate_id);

@@ -2,6 +2,7 @@
 //! and decide. An application is visible to its candidate and to that organisation's staff
 //! only; to anyone else it does not exist.
 
+mod access;
 mod apply;
 mod digest;
 mod documents;
@@ -24,6 +25,8 @@ use crate::service::pagination::{
     paginate, paginate_flag_first, paginate_newest_first, Page, PageRequest,
 };
 
+pub(crate) use access::log_of as access_log_of;
+pub use access::{access_log, read, AccessEntry};
 pub use apply::{apply, ApplyInput, RefereeInput, Upload};
 pub use digest::send_due_digests;
 pub use documents::{document, documents_of, DocumentMeta};
