@@ -89,6 +89,8 @@ pub struct Application {
     state: AppState,
     /// How long domain events are kept.
     event_retention: chrono::Duration,
+    /// How long candidates' data, webhook deliveries and mails are kept.
+    retention: crate::service::retention::Retention,
     database_url: String,
 }
 
@@ -202,6 +204,7 @@ impl Application {
             )?,
             state,
             event_retention: chrono::Duration::days(i64::from(config.event_retention_days)),
+            retention: retention_settings(&config),
             database_url: config.database.database_url.clone(),
         })
     }
@@ -230,6 +233,7 @@ impl Application {
         let closer = tokio::spawn(close_expired_vacancies(
             self.state.db.clone(),
             self.event_retention,
+            self.retention,
         ));
         // Dropped (and so stopped) with this future, also when it is cancelled.
         let _deliveries =
@@ -288,6 +292,17 @@ fn sign_in_pacing(config: &ServerConfig) -> account::Pacing {
     }
 }
 
+/// The retention periods of `RETENTION_MONTHS_AFTER_CLOSING`, `WEBHOOK_DELIVERY_RETENTION_DAYS`
+/// and `MAIL_RETENTION_DAYS`.
+pub fn retention_settings(config: &ServerConfig) -> crate::service::retention::Retention {
+    let retention = &config.retention;
+    crate::service::retention::Retention {
+        months_after_closing: retention.retention_months_after_closing,
+        webhook_delivery_days: retention.webhook_delivery_retention_days,
+        mail_days: retention.mail_retention_days,
+    }
+}
+
 fn mail_settings(config: &ServerConfig) -> Result<MailSettings, StartError> {
     let mail = &config.mail;
     Ok(MailSettings {
@@ -322,10 +337,14 @@ fn webhook_settings(config: &ServerConfig) -> Result<DeliverySettings, ConfigErr
 
 /// How often housekeeping runs: storing the status of notices past their deadline (reads never
 /// wait for it: they treat a published notice past its closing instant as closed) and
-/// forgetting old failed sign-ins and old domain events.
+/// forgetting old failed sign-ins and old domain events, and applying the retention periods.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
 
-async fn close_expired_vacancies(db: DatabaseConnection, event_retention: chrono::Duration) {
+async fn close_expired_vacancies(
+    db: DatabaseConnection,
+    event_retention: chrono::Duration,
+    retention: crate::service::retention::Retention,
+) {
     let mut ticks = tokio::time::interval(HOUSEKEEPING_EVERY);
     loop {
         ticks.tick().await;
@@ -341,8 +360,10 @@ async fn close_expired_vacancies(db: DatabaseConnection, event_retention: chrono
         if let Err(error) = account::purge_ended(&db, now).await {
             tracing::warn!(%error, "could not purge ended sessions and links");
         }
-        if let Err(error) = crate::service::mail::purge_sent(&db, now - event_retention).await {
-            tracing::warn!(%error, "could not purge sent mails");
+        match crate::service::retention::run(&db, &retention, now, false).await {
+            Ok(report) if report.is_empty() => {}
+            Ok(report) => tracing::info!(%report, "applied the retention periods"),
+            Err(error) => tracing::warn!(%error, "could not apply the retention periods"),
         }
         match events::purge_older_than(&db, now - event_retention).await {
             Ok(0) => {}

@@ -1,4 +1,5 @@
-//! Command line: `serve` (the default), `migrate`, `seed`, `export-schema`, `token`.
+//! Command line: `serve` (the default), `migrate`, `seed`, `export-schema`, `token`,
+//! `retention`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +59,14 @@ pub enum Command {
     /// Mint an access token for development and scripts; prints only the token, on stdout.
     #[command(long_about = TOKEN_HELP)]
     Token(TokenArgs),
+    /// Apply the retention periods now (anonymise applications of vacancies closed long ago,
+    /// delete old webhook deliveries and mails) and print how many of each went; with
+    /// `--dry-run`, only print how many would.
+    Retention {
+        /// Count what would go, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 const TOKEN_HELP: &str = "\
@@ -278,6 +287,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         },
         Command::ExportSchema { path, check } => export_schema(&path, check),
         Command::Token(args) => token(&cli.serve, &args).await,
+        Command::Retention { dry_run } => retention(&cli.serve, dry_run).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -303,6 +313,26 @@ async fn serve(config: ServerConfig) -> Result<(), String> {
         addr = app.local_addr()
     );
     app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+// The counts are the command's output; logs go to stderr.
+#[allow(clippy::print_stdout)]
+async fn retention(config: &ServerConfig, dry_run: bool) -> Result<(), String> {
+    // No migration: a dry run changes nothing, and the database is the server's, migrated.
+    let conn = db::connect(&config.database)
+        .await
+        .map_err(|e| e.to_string())?;
+    let report = service::retention::run(
+        &conn,
+        &crate::app::retention_settings(config),
+        chrono::Utc::now(),
+        dry_run,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let verb = if dry_run { "would go" } else { "went" };
+    println!("{verb}: {report}");
+    Ok(())
 }
 
 async fn migrate(config: &DatabaseConfig, down: Option<u32>) -> Result<(), String> {

@@ -8,9 +8,11 @@ use crate::auth::jwt::JwtKeys;
 
 pub mod limits;
 pub mod mail;
+pub mod retention;
 
 pub use limits::LimitsConfig;
 pub use mail::MailConfig;
+pub use retention::RetentionConfig;
 
 /// Where the server runs: development is forgiving and chatty, production strict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -247,6 +249,8 @@ pub struct ServerConfig {
     pub webhooks: WebhookConfig,
     #[command(flatten)]
     pub mail: MailConfig,
+    #[command(flatten)]
+    pub retention: RetentionConfig,
     /// An Apollo persisted-query manifest: when set, only its documents are served by hash and
     /// clients cannot register others (automatic persisted queries become an allow-list).
     #[arg(long, env = "PERSISTED_QUERIES_MANIFEST")]
@@ -341,6 +345,7 @@ impl ServerConfig {
                 ..MailConfig::default()
             },
             persisted_queries_manifest: None,
+            retention: RetentionConfig::default(),
             // Counted and executed on every request: tests also write straight to the database.
             count_cache_seconds: 0,
             response_cache_seconds: 0,

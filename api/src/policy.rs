@@ -407,6 +407,23 @@ pub fn read_own_data(actor: &Actor) -> AppResult<i32> {
     manage_own_account(actor)
 }
 
+/// Erase one's own account: candidates (staff accounts are deactivated by their admins, since
+/// their names are on the decisions they took). Returns the account.
+pub fn erase_own_account(actor: &Actor) -> AppResult<i32> {
+    act_as_candidate(actor)
+}
+
+/// Erase a person on request, and put accounts under legal hold or release them: platform
+/// admins only (an agency sees its own candidates, but the person is the platform's to erase).
+pub fn erase_person(actor: &Actor) -> AppResult<()> {
+    administer_platform(actor)
+}
+
+/// Whether the caller may see why an account is held from erasure: platform admins only.
+pub fn can_see_legal_hold(actor: &Actor) -> bool {
+    erase_person(actor).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -918,5 +935,24 @@ mod tests {
         );
         let token = token(IntegrationScope::ALL);
         assert_eq!(read_own_data(&token).unwrap_err().code(), "FORBIDDEN");
+    }
+
+    #[test]
+    fn candidates_erase_themselves_and_platform_admins_anyone() {
+        assert_eq!(
+            erase_own_account(&account(Role::Candidate, None)).unwrap(),
+            1
+        );
+        assert!(erase_own_account(&account(Role::Recruiter, Some(1))).is_err());
+        assert!(erase_own_account(&Actor::Anonymous).is_err());
+        assert!(erase_person(&account(Role::PlatformAdmin, None)).is_ok());
+        assert!(matches!(
+            erase_person(&account(Role::AgencyAdmin, Some(1))),
+            Err(AppError::Forbidden)
+        ));
+        assert!(erase_person(&account(Role::Candidate, None)).is_err());
+        assert!(erase_person(&Actor::Anonymous).is_err());
+        assert!(can_see_legal_hold(&account(Role::PlatformAdmin, None)));
+        assert!(!can_see_legal_hold(&account(Role::AgencyAdmin, Some(1))));
     }
 }

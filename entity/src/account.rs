@@ -24,6 +24,11 @@ pub struct Model {
     pub recruiter_digest: bool,
     /// Applications up to this instant were in a digest already.
     pub digest_sent_through: Option<DateTimeUtc>,
+    /// When the person was erased: the row stays as a tombstone (no name, no address, no
+    /// password) so that what refers to it still holds.
+    pub erased_at: Option<DateTimeUtc>,
+    /// Why a platform admin holds the account from erasure; null when not held.
+    pub legal_hold_reason: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -22,6 +22,9 @@ pub struct Model {
     pub eligible: Option<bool>,
     /// The requirements it did not meet, in plain words.
     pub unmet: Option<Json>,
+    /// When its personal data was removed (erasure of the candidate, or the retention period
+    /// after its vacancy closed); status, dates and eligibility stay.
+    pub anonymised_at: Option<DateTimeUtc>,
     pub submitted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

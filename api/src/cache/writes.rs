@@ -39,8 +39,11 @@ impl Written {
 
 /// Mutations that leave the catalogue as it was. Any mutation not named here counts as a
 /// catalogue write, so a new one can only make caches drop too much, never too little.
-const PRIVATE_MUTATIONS: [&str; 28] = [
+const PRIVATE_MUTATIONS: [&str; 31] = [
     "register",
+    "deleteMyAccount",
+    "eraseAccount",
+    "setLegalHold",
     "login",
     "verifyEmail",
     "requestEmailVerification",

@@ -109,6 +109,20 @@ impl Account {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+
+    /// Whether the person was erased: the account is a tombstone ("Erased candidate").
+    async fn erased(&self) -> bool {
+        self.0.erased_at.is_some()
+    }
+
+    /// Why a platform admin holds the account from erasure: for platform admins only, null for
+    /// everyone else and when it is not held.
+    async fn legal_hold_reason(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(service::erasure::legal_hold_visible(
+            context::actor(ctx)?,
+            &self.0,
+        ))
+    }
 }
 
 /// A signed-in session: the bearer token and the account it speaks for.

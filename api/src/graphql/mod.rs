@@ -6,6 +6,7 @@ mod application;
 mod audit;
 mod competency;
 mod context;
+mod erasure;
 mod invitation;
 pub mod limits;
 pub mod loaders;

@@ -5,6 +5,7 @@ use async_graphql::MergedObject;
 use crate::graphql::account::AccountMutation;
 use crate::graphql::application::ApplicationMutation;
 use crate::graphql::competency::CompetencyMutation;
+use crate::graphql::erasure::ErasureMutation;
 use crate::graphql::invitation::InvitationMutation;
 use crate::graphql::mail::MailMutation;
 use crate::graphql::organisation::OrganisationMutation;
@@ -26,4 +27,5 @@ pub struct Mutation(
     WebhookMutation,
     InvitationMutation,
     MailMutation,
+    ErasureMutation,
 );

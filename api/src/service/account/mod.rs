@@ -206,7 +206,7 @@ async fn hash_off_thread(password: &str) -> AppResult<String> {
 
 /// Whether `password` matches `phc`; a missing or unusable hash (an account made for scripts,
 /// with no password) costs the same time as a real comparison.
-async fn verify_off_thread(password: &str, phc: Option<String>) -> AppResult<bool> {
+pub(crate) async fn verify_off_thread(password: &str, phc: Option<String>) -> AppResult<bool> {
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || match phc {
         Some(phc) if argon2::password_hash::PasswordHash::new(&phc).is_ok() => {

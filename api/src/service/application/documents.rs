@@ -81,6 +81,23 @@ pub async fn documents_of(
         .collect())
 }
 
+/// Deletes every document of these applications (erasure, retention). Every deletion of
+/// documents goes through here, so that wherever their bytes are stored goes with them.
+#[tracing::instrument(level = "debug", skip(conn))]
+pub async fn delete_for_applications(
+    conn: &impl ConnectionTrait,
+    application_ids: &[i32],
+) -> AppResult<()> {
+    if application_ids.is_empty() {
+        return Ok(());
+    }
+    application_document::Entity::delete_many()
+        .filter(application_document::Column::ApplicationId.is_in(application_ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// A stored document with its bytes, for its candidate and the posting organisation's staff;
 /// for anyone else it does not exist.
 #[tracing::instrument(level = "debug", skip(db))]

@@ -3,9 +3,10 @@
 //! only; to anyone else it does not exist.
 
 mod access;
+mod anonymise;
 mod apply;
 mod digest;
-mod documents;
+pub mod documents;
 mod export;
 pub mod form;
 mod notify;
@@ -27,6 +28,7 @@ use crate::service::pagination::{
 
 pub(crate) use access::log_of as access_log_of;
 pub use access::{access_log, read, AccessEntry};
+pub use anonymise::anonymise;
 pub use apply::{apply, ApplyInput, RefereeInput, Upload};
 pub use digest::send_due_digests;
 pub use documents::{document, documents_of, DocumentMeta};

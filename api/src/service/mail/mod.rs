@@ -17,7 +17,7 @@ use crate::domain::MailStatus;
 use crate::error::{AppError, AppResult};
 
 pub use links::{LinkSigner, Unsubscribe};
-pub use outbox::{list as outbox, purge_sent, OutboxPage};
+pub use outbox::{list as outbox, OutboxPage};
 pub use templates::{render, Rendered};
 
 /// What a mail is: each kind has a template per language under `api/templates/mail/`.

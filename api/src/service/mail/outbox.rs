@@ -48,17 +48,3 @@ pub async fn list(
         .collect();
     Ok(OutboxPage { total, mails })
 }
-
-/// Forgets sent mails queued before `before` (their bodies went when they were sent; what is
-/// left says who was mailed what, which is not kept for longer than events are).
-pub async fn purge_sent(
-    db: &DatabaseConnection,
-    before: chrono::DateTime<chrono::Utc>,
-) -> AppResult<u64> {
-    Ok(mail_outbox::Entity::delete_many()
-        .filter(mail_outbox::Column::Status.eq(MailStatus::Sent.as_str()))
-        .filter(mail_outbox::Column::CreatedAt.lt(before))
-        .exec(db)
-        .await?
-        .rows_affected)
-}
