@@ -273,7 +273,7 @@ async fn an_hr_systems_export_is_logged_under_its_token_name() {
             .data_as(
                 &admin,
                 CREATE_TOKEN,
-                json!({ "input": { "organisationId": iom, "name": "Workday", "expiresAt": expires } }),
+                json!({ "input": { "organisationId": iom, "name": "Workday", "expiresAt": expires, "scopes": ["APPLICATIONS_READ"] } }),
             )
             .await;
         let token = created["createIntegrationToken"]["token"].as_str().unwrap();
@@ -299,6 +299,6 @@ async fn an_hr_systems_export_is_logged_under_its_token_name() {
             app.error_code_as(Some(token), MY_DATA, json!({})).await,
             "FORBIDDEN"
         );
-        assert_eq!(get(&app, Some(token), "/me/data.json").await.status(), 404);
+        assert_eq!(get(&app, Some(token), "/me/data.json").await.status(), 403);
     }
 }

@@ -59,7 +59,7 @@ pub(crate) async fn register(app: &TestApp, name: &str) -> String {
 }
 
 /// Creates and publishes a notice as `token`; returns its global ID.
-async fn publish(app: &TestApp, token: &str, input: Value) -> String {
+pub(crate) async fn publish(app: &TestApp, token: &str, input: Value) -> String {
     let created = app.data_as(token, CREATE, json!({ "input": input })).await;
     let id = created["createVacancy"]["id"].clone();
     let version = created["createVacancy"]["version"].clone();

@@ -33,8 +33,18 @@ async fn token_for(app: &TestApp, caller: Caller) -> Option<String> {
     }
 }
 
-/// Creates an integration token of an organisation straight in the database.
+/// Creates an integration token of an organisation straight in the database, with every scope.
 pub async fn integration_token(app: &TestApp, acronym: &str) -> String {
+    integration_token_with(app, acronym, jobboard::domain::IntegrationScope::ALL, None).await
+}
+
+/// Creates an integration token with these scopes, limited to these networks (stored form).
+pub async fn integration_token_with(
+    app: &TestApp,
+    acronym: &str,
+    scopes: &[jobboard::domain::IntegrationScope],
+    allowed_networks: Option<&str>,
+) -> String {
     use entity::{integration_token, organisation_acronym};
     use jobboard::auth::jwt::Subject;
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -53,6 +63,12 @@ pub async fn integration_token(app: &TestApp, acronym: &str) -> String {
         jti: Set(uuid::Uuid::new_v4().to_string()),
         expires_at: Set(now + chrono::Duration::hours(1)),
         created_at: Set(now),
+        scopes: Set(scopes
+            .iter()
+            .copied()
+            .collect::<jobboard::domain::ScopeSet>()
+            .to_db()),
+        allowed_networks: Set(allowed_networks.map(str::to_owned)),
         ..Default::default()
     }
     .insert(&app.db)

@@ -35,6 +35,7 @@ mod seed_data;
 mod statements;
 mod subscriptions;
 mod synthetic;
+mod token_scopes;
 mod tokens;
 mod vacancies;
 mod vacancy_writes;

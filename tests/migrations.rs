@@ -189,6 +189,8 @@ async fn project_codes_become_unique_per_organisation_and_the_rebuild_keeps_ever
                 .await
                 .unwrap();
         }
+        // On SQLite the migrations after it were rolled back before it refused: down to it only.
+        let ours = Migrator::get_applied_migrations(&db).await.unwrap().len() as u32 - before;
         Migrator::down(&db, Some(ours)).await.expect("down");
         assert_eq!(project_rows(&db).await, rows, "{backend}: down lost rows");
         assert!(

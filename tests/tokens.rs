@@ -23,6 +23,7 @@ fn new_token(organisation: &str, name: &str, expires_in: Duration) -> Value {
         "organisationId": organisation,
         "name": name,
         "expiresAt": (Utc::now() + expires_in).to_rfc3339(),
+        "scopes": ["POSTINGS_WRITE", "APPLICATIONS_READ"],
     }})
 }
 

@@ -496,7 +496,7 @@ async fn an_integration_token_posts_a_notice_until_it_is_revoked() {
             .data_as(
                 &admin,
                 "mutation ($input: CreateIntegrationTokenInput!) { createIntegrationToken(input: $input) { token integrationToken { id } } }",
-                json!({ "input": { "organisationId": iom, "name": "HR system", "expiresAt": expires } }),
+                json!({ "input": { "organisationId": iom, "name": "HR system", "expiresAt": expires, "scopes": ["POSTINGS_WRITE"] } }),
             )
             .await;
         let token = created["createIntegrationToken"]["token"]

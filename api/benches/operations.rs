@@ -292,7 +292,8 @@ impl Fixture {
                 HeaderValue::from_str(&format!("Bearer {token}")).expect("header value"),
             );
         }
-        let actor = authenticate(&self.db, &self.keys, &headers)
+        // In process: there is no client address.
+        let actor = authenticate(&self.db, &self.keys, &headers, None)
             .await
             .expect("authenticated");
         let response = schema

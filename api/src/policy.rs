@@ -2,7 +2,7 @@
 //! they read or write; nothing else decides who may do what.
 
 use crate::auth::Actor;
-use crate::domain::{Role, VacancyStatus};
+use crate::domain::{IntegrationScope, Role, VacancyStatus};
 use crate::error::{AppError, AppResult};
 
 /// The vacancy statuses everyone may read.
@@ -44,9 +44,9 @@ pub fn signed_in(actor: &Actor) -> AppResult<Role> {
     actor.role().ok_or(AppError::Unauthenticated)
 }
 
-/// Create and edit an organisation's vacancies and projects: its recruiters, admins and
-/// integration tokens, and platform admins.
-pub fn manage_postings(actor: &Actor, organisation_id: i32) -> AppResult<()> {
+/// The organisation's staff: its recruiters, admins and integration tokens (whatever their
+/// scopes), and platform admins.
+fn staff_of(actor: &Actor, organisation_id: i32) -> AppResult<()> {
     match signed_in(actor)? {
         Role::PlatformAdmin => Ok(()),
         Role::Recruiter | Role::AgencyAdmin if actor.organisation_id() == Some(organisation_id) => {
@@ -54,6 +54,52 @@ pub fn manage_postings(actor: &Actor, organisation_id: i32) -> AppResult<()> {
         }
         _ => Err(AppError::Forbidden),
     }
+}
+
+/// An integration token may do only what its scopes say; people are not limited by scopes.
+fn within_scope(actor: &Actor, scope: IntegrationScope) -> AppResult<()> {
+    match actor {
+        Actor::Integration { scopes, .. } if !scopes.contains(scope) => Err(AppError::Forbidden),
+        _ => Ok(()),
+    }
+}
+
+/// Create and edit an organisation's vacancies and projects: its staff (tokens with
+/// `POSTINGS_WRITE`).
+pub fn manage_postings(actor: &Actor, organisation_id: i32) -> AppResult<()> {
+    staff_of(actor, organisation_id)?;
+    within_scope(actor, IntegrationScope::PostingsWrite)
+}
+
+/// Read the applications to an organisation's vacancies (and export them): its staff (tokens
+/// with `APPLICATIONS_READ`).
+pub fn read_applications(actor: &Actor, organisation_id: i32) -> AppResult<()> {
+    staff_of(actor, organisation_id)?;
+    within_scope(actor, IntegrationScope::ApplicationsRead)
+}
+
+/// [`read_applications`] of one vacancy or application (`what`): not found outside the
+/// organisation, `FORBIDDEN` to its tokens without the scope.
+pub fn read_applications_object(
+    actor: &Actor,
+    organisation_id: i32,
+    what: &'static str,
+) -> AppResult<()> {
+    let decision = read_applications(actor, organisation_id);
+    hidden_outside(actor, organisation_id, decision, what)
+}
+
+/// Move applications to an organisation's vacancies along the pipeline: its staff (tokens with
+/// `APPLICATIONS_WRITE`).
+pub fn move_applications(actor: &Actor, organisation_id: i32) -> AppResult<()> {
+    staff_of(actor, organisation_id)?;
+    within_scope(actor, IntegrationScope::ApplicationsWrite)
+}
+
+/// Download the documents of an application the caller may read: tokens need
+/// `DOCUMENTS_READ` too.
+pub fn download_documents(actor: &Actor) -> AppResult<()> {
+    within_scope(actor, IntegrationScope::DocumentsRead)
 }
 
 /// Edit an organisation's profile and competency framework, manage its accounts and
@@ -152,10 +198,10 @@ pub fn create_account(actor: &Actor, organisation_id: Option<i32>, role: Role) -
     }
 }
 
-/// Whether the caller is staff of the organisation: may manage its postings and read its
-/// applications (its recruiters, admins and integration tokens, and platform admins).
+/// Whether the caller is staff of the organisation (its recruiters, admins and integration
+/// tokens, whatever their scopes, and platform admins).
 pub fn is_staff_of(actor: &Actor, organisation_id: i32) -> bool {
-    manage_postings(actor, organisation_id).is_ok()
+    staff_of(actor, organisation_id).is_ok()
 }
 
 /// Apply, withdraw and list one's own applications: signed-in candidates only. Returns the
@@ -229,21 +275,24 @@ pub fn posting_organisation(actor: &Actor, requested: Option<i32>) -> AppResult<
 }
 
 /// Whether the caller may read an application: its candidate, or the staff of the organisation
-/// that posted its vacancy. To anyone else it does not exist.
+/// that posted its vacancy ([`read_applications`]). To anyone else it does not exist.
 pub fn can_read_application(actor: &Actor, candidate_id: i32, posting_organisation: i32) -> bool {
-    actor.account_id() == Some(candidate_id) || is_staff_of(actor, posting_organisation)
+    actor.account_id() == Some(candidate_id)
+        || read_applications(actor, posting_organisation).is_ok()
 }
 
 /// Whether the caller may read what staff write about applications to an organisation's
-/// vacancies (notes on status changes, pipeline counts): its staff only, never the candidate.
+/// vacancies (notes on status changes, pipeline counts): its staff only
+/// ([`read_applications`]), never the candidate.
 pub fn can_read_staff_notes(actor: &Actor, posting_organisation: i32) -> bool {
-    is_staff_of(actor, posting_organisation)
+    read_applications(actor, posting_organisation).is_ok()
 }
 
-/// Whether the caller may see who moved an application: the posting organisation's staff, and
-/// the person who made the move (a candidate withdrawing).
+/// Whether the caller may see who moved an application: the posting organisation's staff
+/// ([`read_applications`]), and the person who made the move (a candidate withdrawing).
 pub fn can_see_who_moved(actor: &Actor, mover_account_id: i32, posting_organisation: i32) -> bool {
-    actor.account_id() == Some(mover_account_id) || is_staff_of(actor, posting_organisation)
+    actor.account_id() == Some(mover_account_id)
+        || read_applications(actor, posting_organisation).is_ok()
 }
 
 /// Whether the caller may read an account: its owner, the admins of its organisation, and
@@ -379,6 +428,15 @@ pub fn can_see_legal_hold(actor: &Actor) -> bool {
 mod tests {
     use super::*;
 
+    /// A token of organisation 1 with these scopes.
+    fn token(scopes: &[IntegrationScope]) -> Actor {
+        Actor::Integration {
+            token_id: 3,
+            organisation_id: 1,
+            scopes: scopes.iter().copied().collect(),
+        }
+    }
+
     fn account(role: Role, org: Option<i32>) -> Actor {
         Actor::Account {
             id: 1,
@@ -455,10 +513,7 @@ mod tests {
 
     #[test]
     fn postings_are_managed_by_their_own_organisation() {
-        let token = Actor::Integration {
-            token_id: 3,
-            organisation_id: 1,
-        };
+        let token = token(IntegrationScope::ALL);
         assert!(manage_postings(&token, 1).is_ok());
         assert_eq!(manage_postings(&token, 2).unwrap_err().code(), "FORBIDDEN");
         assert!(manage_postings(&account(Role::Recruiter, Some(1)), 1).is_ok());
@@ -476,14 +531,113 @@ mod tests {
     }
 
     #[test]
+    fn a_token_does_only_what_its_scopes_say() {
+        use IntegrationScope::{ApplicationsRead, ApplicationsWrite, DocumentsRead, PostingsWrite};
+        let postings = token(&[PostingsWrite]);
+        assert!(manage_postings(&postings, 1).is_ok());
+        assert_eq!(posting_organisation(&postings, None).unwrap(), 1);
+        assert_eq!(
+            read_applications(&postings, 1).unwrap_err().code(),
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            move_applications(&postings, 1).unwrap_err().code(),
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            download_documents(&postings).unwrap_err().code(),
+            "FORBIDDEN"
+        );
+        assert!(!can_read_application(&postings, 2, 1));
+        assert!(!can_read_staff_notes(&postings, 1));
+        assert!(!can_see_who_moved(&postings, 2, 1));
+        // Still staff: it sees its organisation's drafts and proposed partnerships.
+        assert!(is_staff_of(&postings, 1));
+        assert!(can_read_vacancy(&postings, 1, VacancyStatus::Draft));
+
+        let reader = token(&[ApplicationsRead]);
+        assert!(read_applications(&reader, 1).is_ok());
+        assert!(can_read_application(&reader, 2, 1));
+        assert!(can_read_staff_notes(&reader, 1));
+        assert!(!can_read_application(&reader, 2, 2));
+        assert_eq!(manage_postings(&reader, 1).unwrap_err().code(), "FORBIDDEN");
+        assert_eq!(
+            posting_organisation(&reader, None).unwrap_err().code(),
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            move_applications(&reader, 1).unwrap_err().code(),
+            "FORBIDDEN"
+        );
+        assert_eq!(download_documents(&reader).unwrap_err().code(), "FORBIDDEN");
+
+        let mover = token(&[ApplicationsWrite]);
+        assert!(move_applications(&mover, 1).is_ok());
+        assert_eq!(
+            move_applications(&mover, 2).unwrap_err().code(),
+            "FORBIDDEN"
+        );
+        assert_eq!(
+            read_applications(&mover, 1).unwrap_err().code(),
+            "FORBIDDEN"
+        );
+
+        let documents = token(&[DocumentsRead]);
+        assert!(download_documents(&documents).is_ok());
+        assert_eq!(
+            read_applications(&documents, 1).unwrap_err().code(),
+            "FORBIDDEN"
+        );
+
+        // People are not limited by scopes.
+        let recruiter = account(Role::Recruiter, Some(1));
+        assert!(read_applications(&recruiter, 1).is_ok());
+        assert!(move_applications(&recruiter, 1).is_ok());
+        assert!(download_documents(&recruiter).is_ok());
+        assert!(download_documents(&account(Role::Candidate, None)).is_ok());
+        // No scope opens another organisation, or administration.
+        let all = token(IntegrationScope::ALL);
+        assert_eq!(read_applications(&all, 2).unwrap_err().code(), "FORBIDDEN");
+        assert!(administer_organisation(&all, 1).is_err());
+        assert!(manage_webhooks(&all, 1).is_err());
+    }
+
+    #[test]
+    fn a_token_without_the_scope_is_refused_and_outsiders_find_nothing() {
+        let postings = token(&[IntegrationScope::PostingsWrite]);
+        assert_eq!(
+            read_applications_object(&postings, 1, "vacancy")
+                .unwrap_err()
+                .code(),
+            "FORBIDDEN"
+        );
+        assert!(read_applications_object(
+            &token(&[IntegrationScope::ApplicationsRead]),
+            1,
+            "vacancy"
+        )
+        .is_ok());
+        assert!(read_applications_object(&account(Role::Recruiter, Some(1)), 1, "x").is_ok());
+        assert_eq!(
+            read_applications_object(&account(Role::Recruiter, Some(2)), 1, "x")
+                .unwrap_err()
+                .code(),
+            "NOT_FOUND"
+        );
+        assert_eq!(
+            read_applications_object(&account(Role::Candidate, None), 1, "x")
+                .unwrap_err()
+                .code(),
+            "NOT_FOUND"
+        );
+    }
+
+    #[test]
     fn only_admins_administer_and_tokens_never_do() {
         assert!(administer_organisation(&account(Role::AgencyAdmin, Some(1)), 1).is_ok());
         assert!(administer_organisation(&account(Role::AgencyAdmin, Some(1)), 2).is_err());
         assert!(administer_organisation(&account(Role::Recruiter, Some(1)), 1).is_err());
-        let token = Actor::Integration {
-            token_id: 3,
-            organisation_id: 1,
-        };
+        let token = token(IntegrationScope::ALL);
         assert!(administer_organisation(&token, 1).is_err());
     }
 
@@ -495,10 +649,7 @@ mod tests {
             account(Role::AgencyAdmin, Some(2)),
             account(Role::Recruiter, Some(1)),
             account(Role::Candidate, None),
-            Actor::Integration {
-                token_id: 3,
-                organisation_id: 1,
-            },
+            token(IntegrationScope::ALL),
         ] {
             assert_eq!(
                 manage_webhooks(&refused, 1).unwrap_err().code(),
@@ -517,10 +668,7 @@ mod tests {
         let ilo_admin = account(Role::AgencyAdmin, Some(2));
         let iom_recruiter = account(Role::Recruiter, Some(1));
         let candidate = account(Role::Candidate, None);
-        let token = Actor::Integration {
-            token_id: 3,
-            organisation_id: 1,
-        };
+        let token = token(IntegrationScope::ALL);
         assert!(manage_webhook_object(&account(Role::AgencyAdmin, Some(1)), 1, "x").is_ok());
         assert!(manage_webhook_object(&account(Role::PlatformAdmin, None), 1, "x").is_ok());
         for (actor, code) in [
@@ -585,10 +733,7 @@ mod tests {
         let candidate = account(Role::Candidate, None);
         assert_eq!(keep_saved_searches(&candidate).unwrap(), 1);
         assert!(keep_saved_searches(&account(Role::Recruiter, Some(1))).is_ok());
-        let token = Actor::Integration {
-            token_id: 3,
-            organisation_id: 1,
-        };
+        let token = token(IntegrationScope::ALL);
         assert_eq!(keep_saved_searches(&token).unwrap_err().code(), "FORBIDDEN");
         assert_eq!(
             keep_saved_searches(&Actor::Anonymous).unwrap_err().code(),
@@ -757,10 +902,7 @@ mod tests {
             account(Role::Recruiter, Some(1)),
             account(Role::AgencyAdmin, Some(2)),
             account(Role::Candidate, None),
-            Actor::Integration {
-                token_id: 1,
-                organisation_id: 1,
-            },
+            token(IntegrationScope::ALL),
         ] {
             assert_eq!(
                 read_access_log(&refused, 1).unwrap_err().code(),
@@ -777,13 +919,7 @@ mod tests {
     fn staff_reads_are_logged_and_the_candidates_own_are_not() {
         assert!(!access_is_logged(&account(Role::Candidate, None), 1));
         assert!(access_is_logged(&account(Role::Recruiter, Some(1)), 2));
-        assert!(access_is_logged(
-            &Actor::Integration {
-                token_id: 1,
-                organisation_id: 1
-            },
-            1
-        ));
+        assert!(access_is_logged(&token(IntegrationScope::ALL), 1));
     }
 
     #[test]
@@ -797,10 +933,7 @@ mod tests {
             read_own_data(&Actor::Anonymous).unwrap_err().code(),
             "UNAUTHENTICATED"
         );
-        let token = Actor::Integration {
-            token_id: 1,
-            organisation_id: 1,
-        };
+        let token = token(IntegrationScope::ALL);
         assert_eq!(read_own_data(&token).unwrap_err().code(), "FORBIDDEN");
     }
 

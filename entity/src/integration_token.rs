@@ -14,6 +14,10 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The scope codes the token holds, as a JSON array.
+    pub scopes: String,
+    /// The client networks (CIDRs, a JSON array) it may call from; none means any.
+    pub allowed_networks: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,7 @@ mod m20261204_000017_accounts_and_mail;
 mod m20261204_000018_project_code_per_organisation;
 mod m20261204_000019_access_log;
 mod m20261204_000020_erasure_and_retention;
+mod m20261204_000021_integration_token_scopes;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000018_project_code_per_organisation::Migration),
             Box::new(m20261204_000019_access_log::Migration),
             Box::new(m20261204_000020_erasure_and_retention::Migration),
+            Box::new(m20261204_000021_integration_token_scopes::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@ mod resolve;
 
 pub use resolve::authenticate;
 
-use crate::domain::Role;
+use crate::domain::{Role, ScopeSet};
 
 /// The caller's network address (behind trusted proxies, the one they saw), for per-client
 /// limits and the sign-in throttle.
@@ -28,10 +28,12 @@ pub enum Actor {
         /// Whether the account's e-mail address is proven.
         email_verified: bool,
     },
-    /// An agency's HR system, with a recruiter's rights in its organisation.
+    /// An agency's HR system, with a recruiter's rights in its organisation as far as its
+    /// scopes go.
     Integration {
         token_id: i32,
         organisation_id: i32,
+        scopes: ScopeSet,
     },
 }
 

@@ -8,14 +8,17 @@ use entity::{account, account_session, integration_token};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::auth::jwt::{JwtKeys, Subject};
-use crate::auth::Actor;
-use crate::domain::Role;
+use crate::auth::{Actor, ClientAddr};
+use crate::domain::{networks_from_db, Role, ScopeSet};
 use crate::error::{AppError, AppResult};
 
+/// `client` is the caller's address: an integration token limited to some networks is refused
+/// from any other, or when the address is unknown.
 pub async fn authenticate(
     db: &DatabaseConnection,
     keys: &JwtKeys,
     headers: &HeaderMap,
+    client: Option<ClientAddr>,
 ) -> AppResult<Actor> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Actor::Anonymous);
@@ -55,9 +58,23 @@ pub async fn authenticate(
                 .await?
                 .filter(|t| t.jti == claims.jti && t.revoked_at.is_none() && t.expires_at > now)
                 .ok_or(AppError::Unauthenticated)?;
+            if let Some(stored) = &token.allowed_networks {
+                let networks = networks_from_db(stored)?;
+                let allowed =
+                    client.is_some_and(|ClientAddr(ip)| networks.iter().any(|n| n.contains(ip)));
+                if !allowed {
+                    tracing::warn!(
+                        token = token.id,
+                        client = ?client.map(|c| c.0),
+                        "integration token used from outside its allowed networks"
+                    );
+                    return Err(AppError::Unauthenticated);
+                }
+            }
             Ok(Actor::Integration {
                 token_id: token.id,
                 organisation_id: token.organisation_id,
+                scopes: ScopeSet::from_db(&token.scopes)?,
             })
         }
     }

@@ -510,3 +510,19 @@ code_enum! {
         CsvExport = "CSV_EXPORT",
     }
 }
+
+code_enum! {
+    /// What an integration token may do in its organisation. A token holds the scopes chosen
+    /// when it was created, and nothing else.
+    pub enum IntegrationScope {
+        /// Create, edit, publish and close the organisation's vacancies and projects.
+        PostingsWrite = "POSTINGS_WRITE",
+        /// Read applications to the organisation's vacancies (with document descriptions, status
+        /// history and pipeline counts) and export them as CSV.
+        ApplicationsRead = "APPLICATIONS_READ",
+        /// Move applications along the pipeline (with `APPLICATIONS_READ`, to see them).
+        ApplicationsWrite = "APPLICATIONS_WRITE",
+        /// Download application documents (CVs, cover letters) (with `APPLICATIONS_READ`).
+        DocumentsRead = "DOCUMENTS_READ",
+    }
+}

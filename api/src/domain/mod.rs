@@ -5,11 +5,13 @@ pub mod document;
 pub mod eligibility;
 pub mod global_id;
 mod grade;
+mod integration;
 mod iso;
 pub mod search_text;
 mod time;
 
 pub use codes::*;
 pub use grade::Grade;
+pub use integration::{networks_from_db, networks_to_db, Network, ScopeSet};
 pub use iso::{CountryCode, LanguageCode};
 pub use time::{closing_instant, start_of_day};

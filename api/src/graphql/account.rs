@@ -9,7 +9,7 @@ use entity::{account, integration_token};
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::ClientAddr;
-use crate::domain::Role;
+use crate::domain::{networks_from_db, IntegrationScope, Role, ScopeSet};
 use crate::error::{AppError, AppResult};
 use crate::graphql::context;
 use crate::graphql::loaders::one;
@@ -146,13 +146,15 @@ impl From<service::account::SignedIn> for AuthPayload {
     }
 }
 
-/// A named token an agency's HR system uses to post and manage the agency's vacancies, with a
-/// recruiter's rights. Its secret is shown only once, when it is created.
+/// A named token an agency's HR system uses to work on the agency's vacancies and applications,
+/// with a recruiter's rights as far as its scopes go, optionally from some client networks only.
+/// Its secret is shown only once, when it is created, and is not stored.
 #[derive(Clone)]
 pub struct IntegrationToken(pub integration_token::Model);
 
-/// A named token an agency's HR system uses to post and manage the agency's vacancies, with a
-/// recruiter's rights. Its secret is shown only once, when it is created.
+/// A named token an agency's HR system uses to work on the agency's vacancies and applications,
+/// with a recruiter's rights as far as its scopes go, optionally from some client networks only.
+/// Its secret is shown only once, when it is created, and is not stored.
 #[Object]
 impl IntegrationToken {
     /// The token's global ID (not the token itself).
@@ -185,6 +187,24 @@ impl IntegrationToken {
     /// When it was revoked; null while it is not.
     async fn revoked_at(&self) -> Option<DateTime<Utc>> {
         self.0.revoked_at
+    }
+
+    /// What it may do. Tokens created before scopes existed hold every scope.
+    async fn scopes(&self) -> Result<Vec<IntegrationScope>> {
+        Ok(ScopeSet::from_db(&self.0.scopes)?.iter().collect())
+    }
+
+    /// The client networks (CIDRs) it may call from; null when any.
+    async fn allowed_networks(&self) -> Result<Option<Vec<String>>> {
+        let Some(stored) = &self.0.allowed_networks else {
+            return Ok(None);
+        };
+        Ok(Some(
+            networks_from_db(stored)?
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        ))
     }
 
     /// Whether it works now: neither revoked nor expired.
@@ -245,6 +265,12 @@ pub struct CreateIntegrationTokenInput {
     name: String,
     /// When it stops working: in the future, and at most a year from now.
     expires_at: DateTime<Utc>,
+    /// What it may do: at least one scope. Give it only what the HR system needs.
+    scopes: Vec<IntegrationScope>,
+    /// The client networks it may call from, in CIDR notation (`203.0.113.0/24`,
+    /// `2001:db8::/32`; a bare address is a network of one), at most 20; left out, any. A
+    /// request from elsewhere is `UNAUTHENTICATED`.
+    allowed_networks: Option<Vec<String>>,
 }
 
 /// Who is calling, and integration tokens.
@@ -433,8 +459,9 @@ impl AccountMutation {
         Ok(Account(account))
     }
 
-    /// Creates an integration token with a recruiter's rights in an organisation, for its
-    /// admins and platform admins. The token is in this response only: store it.
+    /// Creates an integration token with a recruiter's rights in an organisation as far as its
+    /// scopes go, for its admins and platform admins. The token is in this response only: store
+    /// it.
     async fn create_integration_token(
         &self,
         ctx: &Context<'_>,
@@ -453,6 +480,8 @@ impl AccountMutation {
                 organisation_id,
                 name: input.name,
                 expires_at: input.expires_at,
+                scopes: input.scopes.into_iter().collect(),
+                allowed_networks: input.allowed_networks,
             },
         )
         .await?;

@@ -1,7 +1,9 @@
 //! `GET /documents/{id}`: an application's document, for its candidate and the posting
 //! organisation's staff only. Anyone else is told it does not exist.
 
-use axum::extract::{Path, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -15,9 +17,10 @@ use crate::service;
 pub async fn download(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    let actor = match caller(&state, &headers).await {
+    let actor = match caller(&state, &headers, peer).await {
         Ok(actor) => actor,
         Err(response) => return response,
     };

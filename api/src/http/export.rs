@@ -2,7 +2,9 @@
 //! organisation's HR tools. Only its staff may read it; for anyone else the vacancy does not
 //! exist.
 
-use axum::extract::{Path, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -37,9 +39,10 @@ struct CsvError(String);
 pub async fn applications_csv(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    let actor = match caller(&state, &headers).await {
+    let actor = match caller(&state, &headers, peer).await {
         Ok(actor) => actor,
         Err(response) => return response,
     };

@@ -100,7 +100,12 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
             );
         }
         // Uploads are for signed-in callers: who calls is settled before the body is read.
-        return match authenticate(&state.db, &state.jwt, request.headers()).await {
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
+        let client = client_address(request.headers(), peer, state.forwarded_hops).map(ClientAddr);
+        return match authenticate(&state.db, &state.jwt, request.headers(), client).await {
             Ok(Actor::Anonymous) => {
                 let error = AppError::Unauthenticated.into_server_error();
                 let graphql_response = accepts(request.headers(), GRAPHQL_RESPONSE);
@@ -216,7 +221,7 @@ async fn execute(state: AppState, request: Request, caller: Option<Actor>) -> Re
     };
     let known = match caller {
         Some(actor) => Ok(actor),
-        None => authenticate(&state.db, &state.jwt, &headers).await,
+        None => authenticate(&state.db, &state.jwt, &headers, client).await,
     };
     let actor = match known {
         Ok(actor) => actor,

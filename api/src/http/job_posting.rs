@@ -3,7 +3,9 @@
 //! a published or closed vacancy's posting; a draft only its organisation's staff, with their
 //! token; for anyone else it does not exist.
 
-use axum::extract::{Path, Query, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -12,7 +14,7 @@ use crate::app::AppState;
 use crate::auth::{authenticate, Actor};
 use crate::domain::global_id::{decode, NodeKind};
 use crate::error::AppError;
-use crate::http::error_response;
+use crate::http::{client_of, error_response};
 use crate::service::vacancy::job_posting;
 
 /// The query string: an optional language.
@@ -26,9 +28,11 @@ pub async fn job_posting(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(params): Query<PostingParams>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    let actor = match authenticate(&state.db, &state.jwt, &headers).await {
+    let client = client_of(&state, &headers, peer);
+    let actor = match authenticate(&state.db, &state.jwt, &headers, client).await {
         Ok(actor) => actor,
         Err(error) => return error_response(error),
     };

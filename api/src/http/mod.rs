@@ -15,6 +15,7 @@ mod playground;
 pub mod rate_limit;
 pub mod subscription;
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
@@ -31,7 +32,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::{AppState, StartError};
-use crate::auth::{authenticate, Actor};
+use crate::auth::{authenticate, Actor, ClientAddr};
 use crate::config::limits::MAX_BODY_BYTES;
 use crate::error::{error_body, AppError, Code};
 
@@ -172,9 +173,20 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartErr
     Ok(with_security_headers(router, options))
 }
 
-/// Who calls an HTTP endpoint outside GraphQL: a valid bearer token, or 401.
-async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Actor, Response> {
-    match authenticate(&state.db, &state.jwt, headers).await {
+/// The caller's address seen from a connection's `peer` (behind trusted proxies, the one they
+/// saw).
+fn client_of(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> Option<ClientAddr> {
+    graphql::client_address(headers, Some(peer.ip()), state.forwarded_hops).map(ClientAddr)
+}
+
+/// Who calls an HTTP endpoint outside GraphQL, from `peer`: a valid bearer token, or 401.
+async fn caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+) -> Result<Actor, Response> {
+    let client = client_of(state, headers, peer);
+    match authenticate(&state.db, &state.jwt, headers, client).await {
         Ok(Actor::Anonymous) | Err(AppError::Unauthenticated) => {
             Err(error_response(AppError::Unauthenticated))
         }
@@ -194,7 +206,9 @@ fn error_response(error: AppError) -> Response {
             )
                 .into_response()
         }
-        AppError::Forbidden => StatusCode::NOT_FOUND,
+        // The services answer not found to callers who may not see a thing, so a refusal
+        // reaches only those who may (an integration token without the scope): 403.
+        AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::Internal(source) => {
             tracing::error!(error = %source, "internal error");
             error.status()

@@ -1,7 +1,9 @@
 //! `GET /me/data.json`: everything the system holds on the signed-in person, as a download (the
 //! same document as the `myData` query).
 
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -15,8 +17,12 @@ use crate::service;
 struct JsonError(String);
 
 /// The person's data as an attachment, never cached.
-pub async fn my_data(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let actor = match caller(&state, &headers).await {
+pub async fn my_data(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let actor = match caller(&state, &headers, peer).await {
         Ok(actor) => actor,
         Err(response) => return response,
     };

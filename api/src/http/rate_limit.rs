@@ -203,6 +203,7 @@ mod tests {
         let token = Actor::Integration {
             token_id: 3,
             organisation_id: 1,
+            scopes: crate::domain::ScopeSet::all(),
         };
         assert_eq!(Client::of(&token, None), Client::Integration(3));
     }

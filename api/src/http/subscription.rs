@@ -150,6 +150,7 @@ async fn serve(
             state.db.clone(),
             state.jwt.clone(),
             caller,
+            client,
             state.limits.websocket,
         );
         async move {
@@ -197,7 +198,7 @@ async fn serve(
     GraphQLWebSocket::new_with_pair(&mut sink, input, state.ws_schema.clone(), protocol)
         .on_connection_init(move |payload| async move {
             let headers = init_headers(&payload)?;
-            let actor = authenticate(&db, &jwt, &headers)
+            let actor = authenticate(&db, &jwt, &headers, client)
                 .await
                 .map_err(async_graphql::Error::from)?;
             // The watcher checks this caller again for as long as the socket is open.
@@ -228,6 +229,7 @@ async fn watch_caller(
     db: sea_orm::DatabaseConnection,
     jwt: Arc<JwtKeys>,
     caller: oneshot::Receiver<HeaderMap>,
+    client: Option<ClientAddr>,
     limits: WebSocketLimits,
 ) -> Closing {
     let headers = match tokio::time::timeout(limits.init_timeout, caller).await {
@@ -259,7 +261,7 @@ async fn watch_caller(
         if expired {
             return Closing::Expired;
         }
-        match authenticate(&db, &jwt, &headers).await {
+        match authenticate(&db, &jwt, &headers, client).await {
             Ok(Actor::Anonymous) | Err(AppError::Unauthenticated) => return Closing::Revoked,
             Ok(_) => {}
             // The database is unreachable: the subscriptions cannot deliver either; check again.

@@ -1,5 +1,6 @@
-//! Integration tokens: named, expiring tokens with a recruiter's rights in one organisation, for
-//! agencies' HR systems. Only the token's `jti` is stored; the token itself is shown once.
+//! Integration tokens: named, expiring tokens with a recruiter's rights in one organisation, as
+//! far as their scopes go, optionally from some client networks only, for agencies' HR systems.
+//! Only the token's `jti` is stored; the token itself is shown once.
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{integration_token, organisation};
@@ -11,7 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::jwt::{JwtKeys, Subject};
 use crate::auth::Actor;
-use crate::domain::Role;
+use crate::domain::{networks_to_db, Network, Role, ScopeSet};
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
@@ -20,6 +21,8 @@ use crate::service::audit::{self, AuditEntry};
 pub const MAX_LIFETIME_DAYS: i64 = 365;
 /// The longest token name, in characters.
 pub const MAX_NAME_CHARS: usize = 100;
+/// The most client networks a token may be limited to.
+pub const MAX_NETWORKS: usize = 20;
 
 /// A token to create.
 #[derive(Debug, Clone)]
@@ -27,6 +30,10 @@ pub struct NewIntegrationToken {
     pub organisation_id: i32,
     pub name: String,
     pub expires_at: DateTime<Utc>,
+    /// What it may do; at least one scope.
+    pub scopes: ScopeSet,
+    /// The client networks (CIDRs) it may call from; `None` for any.
+    pub allowed_networks: Option<Vec<String>>,
 }
 
 /// A created token: the secret (never stored, never shown again) and its row.
@@ -51,6 +58,41 @@ fn check_name(name: &str) -> AppResult<String> {
         ));
     }
     Ok(name.to_owned())
+}
+
+fn check_scopes(scopes: ScopeSet) -> AppResult<ScopeSet> {
+    if scopes.is_empty() {
+        return Err(AppError::bad_input(
+            "input.scopes",
+            "`input.scopes` must name at least one scope",
+        ));
+    }
+    Ok(scopes)
+}
+
+/// The networks, parsed; an empty list is refused (leave it out to allow any network).
+fn check_networks(networks: Option<&[String]>) -> AppResult<Option<Vec<Network>>> {
+    let Some(networks) = networks else {
+        return Ok(None);
+    };
+    if networks.is_empty() || networks.len() > MAX_NETWORKS {
+        return Err(AppError::bad_input(
+            "input.allowedNetworks",
+            format!(
+                "`input.allowedNetworks` lists 1 to {MAX_NETWORKS} networks; leave it out to \
+                 allow any"
+            ),
+        ));
+    }
+    networks
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            Network::parse(text)
+                .map_err(|e| AppError::bad_input(format!("input.allowedNetworks[{i}]"), e))
+        })
+        .collect::<AppResult<Vec<_>>>()
+        .map(Some)
 }
 
 /// The token's lifetime from `now`: in the future, and at most [`MAX_LIFETIME_DAYS`].
@@ -86,6 +128,8 @@ pub async fn create(
         .await?
         .ok_or(AppError::NotFound("organisation"))?;
     let name = check_name(&input.name)?;
+    let scopes = check_scopes(input.scopes)?;
+    let networks = check_networks(input.allowed_networks.as_deref())?;
     let now = Utc::now();
     let ttl = lifetime(input.expires_at, now)?;
 
@@ -100,6 +144,8 @@ pub async fn create(
         expires_at: Set(input.expires_at),
         revoked_at: Set(None),
         created_at: Set(now),
+        scopes: Set(scopes.to_db()),
+        allowed_networks: Set(networks.as_deref().map(networks_to_db)),
         ..Default::default()
     }
     .insert(&txn)
@@ -125,7 +171,14 @@ pub async fn create(
             entity_type: "integration_token",
             entity_id: row.id,
             action: "create",
-            changes: json!({ "name": row.name, "expiresAt": row.expires_at }),
+            changes: json!({
+                "name": row.name,
+                "expiresAt": row.expires_at,
+                "scopes": scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                "allowedNetworks": networks
+                    .as_ref()
+                    .map(|n| n.iter().map(Network::to_string).collect::<Vec<_>>()),
+            }),
         },
     )
     .await?;
@@ -205,6 +258,28 @@ mod tests {
         assert!(lifetime(now + Duration::days(MAX_LIFETIME_DAYS), now).is_ok());
         let err = lifetime(now + Duration::days(MAX_LIFETIME_DAYS + 1), now).unwrap_err();
         assert_eq!(err.code(), "BAD_USER_INPUT");
+    }
+
+    #[test]
+    fn a_token_needs_a_scope_and_well_formed_networks() {
+        assert_eq!(
+            check_scopes(ScopeSet::default()).unwrap_err().code(),
+            "BAD_USER_INPUT"
+        );
+        assert!(check_scopes(ScopeSet::all()).is_ok());
+        assert_eq!(check_networks(None).unwrap(), None);
+        assert!(check_networks(Some(&[])).is_err());
+        let ok = check_networks(Some(&["10.0.0.0/8".into(), "2001:db8::/32".into()])).unwrap();
+        assert_eq!(ok.map(|n| n.len()), Some(2));
+        let err = check_networks(Some(&["10.0.0.0/8".into(), "10.0.0.0/40".into()])).unwrap_err();
+        assert!(
+            matches!(&err, AppError::BadUserInput { field, .. } if field == "input.allowedNetworks[1]"),
+            "{err:?}"
+        );
+        let many: Vec<String> = (0..=MAX_NETWORKS)
+            .map(|i| format!("10.0.{i}.0/24"))
+            .collect();
+        assert!(check_networks(Some(&many)).is_err());
     }
 
     #[test]

@@ -99,9 +99,11 @@ pub async fn document(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("document"))?;
-    let application = get(actor, db, owner)
-        .await
-        .map_err(|_| AppError::NotFound("document"))?;
+    let application = get(actor, db, owner).await.map_err(|e| match e {
+        AppError::Forbidden => AppError::Forbidden,
+        _ => AppError::NotFound("document"),
+    })?;
+    policy::download_documents(actor)?;
     let row = application_document::Entity::find_by_id(id)
         .one(db)
         .await?

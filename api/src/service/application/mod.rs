@@ -50,17 +50,19 @@ pub fn may_apply(actor: &Actor) -> AppResult<()> {
 pub(super) struct BadRow(pub(super) String);
 
 /// Whether the caller may see this application: its candidate, or the posting organisation's
-/// staff.
-pub(super) async fn visible(
+/// staff. Not found for anyone else; `FORBIDDEN` for the organisation's tokens without the scope.
+async fn check_visible(
     actor: &Actor,
     db: &impl ConnectionTrait,
     row: &application::Model,
-) -> AppResult<bool> {
+) -> AppResult<()> {
     if actor.account_id() == Some(row.candidate_id) {
-        return Ok(true);
+        return Ok(());
     }
-    let organisation = posting_organisation(db, row).await?;
-    Ok(organisation.is_some_and(|org| policy::can_read_application(actor, row.candidate_id, org)))
+    let organisation = posting_organisation(db, row)
+        .await?
+        .ok_or(AppError::NotFound("application"))?;
+    policy::read_applications_object(actor, organisation, "application")
 }
 
 #[tracing::instrument(level = "debug", skip(db))]
@@ -70,11 +72,8 @@ pub async fn get(actor: &Actor, db: &DatabaseConnection, id: i32) -> AppResult<a
         .one(db)
         .await?
         .ok_or(AppError::NotFound("application"))?;
-    if visible(actor, db, &row).await? {
-        Ok(row)
-    } else {
-        Err(AppError::NotFound("application"))
-    }
+    check_visible(actor, db, &row).await?;
+    Ok(row)
 }
 
 /// The caller's own applications, newest first.
@@ -106,7 +105,8 @@ pub enum ApplicationOrder {
     EligibleFirst,
 }
 
-/// A vacancy the caller's organisation posts; for anyone else it does not exist.
+/// A vacancy whose applications the caller may read (its organisation's staff); for anyone
+/// else it does not exist, and the organisation's tokens without the scope are refused.
 #[tracing::instrument(level = "debug", skip(db))]
 pub async fn own_vacancy(
     actor: &Actor,
@@ -118,8 +118,7 @@ pub async fn own_vacancy(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("vacancy"))?;
-    policy::manage_postings(actor, row.organisation_id)
-        .map_err(|_| AppError::NotFound("vacancy"))?;
+    policy::read_applications_object(actor, row.organisation_id, "vacancy")?;
     Ok(row)
 }
 
@@ -163,7 +162,7 @@ pub async fn for_vacancy(
 }
 
 /// Applications per vacancy and status, for many vacancies in one statement. Callers check
-/// that the caller may see each vacancy's counts (`policy::manage_postings` on its organisation).
+/// that the caller may see each vacancy's counts (`policy::read_applications` on its organisation).
 #[tracing::instrument(level = "debug", skip(db))]
 pub async fn counts_by_status(
     db: &impl ConnectionTrait,

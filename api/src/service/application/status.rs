@@ -54,9 +54,10 @@ pub async fn update_status(
 ) -> AppResult<application::Model> {
     let row = get(actor, db, id).await?;
     // The candidate sees the application but may not move it.
-    own_vacancy(actor, db, row.vacancy_id)
+    let vacancy = own_vacancy(actor, db, row.vacancy_id)
         .await
         .map_err(|_| AppError::Forbidden)?;
+    policy::move_applications(actor, vacancy.organisation_id)?;
     let from = ApplicationStatus::from_db(&row.status)?;
     if !from.can_move_to(to) || to == ApplicationStatus::Withdrawn {
         return Err(AppError::Conflict(format!(
