@@ -7,6 +7,7 @@ pub mod global_id;
 mod grade;
 mod integration;
 mod iso;
+pub mod labels;
 pub mod search_text;
 mod time;
 
