@@ -19,6 +19,7 @@ mod feeds;
 mod fuzz;
 mod http;
 mod job_posting;
+mod labels;
 mod mail_accounts;
 mod migrations;
 mod notifications;

@@ -8,6 +8,7 @@ mod competency;
 mod context;
 mod erasure;
 mod invitation;
+mod labels;
 pub mod limits;
 pub mod loaders;
 mod mail;

@@ -10,6 +10,7 @@ use crate::graphql::audit::AuditQuery;
 use crate::graphql::competency::{Competency, CompetencyQuery};
 use crate::graphql::context;
 use crate::graphql::invitation::InvitationQuery;
+use crate::graphql::labels::LabelQuery;
 use crate::graphql::mail::MailQuery;
 use crate::graphql::organisation::{Organisation, OrganisationQuery};
 use crate::graphql::own_data::OwnDataQuery;
@@ -84,4 +85,5 @@ pub struct Query(
     MailQuery,
     AccessLogQuery,
     OwnDataQuery,
+    LabelQuery,
 );

@@ -1,9 +1,10 @@
 //! Vacancies: the notices themselves, their text in each language and their requirements.
 
-use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{vacancy, vacancy_item, vacancy_text};
 
+use crate::domain::labels::CodeKind;
 use crate::domain::{
     ContractType, DocumentKind, EducationLevel, GradeCategory, ItemSection, LanguageLevel,
     Requirement, ResidencyRule, VacancyStatus,
@@ -11,6 +12,7 @@ use crate::domain::{
 use crate::graphql::application::{application_form, pipeline_for, PipelineCount, Question};
 use crate::graphql::competency::Competency;
 use crate::graphql::context;
+use crate::graphql::labels::label_in;
 use crate::graphql::loaders::{children, one};
 use crate::graphql::organisation::Organisation;
 use crate::graphql::project::Project;
@@ -439,6 +441,7 @@ impl VacancyText {
 
 /// A place a post is based.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct DutyStation {
     /// The city (or the country's name when the notice names no city).
     city: String,
@@ -446,8 +449,20 @@ pub struct DutyStation {
     country: String,
 }
 
+#[ComplexObject]
+impl DutyStation {
+    /// The country's name in `en`, `fr` or `ar` (English for any other language).
+    async fn country_name(
+        &self,
+        #[graphql(desc = "ISO 639 language code.", default = "en")] language: String,
+    ) -> Result<String> {
+        label_in(CodeKind::Country, &self.country, &language)
+    }
+}
+
 /// A language the post asks for.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct LanguageRequirement {
     /// ISO 639 code (`fr`, `en`, `ar`, `ary` for Darija).
     language: String,
@@ -457,6 +472,18 @@ pub struct LanguageRequirement {
     requirement: Requirement,
     /// Requirements sharing this number are alternatives: any one of them suffices.
     one_of_group: Option<i32>,
+}
+
+#[ComplexObject]
+impl LanguageRequirement {
+    /// The language's name in `en`, `fr` or `ar` (English for any other language), or its
+    /// code when it has none.
+    async fn language_name(
+        &self,
+        #[graphql(desc = "ISO 639 language code.", default = "en")] language: String,
+    ) -> Result<String> {
+        label_in(CodeKind::Language, &self.language, &language)
+    }
 }
 
 /// One way to qualify: an education level with a minimum of relevant experience.
