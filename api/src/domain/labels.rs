@@ -163,7 +163,7 @@ pub fn find(kind: CodeKind, code: &str) -> Option<&'static Entry> {
 
 /// A code's label in `language`, falling back to English, and to the code itself when the
 /// table does not know it.
-pub fn label<'a>(kind: CodeKind, code: &'a str, language: LabelLanguage) -> &'a str {
+pub fn label(kind: CodeKind, code: &str, language: LabelLanguage) -> &str {
     find(kind, code).map_or(code, |entry| entry.label(language))
 }
 
