@@ -10,6 +10,7 @@ mod smtp;
 mod access_log;
 mod accounts;
 mod applications;
+mod audit_trail;
 mod catalogue_writes;
 mod count_cache;
 mod document_storage;

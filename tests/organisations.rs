@@ -58,7 +58,7 @@ async fn every_relation_is_reachable_both_ways() {
             .unwrap()
             .iter()
             .any(|o| o["city"] == "Rabat"));
-        assert_eq!(iom["vacancies"]["totalCount"], 4);
+        assert_eq!(iom["vacancies"]["totalCount"], 5);
         assert_eq!(iom["competencies"]["totalCount"], 17);
         assert!(iom["partnerships"]
             .as_array()

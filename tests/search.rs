@@ -43,14 +43,15 @@ const LMI: &str = "IOM-MA-2025-LMI";
 const MECC: &str = "IOM-TN-2025-MECC";
 const VN: &str = "VN 2023/005";
 const ALG: &str = "ALG/DC/P/2025/03";
+const AVRR: &str = "IOM-MA-AVRR-INTERN";
 
 #[tokio::test]
 async fn a_table_of_searches_finds_the_same_notices_on_both_databases() {
     // (search, the public notices it must find, in any order)
     let table: &[(&str, &[&str])] = &[
-        ("reintegration maroc", &[ORION, ALG]),
-        ("Réintégration", &[ORION, ALG]),
-        ("REINTEGRATION", &[ORION, ALG]),
+        ("reintegration maroc", &[ORION, ALG, AVRR]),
+        ("Réintégration", &[ORION, ALG, AVRR]),
+        ("REINTEGRATION", &[ORION, ALG, AVRR]),
         ("orion", &[ORION]),
         ("coordonnateur", &[LMI, ORION]),
         // The LMI notice's text names Tunisia, the ILO one's too.
@@ -66,8 +67,8 @@ async fn a_table_of_searches_finds_the_same_notices_on_both_databases() {
         ("BIT", &[ALG]),
         ("algerie", &[ALG]),
         ("thamm", &[LMI]),
-        ("IOM", &[ORION, LMI, MECC, VN]),
-        ("OIM", &[ORION, LMI, MECC, VN]),
+        ("IOM", &[ORION, LMI, MECC, VN, AVRR]),
+        ("OIM", &[ORION, LMI, MECC, VN, AVRR]),
         ("orion tunisie", &[]),
         ("zzzyzzy", &[]),
     ];
@@ -105,7 +106,7 @@ async fn accents_and_case_are_ignored_both_ways() {
 async fn iom_finds_oim_notices_and_the_reverse() {
     for app in TestApp::all_seeded().await {
         let iom = sorted(search(&app, "iom").await);
-        assert_eq!(iom.len(), 4, "[{}] {iom:?}", app.backend());
+        assert_eq!(iom.len(), 5, "[{}] {iom:?}", app.backend());
         assert_eq!(sorted(search(&app, "oim").await), iom);
         assert_eq!(search(&app, "ilo").await, search(&app, "bit").await);
     }
@@ -120,7 +121,7 @@ async fn the_last_word_may_be_a_prefix_and_the_others_are_whole_words() {
             "[{}]",
             app.backend()
         );
-        assert_eq!(search(&app, "maroc reinteg").await, [ORION, ALG]);
+        assert_eq!(search(&app, "maroc reinteg").await, [ORION, ALG, AVRR]);
         // Only the last word is a prefix: "reinteg" in first place is a whole word, found nowhere.
         assert!(search(&app, "reinteg maroc").await.is_empty());
     }
@@ -141,8 +142,11 @@ async fn every_word_must_match() {
 #[tokio::test]
 async fn title_matches_come_first_when_searching() {
     for app in TestApp::all_seeded().await {
-        // Both notices are in Rabat and speak of reintegration; ORION's title says so.
-        assert_eq!(search(&app, "reintegration maroc").await, [ORION, ALG]);
+        // These notices are in Rabat and speak of reintegration; ORION's title says so.
+        assert_eq!(
+            search(&app, "reintegration maroc").await,
+            [ORION, ALG, AVRR]
+        );
         // "projet" is in the LMI and MECC titles ("Coordonnateur de projet", "Associé de projet
         // principal") and VN's ("Assistant de Projet"), and in the text of the others.
         let found = search(&app, "projet").await;
@@ -391,7 +395,7 @@ async fn a_facet_ignores_its_own_filter_and_applies_the_others() {
             "organisation.acronym",
             "IOM",
         );
-        assert_eq!(iom_all, Some(4), "[{}]", app.backend());
+        assert_eq!(iom_all, Some(5), "[{}]", app.backend());
 
         let ilo = app
             .data(FACETS, json!({ "filter": { "organisation": "ILO" } }))
@@ -401,7 +405,7 @@ async fn a_facet_ignores_its_own_filter_and_applies_the_others() {
         // Its own filter is ignored: IOM's count is still there to switch to.
         assert_eq!(
             count_of(&facets["organisations"], "organisation.acronym", "IOM"),
-            Some(4)
+            Some(5)
         );
         assert_eq!(
             count_of(&facets["organisations"], "organisation.acronym", "ILO"),
@@ -430,7 +434,7 @@ async fn a_facet_ignores_its_own_filter_and_applies_the_others() {
             .await;
         assert_eq!(closed_in["vacancies"]["totalCount"], 0);
         let own = &closed_in["vacancies"]["facets"]["openToInternal"];
-        assert_eq!(own, &json!([{ "value": true, "count": 5 }]));
+        assert_eq!(own, &json!([{ "value": true, "count": 6 }]));
         assert_eq!(sum(&closed_in["vacancies"]["facets"]["openToExternal"]), 0);
     }
 }
@@ -506,7 +510,7 @@ async fn a_search_too_long_is_refused_with_its_field() {
         let ok = "a".repeat(200);
         assert!(search(&app, &ok).await.is_empty());
         // A blank search is no search.
-        assert_eq!(search(&app, "  -- ").await.len(), 5);
+        assert_eq!(search(&app, "  -- ").await.len(), 6);
     }
 }
 

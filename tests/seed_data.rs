@@ -81,6 +81,61 @@ async fn the_2023_iom_project_assistant_notice_matches_field_by_field() {
 }
 
 #[tokio::test]
+async fn the_six_seeded_posts_are_public_and_closed_on_their_real_dates() {
+    // (organisation, reference, publishedAt, closingAt): each notice's own dates, at the start
+    // and the end of the day in its time zone; the AVRR terms of reference state neither.
+    let posts = [
+        (
+            "IOM",
+            "VN 2023/005",
+            json!("2023-08-23T23:00:00+00:00"),
+            json!("2023-09-07T23:00:00+00:00"),
+        ),
+        (
+            "ILO",
+            "ALG/DC/P/2025/03",
+            json!("2025-05-13T22:00:00+00:00"),
+            json!("2025-06-03T22:00:00+00:00"),
+        ),
+        (
+            "IOM",
+            "IOM-MA-2025-LMI",
+            json!("2025-10-26T23:00:00+00:00"),
+            json!("2025-11-10T23:00:00+00:00"),
+        ),
+        (
+            "IOM",
+            "IOM-TN-2025-MECC",
+            json!("2025-10-26T23:00:00+00:00"),
+            json!("2025-11-10T23:00:00+00:00"),
+        ),
+        (
+            "IOM",
+            "IOM-MA-2019-ORION",
+            Value::Null,
+            json!("2019-07-31T23:00:00+00:00"),
+        ),
+        ("IOM", "IOM-MA-AVRR-INTERN", Value::Null, Value::Null),
+    ];
+    for app in TestApp::all_seeded().await {
+        for (org, reference, published_at, closing_at) in &posts {
+            // Read anonymously: a post the public cannot see would be null.
+            let v = vacancy(&app, org, reference).await;
+            assert_eq!(
+                v["reference"],
+                *reference,
+                "[{}] {reference}",
+                app.backend()
+            );
+            assert_eq!(v["status"], "CLOSED", "{reference}");
+            assert_eq!(v["isOpen"], false, "{reference}");
+            assert_eq!(v["publishedAt"], *published_at, "{reference}");
+            assert_eq!(v["closingAt"], *closing_at, "{reference}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn the_ilo_wafira_notice_closes_at_midnight_geneva_time() {
     for app in TestApp::all_seeded().await {
         let v = vacancy(&app, "BIT", "ALG/DC/P/2025/03").await;

@@ -291,6 +291,25 @@ pub async fn accept_invitation(
         },
     )
     .await?;
+    let invitee = Actor::Account {
+        id: account.id,
+        role,
+        organisation_id: account.organisation_id,
+        session_id: None,
+        email_verified: true,
+    };
+    audit::record(
+        &txn,
+        &invitee,
+        AuditEntry {
+            organisation_id: row.organisation_id,
+            entity_type: "invitation",
+            entity_id: row.id,
+            action: "accept",
+            changes: json!({ "accountId": account.id }),
+        },
+    )
+    .await?;
     let mut active: invitation::ActiveModel = row.into();
     active.account_id = Set(Some(account.id));
     active.update(&txn).await?;
