@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::LazyLock;
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, Request};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
@@ -384,12 +384,41 @@ fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
     form.get(name).map_or("", String::as_str)
 }
 
-/// What a page's POST carries besides its form: the state and who sends it.
-struct Post {
+/// A page's POST: its form (with the link's query filling what the form leaves out, as a
+/// one-click unsubscribe carries its token in the link), the state, and who sends it.
+pub struct Post {
     state: AppState,
     headers: HeaderMap,
     peer: SocketAddr,
     form: HashMap<String, String>,
+}
+
+impl FromRequest<AppState> for Post {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Query(query) = Query::<HashMap<String, String>>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let headers = parts.headers.clone();
+        let Form(mut form) =
+            Form::<HashMap<String, String>>::from_request(Request::from_parts(parts, body), state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        for (key, value) in query {
+            form.entry(key).or_insert(value);
+        }
+        Ok(Self {
+            state: state.clone(),
+            headers,
+            peer,
+            form,
+        })
+    }
 }
 
 impl Post {
@@ -407,18 +436,7 @@ impl Post {
     }
 }
 
-pub async fn verify(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
-    let post = Post {
-        state,
-        headers,
-        peer,
-        form,
-    };
+pub async fn verify(post: Post) -> Response {
     let result = async {
         post.admit()?;
         service::account::verify_email(&post.state.db, post.token()).await?;
@@ -428,18 +446,7 @@ pub async fn verify(
     outcome(Kind::Verify, post.language(), post.token(), result)
 }
 
-pub async fn reset(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
-    let post = Post {
-        state,
-        headers,
-        peer,
-        form,
-    };
+pub async fn reset(post: Post) -> Response {
     let result = async {
         post.admit()?;
         let password = field(&post.form, "password");
@@ -456,18 +463,7 @@ pub async fn reset(
     outcome(Kind::Reset, post.language(), post.token(), result)
 }
 
-pub async fn accept_invitation(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
-    let post = Post {
-        state,
-        headers,
-        peer,
-        form,
-    };
+pub async fn accept_invitation(post: Post) -> Response {
     let result = async {
         post.admit()?;
         let signing = Signing {
@@ -489,22 +485,7 @@ pub async fn accept_invitation(
 
 /// Unsubscribes: from the page's form, or one-click from a mail client (RFC 8058: the token in
 /// the link's query, `List-Unsubscribe=One-Click` in the body).
-pub async fn unsubscribe(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-    Form(mut form): Form<HashMap<String, String>>,
-) -> Response {
-    for (key, value) in query {
-        form.entry(key).or_insert(value);
-    }
-    let post = Post {
-        state,
-        headers,
-        peer,
-        form,
-    };
+pub async fn unsubscribe(post: Post) -> Response {
     let result = async {
         post.admit()?;
         let what = post
