@@ -602,3 +602,25 @@ async fn without_a_mail_server_development_writes_mails_as_files() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_new_verification_link_goes_only_to_an_unproven_address() {
+    for (app, smtp) in TestApp::all_seeded_with_smtp().await {
+        register(&app, "lost@example.org", "en").await;
+        smtp.first_to("lost@example.org").await;
+        let token = token_of(&app, "lost@example.org", PASSWORD).await;
+        let resend = "mutation { requestEmailVerification }";
+        app.data_as(&token, resend, json!({})).await;
+        let again = smtp.nth_to("lost@example.org", 2).await;
+        let link = again.link("/account/verify-email").unwrap();
+        let (status, _) = follow(&app, &link, &[]).await;
+        assert_eq!(status, 200);
+
+        // A proven address is mailed nothing more.
+        app.data_as(&token, resend, json!({})).await;
+        register(&app, "marker@example.org", "en").await;
+        smtp.first_to("marker@example.org").await;
+        assert_eq!(smtp.received_by("lost@example.org").len(), 2);
+        assert_eq!(app.error_code(resend, json!({})).await, "UNAUTHENTICATED");
+    }
+}

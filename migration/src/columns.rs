@@ -97,6 +97,28 @@ where
     stmt.to_owned()
 }
 
+/// Adds one column (SQLite adds one column per statement).
+pub async fn add_column<T: IntoIden + Copy + 'static>(
+    manager: &SchemaManager<'_>,
+    table: T,
+    column: ColumnDef,
+) -> Result<(), DbErr> {
+    manager
+        .alter_table(Table::alter().table(table).add_column(column).to_owned())
+        .await
+}
+
+/// Drops one column.
+pub async fn drop_column<T: IntoIden + Copy + 'static, C: IntoIden + Copy + 'static>(
+    manager: &SchemaManager<'_>,
+    table: T,
+    column: C,
+) -> Result<(), DbErr> {
+    manager
+        .alter_table(Table::alter().table(table).drop_column(column).to_owned())
+        .await
+}
+
 /// Creates each index in order.
 pub async fn create_indexes(
     manager: &SchemaManager<'_>,

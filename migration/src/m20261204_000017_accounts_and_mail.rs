@@ -104,30 +104,9 @@ const MAIL_STATUSES: &[&str] = &["PENDING", "SENT", "FAILED"];
 /// The steps a candidate hears of unless the organisation says otherwise.
 const ANNOUNCED_BY_DEFAULT: &str = r#"["INTERVIEW","OFFERED","HIRED","REJECTED"]"#;
 
-async fn add_column<T: IntoIden + Copy + 'static>(
-    manager: &SchemaManager<'_>,
-    table: T,
-    column: ColumnDef,
-) -> Result<(), DbErr> {
-    // SQLite adds one column per statement.
-    manager
-        .alter_table(Table::alter().table(table).add_column(column).to_owned())
-        .await
-}
-
-async fn drop_column<T: IntoIden + Copy + 'static, C: IntoIden + Copy + 'static>(
-    manager: &SchemaManager<'_>,
-    table: T,
-    column: C,
-) -> Result<(), DbErr> {
-    manager
-        .alter_table(Table::alter().table(table).drop_column(column).to_owned())
-        .await
-}
-
 impl Migration {
     async fn alter_existing(&self, manager: &SchemaManager<'_>) -> Result<(), DbErr> {
-        add_column(
+        columns::add_column(
             manager,
             Account::Table,
             timestamp_with_time_zone_null(AccountColumns::EmailVerifiedAt),
@@ -135,14 +114,14 @@ impl Migration {
         .await?;
         let mut language = string_len(AccountColumns::Language, 8);
         language.default("en");
-        add_column(manager, Account::Table, language).await?;
+        columns::add_column(manager, Account::Table, language).await?;
         let mut updates = boolean(AccountColumns::NotifyApplicationUpdates);
         updates.default(true);
-        add_column(manager, Account::Table, updates).await?;
+        columns::add_column(manager, Account::Table, updates).await?;
         let mut digest = boolean(AccountColumns::RecruiterDigest);
         digest.default(false);
-        add_column(manager, Account::Table, digest).await?;
-        add_column(
+        columns::add_column(manager, Account::Table, digest).await?;
+        columns::add_column(
             manager,
             Account::Table,
             timestamp_with_time_zone_null(AccountColumns::DigestSentThrough),
@@ -159,18 +138,18 @@ impl Migration {
 
         let mut announced = string_len(OrganisationColumns::AnnouncedStatuses, 300);
         announced.default(ANNOUNCED_BY_DEFAULT);
-        add_column(manager, Organisation::Table, announced).await?;
+        columns::add_column(manager, Organisation::Table, announced).await?;
 
         let mut alert = code_in(SavedSearch::Alert, ALERTS);
         alert.default("OFF");
-        add_column(manager, SavedSearch::Table, alert).await?;
-        add_column(
+        columns::add_column(manager, SavedSearch::Table, alert).await?;
+        columns::add_column(
             manager,
             SavedSearch::Table,
             timestamp_with_time_zone_null(SavedSearch::AlertedThrough),
         )
         .await?;
-        add_column(
+        columns::add_column(
             manager,
             SavedSearch::Table,
             timestamp_with_time_zone_null(SavedSearch::AlertCheckedAt),
@@ -377,9 +356,9 @@ impl MigrationTrait for Migration {
             SavedSearch::AlertedThrough,
             SavedSearch::Alert,
         ] {
-            drop_column(manager, SavedSearch::Table, column).await?;
+            columns::drop_column(manager, SavedSearch::Table, column).await?;
         }
-        drop_column(
+        columns::drop_column(
             manager,
             Organisation::Table,
             OrganisationColumns::AnnouncedStatuses,
@@ -392,7 +371,7 @@ impl MigrationTrait for Migration {
             AccountColumns::Language,
             AccountColumns::EmailVerifiedAt,
         ] {
-            drop_column(manager, Account::Table, column).await?;
+            columns::drop_column(manager, Account::Table, column).await?;
         }
         Ok(())
     }

@@ -4,6 +4,8 @@
 //! retention period), so that housekeeping never does one twice.
 
 use sea_orm_migration::prelude::*;
+
+use crate::columns;
 use sea_orm_migration::schema::*;
 
 use crate::m20261123_000002_accounts::Account;
@@ -23,43 +25,22 @@ enum Application {
     AnonymisedAt,
 }
 
-async fn add_column<T: IntoIden + Copy + 'static>(
-    manager: &SchemaManager<'_>,
-    table: T,
-    column: ColumnDef,
-) -> Result<(), DbErr> {
-    // SQLite adds one column per statement.
-    manager
-        .alter_table(Table::alter().table(table).add_column(column).to_owned())
-        .await
-}
-
-async fn drop_column<T: IntoIden + Copy + 'static, C: IntoIden + Copy + 'static>(
-    manager: &SchemaManager<'_>,
-    table: T,
-    column: C,
-) -> Result<(), DbErr> {
-    manager
-        .alter_table(Table::alter().table(table).drop_column(column).to_owned())
-        .await
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        add_column(
+        columns::add_column(
             manager,
             Account::Table,
             timestamp_with_time_zone_null(AccountColumns::ErasedAt),
         )
         .await?;
-        add_column(
+        columns::add_column(
             manager,
             Account::Table,
             string_len_null(AccountColumns::LegalHoldReason, 500),
         )
         .await?;
-        add_column(
+        columns::add_column(
             manager,
             Application::Table,
             timestamp_with_time_zone_null(Application::AnonymisedAt),
@@ -68,8 +49,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_column(manager, Application::Table, Application::AnonymisedAt).await?;
-        drop_column(manager, Account::Table, AccountColumns::LegalHoldReason).await?;
-        drop_column(manager, Account::Table, AccountColumns::ErasedAt).await
+        columns::drop_column(manager, Application::Table, Application::AnonymisedAt).await?;
+        columns::drop_column(manager, Account::Table, AccountColumns::LegalHoldReason).await?;
+        columns::drop_column(manager, Account::Table, AccountColumns::ErasedAt).await
     }
 }

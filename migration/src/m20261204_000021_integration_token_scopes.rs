@@ -5,6 +5,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::columns;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -24,23 +26,13 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let mut scopes = string_len(IntegrationToken::Scopes, 200);
         scopes.default("[]");
-        // SQLite adds one column per statement.
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(IntegrationToken::Table)
-                    .add_column(scopes)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(IntegrationToken::Table)
-                    .add_column(text_null(IntegrationToken::AllowedNetworks))
-                    .to_owned(),
-            )
-            .await?;
+        columns::add_column(manager, IntegrationToken::Table, scopes).await?;
+        columns::add_column(
+            manager,
+            IntegrationToken::Table,
+            text_null(IntegrationToken::AllowedNetworks),
+        )
+        .await?;
         manager
             .exec_stmt(
                 Query::update()
@@ -53,14 +45,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for column in [IntegrationToken::AllowedNetworks, IntegrationToken::Scopes] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(IntegrationToken::Table)
-                        .drop_column(column)
-                        .to_owned(),
-                )
-                .await?;
+            columns::drop_column(manager, IntegrationToken::Table, column).await?;
         }
         Ok(())
     }

@@ -4,8 +4,7 @@
 
 use std::sync::OnceLock;
 
-use crate::domain::iso::LanguageCode;
-use crate::error::{AppError, AppResult};
+use crate::domain::WrittenLanguage;
 
 /// A set of codes that has labels.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -67,26 +66,6 @@ impl CodeKind {
     }
 }
 
-/// A language labels exist in. Any other ISO 639 code reads English, as notice texts do.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum LabelLanguage {
-    En,
-    Fr,
-    Ar,
-}
-
-impl LabelLanguage {
-    /// Reads a client's `language` argument: a malformed code is refused, naming `field`.
-    pub fn parse(field: &str, input: &str) -> AppResult<Self> {
-        let code = LanguageCode::parse(input).map_err(|e| AppError::bad_input(field, e))?;
-        Ok(match code.as_str() {
-            "fr" => Self::Fr,
-            "ar" => Self::Ar,
-            _ => Self::En,
-        })
-    }
-}
-
 /// One code's labels.
 #[derive(Debug)]
 pub struct Entry {
@@ -99,11 +78,11 @@ pub struct Entry {
 
 impl Entry {
     /// The label in `language`, or the English one when that is missing.
-    pub fn label(&self, language: LabelLanguage) -> &'static str {
+    pub fn label(&self, language: WrittenLanguage) -> &'static str {
         let text = match language {
-            LabelLanguage::En => self.en,
-            LabelLanguage::Fr => self.fr,
-            LabelLanguage::Ar => self.ar,
+            WrittenLanguage::En => self.en,
+            WrittenLanguage::Fr => self.fr,
+            WrittenLanguage::Ar => self.ar,
         };
         if text.is_empty() {
             self.en
@@ -163,7 +142,7 @@ pub fn find(kind: CodeKind, code: &str) -> Option<&'static Entry> {
 
 /// A code's label in `language`, falling back to English, and to the code itself when the
 /// table does not know it.
-pub fn label(kind: CodeKind, code: &str, language: LabelLanguage) -> &str {
+pub fn label(kind: CodeKind, code: &str, language: WrittenLanguage) -> &str {
     find(kind, code).map_or(code, |entry| entry.label(language))
 }
 
@@ -171,6 +150,7 @@ pub fn label(kind: CodeKind, code: &str, language: LabelLanguage) -> &str {
 mod tests {
     use super::*;
     use crate::domain::codes::*;
+    use crate::error::AppError;
 
     fn codes(kind: CodeKind) -> Vec<&'static str> {
         fn all<T: Copy>(values: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
@@ -189,7 +169,11 @@ mod tests {
         }
     }
 
-    const LANGUAGES: [LabelLanguage; 3] = [LabelLanguage::En, LabelLanguage::Fr, LabelLanguage::Ar];
+    const LANGUAGES: [WrittenLanguage; 3] = [
+        WrittenLanguage::En,
+        WrittenLanguage::Fr,
+        WrittenLanguage::Ar,
+    ];
 
     #[test]
     fn every_variant_of_every_labelled_enum_has_a_label_in_en_fr_and_ar() {
@@ -199,9 +183,9 @@ mod tests {
                     find(*kind, code).unwrap_or_else(|| panic!("no label for {kind:?} {code}"));
                 for language in LANGUAGES {
                     let text = match language {
-                        LabelLanguage::En => entry.en,
-                        LabelLanguage::Fr => entry.fr,
-                        LabelLanguage::Ar => entry.ar,
+                        WrittenLanguage::En => entry.en,
+                        WrittenLanguage::Fr => entry.fr,
+                        WrittenLanguage::Ar => entry.ar,
                     };
                     assert!(!text.trim().is_empty(), "{kind:?} {code} in {language:?}");
                 }
@@ -236,24 +220,27 @@ mod tests {
 
     #[test]
     fn labels_fall_back_to_english_then_to_the_code() {
-        let es = LabelLanguage::parse("language", "es").unwrap();
+        let es = WrittenLanguage::from_input("language", "es").unwrap();
         assert_eq!(label(CodeKind::Requirement, "DESIRABLE", es), "Desirable");
         assert_eq!(
-            label(CodeKind::Requirement, "DESIRABLE", LabelLanguage::Fr),
+            label(CodeKind::Requirement, "DESIRABLE", WrittenLanguage::Fr),
             "Un atout"
         );
-        assert_eq!(label(CodeKind::Country, "ma", LabelLanguage::Ar), "المغرب");
-        assert_eq!(label(CodeKind::Country, "MA", LabelLanguage::Fr), "Maroc");
         assert_eq!(
-            label(CodeKind::Language, "ary", LabelLanguage::En),
+            label(CodeKind::Country, "ma", WrittenLanguage::Ar),
+            "المغرب"
+        );
+        assert_eq!(label(CodeKind::Country, "MA", WrittenLanguage::Fr), "Maroc");
+        assert_eq!(
+            label(CodeKind::Language, "ary", WrittenLanguage::En),
             "Moroccan Arabic (Darija)"
         );
-        assert_eq!(label(CodeKind::Language, "xyz", LabelLanguage::Fr), "xyz");
+        assert_eq!(label(CodeKind::Language, "xyz", WrittenLanguage::Fr), "xyz");
     }
 
     #[test]
     fn a_malformed_language_is_bad_input_naming_the_field() {
-        let error = LabelLanguage::parse("language", "french").unwrap_err();
+        let error = WrittenLanguage::from_input("language", "french").unwrap_err();
         assert_eq!(error.code(), "BAD_USER_INPUT");
         assert!(matches!(error, AppError::BadUserInput { ref field, .. } if field == "language"));
     }

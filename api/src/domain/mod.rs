@@ -10,9 +10,11 @@ mod iso;
 pub mod labels;
 pub mod search_text;
 mod time;
+mod written_language;
 
 pub use codes::*;
 pub use grade::Grade;
 pub use integration::{networks_from_db, networks_to_db, Network, ScopeSet};
 pub use iso::{CountryCode, LanguageCode};
 pub use time::{closing_instant, start_of_day};
+pub use written_language::WrittenLanguage;

@@ -2,7 +2,8 @@
 
 use async_graphql::{Object, Result, SimpleObject};
 
-use crate::domain::labels::{self, CodeKind, LabelLanguage};
+use crate::domain::labels::{self, CodeKind};
+use crate::domain::WrittenLanguage;
 
 /// A code and its label in the language asked for.
 #[derive(SimpleObject)]
@@ -28,7 +29,7 @@ impl LabelQuery {
         #[graphql(desc = "ISO 639 language code: `en`, `fr` or `ar`.")] language: String,
         #[graphql(desc = "Only these kinds; every kind when absent.")] kinds: Option<Vec<CodeKind>>,
     ) -> Result<Vec<CodeLabel>> {
-        let language = LabelLanguage::parse("language", &language)?;
+        let language = WrittenLanguage::from_input("language", &language)?;
         Ok(labels::entries()
             .iter()
             .filter(|e| kinds.as_ref().is_none_or(|kinds| kinds.contains(&e.kind)))
@@ -43,6 +44,6 @@ impl LabelQuery {
 
 /// A code's label for a `label(language:)`-style field.
 pub fn label_in(kind: CodeKind, code: &str, language: &str) -> Result<String> {
-    let language = LabelLanguage::parse("language", language)?;
+    let language = WrittenLanguage::from_input("language", language)?;
     Ok(labels::label(kind, code, language).to_owned())
 }

@@ -16,11 +16,11 @@ use serde::Serialize;
 
 use crate::app::AppState;
 use crate::auth::{Actor, ClientAddr};
+use crate::domain::WrittenLanguage;
 use crate::error::AppError;
 use crate::http::graphql::client_address;
 use crate::service;
 use crate::service::account::{Acceptance, Signing};
-use crate::service::mail::MailLanguage;
 
 static PAGES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
@@ -137,11 +137,11 @@ const AR: Words = Words {
     failed: "حدث خطأ من جهتنا: أعد المحاولة لاحقًا.",
 };
 
-fn words(language: MailLanguage) -> &'static Words {
+fn words(language: WrittenLanguage) -> &'static Words {
     match language {
-        MailLanguage::En => &EN,
-        MailLanguage::Fr => &FR,
-        MailLanguage::Ar => &AR,
+        WrittenLanguage::En => &EN,
+        WrittenLanguage::Fr => &FR,
+        WrittenLanguage::Ar => &AR,
     }
 }
 
@@ -223,7 +223,7 @@ impl Kind {
 
     fn form<'a>(
         self,
-        language: MailLanguage,
+        language: WrittenLanguage,
         token: &'a str,
         message: Option<&'a str>,
         failed: bool,
@@ -282,7 +282,7 @@ impl Kind {
         }
     }
 
-    fn title(self, language: MailLanguage) -> &'static str {
+    fn title(self, language: WrittenLanguage) -> &'static str {
         let w = words(language);
         match self {
             Self::Verify => w.verify_title,
@@ -293,8 +293,8 @@ impl Kind {
     }
 }
 
-fn language_of(params: &HashMap<String, String>) -> MailLanguage {
-    MailLanguage::parse_or_default(params.get("lang").map_or("en", String::as_str))
+fn language_of(params: &HashMap<String, String>) -> WrittenLanguage {
+    WrittenLanguage::parse_or_default(params.get("lang").map_or("en", String::as_str))
 }
 
 fn show(kind: Kind, params: &HashMap<String, String>) -> Response {
@@ -323,7 +323,7 @@ pub async fn unsubscribe_form(Query(params): Query<HashMap<String, String>>) -> 
 /// input can be corrected).
 fn outcome(
     kind: Kind,
-    language: MailLanguage,
+    language: WrittenLanguage,
     token: &str,
     result: Result<&str, AppError>,
 ) -> Response {
@@ -422,7 +422,7 @@ impl FromRequest<AppState> for Post {
 }
 
 impl Post {
-    fn language(&self) -> MailLanguage {
+    fn language(&self) -> WrittenLanguage {
         language_of(&self.form)
     }
 

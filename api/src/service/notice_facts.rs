@@ -4,19 +4,19 @@
 use entity::{account, organisation, vacancy, vacancy_duty_station, vacancy_text};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::domain::WrittenLanguage;
 use crate::error::{AppError, AppResult};
-use crate::service::mail::MailLanguage;
 
 /// The language an account's mails are written in.
-pub fn language_of(account: &account::Model) -> MailLanguage {
-    MailLanguage::parse_or_default(&account.language)
+pub fn language_of(account: &account::Model) -> WrittenLanguage {
+    WrittenLanguage::parse_or_default(&account.language)
 }
 
 /// The organisation's name in `language` (English for a language it has no name in).
-pub fn organisation_name(org: &organisation::Model, language: MailLanguage) -> &str {
+pub fn organisation_name(org: &organisation::Model, language: WrittenLanguage) -> &str {
     match language {
-        MailLanguage::Fr => &org.name_fr,
-        MailLanguage::En | MailLanguage::Ar => &org.name_en,
+        WrittenLanguage::Fr => &org.name_fr,
+        WrittenLanguage::En | WrittenLanguage::Ar => &org.name_en,
     }
 }
 
@@ -25,7 +25,7 @@ pub fn organisation_name(org: &organisation::Model, language: MailLanguage) -> &
 pub fn title_in(
     texts: &[vacancy_text::Model],
     vacancy: &vacancy::Model,
-    language: MailLanguage,
+    language: WrittenLanguage,
 ) -> String {
     texts
         .iter()

@@ -17,11 +17,12 @@ use super::{
 };
 use crate::auth::one_time::{hash_secret, new_secret};
 use crate::auth::Actor;
+use crate::domain::WrittenLanguage;
 use crate::domain::{InvitationStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
-use crate::service::mail::{Mail, MailKind, MailLanguage, Mailer};
+use crate::service::mail::{Mail, MailKind, Mailer};
 
 /// How long an invitation can be accepted.
 pub const INVITATION_DAYS: i64 = 7;
@@ -80,8 +81,8 @@ pub async fn invite(
         None => None,
     };
     let language = match input.language.as_deref() {
-        None => MailLanguage::En,
-        Some(code) => MailLanguage::parse(code).ok_or_else(|| {
+        None => WrittenLanguage::En,
+        Some(code) => WrittenLanguage::parse(code).ok_or_else(|| {
             AppError::bad_input("input.language", "the language must be `en`, `fr` or `ar`")
         })?,
     };
@@ -123,7 +124,7 @@ pub async fn invite(
     )
     .await?;
     let organisation_name = organisation.map(|org| match language {
-        MailLanguage::Fr => org.name_fr,
+        WrittenLanguage::Fr => org.name_fr,
         _ => org.name_en,
     });
     mailer
@@ -287,7 +288,7 @@ pub async fn accept_invitation(
             role,
             organisation_id: row.organisation_id,
             verified: true,
-            language: MailLanguage::En,
+            language: WrittenLanguage::En,
         },
     )
     .await?;

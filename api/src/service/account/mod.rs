@@ -17,10 +17,11 @@ use crate::auth::jwt::{IssuedToken, JwtKeys};
 use crate::auth::password::{burn_verification_time, hash_password, verify_password};
 use crate::auth::Actor;
 use crate::domain::Role;
+use crate::domain::WrittenLanguage;
 use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
-use crate::service::mail::{MailLanguage, Mailer};
+use crate::service::mail::Mailer;
 
 mod invitation;
 mod link;
@@ -64,7 +65,12 @@ pub const MAX_PASSWORD_CHARS: usize = 256;
 /// Passwords too common to accept: the ones of at least [`MIN_PASSWORD_CHARS`] characters from
 /// Django's list of the 20,000 most common passwords (BSD licence, after Royce Williams' list),
 /// lower-cased.
-const COMMON_PASSWORDS: &str = include_str!("../../auth/common_passwords.txt");
+static COMMON_PASSWORDS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        include_str!("../../auth/common_passwords.txt")
+            .lines()
+            .collect()
+    });
 /// The longest e-mail address (RFC 5321's path limit less the angle brackets).
 pub const MAX_EMAIL_LEN: usize = 254;
 /// The longest full name accepted, in characters.
@@ -162,7 +168,7 @@ fn check_password(field: &str, password: &str, email: &str) -> AppResult<()> {
         ));
     }
     let lowered = password.to_lowercase();
-    if COMMON_PASSWORDS.lines().any(|common| common == lowered) {
+    if COMMON_PASSWORDS.contains(lowered.as_str()) {
         return Err(AppError::bad_input(
             field,
             "this password is one of the most common ones: choose another (a few unrelated words \
@@ -230,7 +236,7 @@ struct NewRow {
     organisation_id: Option<i32>,
     /// Whether the address is proven already (an accepted invitation).
     verified: bool,
-    language: MailLanguage,
+    language: WrittenLanguage,
 }
 
 /// Inserts an account and its audit entry on `txn`. `actor` is who the audit names.
@@ -316,7 +322,7 @@ pub async fn register(
     let email = normalise_email("input.email", &input.email)?;
     check_password("input.password", &input.password, &email)?;
     let full_name = check_full_name("input.fullName", &input.full_name)?;
-    let language = MailLanguage::parse_or_default(input.language.as_deref().unwrap_or("en"));
+    let language = WrittenLanguage::parse_or_default(input.language.as_deref().unwrap_or("en"));
     // Hashed whether or not it is used, so both answers take the same time.
     let hash = hash_off_thread(&input.password).await?;
     let txn = crate::db::begin_write(db).await?;
@@ -481,7 +487,7 @@ pub async fn create_development_account(
             role,
             organisation_id: organisation.map(|org| org.id),
             verified: true,
-            language: MailLanguage::En,
+            language: WrittenLanguage::En,
         },
     )
     .await?;
@@ -605,6 +611,6 @@ mod tests {
         }
         assert!(check_password("p", "Amina@Example.org", email).is_err());
         assert!(check_password("p", "orange tram lantern", email).is_ok());
-        assert!(COMMON_PASSWORDS.lines().count() > 1000);
+        assert!(COMMON_PASSWORDS.len() > 1000);
     }
 }

@@ -7,10 +7,11 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::auth::Actor;
+use crate::domain::WrittenLanguage;
 use crate::domain::{AlertFrequency, Role};
 use crate::error::{AppError, AppResult};
 use crate::policy;
-use crate::service::mail::{MailLanguage, Unsubscribe};
+use crate::service::mail::Unsubscribe;
 
 /// A person's mail settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +70,7 @@ pub async fn update_preferences(
     let language = match update.language.as_deref() {
         None => None,
         Some(code) => Some(
-            MailLanguage::parse(code)
+            WrittenLanguage::parse(code)
                 .filter(|language| language.code() == code.trim().to_lowercase())
                 .ok_or_else(|| {
                     AppError::bad_input("input.language", "the language must be `en`, `fr` or `ar`")

@@ -16,18 +16,19 @@ use super::{
 };
 use crate::auth::Actor;
 use crate::domain::AccountTokenPurpose;
+use crate::domain::WrittenLanguage;
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
-use crate::service::mail::{Mail, MailKind, MailLanguage, Mailer};
+use crate::service::mail::{Mail, MailKind, Mailer};
 
 /// How long a link proving an address works.
 pub const VERIFY_LINK_HOURS: i64 = 48;
 /// How long a password-reset link works.
 pub const RESET_LINK_MINUTES: i64 = 30;
 
-fn language_of(account: &account::Model) -> MailLanguage {
-    MailLanguage::parse_or_default(&account.language)
+fn language_of(account: &account::Model) -> WrittenLanguage {
+    WrittenLanguage::parse_or_default(&account.language)
 }
 
 /// Whether `account` may be mailed another link for `purpose` this hour.

@@ -13,7 +13,7 @@ use entity::mail_outbox;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde::Serialize;
 
-use crate::domain::MailStatus;
+use crate::domain::{MailStatus, WrittenLanguage};
 use crate::error::{AppError, AppResult};
 
 pub use links::{LinkSigner, Unsubscribe};
@@ -59,51 +59,12 @@ impl MailKind {
     }
 }
 
-/// The languages mails are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum MailLanguage {
-    #[default]
-    En,
-    Fr,
-    Ar,
-}
-
-impl MailLanguage {
-    pub const ALL: [Self; 3] = [Self::En, Self::Fr, Self::Ar];
-
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Fr => "fr",
-            Self::Ar => "ar",
-        }
-    }
-
-    /// The language of `code` (`fr`, `FR`, `fr-CA`); English for any other.
-    pub fn parse_or_default(code: &str) -> Self {
-        Self::parse(code).unwrap_or_default()
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        let primary = code.split(['-', '_']).next().unwrap_or("").to_lowercase();
-        Self::ALL.into_iter().find(|l| l.code() == primary)
-    }
-
-    /// The HTML text direction.
-    pub const fn direction(self) -> &'static str {
-        match self {
-            Self::Ar => "rtl",
-            _ => "ltr",
-        }
-    }
-}
-
 /// A mail to queue: who to, in which language, from which template and with what facts.
 #[derive(Debug, Clone)]
 pub struct Mail<C: Serialize> {
     pub kind: MailKind,
     pub to: String,
-    pub language: MailLanguage,
+    pub language: WrittenLanguage,
     /// The facts the template reads (names, titles, links).
     pub context: C,
     /// The one-click unsubscribe link, for alerts and notifications.
@@ -137,7 +98,7 @@ impl Mailer {
 
     /// An absolute link to `path` on this server with a token (and the mail's language, so the
     /// page answers in it).
-    pub fn link(&self, path: &str, token: &str, language: MailLanguage) -> String {
+    pub fn link(&self, path: &str, token: &str, language: WrittenLanguage) -> String {
         format!(
             "{}{path}?token={token}&lang={}",
             self.base_url,
@@ -151,7 +112,7 @@ impl Mailer {
     }
 
     /// The signed one-click unsubscribe link for `what`.
-    pub fn unsubscribe_link(&self, what: Unsubscribe, language: MailLanguage) -> String {
+    pub fn unsubscribe_link(&self, what: Unsubscribe, language: WrittenLanguage) -> String {
         self.link(
             "/unsubscribe",
             &self.signer.sign(what, Utc::now()),

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
-use super::{MailKind, MailLanguage};
+use super::{MailKind, WrittenLanguage};
 use crate::error::{AppError, AppResult};
 
 macro_rules! mail_templates {
@@ -137,7 +137,7 @@ fn render_blocks(name: &str, context: &impl Serialize, blocks: &[&str]) -> AppRe
 /// language's footer says how to stop such mails.
 pub fn render(
     kind: MailKind,
-    language: MailLanguage,
+    language: WrittenLanguage,
     context: &impl Serialize,
     unsubscribe: Option<&str>,
 ) -> AppResult<Rendered> {
@@ -209,7 +209,7 @@ mod tests {
             "link": "https://jobs.example.org/account/verify-email?token=abc&lang=en",
             "hours": 48,
         });
-        let mail = render(MailKind::VerifyEmail, MailLanguage::En, &context, None).unwrap();
+        let mail = render(MailKind::VerifyEmail, WrittenLanguage::En, &context, None).unwrap();
         assert!(mail.text.contains("<b>Amina</b>"), "{}", mail.text);
         assert!(mail.html.contains("&lt;b&gt;Amina&lt;"), "{}", mail.html);
         assert!(
@@ -229,7 +229,7 @@ mod tests {
             "link": "https://jobs.example.org/x?token=t",
             "hours": 48,
         });
-        let mail = render(MailKind::VerifyEmail, MailLanguage::Ar, &context, None).unwrap();
+        let mail = render(MailKind::VerifyEmail, WrittenLanguage::Ar, &context, None).unwrap();
         assert!(mail.html.contains(r#"dir="rtl""#));
         assert!(mail.html.contains(r#"lang="ar""#));
     }
@@ -242,7 +242,7 @@ mod tests {
             "vacancies": [],
         });
         let url = "https://jobs.example.org/unsubscribe?token=t";
-        for language in MailLanguage::ALL {
+        for language in WrittenLanguage::ALL {
             let mail = render(MailKind::SavedSearchAlert, language, &context, Some(url)).unwrap();
             assert!(mail.text.contains(url), "{language:?}");
         }
@@ -259,7 +259,7 @@ mod tests {
         });
         let mail = render(
             MailKind::ApplicationReceived,
-            MailLanguage::En,
+            WrittenLanguage::En,
             &context,
             None,
         )

@@ -13,9 +13,10 @@ use serde::Serialize;
 
 use super::filter_of;
 use crate::auth::Actor;
+use crate::domain::WrittenLanguage;
 use crate::domain::{AlertFrequency, Role};
 use crate::error::AppResult;
-use crate::service::mail::{Mail, MailKind, MailLanguage, Mailer, Unsubscribe};
+use crate::service::mail::{Mail, MailKind, Mailer, Unsubscribe};
 use crate::service::notice_facts::{
     duty_stations_line, duty_stations_of, language_of, organisation_name, texts_of, title_in,
 };
@@ -204,7 +205,7 @@ async fn listed(
     txn: &DatabaseTransaction,
     mailer: &Mailer,
     found: &[vacancy::Model],
-    language: MailLanguage,
+    language: WrittenLanguage,
 ) -> AppResult<Vec<Listed>> {
     let ids: Vec<i32> = found.iter().map(|v| v.id).collect();
     let texts = texts_of(txn, &ids).await?;
