@@ -480,7 +480,7 @@ impl VacancyBuilder {
         .unwrap();
         vacancy_duty_station::ActiveModel {
             vacancy_id: Set(row.id),
-            city: Set("Tunis".into()),
+            city: Set(Some("Tunis".into())),
             country_code: Set("TN".into()),
             sort_order: Set(0),
             ..Default::default()

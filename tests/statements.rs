@@ -356,7 +356,7 @@ async fn insert_full_vacancies(db: &DatabaseConnection, n: usize) -> Vec<i32> {
             .map(
                 move |(order, (city, country))| vacancy_duty_station::ActiveModel {
                     vacancy_id: Set(id),
-                    city: Set(city.into()),
+                    city: Set(Some(city.into())),
                     country_code: Set(country.into()),
                     sort_order: Set(order as i32),
                     ..Default::default()

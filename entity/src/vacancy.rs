@@ -31,6 +31,16 @@ pub struct Model {
     pub apply_email: Option<String>,
     pub apply_url: Option<String>,
     pub apply_email_subject: Option<String>,
+    /// The language the post works in (ISO 639), when the notice names one.
+    pub working_language: Option<String>,
+    /// The job family or category the notice files the post under ("Finance").
+    pub job_family: Option<String>,
+    /// The department, when the notice names one besides its unit.
+    pub department: Option<String>,
+    /// Whom candidates who need reasonable accommodation write to.
+    pub accommodation_contact: Option<String>,
+    /// The publication date the notice states, which `published_at` (when it went live) need not be.
+    pub stated_publication_date: Option<Date>,
     pub status: String,
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -8,7 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub vacancy_id: i32,
-    pub city: String,
+    /// Absent when the duty station is a whole country.
+    pub city: Option<String>,
     pub country_code: String,
     pub sort_order: i32,
 }

@@ -13,6 +13,8 @@ pub struct Model {
     pub sort_order: i32,
     #[sea_orm(column_type = "Text")]
     pub text: String,
+    /// `REQUIRED` or `DESIRABLE`, for experience and skill lines that say which.
+    pub requirement: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -103,6 +103,9 @@ code_enum! {
         Technical = "TECHNICAL",
         /// A behavioural competency.
         Behavioural = "BEHAVIOURAL",
+        /// A functional competency: what a function or job family needs (agencies' word for
+        /// what others call technical).
+        Functional = "FUNCTIONAL",
     }
 }
 

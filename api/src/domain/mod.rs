@@ -16,5 +16,5 @@ pub use codes::*;
 pub use grade::Grade;
 pub use integration::{networks_from_db, networks_to_db, Network, ScopeSet};
 pub use iso::{CountryCode, LanguageCode};
-pub use time::{closing_instant, start_of_day};
+pub use time::{closing_instant, local_date, start_of_day, LocalDeadline};
 pub use written_language::WrittenLanguage;

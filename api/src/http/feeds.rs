@@ -11,9 +11,10 @@ use chrono::{DateTime, Utc};
 
 use crate::app::AppState;
 use crate::domain::global_id::{global_id, NodeKind};
-use crate::domain::{CountryCode, GradeCategory};
+use crate::domain::{CountryCode, GradeCategory, WrittenLanguage};
 use crate::error::AppError;
 use crate::http::error_response;
+use crate::service::notice_facts::{closing_line, station_line};
 use crate::service::vacancy::feed::{self, FeedEntry};
 use crate::service::vacancy::VacancyFilter;
 
@@ -106,7 +107,7 @@ fn entry(base: &str, item: &FeedEntry) -> Entry {
     let places: Vec<String> = item
         .duty_stations
         .iter()
-        .map(|(city, country)| format!("{city} ({country})"))
+        .map(|(city, country)| station_line(city.as_deref(), country, WrittenLanguage::En))
         .collect();
     let mut summary = format!("{} · {}", item.organisation.acronym, v.reference);
     if !places.is_empty() {
@@ -115,8 +116,8 @@ fn entry(base: &str, item: &FeedEntry) -> Entry {
     if let Some(grade) = &v.grade {
         summary.push_str(&format!(" · {grade}"));
     }
-    if let Some(closing) = v.closing_at {
-        summary.push_str(&format!(" · closes {}", closing.to_rfc3339()));
+    if v.closing_at.is_some() {
+        summary.push_str(&format!(" · closes {}", closing_line(v)));
     }
     let mut categories: Vec<Category> = Vec::new();
     if let Some(category) = &v.grade_category {

@@ -19,7 +19,9 @@ use sea_orm::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::domain::{closing_instant, start_of_day, CountryCode, Grade, ItemSection, LanguageCode};
+use crate::domain::{
+    closing_instant, start_of_day, CountryCode, Grade, ItemSection, LanguageCode, Requirement,
+};
 use model::*;
 
 const ORGANISATIONS: &str = include_str!("../../../seed/organisations.toml");
@@ -448,6 +450,15 @@ async fn insert_vacancy(db: &impl ConnectionTrait, seed: &VacancySeed) -> Result
         apply_email: Set(seed.apply_email.clone()),
         apply_url: Set(seed.apply_url.clone()),
         apply_email_subject: Set(seed.apply_email_subject.clone()),
+        working_language: Set(seed
+            .working_language
+            .as_deref()
+            .map(language)
+            .transpose()?),
+        job_family: Set(seed.job_family.clone()),
+        department: Set(seed.department.clone()),
+        accommodation_contact: Set(seed.accommodation_contact.clone()),
+        stated_publication_date: Set(seed.published_on.map(|d| d.0)),
         status: Set(seed.status.as_str().to_owned()),
         version: Set(1),
         created_at: Set(now),
@@ -483,20 +494,30 @@ async fn insert_vacancy_children(
         }
         .insert(db)
         .await?;
+        let plain = |items: &[String]| -> Vec<(String, Option<Requirement>)> {
+            items.iter().map(|t| (t.clone(), None)).collect()
+        };
+        let marked = |lines: &[LineSeed]| -> Vec<(String, Option<Requirement>)> {
+            lines
+                .iter()
+                .map(|l| (l.text().to_owned(), l.requirement()))
+                .collect()
+        };
         let sections = [
-            (ItemSection::Responsibility, &text.responsibilities),
-            (ItemSection::Experience, &text.experience),
-            (ItemSection::Skill, &text.skills),
-            (ItemSection::Condition, &text.conditions),
+            (ItemSection::Responsibility, plain(&text.responsibilities)),
+            (ItemSection::Experience, marked(&text.experience)),
+            (ItemSection::Skill, marked(&text.skills)),
+            (ItemSection::Condition, plain(&text.conditions)),
         ];
         for (section, items) in sections {
-            for (order, item) in items.iter().enumerate() {
+            for (order, (item, requirement)) in items.into_iter().enumerate() {
                 vacancy_item::ActiveModel {
                     vacancy_id: Set(vacancy_id),
                     section: Set(section.as_str().to_owned()),
                     language: Set(lang.clone()),
                     sort_order: Set(order as i32),
-                    text: Set(item.clone()),
+                    text: Set(item),
+                    requirement: Set(requirement.map(|r| r.as_str().to_owned())),
                     ..Default::default()
                 }
                 .insert(db)

@@ -164,6 +164,10 @@ pub struct VacancySeed {
     pub apply_email: Option<String>,
     pub apply_url: Option<String>,
     pub apply_email_subject: Option<String>,
+    pub working_language: Option<String>,
+    pub job_family: Option<String>,
+    pub department: Option<String>,
+    pub accommodation_contact: Option<String>,
     #[serde(default)]
     pub duty_stations: Vec<DutyStationSeed>,
     #[serde(default)]
@@ -184,7 +188,8 @@ fn one() -> i32 {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DutyStationSeed {
-    pub city: String,
+    /// Absent when the duty station is the whole country.
+    pub city: Option<String>,
     pub country: String,
 }
 
@@ -237,9 +242,35 @@ pub struct VacancyTextSeed {
     #[serde(default)]
     pub responsibilities: Vec<String>,
     #[serde(default)]
-    pub experience: Vec<String>,
+    pub experience: Vec<LineSeed>,
     #[serde(default)]
-    pub skills: Vec<String>,
+    pub skills: Vec<LineSeed>,
     #[serde(default)]
     pub conditions: Vec<String>,
+}
+
+/// An experience or skill line: its text, or a table with its requirement.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum LineSeed {
+    Plain(String),
+    Marked {
+        text: String,
+        requirement: Requirement,
+    },
+}
+
+impl LineSeed {
+    pub fn text(&self) -> &str {
+        match self {
+            Self::Plain(text) | Self::Marked { text, .. } => text,
+        }
+    }
+
+    pub fn requirement(&self) -> Option<Requirement> {
+        match self {
+            Self::Plain(_) => None,
+            Self::Marked { requirement, .. } => Some(*requirement),
+        }
+    }
 }

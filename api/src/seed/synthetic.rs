@@ -1003,7 +1003,7 @@ impl Children {
             let (city, country, _) = CITIES[station];
             self.stations.push(vacancy_duty_station::ActiveModel {
                 vacancy_id: Set(vacancy_id),
-                city: Set(city.to_owned()),
+                city: Set(Some(city.to_owned())),
                 country_code: Set(country.to_owned()),
                 sort_order: Set(order as i32),
                 ..Default::default()

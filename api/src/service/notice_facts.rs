@@ -4,7 +4,8 @@
 use entity::{account, organisation, vacancy, vacancy_duty_station, vacancy_text};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::domain::WrittenLanguage;
+use crate::domain::labels::{self, CodeKind};
+use crate::domain::{LocalDeadline, WrittenLanguage};
 use crate::error::{AppError, AppResult};
 
 /// The language an account's mails are written in.
@@ -68,12 +69,17 @@ pub async fn duty_stations_of(
         .await?)
 }
 
-/// A vacancy's duty stations in one line: `Tunis (TN), Rabat (MA)`.
-pub fn duty_stations_line(stations: &[vacancy_duty_station::Model], vacancy_id: i32) -> String {
+/// A vacancy's duty stations in one line: `Tunis (TN), Rabat (MA)`, a whole country by its
+/// name in `language` (`Maroc (MA)`).
+pub fn duty_stations_line(
+    stations: &[vacancy_duty_station::Model],
+    vacancy_id: i32,
+    language: WrittenLanguage,
+) -> String {
     stations
         .iter()
         .filter(|s| s.vacancy_id == vacancy_id)
-        .map(|s| format!("{} ({})", s.city, s.country_code))
+        .map(|s| station_line(s.city.as_deref(), &s.country_code, language))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -95,4 +101,18 @@ pub async fn account(db: &impl ConnectionTrait, id: i32) -> AppResult<account::M
         .one(db)
         .await?
         .ok_or(AppError::NotFound("account"))
+}
+
+/// One duty station: `Rabat (MA)`, or the country's name for a whole country (`Maroc (MA)`).
+pub fn station_line(city: Option<&str>, country: &str, language: WrittenLanguage) -> String {
+    let place = city.unwrap_or_else(|| labels::label(CodeKind::Country, country, language));
+    format!("{place} ({country})")
+}
+
+/// The deadline as the notice writes it, on its own clock: `2025-06-03 24:00 (Europe/Zurich)`
+/// for "3 June 2025, midnight Geneva time"; empty when the notice names none.
+pub fn closing_line(vacancy: &vacancy::Model) -> String {
+    vacancy.closing_at.map_or_else(String::new, |at| {
+        LocalDeadline::of(at, &vacancy.time_zone).line()
+    })
 }

@@ -264,8 +264,8 @@ pub struct CountryFacet {
 /// How many vacancies of the list have a duty station.
 #[derive(SimpleObject)]
 pub struct DutyStationFacet {
-    /// The city; pass it as the `city` filter.
-    city: String,
+    /// The city; pass it as the `city` filter. Null for a duty station that is a whole country.
+    city: Option<String>,
     /// Its country (ISO 3166-1 alpha-2).
     country: String,
     /// How many vacancies.

@@ -13,7 +13,7 @@ use crate::graphql::relay::{decode, NodeKind};
 use crate::service::application::form::{Question, QuestionKind, QuestionOption};
 use crate::service::vacancy::notice::{
     ClosingInput, CompetencyInput, DocumentInput, DutyStationInput, LanguageInput, NoticeInput,
-    QualificationPathInput, TextInput,
+    NoticeLine, QualificationPathInput, TextInput,
 };
 
 /// A whole vacancy notice. Lists replace what a stored notice had.
@@ -25,8 +25,19 @@ pub struct VacancyInput {
     external_job_id: Option<String>,
     /// The project the post serves (global ID); the organisation must lead or partner in it.
     project_id: Option<ID>,
-    /// The department, unit or office.
+    /// The unit or office (`BP-Alger`).
     unit: Option<String>,
+    /// The department, when the notice names one besides the unit (`BR-Afrique`).
+    department: Option<String>,
+    /// The job family or category the notice files the post under (`Finance`).
+    job_family: Option<String>,
+    /// The language the post works in (ISO 639).
+    working_language: Option<String>,
+    /// Whom candidates who need reasonable accommodation write to (an e-mail address).
+    accommodation_contact: Option<String>,
+    /// The publication date the notice states; kept as given when the notice is published
+    /// (`publishedAt` records when it went live here).
+    stated_publication_date: Option<NaiveDate>,
     /// The language whose text is authoritative (ISO 639); a text in it is required.
     authoritative_language: String,
     /// The grade (`G5`, `P4`, `NO-B`, `INTERN`, `CONSULTANT`); its category is derived.
@@ -133,12 +144,43 @@ fn by_language(texts: Vec<LocalizedTextInput>) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// An experience or skill line.
+#[derive(InputObject)]
+pub struct NoticeLineInput {
+    /// The line as the notice words it.
+    text: String,
+    /// Required ("obligatoire") or desirable ("un atout"); leave it out when the notice does not say.
+    requirement: Option<Requirement>,
+}
+
+/// Plain lines, or lines with their requirements: one or the other.
+fn lines(
+    field: &str,
+    plain: Vec<String>,
+    marked: Option<Vec<NoticeLineInput>>,
+) -> AppResult<Vec<NoticeLine>> {
+    match marked {
+        None => Ok(plain.into_iter().map(NoticeLine::from).collect()),
+        Some(_) if !plain.is_empty() => Err(AppError::bad_input(
+            format!("{field}Lines"),
+            format!("give `{field}` or `{field}Lines`, not both"),
+        )),
+        Some(marked) => Ok(marked
+            .into_iter()
+            .map(|l| NoticeLine {
+                text: l.text,
+                requirement: l.requirement,
+            })
+            .collect()),
+    }
+}
+
 /// A place a post is based.
 #[derive(InputObject)]
 #[graphql(name = "DutyStationInput")]
 pub struct DutyStationInputObject {
-    /// The city.
-    city: String,
+    /// The city; leave it out when the duty station is the whole country (`Maroc`).
+    city: Option<String>,
     /// The country (ISO 3166-1 alpha-2).
     country: String,
 }
@@ -211,12 +253,16 @@ pub struct VacancyTextInput {
     /// The responsibilities, in order.
     #[graphql(default)]
     responsibilities: Vec<String>,
-    /// Experience sought.
+    /// Experience sought, as plain lines. Give this or `experienceLines`.
     #[graphql(default)]
     experience: Vec<String>,
-    /// Skills sought.
+    /// Experience sought, each line with whether it is required or desirable.
+    experience_lines: Option<Vec<NoticeLineInput>>,
+    /// Skills sought, as plain lines. Give this or `skillLines`.
     #[graphql(default)]
     skills: Vec<String>,
+    /// Skills sought, each line with whether it is required or desirable.
+    skill_lines: Option<Vec<NoticeLineInput>>,
     /// Conditions of the offer.
     #[graphql(default)]
     conditions: Vec<String>,
@@ -270,6 +316,11 @@ impl VacancyInput {
                 .map(|id| decode("input.projectId", NodeKind::Project, &id))
                 .transpose()?,
             unit: self.unit,
+            department: self.department,
+            job_family: self.job_family,
+            working_language: self.working_language,
+            accommodation_contact: self.accommodation_contact,
+            stated_publication_date: self.stated_publication_date,
             authoritative_language: self.authoritative_language,
             grade: self.grade,
             contract_type: self.contract_type,
@@ -328,7 +379,19 @@ impl VacancyInput {
             texts: self
                 .texts
                 .into_iter()
-                .map(|t| TextInput {
+                .enumerate()
+                .map(|(i, t)| {
+                    Ok(TextInput {
+                    experience: lines(
+                        &format!("input.texts[{i}].experience"),
+                        t.experience,
+                        t.experience_lines,
+                    )?,
+                    skills: lines(
+                        &format!("input.texts[{i}].skills"),
+                        t.skills,
+                        t.skill_lines,
+                    )?,
                     language: t.language,
                     title: t.title,
                     organisation_intro: t.organisation_intro,
@@ -336,13 +399,12 @@ impl VacancyInput {
                     reporting_lines: t.reporting_lines,
                     responsibilities_intro: t.responsibilities_intro,
                     responsibilities: t.responsibilities,
-                    experience: t.experience,
-                    skills: t.skills,
                     conditions: t.conditions,
                     how_to_apply: t.how_to_apply,
                     additional_information: t.additional_information,
                 })
-                .collect(),
+                })
+                .collect::<AppResult<_>>()?,
             questions: self
                 .questions
                 .into_iter()

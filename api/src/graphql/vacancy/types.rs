@@ -6,8 +6,8 @@ use entity::{vacancy, vacancy_item, vacancy_text};
 
 use crate::domain::labels::CodeKind;
 use crate::domain::{
-    ContractType, DocumentKind, EducationLevel, GradeCategory, ItemSection, LanguageLevel,
-    Requirement, ResidencyRule, VacancyStatus,
+    local_date, ContractType, DocumentKind, EducationLevel, GradeCategory, ItemSection,
+    LanguageLevel, LocalDeadline, Requirement, ResidencyRule, VacancyStatus,
 };
 use crate::graphql::application::{application_form, pipeline_for, PipelineCount, Question};
 use crate::graphql::competency::Competency;
@@ -114,9 +114,30 @@ impl Vacancy {
         }
     }
 
-    /// The department, unit or office the post belongs to.
+    /// The unit or office the post belongs to (`BP-Alger`).
     async fn unit(&self) -> Option<&str> {
         self.0.unit.as_deref()
+    }
+
+    /// The department, when the notice names one besides the unit (`BR-Afrique`).
+    async fn department(&self) -> Option<&str> {
+        self.0.department.as_deref()
+    }
+
+    /// The job family or category the notice files the post under (`Finance`).
+    async fn job_family(&self) -> Option<&str> {
+        self.0.job_family.as_deref()
+    }
+
+    /// The language the post works in (ISO 639), when the notice names one.
+    async fn working_language(&self) -> Option<&str> {
+        self.0.working_language.as_deref()
+    }
+
+    /// Whom candidates who need reasonable accommodation (a disability) write to, as the
+    /// notice gives it (an e-mail address).
+    async fn accommodation_contact(&self) -> Option<&str> {
+        self.0.accommodation_contact.as_deref()
     }
 
     /// The grade (`G5`, `P4`, `NO-B`, `INTERN`, `CONSULTANT`).
@@ -196,9 +217,33 @@ impl Vacancy {
         &self.0.time_zone
     }
 
-    /// When the notice was published.
+    /// When the notice went live on this board (set at publication). The date the notice
+    /// itself states is `statedPublicationDate`.
     async fn published_at(&self) -> Option<DateTime<Utc>> {
         self.0.published_at
+    }
+
+    /// The publication date the notice states ("Date de publication : 14 mai 2025"), which
+    /// may precede `publishedAt` (a notice imported or posted after it appeared elsewhere).
+    async fn stated_publication_date(&self) -> Option<NaiveDate> {
+        self.0.stated_publication_date
+    }
+
+    /// The publication date to print: the one the notice states, else the day it went live
+    /// here in the notice's time zone.
+    async fn publication_date(&self) -> Option<NaiveDate> {
+        self.0.stated_publication_date.or_else(|| {
+            self.0
+                .published_at
+                .map(|at| local_date(at, &self.0.time_zone))
+        })
+    }
+
+    /// The deadline as the notice writes it, in its own time zone (null without a deadline).
+    async fn local_closing(&self) -> Option<LocalClosing> {
+        self.0
+            .closing_at
+            .map(|at| LocalDeadline::of(at, &self.0.time_zone).into())
     }
 
     /// The instant applications close.
@@ -364,14 +409,73 @@ impl Vacancy {
 pub struct VacancyText(vacancy_text::Model);
 
 impl VacancyText {
-    async fn items(&self, ctx: &Context<'_>, section: ItemSection) -> Result<Vec<String>> {
+    async fn rows(&self, ctx: &Context<'_>, section: ItemSection) -> Result<Vec<vacancy_item::Model>> {
         let rows: Vec<vacancy_item::Model> =
             children(&context::loaders(ctx)?.vacancy_items, self.0.vacancy_id).await?;
         Ok(rows
             .into_iter()
             .filter(|i| i.language == self.0.language && i.section == section.as_str())
-            .map(|i| i.text)
             .collect())
+    }
+
+    async fn items(&self, ctx: &Context<'_>, section: ItemSection) -> Result<Vec<String>> {
+        Ok(self.rows(ctx, section).await?.into_iter().map(|i| i.text).collect())
+    }
+
+    async fn lines(&self, ctx: &Context<'_>, section: ItemSection) -> Result<Vec<NoticeLine>> {
+        self.rows(ctx, section)
+            .await?
+            .into_iter()
+            .map(|i| {
+                Ok(NoticeLine {
+                    requirement: i.requirement.as_deref().map(Requirement::from_db).transpose()?,
+                    text: i.text,
+                })
+            })
+            .collect()
+    }
+}
+
+/// An experience or skill line of a notice.
+#[derive(SimpleObject)]
+pub struct NoticeLine {
+    /// The line as the notice words it.
+    text: String,
+    /// Whether the notice requires it ("obligatoire") or counts it as a plus ("un atout");
+    /// null when the notice does not say.
+    requirement: Option<Requirement>,
+}
+
+/// The deadline as the notice writes it, on the clock of the notice's time zone: print `date`
+/// and `time` with `timeZone` and the reader sees what the notice said. A notice closing "3 June
+/// 2025, midnight Geneva time" reads `2025-06-03`, `24:00`, `endOfDay`, `Europe/Zurich`.
+#[derive(SimpleObject)]
+pub struct LocalClosing {
+    /// The last day applications are accepted, in the notice's time zone.
+    date: NaiveDate,
+    /// The local time on `date` (`HH:MM`); `24:00` when the notice closes at the end of the day.
+    time: String,
+    /// Whether the notice closes at the end of `date` (midnight, or a plain date).
+    end_of_day: bool,
+    /// The IANA name of the notice's time zone (`Europe/Zurich` for Geneva time).
+    time_zone: String,
+    /// The zone's offset from UTC at the closing instant (`+02:00`).
+    utc_offset: String,
+    /// The closing instant with that offset (`2025-06-04T00:00:00+02:00`): `closingAt` on the
+    /// notice's clock.
+    at: String,
+}
+
+impl From<LocalDeadline> for LocalClosing {
+    fn from(d: LocalDeadline) -> Self {
+        Self {
+            date: d.date,
+            time: d.time,
+            end_of_day: d.end_of_day,
+            time_zone: d.time_zone.name().to_owned(),
+            utc_offset: d.utc_offset,
+            at: d.rfc3339,
+        }
     }
 }
 
@@ -413,14 +517,24 @@ impl VacancyText {
         self.items(ctx, ItemSection::Responsibility).await
     }
 
-    /// The experience sought.
+    /// The experience sought (the lines' text; `experienceLines` says which are required).
     async fn experience(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
         self.items(ctx, ItemSection::Experience).await
     }
 
-    /// The skills sought.
+    /// The experience sought, each line with whether it is required or desirable.
+    async fn experience_lines(&self, ctx: &Context<'_>) -> Result<Vec<NoticeLine>> {
+        self.lines(ctx, ItemSection::Experience).await
+    }
+
+    /// The skills sought (the lines' text; `skillLines` says which are required).
     async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
         self.items(ctx, ItemSection::Skill).await
+    }
+
+    /// The skills sought, each line with whether it is required or desirable.
+    async fn skill_lines(&self, ctx: &Context<'_>) -> Result<Vec<NoticeLine>> {
+        self.lines(ctx, ItemSection::Skill).await
     }
 
     /// Conditions of the offer: funding confirmation, medical clearance, residency.
@@ -443,8 +557,8 @@ impl VacancyText {
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct DutyStation {
-    /// The city (or the country's name when the notice names no city).
-    city: String,
+    /// The city; null when the duty station is the whole country (`countryName` names it).
+    city: Option<String>,
     /// The country (ISO 3166-1 alpha-2).
     country: String,
 }

@@ -18,7 +18,7 @@ use crate::domain::{AlertFrequency, Role};
 use crate::error::AppResult;
 use crate::service::mail::{Mail, MailKind, Mailer, Unsubscribe};
 use crate::service::notice_facts::{
-    duty_stations_line, duty_stations_of, language_of, organisation_name, texts_of, title_in,
+    closing_line, duty_stations_line, duty_stations_of, language_of, organisation_name, texts_of, title_in,
 };
 use crate::service::vacancy::{self as vacancies, VacancyFilter};
 
@@ -223,29 +223,14 @@ async fn listed(
                 .find(|o| o.id == v.organisation_id)
                 .map(|o| organisation_name(o, language).to_owned())
                 .unwrap_or_default(),
-            duty_stations: duty_stations_line(&stations, v.id),
-            closing: closing_in_zone(v),
+            duty_stations: duty_stations_line(&stations, v.id, language),
+            closing: closing_line(v),
             link: v
                 .apply_url
                 .clone()
                 .unwrap_or_else(|| mailer.page(&format!("/vacancies/{}/jobposting.json", v.id))),
         })
         .collect())
-}
-
-/// The closing instant in the notice's time zone: `2026-12-31 23:59 (Africa/Casablanca)`.
-fn closing_in_zone(v: &vacancy::Model) -> String {
-    let Some(closing) = v.closing_at else {
-        return String::new();
-    };
-    match v.time_zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => format!(
-            "{} ({})",
-            closing.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
-            v.time_zone
-        ),
-        Err(_) => format!("{} (UTC)", closing.format("%Y-%m-%d %H:%M")),
-    }
 }
 
 #[cfg(test)]
@@ -283,11 +268,25 @@ mod tests {
             apply_email: None,
             apply_url: None,
             apply_email_subject: None,
+            working_language: None,
+            job_family: None,
+            department: None,
+            accommodation_contact: None,
+            stated_publication_date: None,
             status: "PUBLISHED".into(),
             version: 1,
             created_at: at,
             updated_at: at,
         };
-        assert_eq!(closing_in_zone(&v), "2026-12-31 23:59 (Africa/Casablanca)");
+        assert_eq!(closing_line(&v), "2026-12-31 23:59 (Africa/Casablanca)");
+        let midnight = DateTime::parse_from_rfc3339("2025-06-03T22:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let geneva = vacancy::Model {
+            time_zone: "Europe/Zurich".into(),
+            closing_at: Some(midnight),
+            ..v
+        };
+        assert_eq!(closing_line(&geneva), "2025-06-03 24:00 (Europe/Zurich)");
     }
 }

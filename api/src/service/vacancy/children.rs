@@ -256,16 +256,18 @@ pub(super) async fn store_children(
             ]
             .into_iter()
             .flat_map(move |section| {
-                t.items(section).iter().enumerate().map(move |(i, text)| {
-                    vacancy_item::ActiveModel {
+                t.lines(section)
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(i, (text, requirement))| vacancy_item::ActiveModel {
                         vacancy_id: Set(vacancy_id),
                         section: Set(section.as_str().to_owned()),
                         language: Set(t.language.clone()),
                         sort_order: Set(order(i)),
-                        text: Set(text.clone()),
+                        text: Set(text.to_owned()),
+                        requirement: Set(requirement.map(|r| r.as_str().to_owned())),
                         ..Default::default()
-                    }
-                })
+                    })
             })
         })
         .collect();

@@ -30,8 +30,8 @@ pub struct VacancyFacets {
     pub organisations: Vec<Bucket<i32>>,
     pub projects: Vec<Bucket<Option<i32>>>,
     pub countries: Vec<Bucket<String>>,
-    /// City and country.
-    pub duty_stations: Vec<Bucket<(String, String)>>,
+    /// City (none for a station that is a whole country) and country.
+    pub duty_stations: Vec<Bucket<(Option<String>, String)>>,
     pub grade_categories: Vec<Bucket<Option<String>>>,
     pub grades: Vec<Bucket<Option<String>>>,
     pub contract_types: Vec<Bucket<Option<String>>>,
@@ -207,11 +207,7 @@ impl Facets<'_> {
                 "open_to_internal" => internal.push((flag(v1.as_deref()), n)),
                 "open_to_external" => external.push((flag(v1.as_deref()), n)),
                 "country" => countries.extend(v1.map(|country| (country, n))),
-                _ => {
-                    if let (Some(city), Some(country)) = (v1, v2) {
-                        stations.push(((city, country), n));
-                    }
-                }
+                _ => stations.extend(v2.map(|country| ((v1, country), n))),
             }
         }
         Ok(VacancyFacets {
@@ -251,7 +247,7 @@ pub async fn facets(
         facets.countries = sorted(countries);
     }
     if filter.city.is_some() {
-        let stations: Vec<(String, String, i64)> = f
+        let stations: Vec<(Option<String>, String, i64)> = f
             .by_station(&[S::City, S::CountryCode], |f| f.city = None)?
             .into_tuple()
             .all(db)

@@ -23,8 +23,8 @@ pub struct FeedEntry {
     /// The title in the notice's authoritative language.
     pub title: String,
     pub organisation: organisation::Model,
-    /// (city, country code), in the notice's order.
-    pub duty_stations: Vec<(String, String)>,
+    /// (city, country code), in the notice's order; no city for a whole country.
+    pub duty_stations: Vec<(Option<String>, String)>,
 }
 
 /// The newest open vacancies matching `filter`, newest publication first: what anyone may read.

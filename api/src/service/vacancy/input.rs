@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use entity::{competency, project, project_partner};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::notice::{Notice, NoticeText};
+use super::notice::{Notice, NoticeLine, NoticeText};
 use crate::domain::{
     closing_instant, ContractType, CountryCode, DocumentKind, EducationLevel, Grade, LanguageCode,
     LanguageLevel, Requirement, ResidencyRule,
@@ -52,6 +52,16 @@ pub struct NoticeInput {
     pub apply_email: Option<String>,
     pub apply_url: Option<String>,
     pub apply_email_subject: Option<String>,
+    /// The language the post works in (ISO 639).
+    pub working_language: Option<String>,
+    /// The job family or category ("Finance").
+    pub job_family: Option<String>,
+    /// The department, besides the unit.
+    pub department: Option<String>,
+    /// Whom candidates needing reasonable accommodation write to.
+    pub accommodation_contact: Option<String>,
+    /// The publication date the notice states; kept when the notice is published.
+    pub stated_publication_date: Option<NaiveDate>,
     pub duty_stations: Vec<DutyStationInput>,
     pub languages: Vec<LanguageInput>,
     pub qualification_paths: Vec<QualificationPathInput>,
@@ -63,7 +73,8 @@ pub struct NoticeInput {
 
 #[derive(Debug, Clone)]
 pub struct DutyStationInput {
-    pub city: String,
+    /// Absent (or blank) when the duty station is the whole country.
+    pub city: Option<String>,
     pub country: String,
 }
 
@@ -106,8 +117,8 @@ pub struct TextInput {
     pub reporting_lines: Option<String>,
     pub responsibilities_intro: Option<String>,
     pub responsibilities: Vec<String>,
-    pub experience: Vec<String>,
-    pub skills: Vec<String>,
+    pub experience: Vec<NoticeLine>,
+    pub skills: Vec<NoticeLine>,
     pub conditions: Vec<String>,
     pub how_to_apply: Option<String>,
     pub additional_information: Option<String>,
@@ -234,11 +245,12 @@ impl NoticeInput {
         for (i, text) in self.texts.iter().enumerate() {
             for (name, items) in [
                 ("responsibilities", &text.responsibilities),
-                ("experience", &text.experience),
-                ("skills", &text.skills),
                 ("conditions", &text.conditions),
             ] {
                 bounded(&format!("input.texts[{i}].{name}"), items)?;
+            }
+            for (name, lines) in [("experience", &text.experience), ("skills", &text.skills)] {
+                bounded(&format!("input.texts[{i}].{name}"), lines)?;
             }
         }
         let authoritative_language =
@@ -307,9 +319,9 @@ impl NoticeInput {
         for (i, station) in self.duty_stations.into_iter().enumerate() {
             let country = CountryCode::parse(&station.country)
                 .map_err(|e| AppError::bad_input(format!("input.dutyStations[{i}].country"), e))?;
-            let city = required_at_most(
+            let city = optional(
                 &format!("input.dutyStations[{i}].city"),
-                &station.city,
+                station.city,
                 MAX_LINE_CHARS,
             )?;
             duty_stations.push((city, country.as_str().to_owned()));
@@ -415,6 +427,17 @@ impl NoticeInput {
                 .transpose()?,
             project_id: self.project_id,
             unit: optional("input.unit", self.unit, MAX_LINE_CHARS)?,
+            working_language: clean(self.working_language)
+                .map(|code| language("input.workingLanguage", &code))
+                .transpose()?,
+            job_family: optional("input.jobFamily", self.job_family, MAX_LINE_CHARS)?,
+            department: optional("input.department", self.department, MAX_LINE_CHARS)?,
+            accommodation_contact: optional(
+                "input.accommodationContact",
+                self.accommodation_contact,
+                MAX_ADDRESS_CHARS,
+            )?,
+            stated_publication_date: self.stated_publication_date,
             authoritative_language,
             grade_category: grade.as_ref().map(|g| g.category().as_str().to_owned()),
             grade: grade.map(|g| g.code().to_owned()),
@@ -456,6 +479,22 @@ fn notice_text(field: &str, language: String, t: TextInput) -> AppResult<NoticeT
     let items = |name: &str, items: Vec<String>| {
         clean_list(&format!("{field}.{name}"), items, MAX_ITEM_CHARS)
     };
+    let lines = |name: &str, lines: Vec<NoticeLine>| {
+        lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, line)| {
+                Ok(NoticeLine {
+                    text: required_at_most(
+                        &format!("{field}.{name}[{i}].text"),
+                        &line.text,
+                        MAX_ITEM_CHARS,
+                    )?,
+                    requirement: line.requirement,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()
+    };
     Ok(NoticeText {
         language,
         title: required_at_most(&format!("{field}.title"), &t.title, MAX_LINE_CHARS)?,
@@ -466,8 +505,8 @@ fn notice_text(field: &str, language: String, t: TextInput) -> AppResult<NoticeT
         how_to_apply: section("howToApply", t.how_to_apply)?,
         additional_information: section("additionalInformation", t.additional_information)?,
         responsibilities: items("responsibilities", t.responsibilities)?,
-        experience: items("experience", t.experience)?,
-        skills: items("skills", t.skills)?,
+        experience: lines("experience", t.experience)?,
+        skills: lines("skills", t.skills)?,
         conditions: items("conditions", t.conditions)?,
     })
 }

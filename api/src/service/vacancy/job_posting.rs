@@ -11,7 +11,9 @@ use serde_json::{json, Map, Value};
 
 use crate::auth::Actor;
 use crate::domain::eligibility::neighbours_of;
-use crate::domain::{ContractType, CountryCode, EducationLevel, ItemSection, ResidencyRule};
+use crate::domain::{
+    ContractType, CountryCode, EducationLevel, ItemSection, LocalDeadline, ResidencyRule,
+};
 use crate::error::{AppError, AppResult};
 use crate::service::vacancy::children::{Tables, VacancyChildren};
 use crate::service::vacancy::{self as vacancies, effective_status};
@@ -364,12 +366,16 @@ pub fn build(parts: &PostingParts, language: Option<&str>, now: DateTime<Utc>) -
         "identifier".into(),
         json!({ "@type": "PropertyValue", "name": org.acronym, "value": v.reference }),
     );
-    posting.insert(
-        "datePosted".into(),
-        json!(instant(v.published_at.unwrap_or(v.created_at))),
-    );
+    // The date the notice states, when it states one, rather than when it went live here.
+    let posted = match v.stated_publication_date {
+        Some(date) => date.to_string(),
+        None => instant(v.published_at.unwrap_or(v.created_at)),
+    };
+    posting.insert("datePosted".into(), json!(posted));
     if let Some(closing) = v.closing_at {
-        posting.insert("validThrough".into(), json!(instant(closing)));
+        // With the offset of the notice's zone, so that it reads as the notice's clock does.
+        let local = LocalDeadline::of(closing, &v.time_zone);
+        posting.insert("validThrough".into(), json!(local.rfc3339));
     }
     if let Some(contract) = v.contract_type.as_deref() {
         posting.insert(
@@ -382,14 +388,15 @@ pub fn build(parts: &PostingParts, language: Option<&str>, now: DateTime<Utc>) -
         .duty_stations
         .iter()
         .map(|s| {
-            json!({
-                "@type": "Place",
-                "address": {
-                    "@type": "PostalAddress",
-                    "addressLocality": s.city,
-                    "addressCountry": s.country_code,
-                },
-            })
+            let mut address = json!({
+                "@type": "PostalAddress",
+                "addressCountry": s.country_code,
+            });
+            // A duty station that is a whole country has no locality.
+            if let Some(city) = &s.city {
+                address["addressLocality"] = json!(city);
+            }
+            json!({ "@type": "Place", "address": address })
         })
         .collect();
     if !places.is_empty() {
@@ -495,7 +502,7 @@ mod tests {
         let station = |country: &str| vacancy_duty_station::Model {
             id: 1,
             vacancy_id: 1,
-            city: "X".into(),
+            city: Some("X".into()),
             country_code: country.into(),
             sort_order: 0,
         };

@@ -17,6 +17,23 @@ pub use crate::service::vacancy::input::{
     NoticeInput, QualificationPathInput, TextInput,
 };
 
+/// An experience or skill line, and whether the notice requires it ("obligatoire") or counts
+/// it as a plus ("un atout"); `None` when the notice does not say.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NoticeLine {
+    pub text: String,
+    pub requirement: Option<Requirement>,
+}
+
+impl From<String> for NoticeLine {
+    fn from(text: String) -> Self {
+        Self {
+            text,
+            requirement: None,
+        }
+    }
+}
+
 /// A validated notice, ready to store. Equal notices store identical rows.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Notice {
@@ -42,7 +59,13 @@ pub struct Notice {
     pub apply_email: Option<String>,
     pub apply_url: Option<String>,
     pub apply_email_subject: Option<String>,
-    pub duty_stations: Vec<(String, String)>,
+    pub working_language: Option<String>,
+    pub job_family: Option<String>,
+    pub department: Option<String>,
+    pub accommodation_contact: Option<String>,
+    pub stated_publication_date: Option<NaiveDate>,
+    /// (city, country code); no city when the duty station is the whole country.
+    pub duty_stations: Vec<(Option<String>, String)>,
     pub languages: Vec<(String, Option<LanguageLevel>, Requirement, Option<i32>)>,
     pub qualification_paths: Vec<(EducationLevel, i32, Vec<String>, Option<String>)>,
     pub competencies: Vec<(i32, Option<i32>, Requirement)>,
@@ -64,19 +87,25 @@ pub struct NoticeText {
     pub how_to_apply: Option<String>,
     pub additional_information: Option<String>,
     pub responsibilities: Vec<String>,
-    pub experience: Vec<String>,
-    pub skills: Vec<String>,
+    pub experience: Vec<NoticeLine>,
+    pub skills: Vec<NoticeLine>,
     pub conditions: Vec<String>,
 }
 
 impl NoticeText {
-    pub fn items(&self, section: ItemSection) -> &[String] {
-        match section {
-            ItemSection::Responsibility => &self.responsibilities,
-            ItemSection::Experience => &self.experience,
-            ItemSection::Skill => &self.skills,
-            ItemSection::Condition => &self.conditions,
-        }
+    /// A list section's lines in order, each with its requirement when it has one.
+    pub fn lines(&self, section: ItemSection) -> Vec<(&str, Option<Requirement>)> {
+        let (plain, marked) = match section {
+            ItemSection::Responsibility => (&self.responsibilities[..], &[][..]),
+            ItemSection::Experience => (&[][..], &self.experience[..]),
+            ItemSection::Skill => (&[][..], &self.skills[..]),
+            ItemSection::Condition => (&self.conditions[..], &[][..]),
+        };
+        plain
+            .iter()
+            .map(|t| (t.as_str(), None))
+            .chain(marked.iter().map(|l| (l.text.as_str(), l.requirement)))
+            .collect()
     }
 }
 
@@ -98,6 +127,18 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
             .iter()
             .filter(|i| i.language == language && i.section == section.as_str())
             .map(|i| i.text.clone())
+            .collect()
+    };
+    let section_lines = |language: &str, section: ItemSection| -> AppResult<Vec<NoticeLine>> {
+        items
+            .iter()
+            .filter(|i| i.language == language && i.section == section.as_str())
+            .map(|i| {
+                Ok(NoticeLine {
+                    text: i.text.clone(),
+                    requirement: i.requirement.as_deref().map(Requirement::from_db).transpose()?,
+                })
+            })
             .collect()
     };
     Ok(Notice {
@@ -127,6 +168,11 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
         apply_email: row.apply_email.clone(),
         apply_url: row.apply_url.clone(),
         apply_email_subject: row.apply_email_subject.clone(),
+        working_language: row.working_language.clone(),
+        job_family: row.job_family.clone(),
+        department: row.department.clone(),
+        accommodation_contact: row.accommodation_contact.clone(),
+        stated_publication_date: row.stated_publication_date,
         duty_stations: stations
             .into_iter()
             .map(|s| (s.city, s.country_code))
@@ -169,10 +215,11 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
             .collect::<AppResult<_>>()?,
         texts: texts
             .into_iter()
-            .map(|t| NoticeText {
+            .map(|t| {
+                Ok(NoticeText {
                 responsibilities: section_items(&t.language, ItemSection::Responsibility),
-                experience: section_items(&t.language, ItemSection::Experience),
-                skills: section_items(&t.language, ItemSection::Skill),
+                experience: section_lines(&t.language, ItemSection::Experience)?,
+                skills: section_lines(&t.language, ItemSection::Skill)?,
                 conditions: section_items(&t.language, ItemSection::Condition),
                 language: t.language,
                 title: t.title,
@@ -183,7 +230,8 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
                 how_to_apply: t.how_to_apply,
                 additional_information: t.additional_information,
             })
-            .collect(),
+            })
+            .collect::<AppResult<_>>()?,
         questions: questions.iter().filter_map(Question::from_row).collect(),
     })
 }

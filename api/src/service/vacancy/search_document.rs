@@ -153,15 +153,17 @@ async fn refresh_batch(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbE
                 body.push(&project.name_fr);
             }
             for station in duty_stations {
-                body.push(&station.city);
+                if let Some(city) = &station.city {
+                    body.push(city);
+                }
                 body.push(&station.country_code);
                 if let Some((en, fr)) = country_names(&station.country_code) {
                     body.push(en);
                     body.push(fr);
                 }
             }
-            if let Some(unit) = &v.unit {
-                body.push(unit);
+            for detail in [&v.unit, &v.department, &v.job_family].into_iter().flatten() {
+                body.push(detail);
             }
             for text in &texts {
                 for section in [

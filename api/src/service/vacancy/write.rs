@@ -128,6 +128,11 @@ fn scalar_fields(notice: &Notice) -> vacancy::ActiveModel {
         apply_email: Set(notice.apply_email.clone()),
         apply_url: Set(notice.apply_url.clone()),
         apply_email_subject: Set(notice.apply_email_subject.clone()),
+        working_language: Set(notice.working_language.clone()),
+        job_family: Set(notice.job_family.clone()),
+        department: Set(notice.department.clone()),
+        accommodation_contact: Set(notice.accommodation_contact.clone()),
+        stated_publication_date: Set(notice.stated_publication_date),
         ..Default::default()
     }
 }
