@@ -1,5 +1,5 @@
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbErr};
 
 use crate::helpers::TestDatabase;
 
@@ -89,13 +89,16 @@ async fn insert_project(db: &DatabaseConnection, lead: i32, code: &str) -> Resul
 /// How many rows the project table and the tables that refer to it hold.
 async fn project_rows(db: &DatabaseConnection) -> [u64; 4] {
     use entity::{project, project_country, project_partner, vacancy};
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 
     [
         project::Entity::find().count(db).await.unwrap(),
         project_country::Entity::find().count(db).await.unwrap(),
         project_partner::Entity::find().count(db).await.unwrap(),
+        // Only the id: the table of an older schema lacks later columns.
         vacancy::Entity::find()
+            .select_only()
+            .column(vacancy::Column::Id)
             .filter(vacancy::Column::ProjectId.is_not_null())
             .count(db)
             .await
@@ -116,8 +119,15 @@ async fn project_codes_become_unique_per_organisation_and_the_rebuild_keeps_ever
     for database in TestDatabase::all().await {
         let backend = database.backend();
         let db = Database::connect(database.url()).await.expect("connect");
-        Migrator::up(&db, Some(before)).await.expect("up to before");
+        // The demo data is written for today's schema: load it, then take the schema back to
+        // before the migration. Down refuses duty stations without a city (migration 000022).
+        Migrator::up(&db, None).await.expect("up");
         jobboard::seed::load_demo(&db).await.expect("demo data");
+        db.execute_unprepared("DELETE FROM vacancy_duty_station WHERE city IS NULL")
+            .await
+            .expect("country-only stations");
+        let later = Migrator::migrations().len() as u32 - before;
+        Migrator::down(&db, Some(later)).await.expect("down to before");
         let (iom, ilo) = (
             organisation_id(&db, "IOM").await,
             organisation_id(&db, "ILO").await,
@@ -210,6 +220,119 @@ async fn project_codes_become_unique_per_organisation_and_the_rebuild_keeps_ever
 
         Migrator::up(&db, None).await.expect("up again");
         assert_eq!(project_rows(&db).await[1..], rows[1..], "{backend}");
+        db.close().await.ok();
+    }
+}
+
+/// Migration 000022 lets a duty station be a whole country and a competency be functional; on
+/// SQLite it rebuilds `vacancy_duty_station` and `competency`. The rebuild keeps every row and
+/// index, and the foreign keys; down refuses, changing nothing, while a row needs the change.
+#[tokio::test]
+async fn country_only_stations_and_functional_competencies_migrate_up_and_down() {
+    let ours = Migrator::migrations()
+        .iter()
+        .position(|m| m.name().ends_with("_notice_details"))
+        .expect("the migration is listed") as u32;
+    for database in TestDatabase::all().await {
+        let backend = database.backend();
+        let db = Database::connect(database.url()).await.expect("connect");
+        Migrator::up(&db, None).await.expect("up");
+        jobboard::seed::load_demo(&db).await.expect("demo data");
+        let count = |sql: &'static str| {
+            let db = &db;
+            async move {
+                let row = db
+                    .query_one(sea_orm::Statement::from_string(db.get_database_backend(), sql))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                row.try_get_by_index::<i64>(0).unwrap()
+            }
+        };
+        let stations = count("SELECT COUNT(*) FROM vacancy_duty_station").await;
+        let competencies = count("SELECT COUNT(*) FROM competency").await;
+        let links = count("SELECT COUNT(*) FROM vacancy_competency").await;
+        assert!(
+            count("SELECT COUNT(*) FROM vacancy_duty_station WHERE city IS NULL").await > 0,
+            "{backend}: the demo has country-only stations"
+        );
+        db.execute_unprepared(
+            "UPDATE competency SET kind = 'FUNCTIONAL' WHERE code = 'TEAMWORK'",
+        )
+        .await
+        .expect("a functional competency");
+        assert!(
+            db.execute_unprepared("UPDATE competency SET kind = 'OTHER' WHERE code = 'TEAMWORK'")
+                .await
+                .is_err(),
+            "{backend}: kinds are still checked"
+        );
+
+        // Down refuses while a competency is functional, and changes nothing.
+        let later = Migrator::migrations().len() as u32 - ours;
+        assert!(Migrator::down(&db, Some(later)).await.is_err(), "{backend}");
+        assert_eq!(
+            count("SELECT COUNT(*) FROM vacancy_duty_station").await,
+            stations,
+            "{backend}"
+        );
+        db.execute_unprepared("UPDATE competency SET kind = 'CORE' WHERE code = 'TEAMWORK'")
+            .await
+            .unwrap();
+        // On SQLite the migrations after it were rolled back before it refused.
+        let applied = Migrator::get_applied_migrations(&db).await.unwrap().len() as u32;
+        // Still refused while a duty station has no city.
+        assert!(
+            Migrator::down(&db, Some(applied - ours)).await.is_err(),
+            "{backend}"
+        );
+        db.execute_unprepared("UPDATE vacancy_duty_station SET city = country_code WHERE city IS NULL")
+            .await
+            .unwrap();
+        let applied = Migrator::get_applied_migrations(&db).await.unwrap().len() as u32;
+        Migrator::down(&db, Some(applied - ours)).await.expect("down");
+        assert!(
+            db.execute_unprepared("UPDATE vacancy_duty_station SET city = NULL")
+                .await
+                .is_err(),
+            "{backend}: a city is required again"
+        );
+        Migrator::up(&db, None).await.expect("up again");
+        assert_eq!(
+            [
+                count("SELECT COUNT(*) FROM vacancy_duty_station").await,
+                count("SELECT COUNT(*) FROM competency").await,
+                count("SELECT COUNT(*) FROM vacancy_competency").await,
+            ],
+            [stations, competencies, links],
+            "{backend}: rows lost"
+        );
+        let manager = sea_orm_migration::SchemaManager::new(&db);
+        for (table, index) in [
+            ("vacancy_duty_station", "ix_vacancy_duty_station_vacancy_id"),
+            ("vacancy_duty_station", "ix_vacancy_duty_station_country_code"),
+            ("competency", "ux_competency_organisation_id_code"),
+            ("competency", "ux_competency_global_code"),
+            ("competency", "ix_competency_kind"),
+        ] {
+            assert!(
+                manager.has_index(table, index).await.unwrap(),
+                "{backend} {index}"
+            );
+        }
+        db.execute_unprepared("UPDATE vacancy_duty_station SET city = NULL WHERE city = country_code")
+            .await
+            .expect("a country without a city again");
+        // Foreign keys are still enforced after the rebuild.
+        assert!(
+            db.execute_unprepared(
+                "INSERT INTO vacancy_duty_station (vacancy_id, city, country_code, sort_order) \
+                 VALUES (999999, NULL, 'MA', 0)"
+            )
+            .await
+            .is_err(),
+            "{backend}"
+        );
         db.close().await.ok();
     }
 }

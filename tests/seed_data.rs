@@ -5,19 +5,25 @@ use crate::helpers::TestApp;
 const VACANCY: &str = r#"
 query ($org: String!, $ref: String!) {
   vacancy(organisation: $org, reference: $ref) {
-    reference externalJobId title authoritativeLanguage unit
+    reference externalJobId title authoritativeLanguage unit department jobFamily
+    workingLanguage accommodationContact statedPublicationDate publicationDate
+    localClosing { date time endOfDay timeZone utcOffset at }
     grade gradeCategory contractType durationMonths renewable positions
     openToInternal openToExternal internalFirst residency
     timeZone publishedAt closingAt startAsap status isOpen
     applyEmail applyEmailSubject
     organisation { acronym }
     project { code }
-    dutyStations { city country }
-    languages { language level requirement oneOfGroup }
+    dutyStations { city country countryName(language: "fr") }
+    languages { language level requirement oneOfGroup note }
     qualificationPaths { educationLevel minYearsExperience fields }
     competencies { level requirement competency { code kind } }
     requiredDocuments { kind count }
-    text { language responsibilities conditions }
+    text {
+      language responsibilities conditions
+      experienceLines { text requirement }
+      skillLines { text requirement }
+    }
   }
 }"#;
 
@@ -43,7 +49,7 @@ async fn the_2023_iom_project_assistant_notice_matches_field_by_field() {
         assert_eq!(v["residency"], "DUTY_STATION_OR_NEIGHBOURING");
         assert_eq!(
             v["dutyStations"],
-            json!([{ "city": "Rabat", "country": "MA" }])
+            json!([{ "city": "Rabat", "country": "MA", "countryName": "Maroc" }])
         );
         assert_eq!(v["timeZone"], "Africa/Casablanca");
         // "Date de clôture : 7 Septembre 2023": the end of that day in Rabat (UTC+1).
@@ -57,10 +63,10 @@ async fn the_2023_iom_project_assistant_notice_matches_field_by_field() {
         assert_eq!(
             v["languages"],
             json!([
-                { "language": "fr", "level": "EXCELLENT", "requirement": "REQUIRED", "oneOfGroup": null },
-                { "language": "en", "level": "EXCELLENT", "requirement": "REQUIRED", "oneOfGroup": null },
-                { "language": "ary", "level": null, "requirement": "DESIRABLE", "oneOfGroup": 1 },
-                { "language": "ar", "level": null, "requirement": "DESIRABLE", "oneOfGroup": 1 },
+                { "language": "fr", "level": "EXCELLENT", "requirement": "REQUIRED", "oneOfGroup": null, "note": null },
+                { "language": "en", "level": "EXCELLENT", "requirement": "REQUIRED", "oneOfGroup": null, "note": null },
+                { "language": "ary", "level": null, "requirement": "DESIRABLE", "oneOfGroup": 1, "note": null },
+                { "language": "ar", "level": null, "requirement": "DESIRABLE", "oneOfGroup": 1, "note": null },
             ])
         );
         let paths = v["qualificationPaths"].as_array().unwrap();
@@ -77,6 +83,36 @@ async fn the_2023_iom_project_assistant_notice_matches_field_by_field() {
             .unwrap()
             .contains(&json!({ "kind": "REFERENCES", "count": 2 })));
         assert_eq!(v["text"]["responsibilities"].as_array().unwrap().len(), 10);
+        // "Expérience obligatoire …", "Obligatoire connaissance …", "… comme une valeur ajoutée".
+        let requirements: Vec<&Value> = v["text"]["experienceLines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| &l["requirement"])
+            .collect();
+        assert_eq!(
+            requirements,
+            [
+                &json!("REQUIRED"),
+                &json!("REQUIRED"),
+                &Value::Null,
+                &json!("DESIRABLE")
+            ]
+        );
+        assert!(v["text"]["experienceLines"][0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Expérience obligatoire minimum de 3 ans"));
+        assert_eq!(v["text"]["skillLines"].as_array().unwrap().len(), 6);
+        assert_eq!(v["statedPublicationDate"], "2023-08-24");
+        assert_eq!(
+            v["localClosing"],
+            json!({
+                "date": "2023-09-07", "time": "24:00", "endOfDay": true,
+                "timeZone": "Africa/Casablanca", "utcOffset": "+01:00",
+                "at": "2023-09-08T00:00:00+01:00",
+            })
+        );
     }
 }
 
@@ -149,11 +185,28 @@ async fn the_ilo_wafira_notice_closes_at_midnight_geneva_time() {
         assert_eq!(v["unit"], "BP-Alger");
         assert_eq!(
             v["dutyStations"],
-            json!([{ "city": "Rabat", "country": "MA" }])
+            json!([{ "city": "Rabat", "country": "MA", "countryName": "Maroc" }])
         );
         assert_eq!(v["timeZone"], "Europe/Zurich");
         assert_eq!(v["closingAt"], "2025-06-03T22:00:00+00:00");
         assert_eq!(v["publishedAt"], "2025-05-13T22:00:00+00:00");
+        // "Date de clôture (minuit, heure de Genève): 3 juin 2025", as the notice says it.
+        assert_eq!(
+            v["localClosing"],
+            json!({
+                "date": "2025-06-03", "time": "24:00", "endOfDay": true,
+                "timeZone": "Europe/Zurich", "utcOffset": "+02:00",
+                "at": "2025-06-04T00:00:00+02:00",
+            })
+        );
+        // "Date de publication: 14 mai 2025".
+        assert_eq!(v["statedPublicationDate"], "2025-05-14");
+        assert_eq!(v["publicationDate"], "2025-05-14");
+        // "Départment: BR-Afrique", "Unité: BP-Alger", "Tags: finance".
+        assert_eq!(v["department"], "BR-Afrique");
+        assert_eq!(v["jobFamily"], "Finance");
+        assert_eq!(v["accommodationContact"], "ilojobs@ilo.org");
+        assert_eq!(v["workingLanguage"], Value::Null);
     }
 }
 
@@ -181,12 +234,64 @@ async fn the_thamm_notice_has_two_qualification_paths() {
         let languages = &v["languages"];
         assert_eq!(
             languages[0],
-            json!({ "language": "en", "level": "FLUENT", "requirement": "REQUIRED", "oneOfGroup": null })
+            json!({ "language": "en", "level": "FLUENT", "requirement": "REQUIRED", "oneOfGroup": null, "note": null })
         );
         assert_eq!(
             languages[2],
-            json!({ "language": "ar", "level": "WORKING", "requirement": "DESIRABLE", "oneOfGroup": null })
+            json!({ "language": "ar", "level": "WORKING", "requirement": "DESIRABLE", "oneOfGroup": null, "note": null })
         );
+        // "Lieu du Travail : Maroc/Tunisie": the country, no city.
+        assert_eq!(
+            v["dutyStations"],
+            json!([{ "city": null, "country": "MA", "countryName": "Maroc" }])
+        );
+        // "… préférée" and "… serait un avantage" are desirable; the others do not say.
+        let desirable: Vec<usize> = v["text"]["experienceLines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l["requirement"] == "DESIRABLE")
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(desirable, [3, 5]);
+        assert_eq!(v["text"]["experienceLines"][0]["requirement"], Value::Null);
+        assert_eq!(v["statedPublicationDate"], "2025-10-27");
+        assert_eq!(v["localClosing"]["date"], "2025-11-10");
+        assert_eq!(v["localClosing"]["time"], "24:00");
+    }
+}
+
+#[tokio::test]
+async fn the_mecc_post_is_based_in_tunisia_without_a_city() {
+    for app in TestApp::all_seeded().await {
+        let v = vacancy(&app, "IOM", "IOM-TN-2025-MECC").await;
+        assert_eq!(
+            v["dutyStations"],
+            json!([{ "city": null, "country": "TN", "countryName": "Tunisie" }]),
+            "[{}]",
+            app.backend()
+        );
+        assert_eq!(v["timeZone"], "Africa/Tunis");
+        assert_eq!(
+            v["localClosing"],
+            json!({
+                "date": "2025-11-10", "time": "24:00", "endOfDay": true,
+                "timeZone": "Africa/Tunis", "utcOffset": "+01:00",
+                "at": "2025-11-11T00:00:00+01:00",
+            })
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_avrr_internship_works_in_french_and_states_no_dates() {
+    for app in TestApp::all_seeded().await {
+        let v = vacancy(&app, "IOM", "IOM-MA-AVRR-INTERN").await;
+        // "Arabe, Français (langue de travail), Anglais."
+        assert_eq!(v["workingLanguage"], "fr", "[{}]", app.backend());
+        assert_eq!(v["statedPublicationDate"], Value::Null);
+        assert_eq!(v["localClosing"], Value::Null);
     }
 }
 
@@ -207,8 +312,18 @@ async fn the_orion_notice_accepts_any_one_local_language() {
             .iter()
             .map(|l| l["language"].as_str().unwrap())
             .collect();
-        assert_eq!(codes, ["ary", "zgh"]);
+        // "Maîtriser au moins une langue locale parlée au Maroc": any one of them, in the
+        // notice's own words.
+        assert_eq!(codes, ["ary", "zgh", "tzm", "shi", "rif", "mey"]);
         assert!(local.iter().all(|l| l["requirement"] == "REQUIRED"));
+        assert!(local
+            .iter()
+            .all(|l| l["note"] == "Maîtriser au moins une langue locale parlée au Maroc"));
+        // "31 juillet 2019 à minuit", in Rabat.
+        assert_eq!(v["localClosing"]["date"], "2019-07-31");
+        assert_eq!(v["localClosing"]["time"], "24:00");
+        assert_eq!(v["localClosing"]["endOfDay"], true);
+        assert_eq!(v["statedPublicationDate"], Value::Null);
         assert_eq!(v["qualificationPaths"][0]["minYearsExperience"], 4);
     }
 }

@@ -12,6 +12,9 @@ pub struct Model {
     pub level: Option<String>,
     pub requirement: String,
     pub one_of: Option<i32>,
+    /// The notice's own wording of the requirement.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub note: Option<String>,
     pub sort_order: i32,
 }
 

@@ -1,7 +1,8 @@
 //! What the real notices say and the vacancy model had no home for: a duty station that is a
 //! country without a city (`Maroc`), required or desirable experience and skill lines, the
 //! notice's working language, job family, department and contact for reasonable accommodation,
-//! the publication date the notice states, and functional competencies.
+//! the publication date the notice states, the notice's own wording of a language requirement
+//! ("at least one local language spoken in Morocco"), and functional competencies.
 //!
 //! Making `city` nullable and widening the competency kinds change a column's constraints:
 //! PostgreSQL alters them, SQLite rebuilds the table (`sqlite_rebuild`). `down` fails, and
@@ -25,6 +26,12 @@ enum Vacancy {
     Department,
     AccommodationContact,
     StatedPublicationDate,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum VacancyLanguage {
+    Table,
+    Note,
 }
 
 #[derive(DeriveIden, Clone, Copy)]
@@ -92,12 +99,19 @@ impl MigrationTrait for Migration {
             VacancyItem::Table,
             code_in_null(VacancyItem::Requirement, REQUIREMENTS),
         )
+        .await?;
+        columns::add_column(
+            manager,
+            VacancyLanguage::Table,
+            text_null(VacancyLanguage::Note),
+        )
         .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // First what may refuse, so that a refusal changes nothing.
         constraints(manager, false).await?;
+        columns::drop_column(manager, VacancyLanguage::Table, VacancyLanguage::Note).await?;
         columns::drop_column(manager, VacancyItem::Table, VacancyItem::Requirement).await?;
         for column in [
             Vacancy::StatedPublicationDate,

@@ -543,6 +543,7 @@ async fn insert_vacancy_children(
             level: Set(lang.level.map(|l| l.as_str().to_owned())),
             requirement: Set(lang.requirement.as_str().to_owned()),
             one_of: Set(lang.one_of),
+            note: Set(lang.note.clone()),
             sort_order: Set(order as i32),
             ..Default::default()
         }

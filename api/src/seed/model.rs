@@ -200,6 +200,7 @@ pub struct LanguageSeed {
     pub level: Option<LanguageLevel>,
     pub requirement: Requirement,
     pub one_of: Option<i32>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1022,6 +1022,7 @@ impl Children {
                 .as_str()
                 .to_owned()),
                 one_of: Set(None),
+                note: Set(None),
                 sort_order: Set(order as i32),
                 ..Default::default()
             });

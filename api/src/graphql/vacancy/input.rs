@@ -196,6 +196,8 @@ pub struct LanguageRequirementInput {
     requirement: Requirement,
     /// Requirements sharing this number are alternatives.
     one_of_group: Option<i32>,
+    /// The notice's own wording ("Maîtriser au moins une langue locale parlée au Maroc").
+    note: Option<String>,
 }
 
 /// One way to qualify.
@@ -354,6 +356,7 @@ impl VacancyInput {
                     level: l.level,
                     requirement: l.requirement,
                     one_of_group: l.one_of_group,
+                    note: l.note,
                 })
                 .collect(),
             qualification_paths: self

@@ -291,6 +291,7 @@ impl Vacancy {
                     level: l.level.as_deref().map(LanguageLevel::from_db).transpose()?,
                     requirement: Requirement::from_db(&l.requirement)?,
                     one_of_group: l.one_of,
+                    note: l.note,
                 })
             })
             .collect()
@@ -586,6 +587,9 @@ pub struct LanguageRequirement {
     requirement: Requirement,
     /// Requirements sharing this number are alternatives: any one of them suffices.
     one_of_group: Option<i32>,
+    /// The notice's own wording of the requirement, when the codes alone do not say it
+    /// ("Maîtriser au moins une langue locale parlée au Maroc").
+    note: Option<String>,
 }
 
 #[ComplexObject]

@@ -289,12 +289,13 @@ pub(super) async fn store_children(
     }
     if !notice.languages.is_empty() {
         vacancy_language::Entity::insert_many(notice.languages.iter().enumerate().map(
-            |(i, (code, level, requirement, one_of))| vacancy_language::ActiveModel {
+            |(i, (code, level, requirement, one_of, note))| vacancy_language::ActiveModel {
                 vacancy_id: Set(vacancy_id),
                 language_code: Set(code.clone()),
                 level: Set(level.map(|l| l.as_str().to_owned())),
                 requirement: Set(requirement.as_str().to_owned()),
                 one_of: Set(*one_of),
+                note: Set(note.clone()),
                 sort_order: Set(order(i)),
                 ..Default::default()
             },

@@ -84,6 +84,8 @@ pub struct LanguageInput {
     pub level: Option<LanguageLevel>,
     pub requirement: Requirement,
     pub one_of_group: Option<i32>,
+    /// The notice's own wording ("at least one local language spoken in Morocco").
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -329,7 +331,12 @@ impl NoticeInput {
         let mut languages = Vec::new();
         for (i, l) in self.languages.into_iter().enumerate() {
             let code = language(&format!("input.languages[{i}].language"), &l.language)?;
-            languages.push((code, l.level, l.requirement, l.one_of_group));
+            let note = optional(
+                &format!("input.languages[{i}].note"),
+                l.note,
+                MAX_ITEM_CHARS,
+            )?;
+            languages.push((code, l.level, l.requirement, l.one_of_group, note));
         }
         let mut qualification_paths = Vec::new();
         for (i, q) in self.qualification_paths.into_iter().enumerate() {

@@ -66,7 +66,14 @@ pub struct Notice {
     pub stated_publication_date: Option<NaiveDate>,
     /// (city, country code); no city when the duty station is the whole country.
     pub duty_stations: Vec<(Option<String>, String)>,
-    pub languages: Vec<(String, Option<LanguageLevel>, Requirement, Option<i32>)>,
+    /// (code, level, requirement, alternatives group, the notice's wording).
+    pub languages: Vec<(
+        String,
+        Option<LanguageLevel>,
+        Requirement,
+        Option<i32>,
+        Option<String>,
+    )>,
     pub qualification_paths: Vec<(EducationLevel, i32, Vec<String>, Option<String>)>,
     pub competencies: Vec<(i32, Option<i32>, Requirement)>,
     pub documents: Vec<(DocumentKind, Option<i32>, Option<String>)>,
@@ -185,6 +192,7 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
                     l.level.as_deref().map(LanguageLevel::from_db).transpose()?,
                     Requirement::from_db(&l.requirement)?,
                     l.one_of,
+                    l.note,
                 ))
             })
             .collect::<AppResult<_>>()?,
