@@ -127,7 +127,9 @@ async fn project_codes_become_unique_per_organisation_and_the_rebuild_keeps_ever
             .await
             .expect("country-only stations");
         let later = Migrator::migrations().len() as u32 - before;
-        Migrator::down(&db, Some(later)).await.expect("down to before");
+        Migrator::down(&db, Some(later))
+            .await
+            .expect("down to before");
         let (iom, ilo) = (
             organisation_id(&db, "IOM").await,
             organisation_id(&db, "ILO").await,
@@ -242,7 +244,10 @@ async fn country_only_stations_and_functional_competencies_migrate_up_and_down()
             let db = &db;
             async move {
                 let row = db
-                    .query_one(sea_orm::Statement::from_string(db.get_database_backend(), sql))
+                    .query_one(sea_orm::Statement::from_string(
+                        db.get_database_backend(),
+                        sql,
+                    ))
                     .await
                     .unwrap()
                     .unwrap();
@@ -256,11 +261,9 @@ async fn country_only_stations_and_functional_competencies_migrate_up_and_down()
             count("SELECT COUNT(*) FROM vacancy_duty_station WHERE city IS NULL").await > 0,
             "{backend}: the demo has country-only stations"
         );
-        db.execute_unprepared(
-            "UPDATE competency SET kind = 'FUNCTIONAL' WHERE code = 'TEAMWORK'",
-        )
-        .await
-        .expect("a functional competency");
+        db.execute_unprepared("UPDATE competency SET kind = 'FUNCTIONAL' WHERE code = 'TEAMWORK'")
+            .await
+            .expect("a functional competency");
         assert!(
             db.execute_unprepared("UPDATE competency SET kind = 'OTHER' WHERE code = 'TEAMWORK'")
                 .await
@@ -286,11 +289,15 @@ async fn country_only_stations_and_functional_competencies_migrate_up_and_down()
             Migrator::down(&db, Some(applied - ours)).await.is_err(),
             "{backend}"
         );
-        db.execute_unprepared("UPDATE vacancy_duty_station SET city = country_code WHERE city IS NULL")
-            .await
-            .unwrap();
+        db.execute_unprepared(
+            "UPDATE vacancy_duty_station SET city = country_code WHERE city IS NULL",
+        )
+        .await
+        .unwrap();
         let applied = Migrator::get_applied_migrations(&db).await.unwrap().len() as u32;
-        Migrator::down(&db, Some(applied - ours)).await.expect("down");
+        Migrator::down(&db, Some(applied - ours))
+            .await
+            .expect("down");
         assert!(
             db.execute_unprepared("UPDATE vacancy_duty_station SET city = NULL")
                 .await
@@ -310,7 +317,10 @@ async fn country_only_stations_and_functional_competencies_migrate_up_and_down()
         let manager = sea_orm_migration::SchemaManager::new(&db);
         for (table, index) in [
             ("vacancy_duty_station", "ix_vacancy_duty_station_vacancy_id"),
-            ("vacancy_duty_station", "ix_vacancy_duty_station_country_code"),
+            (
+                "vacancy_duty_station",
+                "ix_vacancy_duty_station_country_code",
+            ),
             ("competency", "ux_competency_organisation_id_code"),
             ("competency", "ux_competency_global_code"),
             ("competency", "ix_competency_kind"),
@@ -320,9 +330,11 @@ async fn country_only_stations_and_functional_competencies_migrate_up_and_down()
                 "{backend} {index}"
             );
         }
-        db.execute_unprepared("UPDATE vacancy_duty_station SET city = NULL WHERE city = country_code")
-            .await
-            .expect("a country without a city again");
+        db.execute_unprepared(
+            "UPDATE vacancy_duty_station SET city = NULL WHERE city = country_code",
+        )
+        .await
+        .expect("a country without a city again");
         // Foreign keys are still enforced after the rebuild.
         assert!(
             db.execute_unprepared(

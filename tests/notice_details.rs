@@ -120,7 +120,10 @@ async fn a_posted_notice_reads_back_as_it_was_written() {
                 { "text": "Expérience avec des groupes vulnérables", "requirement": "DESIRABLE" },
             ])
         );
-        assert_eq!(text["experience"][2], "Expérience avec des groupes vulnérables");
+        assert_eq!(
+            text["experience"][2],
+            "Expérience avec des groupes vulnérables"
+        );
         assert_eq!(
             text["skillLines"],
             json!([{ "text": "Connaissance de l'arabe", "requirement": "DESIRABLE" }])
@@ -157,15 +160,30 @@ async fn bad_details_are_refused_with_the_field_named() {
         let base = detailed(&app, "IOM-TN-REFUSED").await;
         // (where, what, the field the refusal names)
         let cases: [(&str, &str, Value, &str); 4] = [
-            ("/texts/0", "experience", json!(["plain too"]), "input.texts[0].experienceLines"),
-            ("", "workingLanguage", json!("French!"), "input.workingLanguage"),
+            (
+                "/texts/0",
+                "experience",
+                json!(["plain too"]),
+                "input.texts[0].experienceLines",
+            ),
+            (
+                "",
+                "workingLanguage",
+                json!("French!"),
+                "input.workingLanguage",
+            ),
             (
                 "/texts/0",
                 "skillLines",
                 json!([{ "text": "  ", "requirement": "REQUIRED" }]),
                 "input.texts[0].skills[0].text",
             ),
-            ("", "dutyStations", json!([{ "country": "Tunisie" }]), "input.dutyStations[0].country"),
+            (
+                "",
+                "dutyStations",
+                json!([{ "country": "Tunisie" }]),
+                "input.dutyStations[0].country",
+            ),
         ];
         for (pointer, key, value, field) in cases {
             let mut input = base.clone();
@@ -180,8 +198,13 @@ async fn bad_details_are_refused_with_the_field_named() {
         // A recruiter of another agency cannot post on IOM's project: the details change
         // nothing to who may write.
         let ilo = app.sign_in_as(Role::Recruiter, Some("ILO")).await;
-        let body = app.graphql_as(Some(&ilo), CREATE, json!({ "input": base })).await;
-        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+        let body = app
+            .graphql_as(Some(&ilo), CREATE, json!({ "input": base }))
+            .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{body}"
+        );
         // Nothing was written: IOM's own list, drafts included, does not have it.
         let none = app
             .data_as(
@@ -204,7 +227,10 @@ async fn the_posting_feed_facets_and_search_print_the_notices_place_and_deadline
 
         // JSON-LD: the notice's clock, the stated date, a country without a locality.
         let posting = app
-            .data("query ($id: ID!) { vacancy(id: $id) { jobPosting } }", json!({ "id": id }))
+            .data(
+                "query ($id: ID!) { vacancy(id: $id) { jobPosting } }",
+                json!({ "id": id }),
+            )
             .await["vacancy"]["jobPosting"]
             .clone();
         assert_eq!(posting["validThrough"], format!("{next}T00:00:00+01:00"));
@@ -244,7 +270,9 @@ async fn the_posting_feed_facets_and_search_print_the_notices_place_and_deadline
                 json!({}),
             )
             .await;
-        let stations = facets["vacancies"]["facets"]["dutyStations"].as_array().unwrap();
+        let stations = facets["vacancies"]["facets"]["dutyStations"]
+            .as_array()
+            .unwrap();
         assert!(
             stations.contains(&json!({ "city": null, "country": "TN", "count": 1 })),
             "[{}] {stations:?}",
@@ -265,7 +293,10 @@ async fn the_posting_feed_facets_and_search_print_the_notices_place_and_deadline
                 .iter()
                 .map(|e| e["node"]["reference"].as_str().unwrap())
                 .collect();
-            assert!(references.contains(&"IOM-TN-PRINTED"), "{words}: {references:?}");
+            assert!(
+                references.contains(&"IOM-TN-PRINTED"),
+                "{words}: {references:?}"
+            );
         }
     }
 }

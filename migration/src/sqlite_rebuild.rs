@@ -41,7 +41,11 @@ pub async fn rebuild(
         )));
     }
     let error = |e| sqlx_error(table, e);
-    let mut conn = db.get_sqlite_connection_pool().acquire().await.map_err(error)?;
+    let mut conn = db
+        .get_sqlite_connection_pool()
+        .acquire()
+        .await
+        .map_err(error)?;
     let enforced: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
         .fetch_one(&mut *conn)
         .await

@@ -450,11 +450,7 @@ async fn insert_vacancy(db: &impl ConnectionTrait, seed: &VacancySeed) -> Result
         apply_email: Set(seed.apply_email.clone()),
         apply_url: Set(seed.apply_url.clone()),
         apply_email_subject: Set(seed.apply_email_subject.clone()),
-        working_language: Set(seed
-            .working_language
-            .as_deref()
-            .map(language)
-            .transpose()?),
+        working_language: Set(seed.working_language.as_deref().map(language).transpose()?),
         job_family: Set(seed.job_family.clone()),
         department: Set(seed.department.clone()),
         accommodation_contact: Set(seed.accommodation_contact.clone()),

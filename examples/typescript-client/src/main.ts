@@ -133,7 +133,10 @@ async function listOpenVacancies(client: GraphQLClient, search?: string) {
     log(`  by contract: ${show(facets.contractTypes.map((f) => ({ label: f.contractType ?? 'none', count: f.count })))}`);
   }
   for (const { node } of vacancies.edges) {
-    const places = node.dutyStations.map((d) => `${d.city} (${d.country})`).join(', ');
+    // A duty station without a city is the whole country.
+    const places = node.dutyStations
+      .map((d) => (d.city ? `${d.city} (${d.country})` : d.country))
+      .join(', ');
     log(`  ${node.organisation.acronym} ${node.reference} ${node.grade}: ${node.title} — ${places}, closes ${node.closingAt}`);
   }
   return vacancies;

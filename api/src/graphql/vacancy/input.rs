@@ -385,27 +385,27 @@ impl VacancyInput {
                 .enumerate()
                 .map(|(i, t)| {
                     Ok(TextInput {
-                    experience: lines(
-                        &format!("input.texts[{i}].experience"),
-                        t.experience,
-                        t.experience_lines,
-                    )?,
-                    skills: lines(
-                        &format!("input.texts[{i}].skills"),
-                        t.skills,
-                        t.skill_lines,
-                    )?,
-                    language: t.language,
-                    title: t.title,
-                    organisation_intro: t.organisation_intro,
-                    context: t.context,
-                    reporting_lines: t.reporting_lines,
-                    responsibilities_intro: t.responsibilities_intro,
-                    responsibilities: t.responsibilities,
-                    conditions: t.conditions,
-                    how_to_apply: t.how_to_apply,
-                    additional_information: t.additional_information,
-                })
+                        experience: lines(
+                            &format!("input.texts[{i}].experience"),
+                            t.experience,
+                            t.experience_lines,
+                        )?,
+                        skills: lines(
+                            &format!("input.texts[{i}].skills"),
+                            t.skills,
+                            t.skill_lines,
+                        )?,
+                        language: t.language,
+                        title: t.title,
+                        organisation_intro: t.organisation_intro,
+                        context: t.context,
+                        reporting_lines: t.reporting_lines,
+                        responsibilities_intro: t.responsibilities_intro,
+                        responsibilities: t.responsibilities,
+                        conditions: t.conditions,
+                        how_to_apply: t.how_to_apply,
+                        additional_information: t.additional_information,
+                    })
                 })
                 .collect::<AppResult<_>>()?,
             questions: self

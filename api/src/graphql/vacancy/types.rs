@@ -410,7 +410,11 @@ impl Vacancy {
 pub struct VacancyText(vacancy_text::Model);
 
 impl VacancyText {
-    async fn rows(&self, ctx: &Context<'_>, section: ItemSection) -> Result<Vec<vacancy_item::Model>> {
+    async fn rows(
+        &self,
+        ctx: &Context<'_>,
+        section: ItemSection,
+    ) -> Result<Vec<vacancy_item::Model>> {
         let rows: Vec<vacancy_item::Model> =
             children(&context::loaders(ctx)?.vacancy_items, self.0.vacancy_id).await?;
         Ok(rows
@@ -420,7 +424,12 @@ impl VacancyText {
     }
 
     async fn items(&self, ctx: &Context<'_>, section: ItemSection) -> Result<Vec<String>> {
-        Ok(self.rows(ctx, section).await?.into_iter().map(|i| i.text).collect())
+        Ok(self
+            .rows(ctx, section)
+            .await?
+            .into_iter()
+            .map(|i| i.text)
+            .collect())
     }
 
     async fn lines(&self, ctx: &Context<'_>, section: ItemSection) -> Result<Vec<NoticeLine>> {
@@ -429,7 +438,11 @@ impl VacancyText {
             .into_iter()
             .map(|i| {
                 Ok(NoticeLine {
-                    requirement: i.requirement.as_deref().map(Requirement::from_db).transpose()?,
+                    requirement: i
+                        .requirement
+                        .as_deref()
+                        .map(Requirement::from_db)
+                        .transpose()?,
                     text: i.text,
                 })
             })

@@ -18,7 +18,8 @@ use crate::domain::{AlertFrequency, Role};
 use crate::error::AppResult;
 use crate::service::mail::{Mail, MailKind, Mailer, Unsubscribe};
 use crate::service::notice_facts::{
-    closing_line, duty_stations_line, duty_stations_of, language_of, organisation_name, texts_of, title_in,
+    closing_line, duty_stations_line, duty_stations_of, language_of, organisation_name, texts_of,
+    title_in,
 };
 use crate::service::vacancy::{self as vacancies, VacancyFilter};
 

@@ -143,7 +143,11 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
             .map(|i| {
                 Ok(NoticeLine {
                     text: i.text.clone(),
-                    requirement: i.requirement.as_deref().map(Requirement::from_db).transpose()?,
+                    requirement: i
+                        .requirement
+                        .as_deref()
+                        .map(Requirement::from_db)
+                        .transpose()?,
                 })
             })
             .collect()
@@ -225,19 +229,19 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
             .into_iter()
             .map(|t| {
                 Ok(NoticeText {
-                responsibilities: section_items(&t.language, ItemSection::Responsibility),
-                experience: section_lines(&t.language, ItemSection::Experience)?,
-                skills: section_lines(&t.language, ItemSection::Skill)?,
-                conditions: section_items(&t.language, ItemSection::Condition),
-                language: t.language,
-                title: t.title,
-                organisation_intro: t.organisation_intro,
-                context: t.context,
-                reporting_lines: t.reporting_lines,
-                responsibilities_intro: t.responsibilities_intro,
-                how_to_apply: t.how_to_apply,
-                additional_information: t.additional_information,
-            })
+                    responsibilities: section_items(&t.language, ItemSection::Responsibility),
+                    experience: section_lines(&t.language, ItemSection::Experience)?,
+                    skills: section_lines(&t.language, ItemSection::Skill)?,
+                    conditions: section_items(&t.language, ItemSection::Condition),
+                    language: t.language,
+                    title: t.title,
+                    organisation_intro: t.organisation_intro,
+                    context: t.context,
+                    reporting_lines: t.reporting_lines,
+                    responsibilities_intro: t.responsibilities_intro,
+                    how_to_apply: t.how_to_apply,
+                    additional_information: t.additional_information,
+                })
             })
             .collect::<AppResult<_>>()?,
         questions: questions.iter().filter_map(Question::from_row).collect(),

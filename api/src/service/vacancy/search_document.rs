@@ -162,7 +162,10 @@ async fn refresh_batch(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbE
                     body.push(fr);
                 }
             }
-            for detail in [&v.unit, &v.department, &v.job_family].into_iter().flatten() {
+            for detail in [&v.unit, &v.department, &v.job_family]
+                .into_iter()
+                .flatten()
+            {
                 body.push(detail);
             }
             for text in &texts {

@@ -34,8 +34,8 @@ export type DocumentKind =
 
 /** A place a post is based. */
 export type DutyStationInput = {
-  /** The city. */
-  city: string;
+  /** The city; leave it out when the duty station is the whole country (`Maroc`). */
+  city?: string | null | undefined;
   /** The country (ISO 3166-1 alpha-2). */
   country: string;
 };
@@ -85,6 +85,8 @@ export type LanguageRequirementInput = {
   language: string;
   /** The level asked for. */
   level?: LanguageLevel | null | undefined;
+  /** The notice's own wording ("Maîtriser au moins une langue locale parlée au Maroc"). */
+  note?: string | null | undefined;
   /** Requirements sharing this number are alternatives. */
   oneOfGroup?: number | null | undefined;
   /** Required or desirable. */
@@ -96,6 +98,14 @@ export type LocalizedTextInput = {
   /** ISO 639 code. */
   language: string;
   /** The text. */
+  text: string;
+};
+
+/** An experience or skill line. */
+export type NoticeLineInput = {
+  /** Required ("obligatoire") or desirable ("un atout"); leave it out when the notice does not say. */
+  requirement?: Requirement | null | undefined;
+  /** The line as the notice words it. */
   text: string;
 };
 
@@ -260,6 +270,8 @@ export type VacancyFilterInput = {
 
 /** A whole vacancy notice. Lists replace what a stored notice had. */
 export type VacancyInput = {
+  /** Whom candidates who need reasonable accommodation write to (an e-mail address). */
+  accommodationContact?: string | null | undefined;
   /** The e-mail address applications go to. */
   applyEmail?: string | null | undefined;
   /** The subject line applications by e-mail must carry. */
@@ -278,6 +290,8 @@ export type VacancyInput = {
   competencies?: Array<VacancyCompetencyInput>;
   /** The kind of contract. */
   contractType?: ContractType | null | undefined;
+  /** The department, when the notice names one besides the unit (`BR-Afrique`). */
+  department?: string | null | undefined;
   /** The contract's length in months (1–120). */
   durationMonths?: number | null | undefined;
   /** Where the posts are based. */
@@ -288,6 +302,8 @@ export type VacancyInput = {
   grade?: string | null | undefined;
   /** Whether internal candidates are considered first (default false). */
   internalFirst?: boolean;
+  /** The job family or category the notice files the post under (`Finance`). */
+  jobFamily?: string | null | undefined;
   /** Language requirements. */
   languages?: Array<LanguageRequirementInput>;
   /** Whether outside candidates may apply. */
@@ -314,12 +330,19 @@ export type VacancyInput = {
   startAsap?: boolean;
   /** The planned start date. */
   startDate?: unknown;
+  /**
+   * The publication date the notice states; kept as given when the notice is published
+   * (`publishedAt` records when it went live here).
+   */
+  statedPublicationDate?: unknown;
   /** The notice's text, one per language. */
   texts: Array<VacancyTextInput>;
   /** The IANA time zone the notice's dates are in (`Europe/Zurich` for "midnight, Geneva time"). */
   timeZone: string;
-  /** The department, unit or office. */
+  /** The unit or office (`BP-Alger`). */
   unit?: string | null | undefined;
+  /** The language the post works in (ISO 639). */
+  workingLanguage?: string | null | undefined;
 };
 
 /** Where a vacancy is in its life. */
@@ -343,8 +366,10 @@ export type VacancyTextInput = {
   conditions?: Array<string>;
   /** The context of the post. */
   context?: string | null | undefined;
-  /** Experience sought. */
+  /** Experience sought, as plain lines. Give this or `experienceLines`. */
   experience?: Array<string>;
+  /** Experience sought, each line with whether it is required or desirable. */
+  experienceLines?: Array<NoticeLineInput> | null | undefined;
   /** How to apply. */
   howToApply?: string | null | undefined;
   /** ISO 639 code of this text. */
@@ -357,7 +382,9 @@ export type VacancyTextInput = {
   responsibilities?: Array<string>;
   /** The sentence introducing the responsibilities. */
   responsibilitiesIntro?: string | null | undefined;
-  /** Skills sought. */
+  /** Skills sought, each line with whether it is required or desirable. */
+  skillLines?: Array<NoticeLineInput> | null | undefined;
+  /** Skills sought, as plain lines. Give this or `skillLines`. */
   skills?: Array<string>;
   /** The post's title. */
   title: string;
@@ -384,7 +411,7 @@ export type OpenVacanciesQueryVariables = Exact<{
 }>;
 
 
-export type OpenVacanciesQuery = { vacancies: { totalCount: number, facets: { organisations: Array<{ count: number, organisation: { acronym: string } }>, countries: Array<{ country: string, count: number }>, gradeCategories: Array<{ gradeCategory: GradeCategory | null, count: number }>, contractTypes: Array<{ contractType: ContractType | null, count: number }> } | null, edges: Array<{ node: { id: string, reference: string, title: string, closingAt: string | null, grade: string | null, organisation: { acronym: string }, dutyStations: Array<{ city: string, country: string }> } }> } };
+export type OpenVacanciesQuery = { vacancies: { totalCount: number, facets: { organisations: Array<{ count: number, organisation: { acronym: string } }>, countries: Array<{ country: string, count: number }>, gradeCategories: Array<{ gradeCategory: GradeCategory | null, count: number }>, contractTypes: Array<{ contractType: ContractType | null, count: number }> } | null, edges: Array<{ node: { id: string, reference: string, title: string, closingAt: string | null, grade: string | null, organisation: { acronym: string }, dutyStations: Array<{ city: string | null, country: string }> } }> } };
 
 export type CreateVacancyMutationVariables = Exact<{
   input: VacancyInput;
@@ -406,7 +433,7 @@ export type VacancyPublishedSubscriptionVariables = Exact<{
 }>;
 
 
-export type VacancyPublishedSubscription = { vacancyPublished: { id: string, reference: string, title: string, organisation: { acronym: string }, dutyStations: Array<{ city: string, country: string }> } };
+export type VacancyPublishedSubscription = { vacancyPublished: { id: string, reference: string, title: string, organisation: { acronym: string }, dutyStations: Array<{ city: string | null, country: string }> } };
 
 
 export const RegisterDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Register"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RegisterInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"register"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]}}]} as unknown as DocumentNode<RegisterMutation, RegisterMutationVariables>;
