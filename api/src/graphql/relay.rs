@@ -23,6 +23,10 @@ use crate::service::vacancy::order::KeyedPage;
 /// An object with a global ID, refetchable with `node(id:)`.
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "The object's global ID."))]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one value per `node(id:)` call, resolved at once: boxing the row would not pay"
+)]
 pub enum Node {
     Organisation(Organisation),
     Project(Project),

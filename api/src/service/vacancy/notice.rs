@@ -34,6 +34,15 @@ impl From<String> for NoticeLine {
     }
 }
 
+/// A language requirement: (code, level, requirement, alternatives group, the notice's wording).
+pub type NoticeLanguage = (
+    String,
+    Option<LanguageLevel>,
+    Requirement,
+    Option<i32>,
+    Option<String>,
+);
+
 /// A validated notice, ready to store. Equal notices store identical rows.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Notice {
@@ -66,14 +75,7 @@ pub struct Notice {
     pub stated_publication_date: Option<NaiveDate>,
     /// (city, country code); no city when the duty station is the whole country.
     pub duty_stations: Vec<(Option<String>, String)>,
-    /// (code, level, requirement, alternatives group, the notice's wording).
-    pub languages: Vec<(
-        String,
-        Option<LanguageLevel>,
-        Requirement,
-        Option<i32>,
-        Option<String>,
-    )>,
+    pub languages: Vec<NoticeLanguage>,
     pub qualification_paths: Vec<(EducationLevel, i32, Vec<String>, Option<String>)>,
     pub competencies: Vec<(i32, Option<i32>, Requirement)>,
     pub documents: Vec<(DocumentKind, Option<i32>, Option<String>)>,
