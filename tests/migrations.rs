@@ -119,17 +119,7 @@ async fn project_codes_become_unique_per_organisation_and_the_rebuild_keeps_ever
     for database in TestDatabase::all().await {
         let backend = database.backend();
         let db = Database::connect(database.url()).await.expect("connect");
-        // The demo data is written for today's schema: load it, then take the schema back to
-        // before the migration. Down refuses duty stations without a city (migration 000022).
-        Migrator::up(&db, None).await.expect("up");
-        jobboard::seed::load_demo(&db).await.expect("demo data");
-        db.execute_unprepared("DELETE FROM vacancy_duty_station WHERE city IS NULL")
-            .await
-            .expect("country-only stations");
-        let later = Migrator::migrations().len() as u32 - before;
-        Migrator::down(&db, Some(later))
-            .await
-            .expect("down to before");
+        crate::helpers::demo_data_before(&db, before).await;
         let (iom, ilo) = (
             organisation_id(&db, "IOM").await,
             organisation_id(&db, "ILO").await,

@@ -369,3 +369,34 @@ async fn competencies_can_be_functional_with_labels_in_three_languages() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_imported_notice_keeps_its_details_and_importing_it_again_changes_nothing() {
+    const IMPORT: &str = "mutation ($input: VacancyInput!) { importVacancy(input: $input) { result vacancy { statedPublicationDate publishedAt localClosing { date time } text(language: \"fr\") { experienceLines { requirement } } } } }";
+    for app in TestApp::all_seeded().await {
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let mut input = detailed(&app, "IOM-TN-IMPORTED").await;
+        let first =
+            app.data_as(&iom, IMPORT, json!({ "input": input })).await["importVacancy"].clone();
+        assert_eq!(first["result"], "CREATED");
+        let imported = &first["vacancy"];
+        assert_eq!(imported["statedPublicationDate"], "2025-10-27");
+        assert_eq!(imported["publishedAt"], Value::Null);
+        assert_eq!(imported["localClosing"]["time"], "24:00");
+        let again = app.data_as(&iom, IMPORT, json!({ "input": input })).await;
+        assert_eq!(
+            again["importVacancy"]["result"],
+            "UNCHANGED",
+            "[{}]",
+            app.backend()
+        );
+        // A line's requirement is part of the notice: changing it alone is an update.
+        input["texts"][0]["experienceLines"][1]["requirement"] = json!("REQUIRED");
+        let changed = app.data_as(&iom, IMPORT, json!({ "input": input })).await;
+        assert_eq!(changed["importVacancy"]["result"], "UPDATED");
+        assert_eq!(
+            changed["importVacancy"]["vacancy"]["text"]["experienceLines"][1]["requirement"],
+            "REQUIRED"
+        );
+    }
+}

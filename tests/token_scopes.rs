@@ -259,8 +259,7 @@ async fn a_token_stored_before_scopes_keeps_every_right() {
         .expect("the migration is listed") as u32;
     for database in TestDatabase::all().await {
         let db = sea_orm::Database::connect(database.url()).await.unwrap();
-        Migrator::up(&db, Some(before)).await.unwrap();
-        jobboard::seed::load_demo(&db).await.expect("demo data");
+        crate::helpers::demo_data_before(&db, before).await;
         let org: i32 = db
             .query_one(
                 db.get_database_backend().build(
