@@ -11,12 +11,14 @@ use sea_orm::{
 use serde_json::{json, Value};
 
 use crate::auth::Actor;
+use crate::domain::names::Translation;
 use crate::domain::{ApplicationStatus, CountryCode, LanguageCode, OrganisationKind};
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::fields::{
-    bilingual_changes, email, optional_text, required_text, ChangeSet, MAX_LINE, MAX_TEXT,
+    bilingual_changes, email, optional_text, required_text, translations, ChangeSet, MAX_LINE,
+    MAX_TEXT,
 };
 use crate::service::pagination::{paginate, Page, PageRequest};
 use crate::service::vacancy::search_document;
@@ -181,6 +183,8 @@ pub struct NewOrganisation {
     pub founded_year: Option<i32>,
     pub description_en: Option<String>,
     pub description_fr: Option<String>,
+    /// Names and descriptions in languages other than English and French.
+    pub translations: Vec<Translation>,
     pub website: Option<String>,
     pub recruitment_email: Option<String>,
     pub offices: Vec<OfficeInput>,
@@ -198,6 +202,8 @@ pub struct OrganisationChanges {
     pub founded_year: Option<Option<i32>>,
     pub description_en: Option<Option<String>>,
     pub description_fr: Option<Option<String>>,
+    /// Names and descriptions in other languages, replacing the stored ones.
+    pub translations: Option<Vec<Translation>>,
     pub website: Option<Option<String>>,
     pub recruitment_email: Option<Option<String>>,
     pub offices: Option<Vec<OfficeInput>>,
@@ -369,6 +375,7 @@ pub async fn create(
         input.description_fr.as_deref(),
         MAX_TEXT,
     )?;
+    let translations = translations(&input.translations)?;
     let website = website(input.website.as_deref())?;
     let recruitment_email = email("input.recruitmentEmail", input.recruitment_email.as_deref())?;
     let offices = offices(&input.offices)?;
@@ -384,6 +391,7 @@ pub async fn create(
         founded_year: Set(founded_year),
         description_en: Set(description_en.clone()),
         description_fr: Set(description_fr.clone()),
+        translations: Set(translations.clone()),
         website: Set(website.clone()),
         recruitment_email: Set(recruitment_email.clone()),
         version: Set(1),
@@ -412,6 +420,7 @@ pub async fn create(
                 "foundedYear": founded_year,
                 "descriptionEn": description_en,
                 "descriptionFr": description_fr,
+                "translations": translations,
                 "website": website,
                 "recruitmentEmail": recruitment_email,
                 "offices": offices.iter().map(Office::to_json).collect::<Vec<_>>(),
@@ -576,8 +585,17 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("organisation"))?;
-    let renamed = (&updated.acronym, &updated.name_en, &updated.name_fr)
-        != (&current.acronym, &current.name_en, &current.name_fr);
+    let renamed = (
+        &updated.acronym,
+        &updated.name_en,
+        &updated.name_fr,
+        &updated.translations,
+    ) != (
+        &current.acronym,
+        &current.name_en,
+        &current.name_fr,
+        &current.translations,
+    );
     if renamed || acronyms_changed {
         search_document::refresh_organisation(&txn, id).await?;
     }

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
+use crate::domain::names::Translation;
 use crate::domain::{CountryCode, LanguageCode, PartnerRole};
 use crate::error::{AppError, AppResult};
 use crate::service::fields::{optional_text, required_text, MAX_TEXT};
@@ -32,6 +33,8 @@ pub struct NewProject {
     pub name_fr: String,
     pub description_en: Option<String>,
     pub description_fr: Option<String>,
+    /// Names and descriptions in languages other than English and French.
+    pub translations: Vec<Translation>,
     pub objectives: Vec<ObjectivesInput>,
     pub countries: Vec<CountryCode>,
     pub start_date: Option<NaiveDate>,
@@ -49,6 +52,8 @@ pub struct ProjectChanges {
     pub name_fr: Option<String>,
     pub description_en: Option<Option<String>>,
     pub description_fr: Option<Option<String>>,
+    /// Names and descriptions in other languages, replacing the stored ones.
+    pub translations: Option<Vec<Translation>>,
     pub objectives: Option<Vec<ObjectivesInput>>,
     pub countries: Option<Vec<CountryCode>>,
     pub start_date: Option<Option<NaiveDate>>,

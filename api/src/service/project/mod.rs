@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::fields::{
-    bilingual_changes, optional_text, required_text, ChangeSet, MAX_LINE, MAX_TEXT,
+    bilingual_changes, optional_text, required_text, translations, ChangeSet, MAX_LINE, MAX_TEXT,
 };
 use crate::service::organisation as organisation_service;
 use crate::service::pagination::{paginate, Page, PageRequest};
@@ -293,6 +293,7 @@ pub async fn create(
         input.description_fr.as_deref(),
         MAX_TEXT,
     )?;
+    let translations = translations(&input.translations)?;
     let objectives = objectives(&input.objectives)?;
     let countries = countries(&input.countries)?;
     check_dates(input.start_date, input.end_date)?;
@@ -309,6 +310,7 @@ pub async fn create(
         name_fr: Set(name_fr.clone()),
         description_en: Set(description_en.clone()),
         description_fr: Set(description_fr.clone()),
+        translations: Set(translations.clone()),
         objectives: Set(objectives.clone()),
         start_on: Set(input.start_date),
         end_on: Set(input.end_date),
@@ -339,6 +341,7 @@ pub async fn create(
                 "nameFr": name_fr,
                 "descriptionEn": description_en,
                 "descriptionFr": description_fr,
+                "translations": translations,
                 "objectives": objectives,
                 "countries": countries,
                 "startDate": input.start_date,
@@ -496,9 +499,18 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("project"))?;
-    if (&updated.code, &updated.name_en, &updated.name_fr)
-        != (&current.code, &current.name_en, &current.name_fr)
-    {
+    let renamed = (
+        &updated.code,
+        &updated.name_en,
+        &updated.name_fr,
+        &updated.translations,
+    ) != (
+        &current.code,
+        &current.name_en,
+        &current.name_fr,
+        &current.translations,
+    );
+    if renamed {
         search_document::refresh_project(&txn, id).await?;
     }
     audit::record(
