@@ -309,6 +309,16 @@ impl Partnership {
         self.0.note.as_deref()
     }
 
+    /// For a donor: the organisation its funds flow through (a fund manager).
+    async fn through(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        match self.0.through_organisation_id {
+            Some(id) => Ok(Some(Organisation(
+                one(&context::loaders(ctx)?.organisation, id).await?,
+            ))),
+            None => Ok(None),
+        }
+    }
+
     /// Whether the partner organisation's admins accepted it. A partnership the lead
     /// organisation proposes is shown only to the two organisations until it is accepted.
     async fn accepted(&self) -> bool {

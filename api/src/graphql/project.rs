@@ -280,6 +280,9 @@ pub struct ProjectPartnerInput {
     role: PartnerRole,
     /// What the notice says of the role (who manages the funds, for a donor).
     note: Option<String>,
+    /// For a donor: the global ID of the organisation its funds flow through (a fund manager,
+    /// such as ICMPD for the European Commission's Mobility Partnership Facility).
+    through_organisation_id: Option<ID>,
 }
 
 /// A new project with its countries and partners.
@@ -387,6 +390,16 @@ fn partners_into_service(
                 )?,
                 role: p.role,
                 note: p.note,
+                through_organisation_id: p
+                    .through_organisation_id
+                    .map(|id| {
+                        decode(
+                            &format!("input.partners[{i}].throughOrganisationId"),
+                            NodeKind::Organisation,
+                            &id,
+                        )
+                    })
+                    .transpose()?,
             })
         })
         .collect()

@@ -23,6 +23,8 @@ pub struct PartnerInput {
     pub organisation_id: i32,
     pub role: PartnerRole,
     pub note: Option<String>,
+    /// For a donor: the organisation its funds flow through (a fund manager).
+    pub through_organisation_id: Option<i32>,
 }
 
 /// A new project, as received (IDs and codes already parsed).
@@ -113,6 +115,7 @@ pub(super) struct Partner {
     pub(super) organisation_id: i32,
     pub(super) role: String,
     pub(super) note: Option<String>,
+    pub(super) through_organisation_id: Option<i32>,
 }
 
 pub(super) fn partners(input: &[PartnerInput]) -> AppResult<Vec<Partner>> {
@@ -128,8 +131,24 @@ pub(super) fn partners(input: &[PartnerInput]) -> AppResult<Vec<Partner>> {
                 format!("this organisation is already a {role} partner"),
             ));
         }
+        if let Some(through) = p.through_organisation_id {
+            let field = format!("input.partners[{i}].throughOrganisationId");
+            if p.role != PartnerRole::Donor {
+                return Err(AppError::bad_input(
+                    field,
+                    "only a donor's funds flow through another organisation",
+                ));
+            }
+            if through == p.organisation_id {
+                return Err(AppError::bad_input(
+                    field,
+                    "a donor's funds flow through another organisation than itself",
+                ));
+            }
+        }
         partners.push(Partner {
             organisation_id: p.organisation_id,
+            through_organisation_id: p.through_organisation_id,
             role,
             note: optional_text(
                 &format!("input.partners[{i}].note"),
@@ -191,6 +210,7 @@ mod tests {
             organisation_id: 1,
             role: PartnerRole::Donor,
             note: None,
+            through_organisation_id: None,
         };
         assert_eq!(
             field_of(partners(&[partner.clone(), partner]).unwrap_err()),

@@ -194,6 +194,13 @@ async fn insert_partners(
     for (order, p) in partners.iter().enumerate() {
         let field = format!("input.partners[{order}].organisationId");
         let acronym = organisation_acronym(db, &field, p.organisation_id).await?;
+        let through = match p.through_organisation_id {
+            Some(id) => {
+                let field = format!("input.partners[{order}].throughOrganisationId");
+                Some(organisation_acronym(db, &field, id).await?)
+            }
+            None => None,
+        };
         let stands = accepted.contains(&p.organisation_id)
             || policy::partnership_stands(actor, p.organisation_id);
         project_partner::ActiveModel {
@@ -201,6 +208,7 @@ async fn insert_partners(
             organisation_id: Set(p.organisation_id),
             role: Set(p.role.clone()),
             note: Set(p.note.clone()),
+            through_organisation_id: Set(p.through_organisation_id),
             sort_order: Set(order as i32),
             accepted_at: Set(stands.then_some(now)),
             ..Default::default()
@@ -211,6 +219,7 @@ async fn insert_partners(
             "organisation": acronym,
             "role": p.role,
             "note": p.note,
+            "through": through,
             "accepted": stands,
         }));
     }
@@ -458,6 +467,7 @@ pub async fn update(
             organisation_id: p.organisation_id,
             role: p.role,
             note: p.note,
+            through_organisation_id: p.through_organisation_id,
         })
         .collect();
     let new_partners = new_partners.filter(|p| *p != stored_partners);
