@@ -72,7 +72,13 @@ enum ProjectPartnerRebuilt {
     Table,
 }
 
-const OLD_ROLES: &[&str] = &["LEAD", "CONVENING", "PARTICIPATING", "IMPLEMENTING", "DONOR"];
+const OLD_ROLES: &[&str] = &[
+    "LEAD",
+    "CONVENING",
+    "PARTICIPATING",
+    "IMPLEMENTING",
+    "DONOR",
+];
 const NEW_ROLES: &[&str] = &[
     "LEAD",
     "CONVENING",
@@ -288,10 +294,19 @@ impl MigrationTrait for Migration {
             columns::create_indexes(manager, new_partner_indexes()).await?;
         }
 
-        columns::add_column(manager, Organisation::Table, json_null(Organisation::Translations))
-            .await?;
+        columns::add_column(
+            manager,
+            Organisation::Table,
+            json_null(Organisation::Translations),
+        )
+        .await?;
         columns::add_column(manager, Project::Table, json_null(Project::Translations)).await?;
-        columns::add_column(manager, Competency::Table, json_null(Competency::Translations)).await
+        columns::add_column(
+            manager,
+            Competency::Table,
+            json_null(Competency::Translations),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -299,7 +314,10 @@ impl MigrationTrait for Migration {
         columns::drop_column(manager, Project::Table, Project::Translations).await?;
         columns::drop_column(manager, Organisation::Table, Organisation::Translations).await?;
 
-        for (new, old) in [("COORDINATING", "PARTICIPATING"), ("FUND_MANAGER", "IMPLEMENTING")] {
+        for (new, old) in [
+            ("COORDINATING", "PARTICIPATING"),
+            ("FUND_MANAGER", "IMPLEMENTING"),
+        ] {
             manager
                 .exec_stmt(
                     Query::update()
@@ -318,7 +336,12 @@ impl MigrationTrait for Migration {
                 "ix_project_partner_role",
             ] {
                 manager
-                    .drop_index(Index::drop().name(name).table(ProjectPartner::Table).to_owned())
+                    .drop_index(
+                        Index::drop()
+                            .name(name)
+                            .table(ProjectPartner::Table)
+                            .to_owned(),
+                    )
                     .await?;
             }
             columns::drop_column(

@@ -135,8 +135,14 @@ mod tests {
             translations: Some(&stored),
         };
         assert_eq!(names.name(&lang("ar")), "المنظمة الدولية للهجرة");
-        assert_eq!(names.name(&lang("FR")), "Organisation internationale pour les migrations");
-        assert_eq!(names.name(&lang("es")), "International Organization for Migration");
+        assert_eq!(
+            names.name(&lang("FR")),
+            "Organisation internationale pour les migrations"
+        );
+        assert_eq!(
+            names.name(&lang("es")),
+            "International Organization for Migration"
+        );
         assert_eq!(names.description(&lang("ar")), Some("Créée en 1951"));
         let all = names.all();
         assert_eq!(all.len(), 3);

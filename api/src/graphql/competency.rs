@@ -7,11 +7,11 @@ use crate::domain::{CompetencyKind, LanguageCode};
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
-use crate::graphql::organisation::Organisation;
 use crate::graphql::names::{
     all_translations, language_arg, names_of, translations_into_service, NameTranslation,
     NameTranslationInput,
 };
+use crate::graphql::organisation::Organisation;
 use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
 use crate::graphql::vacancy::{vacancy_connection, Vacancy, VacancyFilterInput};
 use crate::service::competency as competency_service;

@@ -326,6 +326,28 @@ impl Partnership {
     }
 }
 
+/// Narrows an organisation list by its partnerships (accepted ones); fields combine with AND.
+#[derive(InputObject, Default)]
+pub struct OrganisationFilterInput {
+    /// Organisations that are partners of this project (global ID), in `role` when given
+    /// (`{ partnerOf: <WAFIRA II>, role: DONOR }`: its donors).
+    partner_of: Option<ID>,
+    /// Organisations with this role in a project (in `partnerOf`, when given): every donor.
+    role: Option<PartnerRole>,
+}
+
+impl OrganisationFilterInput {
+    fn into_service(self) -> Result<org_service::OrganisationFilter, AppError> {
+        Ok(org_service::OrganisationFilter {
+            partner_of: self
+                .partner_of
+                .map(|id| decode("filter.partnerOf", NodeKind::Project, &id))
+                .transpose()?,
+            role: self.role,
+        })
+    }
+}
+
 /// Organisation queries.
 #[derive(Default)]
 pub struct OrganisationQuery;
@@ -338,6 +360,7 @@ impl OrganisationQuery {
     async fn organisations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Narrow the list.")] filter: Option<OrganisationFilterInput>,
         #[graphql(desc = "Return the first n organisations (1–100, default 20).")] first: Option<
             i32,
         >,
@@ -345,6 +368,7 @@ impl OrganisationQuery {
         #[graphql(desc = "Return the last n organisations (1–100).")] last: Option<i32>,
         #[graphql(desc = "Return organisations before this cursor.")] before: Option<String>,
     ) -> Result<AppConnection<Organisation>> {
+        let filter = filter.unwrap_or_default().into_service()?;
         let page = PageArgs {
             first,
             after,
@@ -353,7 +377,8 @@ impl OrganisationQuery {
         }
         .validate()?;
         let page =
-            service::organisation::list(context::actor(ctx)?, context::db(ctx)?, page).await?;
+            service::organisation::list(context::actor(ctx)?, context::db(ctx)?, &filter, page)
+                .await?;
         Ok(connection(page, Organisation))
     }
 

@@ -175,6 +175,11 @@ pub struct ProjectFilterInput {
     country: Option<String>,
     /// Projects in this status.
     status: Option<ProjectStatus>,
+    /// Projects in which this organisation (global ID) is a partner, in `role` when given
+    /// (`{ partner: <EU>, role: DONOR }`: the projects the EU funds). Accepted partnerships only.
+    partner: Option<ID>,
+    /// Projects with a partner in this role (the `partner`, when given).
+    role: Option<PartnerRole>,
 }
 
 impl ProjectFilterInput {
@@ -191,6 +196,11 @@ impl ProjectFilterInput {
                 })
                 .transpose()?,
             status: self.status,
+            partner_id: self
+                .partner
+                .map(|id| decode("filter.partner", NodeKind::Organisation, &id))
+                .transpose()?,
+            role: self.role,
         })
     }
 }

@@ -10,8 +10,9 @@ use chrono::{NaiveTime, Utc};
 use chrono_tz::Tz;
 use entity::{
     competency, competency_indicator, office, organisation, organisation_acronym, project,
-    project_country, project_partner, vacancy, vacancy_project, vacancy_competency, vacancy_document,
-    vacancy_duty_station, vacancy_item, vacancy_language, vacancy_qualification_path, vacancy_text,
+    project_country, project_partner, vacancy, vacancy_competency, vacancy_document,
+    vacancy_duty_station, vacancy_item, vacancy_language, vacancy_project,
+    vacancy_qualification_path, vacancy_text,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -145,7 +146,10 @@ fn translations(
     what: &str,
 ) -> Result<Option<serde_json::Value>, SeedError> {
     let mut list = Vec::new();
-    for (code, name) in names.iter().filter(|(l, _)| !matches!(l.as_str(), "en" | "fr")) {
+    for (code, name) in names
+        .iter()
+        .filter(|(l, _)| !matches!(l.as_str(), "en" | "fr"))
+    {
         list.push(Translation {
             language: LanguageCode::parse(code).map_err(invalid)?,
             name: name.clone(),
@@ -156,7 +160,9 @@ fn translations(
         .keys()
         .find(|l| !matches!(l.as_str(), "en" | "fr") && !names.contains_key(*l))
     {
-        return Err(invalid(format!("{what} has a {code} description but no {code} name")));
+        return Err(invalid(format!(
+            "{what} has a {code} description but no {code} name"
+        )));
     }
     Ok(crate::domain::names::to_stored(&list))
 }

@@ -205,7 +205,11 @@ impl<C> ChangeSet<C> {
         let new = description("input.descriptionFr", update.description_fr)?;
         self.field("descriptionFr", column, old, new);
         let (column, old) = stored.translations;
-        let new = update.translations.as_deref().map(translations).transpose()?;
+        let new = update
+            .translations
+            .as_deref()
+            .map(translations)
+            .transpose()?;
         self.field("translations", column, old, new);
         Ok(())
     }

@@ -2,17 +2,17 @@
 //! organisation's admins edit its profile, acronyms and offices.
 
 use chrono::Utc;
-use entity::{office, organisation, organisation_acronym};
+use entity::{office, organisation, organisation_acronym, project_partner};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use serde_json::{json, Value};
 
 use crate::auth::Actor;
 use crate::domain::names::Translation;
-use crate::domain::{ApplicationStatus, CountryCode, LanguageCode, OrganisationKind};
+use crate::domain::{ApplicationStatus, CountryCode, LanguageCode, OrganisationKind, PartnerRole};
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
@@ -64,19 +64,38 @@ const MAX_ACRONYM: usize = 32;
 /// Founding years the database accepts.
 const FOUNDED_YEARS: std::ops::RangeInclusive<i32> = 1800..=2100;
 
+/// Narrows an organisation list by the partnerships (accepted ones) its members have; the
+/// fields combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationFilter {
+    /// Organisations that are partners of this project.
+    pub partner_of: Option<i32>,
+    /// Organisations with this role in a project (in `partner_of`, when given): every donor.
+    pub role: Option<PartnerRole>,
+}
+
 #[tracing::instrument(level = "debug", skip(_actor, db))]
 pub async fn list(
     _actor: &Actor,
     db: &DatabaseConnection,
+    filter: &OrganisationFilter,
     page: PageRequest,
 ) -> AppResult<Page<organisation::Model>> {
-    paginate(
-        db,
-        organisation::Entity::find(),
-        organisation::Column::Id,
-        page,
-    )
-    .await
+    let mut select = organisation::Entity::find();
+    if filter.partner_of.is_some() || filter.role.is_some() {
+        let mut partners = project_partner::Entity::find()
+            .select_only()
+            .column(project_partner::Column::OrganisationId)
+            .filter(project_partner::Column::AcceptedAt.is_not_null());
+        if let Some(project) = filter.partner_of {
+            partners = partners.filter(project_partner::Column::ProjectId.eq(project));
+        }
+        if let Some(role) = filter.role {
+            partners = partners.filter(project_partner::Column::Role.eq(role.as_str()));
+        }
+        select = select.filter(organisation::Column::Id.in_subquery(partners.into_query()));
+    }
+    paginate(db, select, organisation::Column::Id, page).await
 }
 
 #[tracing::instrument(level = "debug", skip(_actor, db))]

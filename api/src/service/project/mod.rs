@@ -13,7 +13,7 @@ use sea_orm::{
 use serde_json::{json, Value};
 
 use crate::auth::Actor;
-use crate::domain::{CountryCode, ProjectStatus};
+use crate::domain::{CountryCode, PartnerRole, ProjectStatus};
 use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
@@ -39,6 +39,11 @@ pub struct ProjectFilter {
     pub organisation_id: Option<i32>,
     pub country: Option<CountryCode>,
     pub status: Option<ProjectStatus>,
+    /// Projects in which this organisation is a partner (in `role`, when given).
+    pub partner_id: Option<i32>,
+    /// Projects with a partner in this role (`partner_id`, when given): `DONOR` with a partner
+    /// gives the projects it funds.
+    pub role: Option<PartnerRole>,
 }
 
 #[tracing::instrument(level = "debug", skip(_actor, db))]
@@ -72,6 +77,19 @@ pub async fn list(
     }
     if let Some(status) = filter.status {
         select = select.filter(project::Column::Status.eq(status.as_str()));
+    }
+    if filter.partner_id.is_some() || filter.role.is_some() {
+        let mut partnered = project_partner::Entity::find()
+            .select_only()
+            .column(project_partner::Column::ProjectId)
+            .filter(project_partner::Column::AcceptedAt.is_not_null());
+        if let Some(org) = filter.partner_id {
+            partnered = partnered.filter(project_partner::Column::OrganisationId.eq(org));
+        }
+        if let Some(role) = filter.role {
+            partnered = partnered.filter(project_partner::Column::Role.eq(role.as_str()));
+        }
+        select = select.filter(project::Column::Id.in_subquery(partnered.into_query()));
     }
     paginate(db, select, project::Column::Id, page).await
 }
