@@ -26,6 +26,7 @@ mod migrations;
 mod notifications;
 mod organisations;
 mod pagination;
+mod projects_and_names;
 mod persisted_queries;
 mod protection;
 mod retention;
