@@ -80,8 +80,7 @@ async fn insert_project(db: &DatabaseConnection, lead: i32, code: &str) -> Resul
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    }
-    ;
+    };
     // Reads back only the id: the columns later migrations add are not there yet.
     let inserted = project::Entity::insert(row).exec(db).await?;
     Ok(inserted.last_insert_id)

@@ -88,7 +88,9 @@ async fn the_lmi_post_serves_thamm_and_y_med_and_each_finds_it() {
             "IOM-MA-2025-LMI"
         );
         // The main project still finds it, and another project does not.
-        let thamm = app.data(list, json!({ "f": { "project": "THAMM+" } })).await;
+        let thamm = app
+            .data(list, json!({ "f": { "project": "THAMM+" } }))
+            .await;
         assert!(references(&thamm).contains(&"IOM-MA-2025-LMI".to_owned()));
         let orion = app.data(list, json!({ "f": { "project": "ORION" } })).await;
         assert!(!references(&orion).contains(&"IOM-MA-2025-LMI".to_owned()));
@@ -280,7 +282,10 @@ async fn projects_and_organisations_are_filtered_by_partner_and_role() {
         assert_eq!(found(funded), ["WAFIRA II"]);
         // ICMPD manages funds; it funds nothing.
         let none = app
-            .data(projects, json!({ "f": { "partner": icmpd, "role": "DONOR" } }))
+            .data(
+                projects,
+                json!({ "f": { "partner": icmpd, "role": "DONOR" } }),
+            )
             .await;
         assert_eq!(none["projects"]["totalCount"], 0);
         let managed = app
@@ -288,9 +293,7 @@ async fn projects_and_organisations_are_filtered_by_partner_and_role() {
             .await;
         assert_eq!(found(managed), ["WAFIRA II"]);
         // The ILO coordinates with THAMM+ and carries out WAFIRA II.
-        let ilo_partner = app
-            .data(projects, json!({ "f": { "partner": ilo } }))
-            .await;
+        let ilo_partner = app.data(projects, json!({ "f": { "partner": ilo } })).await;
         assert_eq!(found(ilo_partner), ["THAMM+", "WAFIRA II"]);
         let coordinated = app
             .data(projects, json!({ "f": { "role": "COORDINATING" } }))
@@ -381,7 +384,10 @@ async fn the_agencies_have_their_official_arabic_names_and_any_language_falls_ba
 
         // A language that is not an ISO 639 code is a bad input.
         let body = app
-            .graphql("{ organisation(acronym: \"IOM\") { name(language: \"arabic\") } }", json!({}))
+            .graphql(
+                "{ organisation(acronym: \"IOM\") { name(language: \"arabic\") } }",
+                json!({}),
+            )
             .await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 
@@ -417,7 +423,10 @@ async fn an_agency_admin_names_its_organisation_in_another_language_and_it_is_au
         );
         let admin = app.sign_in_as(Role::AgencyAdmin, Some("IOM")).await;
         let updated = app.data_as(&admin, update, vars).await["updateOrganisation"].clone();
-        assert_eq!(updated["es"], "Organización Internacional para las Migraciones");
+        assert_eq!(
+            updated["es"],
+            "Organización Internacional para las Migraciones"
+        );
         assert_eq!(
             updated["description"],
             "Organismo de las Naciones Unidas para la Migración"
@@ -439,7 +448,8 @@ async fn an_agency_admin_names_its_organisation_in_another_language_and_it_is_au
                 "input.translations[0].language",
             ),
         ] {
-            let vars = json!({ "id": iom["id"], "v": version, "input": { "translations": translations } });
+            let vars =
+                json!({ "id": iom["id"], "v": version, "input": { "translations": translations } });
             assert_eq!(bad_field(&app, &admin, update, vars).await, field);
         }
 
@@ -466,7 +476,10 @@ async fn an_agency_admin_names_its_organisation_in_another_language_and_it_is_au
             .find(|e| e["action"] == "update")
             .expect("an update event");
         let changes = change["changes"].to_string();
-        assert!(changes.contains("Organización Internacional para las Migraciones"), "{changes}");
+        assert!(
+            changes.contains("Organización Internacional para las Migraciones"),
+            "{changes}"
+        );
     }
 }
 
