@@ -94,6 +94,28 @@ async fn the_lmi_post_serves_thamm_and_y_med_and_each_finds_it() {
         assert!(references(&thamm).contains(&"IOM-MA-2025-LMI".to_owned()));
         let orion = app.data(list, json!({ "f": { "project": "ORION" } })).await;
         assert!(!references(&orion).contains(&"IOM-MA-2025-LMI".to_owned()));
+
+        // The project facet counts the post under each of its projects, with or without a
+        // project filter (which the facet ignores).
+        let facets = "query ($f: VacancyFilterInput) { vacancies(filter: $f) { facets { projects { count project { code } } } } }";
+        for filter in [
+            json!({ "organisation": "IOM" }),
+            json!({ "organisation": "IOM", "project": "ORION" }),
+        ] {
+            let data = app.data(facets, json!({ "f": filter })).await;
+            let buckets = data["vacancies"]["facets"]["projects"]
+                .as_array()
+                .unwrap()
+                .clone();
+            let count = |code: &str| {
+                buckets
+                    .iter()
+                    .find(|b| b["project"]["code"] == code)
+                    .map_or(0, |b| b["count"].as_i64().unwrap())
+            };
+            assert_eq!(count("Y-MED"), 1, "{filter} {buckets:?}");
+            assert!(count("THAMM+") >= 1, "{filter} {buckets:?}");
+        }
     }
 }
 
