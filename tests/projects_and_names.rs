@@ -354,6 +354,34 @@ async fn projects_and_organisations_are_filtered_by_partner_and_role() {
         assert_eq!(page["organisations"]["pageInfo"]["hasNextPage"], true);
         assert!(page["organisations"]["totalCount"].as_i64().unwrap() > 2);
 
+        // A proposed partnership counts only once the partner's admins accept it.
+        let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let unhcr = organisation_id(&app, "UNHCR").await;
+        let created = app
+            .data_as(
+                &iom,
+                "mutation ($input: CreateProjectInput!) { createProject(input: $input) { id partners { accepted } } }",
+                json!({ "input": {
+                    "code": "PROPOSED", "nameEn": "Proposed", "nameFr": "Proposé",
+                    "leadOrganisationId": organisation_id(&app, "IOM").await,
+                    "partners": [{ "organisationId": unhcr, "role": "DONOR" }],
+                }}),
+            )
+            .await;
+        assert_eq!(created["createProject"]["partners"][0]["accepted"], false);
+        let unhcr_funds = json!({ "f": { "partner": unhcr, "role": "DONOR" } });
+        let before = app.data(projects, unhcr_funds.clone()).await;
+        assert_eq!(before["projects"]["totalCount"], 0);
+        let unhcr_admin = app.sign_in_as(Role::AgencyAdmin, Some("UNHCR")).await;
+        app.data_as(
+            &unhcr_admin,
+            "mutation ($p: ID!, $o: ID!) { acceptProjectPartnership(projectId: $p, organisationId: $o) { id } }",
+            json!({ "p": created["createProject"]["id"], "o": unhcr }),
+        )
+        .await;
+        let after = app.data(projects, unhcr_funds).await;
+        assert_eq!(found(after), ["PROPOSED"]);
+
         // An ID of the wrong kind is a bad input on its field.
         let body = app
             .graphql(organisations, json!({ "f": { "partnerOf": eu } }))
