@@ -28,6 +28,7 @@ mod notifications;
 mod organisations;
 mod pagination;
 mod persisted_queries;
+mod projects_and_names;
 mod protection;
 mod retention;
 mod safe_defaults;

@@ -14,6 +14,7 @@ query ($org: String!, $ref: String!) {
     applyEmail applyEmailSubject
     organisation { acronym }
     project { code }
+    projects { code }
     dutyStations { city country countryName(language: "fr") }
     languages { language level requirement oneOfGroup note }
     qualificationPaths { educationLevel minYearsExperience fields }
@@ -215,6 +216,11 @@ async fn the_thamm_notice_has_two_qualification_paths() {
     for app in TestApp::all_seeded().await {
         let v = vacancy(&app, "IOM", "IOM-MA-2025-LMI").await;
         assert_eq!(v["project"]["code"], "THAMM+");
+        // The LMI portfolio is "principalement THAMM+ et Y-MED".
+        assert_eq!(
+            v["projects"],
+            json!([{ "code": "THAMM+" }, { "code": "Y-MED" }])
+        );
         let paths: Vec<(String, i64)> = v["qualificationPaths"]
             .as_array()
             .unwrap()
@@ -367,7 +373,33 @@ async fn projects_carry_their_partners_and_roles() {
             .collect();
         assert!(roles.contains(&("MISSM".into(), "LEAD".into())));
         assert!(roles.contains(&("EC".into(), "DONOR".into())));
-        assert!(roles.contains(&("ICMPD".into(), "DONOR".into())));
+        // The European Commission funds the Mobility Partnership Facility; ICMPD manages it.
+        assert!(roles.contains(&("ICMPD".into(), "FUND_MANAGER".into())));
+        assert!(!roles.contains(&("ICMPD".into(), "DONOR".into())));
+
+        // THAMM+ "sera coordonné avec … l’OIT, la GIZ, l’OFII et ENABEL".
+        let thamm = app.data(query, json!({ "code": "THAMM+" })).await;
+        let roles: Vec<(String, String)> = thamm["project"]["partners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["organisation"]["acronym"].as_str().unwrap().to_owned(),
+                    p["role"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        for (org, role) in [
+            ("IOM", "IMPLEMENTING"),
+            ("EU", "DONOR"),
+            ("ILO", "COORDINATING"),
+            ("GIZ", "COORDINATING"),
+            ("OFII", "COORDINATING"),
+            ("ENABEL", "COORDINATING"),
+        ] {
+            assert!(roles.contains(&(org.into(), role.into())), "{org} {role}");
+        }
     }
 }
 

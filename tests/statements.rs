@@ -47,6 +47,18 @@ const DETAIL_STATEMENTS: usize = 20;
 /// organisations: page, count, projects, partners, organisations.
 const ORGANISATION_STATEMENTS: usize = 5;
 
+/// Statements for a page of vacancies with every project each serves: the page, its total
+/// count, the other projects' links, and the projects (main and others in one batch).
+const PROJECTS_PAGE_STATEMENTS: usize = 4;
+
+const PROJECTS_PAGE: &str = r#"
+query ($first: Int!) {
+  vacancies(first: $first, filter: { status: [PUBLISHED] }) {
+    totalCount
+    nodes { id project { code } projects { id code } }
+  }
+}"#;
+
 /// How many published vacancies, with every kind of child row, are added to the demo data.
 const EXTRA_VACANCIES: usize = 120;
 
@@ -457,6 +469,80 @@ async fn a_page_of_100_vacancies_runs_as_few_statements_as_a_page_of_5() {
             (
                 vec![LIST_PAGE_STATEMENTS; RUNS],
                 vec![LIST_PAGE_STATEMENTS; RUNS]
+            ),
+            "[{}] statements for a page of 5 and a page of 100",
+            app.backend()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_projects_of_a_page_of_100_vacancies_load_in_as_few_statements_as_for_5() {
+    use entity::{project, vacancy_project};
+
+    for database in TestDatabase::all().await {
+        let app = spawn_counting(database).await;
+        let ids = insert_full_vacancies(&app.db, EXTRA_VACANCIES).await;
+        // Each post also serves the other projects of its organisation, after its main one.
+        let projects = project::Entity::find().all(&app.db).await.unwrap();
+        let vacancies = entity::vacancy::Entity::find()
+            .filter(entity::vacancy::Column::Id.is_in(ids))
+            .all(&app.db)
+            .await
+            .unwrap();
+        let links: Vec<vacancy_project::ActiveModel> = vacancies
+            .iter()
+            .flat_map(|v| {
+                projects
+                    .iter()
+                    .filter(|p| {
+                        p.lead_organisation_id == v.organisation_id && Some(p.id) != v.project_id
+                    })
+                    .enumerate()
+                    .map(|(order, p)| vacancy_project::ActiveModel {
+                        vacancy_id: Set(v.id),
+                        project_id: Set(p.id),
+                        sort_order: Set(order as i32),
+                        ..Default::default()
+                    })
+            })
+            .collect();
+        vacancy_project::Entity::insert_many(links)
+            .exec(&app.db)
+            .await
+            .unwrap();
+
+        let (small, five) = count(
+            &app,
+            "projects, first: 5",
+            PROJECTS_PAGE,
+            json!({ "first": 5 }),
+        )
+        .await;
+        let (large, hundred) = count(
+            &app,
+            "projects, first: 100",
+            PROJECTS_PAGE,
+            json!({ "first": 100 }),
+        )
+        .await;
+        assert_eq!(nodes(&small, "vacancies").len(), 5, "[{}]", app.backend());
+        let page = nodes(&large, "vacancies");
+        assert_eq!(page.len(), 100, "[{}]", app.backend());
+        // Most posts serve several projects, their main one first.
+        let several = page
+            .iter()
+            .filter(|v| v["projects"].as_array().unwrap().len() > 1)
+            .count();
+        assert!(several > 50, "[{}] {several}", app.backend());
+        assert!(page
+            .iter()
+            .all(|v| v["projects"][0]["code"] == v["project"]["code"]));
+        assert_eq!(
+            (five, hundred),
+            (
+                vec![PROJECTS_PAGE_STATEMENTS; RUNS],
+                vec![PROJECTS_PAGE_STATEMENTS; RUNS]
             ),
             "[{}] statements for a page of 5 and a page of 100",
             app.backend()

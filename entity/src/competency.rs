@@ -16,6 +16,9 @@ pub struct Model {
     pub description_en: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub description_fr: Option<String>,
+    /// Name and description in languages other than English and French:
+    /// `{"ar": {"name": …, "description": …}}`.
+    pub translations: Option<Json>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

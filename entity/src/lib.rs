@@ -32,6 +32,7 @@ pub mod vacancy_document;
 pub mod vacancy_duty_station;
 pub mod vacancy_item;
 pub mod vacancy_language;
+pub mod vacancy_project;
 pub mod vacancy_qualification_path;
 pub mod vacancy_question;
 pub mod vacancy_search;

@@ -20,6 +20,9 @@ pub struct Model {
     pub recruitment_email: Option<String>,
     /// The application statuses candidates are told of by mail, as a JSON array of codes.
     pub announced_statuses: String,
+    /// Name and description in languages other than English and French:
+    /// `{"ar": {"name": …, "description": …}}`.
+    pub translations: Option<Json>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -19,6 +19,9 @@ pub struct Model {
     pub end_on: Option<Date>,
     pub lead_organisation_id: i32,
     pub status: String,
+    /// Name and description in languages other than English and French:
+    /// `{"ar": {"name": …, "description": …}}`.
+    pub translations: Option<Json>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -15,6 +15,8 @@ pub struct Model {
     pub sort_order: i32,
     /// When the partner organisation's admins accepted the partnership; `None` while proposed.
     pub accepted_at: Option<DateTimeUtc>,
+    /// For a donor: the organisation its funds flow through (a fund manager).
+    pub through_organisation_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -29,6 +29,7 @@ mod m20261204_000020_erasure_and_retention;
 mod m20261204_000021_integration_token_scopes;
 mod m20261205_000022_notice_details;
 mod sqlite_rebuild;
+mod m20261205_000023_projects_partners_and_names;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000020_erasure_and_retention::Migration),
             Box::new(m20261204_000021_integration_token_scopes::Migration),
             Box::new(m20261205_000022_notice_details::Migration),
+            Box::new(m20261205_000023_projects_partners_and_names::Migration),
         ]
     }
 }

@@ -75,8 +75,14 @@ code_enum! {
         Participating = "PARTICIPATING",
         /// Carries out activities.
         Implementing = "IMPLEMENTING",
-        /// Funds the project.
+        /// Funds the project (through a fund manager, when the partnership names one).
         Donor = "DONOR",
+        /// Works alongside: the project is coordinated with it (THAMM+ with the ILO, GIZ, OFII
+        /// and ENABEL), without funding or carrying it out.
+        Coordinating = "COORDINATING",
+        /// Manages a donor's funds for the project without being a donor itself (ICMPD manages
+        /// the Mobility Partnership Facility the European Commission funds).
+        FundManager = "FUND_MANAGER",
     }
 }
 

@@ -8,6 +8,7 @@ mod grade;
 mod integration;
 mod iso;
 pub mod labels;
+pub mod names;
 pub mod search_text;
 mod time;
 mod written_language;

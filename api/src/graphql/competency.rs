@@ -7,7 +7,11 @@ use crate::domain::{CompetencyKind, LanguageCode};
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
-use crate::graphql::organisation::{localized, Organisation};
+use crate::graphql::names::{
+    all_translations, language_arg, names_of, translations_into_service, NameTranslation,
+    NameTranslationInput,
+};
+use crate::graphql::organisation::Organisation;
 use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
 use crate::graphql::vacancy::{vacancy_connection, Vacancy, VacancyFilterInput};
 use crate::service::competency as competency_service;
@@ -41,12 +45,13 @@ impl Competency {
         Ok(CompetencyKind::from_db(&self.0.kind)?)
     }
 
-    /// Its name in a language (`en` or `fr`; English when another is asked).
+    /// Its name in a language (any ISO 639 code: `en`, `fr`, `ar` …;
+    /// English when it has none in that language).
     async fn name(
         &self,
         #[graphql(desc = "ISO 639 language code.", default = "en")] language: String,
-    ) -> &str {
-        localized(Some(&language), &self.0.name_en, &self.0.name_fr)
+    ) -> Result<&str> {
+        Ok(names_of!(self.0).name(&language_arg(&language)?))
     }
 
     /// Its name in English.
@@ -59,20 +64,18 @@ impl Competency {
         &self.0.name_fr
     }
 
-    /// What it means, in a language, falling back to the other one.
+    /// What it means in a language: any ISO 639 code, falling back to English, then French, then
+    /// any language it has.
     async fn description(
         &self,
         #[graphql(desc = "ISO 639 language code.", default = "en")] language: String,
-    ) -> Option<&str> {
-        let (en, fr) = (
-            self.0.description_en.as_deref(),
-            self.0.description_fr.as_deref(),
-        );
-        if language.eq_ignore_ascii_case("fr") {
-            fr.or(en)
-        } else {
-            en.or(fr)
-        }
+    ) -> Result<Option<&str>> {
+        Ok(names_of!(self.0).description(&language_arg(&language)?))
+    }
+
+    /// Its name and description in every language it has: English, French, then the others.
+    async fn translations(&self) -> Vec<NameTranslation> {
+        all_translations(names_of!(self.0))
     }
 
     /// The framework's owner; null for a global competency.
@@ -226,6 +229,9 @@ pub struct CreateCompetencyInput {
     description_en: Option<String>,
     /// What it means, in French.
     description_fr: Option<String>,
+    /// Its name and description in languages other than English and French (`ar` …).
+    #[graphql(default)]
+    translations: Vec<NameTranslationInput>,
     /// Its behavioural indicators, in order.
     #[graphql(default)]
     indicators: Vec<CompetencyIndicatorInput>,
@@ -247,6 +253,9 @@ pub struct UpdateCompetencyInput {
     description_en: MaybeUndefined<String>,
     /// What it means, in French.
     description_fr: MaybeUndefined<String>,
+    /// Its names and descriptions in languages other than English and French, replacing the
+    /// stored ones (an empty list removes them).
+    translations: Option<Vec<NameTranslationInput>>,
     /// Its behavioural indicators, replacing the stored ones.
     indicators: Option<Vec<CompetencyIndicatorInput>>,
 }
@@ -282,6 +291,7 @@ impl CreateCompetencyInput {
             name_fr: self.name_fr,
             description_en: self.description_en,
             description_fr: self.description_fr,
+            translations: translations_into_service(self.translations)?,
         })
     }
 }
@@ -296,6 +306,10 @@ impl UpdateCompetencyInput {
             name_fr: self.name_fr,
             description_en: self.description_en.into(),
             description_fr: self.description_fr.into(),
+            translations: self
+                .translations
+                .map(translations_into_service)
+                .transpose()?,
         })
     }
 }

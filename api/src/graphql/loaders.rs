@@ -196,6 +196,7 @@ pub struct Loaders {
     pub vacancy_competencies: ChildrenLoader<vacancy_competency::Entity>,
     pub vacancy_documents: ChildrenLoader<vacancy_document::Entity>,
     pub vacancy_questions: ChildrenLoader<vacancy_question::Entity>,
+    pub vacancy_projects: ChildrenLoader<vacancy_project::Entity>,
     pub application_languages: ChildrenLoader<application_language::Entity>,
     pub application_referees: ChildrenLoader<application_referee::Entity>,
     pub application_answers: ChildrenLoader<application_answer::Entity>,
@@ -230,6 +231,7 @@ impl Loaders {
         loaders.vacancy_competencies.enable_all_cache(false);
         loaders.vacancy_documents.enable_all_cache(false);
         loaders.vacancy_questions.enable_all_cache(false);
+        loaders.vacancy_projects.enable_all_cache(false);
         loaders.application_languages.enable_all_cache(false);
         loaders.application_referees.enable_all_cache(false);
         loaders.application_answers.enable_all_cache(false);
@@ -323,6 +325,11 @@ impl Loaders {
                 db,
                 vacancy_question::Column::VacancyId,
                 vacancy_question::Column::SortOrder,
+            ),
+            vacancy_projects: by_parent(
+                db,
+                vacancy_project::Column::VacancyId,
+                vacancy_project::Column::SortOrder,
             ),
             application_languages: by_parent(
                 db,

@@ -13,6 +13,7 @@ pub mod limits;
 pub mod loaders;
 mod mail;
 mod mutation;
+mod names;
 mod organisation;
 mod own_data;
 mod project;

@@ -8,20 +8,16 @@ use crate::error::AppError;
 use crate::graphql::competency::{Competency, CompetencyFilterInput};
 use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
+use crate::graphql::names::{
+    all_translations, language_arg, names_of, translations_into_service, NameTranslation,
+    NameTranslationInput,
+};
 use crate::graphql::project::Project;
 use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
 use crate::graphql::vacancy::{vacancy_connection, Vacancy, VacancyFilterInput};
 use crate::service::organisation as org_service;
 use crate::service::pagination::PageArgs;
 use crate::service::{self, competency::CompetencyFilter, project::ProjectFilter};
-
-/// Picks the French text for `fr` and the English one for anything else.
-pub fn localized<'a>(language: Option<&str>, en: &'a str, fr: &'a str) -> &'a str {
-    match language {
-        Some(lang) if lang.eq_ignore_ascii_case("fr") => fr,
-        _ => en,
-    }
-}
 
 /// An agency or partner organisation: a UN agency, a ministry, a donor, an NGO.
 #[derive(Clone)]
@@ -57,12 +53,13 @@ impl Organisation {
             .collect())
     }
 
-    /// Its full name in a language (`en` or `fr`; English when another is asked).
+    /// Its full name in a language (any ISO 639 code: `en`, `fr`, `ar` …;
+    /// English when it has none in that language).
     async fn name(
         &self,
         #[graphql(desc = "ISO 639 language code.", default = "en")] language: String,
-    ) -> &str {
-        localized(Some(&language), &self.0.name_en, &self.0.name_fr)
+    ) -> Result<&str> {
+        Ok(names_of!(self.0).name(&language_arg(&language)?))
     }
 
     /// Its full name in English.
@@ -85,20 +82,18 @@ impl Organisation {
         self.0.founded_year
     }
 
-    /// A presentation of the organisation in a language, falling back to the other one.
+    /// A presentation of the organisation in a language: any ISO 639 code, falling back to English, then French, then
+    /// any language it has.
     async fn description(
         &self,
         #[graphql(desc = "ISO 639 language code.", default = "en")] language: String,
-    ) -> Option<&str> {
-        let (en, fr) = (
-            self.0.description_en.as_deref(),
-            self.0.description_fr.as_deref(),
-        );
-        if language.eq_ignore_ascii_case("fr") {
-            fr.or(en)
-        } else {
-            en.or(fr)
-        }
+    ) -> Result<Option<&str>> {
+        Ok(names_of!(self.0).description(&language_arg(&language)?))
+    }
+
+    /// Its name and description in every language it has: English, French, then the others.
+    async fn translations(&self) -> Vec<NameTranslation> {
+        all_translations(names_of!(self.0))
     }
 
     /// Its website.
@@ -314,10 +309,42 @@ impl Partnership {
         self.0.note.as_deref()
     }
 
+    /// For a donor: the organisation its funds flow through (a fund manager).
+    async fn through(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        match self.0.through_organisation_id {
+            Some(id) => Ok(Some(Organisation(
+                one(&context::loaders(ctx)?.organisation, id).await?,
+            ))),
+            None => Ok(None),
+        }
+    }
+
     /// Whether the partner organisation's admins accepted it. A partnership the lead
     /// organisation proposes is shown only to the two organisations until it is accepted.
     async fn accepted(&self) -> bool {
         self.0.accepted_at.is_some()
+    }
+}
+
+/// Narrows an organisation list by its partnerships (accepted ones); fields combine with AND.
+#[derive(InputObject, Default)]
+pub struct OrganisationFilterInput {
+    /// Organisations that are partners of this project (global ID), in `role` when given
+    /// (`{ partnerOf: <WAFIRA II>, role: DONOR }`: its donors).
+    partner_of: Option<ID>,
+    /// Organisations with this role in a project (in `partnerOf`, when given): every donor.
+    role: Option<PartnerRole>,
+}
+
+impl OrganisationFilterInput {
+    fn into_service(self) -> Result<org_service::OrganisationFilter, AppError> {
+        Ok(org_service::OrganisationFilter {
+            partner_of: self
+                .partner_of
+                .map(|id| decode("filter.partnerOf", NodeKind::Project, &id))
+                .transpose()?,
+            role: self.role,
+        })
     }
 }
 
@@ -333,6 +360,7 @@ impl OrganisationQuery {
     async fn organisations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Narrow the list.")] filter: Option<OrganisationFilterInput>,
         #[graphql(desc = "Return the first n organisations (1–100, default 20).")] first: Option<
             i32,
         >,
@@ -340,6 +368,7 @@ impl OrganisationQuery {
         #[graphql(desc = "Return the last n organisations (1–100).")] last: Option<i32>,
         #[graphql(desc = "Return organisations before this cursor.")] before: Option<String>,
     ) -> Result<AppConnection<Organisation>> {
+        let filter = filter.unwrap_or_default().into_service()?;
         let page = PageArgs {
             first,
             after,
@@ -348,7 +377,8 @@ impl OrganisationQuery {
         }
         .validate()?;
         let page =
-            service::organisation::list(context::actor(ctx)?, context::db(ctx)?, page).await?;
+            service::organisation::list(context::actor(ctx)?, context::db(ctx)?, &filter, page)
+                .await?;
         Ok(connection(page, Organisation))
     }
 
@@ -425,6 +455,9 @@ pub struct CreateOrganisationInput {
     description_en: Option<String>,
     /// A presentation in French.
     description_fr: Option<String>,
+    /// Its name and description in languages other than English and French (`ar` …).
+    #[graphql(default)]
+    translations: Vec<NameTranslationInput>,
     /// Its website (an http:// or https:// address).
     website: Option<String>,
     /// The e-mail address its notices give for applications.
@@ -454,6 +487,9 @@ pub struct UpdateOrganisationInput {
     description_en: MaybeUndefined<String>,
     /// A presentation in French.
     description_fr: MaybeUndefined<String>,
+    /// Its names and descriptions in languages other than English and French, replacing the
+    /// stored ones (an empty list removes them).
+    translations: Option<Vec<NameTranslationInput>>,
     /// Its website (an http:// or https:// address).
     website: MaybeUndefined<String>,
     /// The e-mail address its notices give for applications.
@@ -512,6 +548,7 @@ impl CreateOrganisationInput {
             founded_year: self.founded_year,
             description_en: self.description_en,
             description_fr: self.description_fr,
+            translations: translations_into_service(self.translations)?,
             website: self.website,
             recruitment_email: self.recruitment_email,
         })
@@ -530,6 +567,10 @@ impl UpdateOrganisationInput {
             founded_year: self.founded_year.into(),
             description_en: self.description_en.into(),
             description_fr: self.description_fr.into(),
+            translations: self
+                .translations
+                .map(translations_into_service)
+                .transpose()?,
             website: self.website.into(),
             recruitment_email: self.recruitment_email.into(),
             announced_statuses: self.announced_application_statuses,

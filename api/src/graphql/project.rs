@@ -8,7 +8,11 @@ use crate::domain::{CountryCode, LanguageCode, PartnerRole, ProjectStatus};
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::loaders::{children, one};
-use crate::graphql::organisation::{localized, Organisation, Partnership};
+use crate::graphql::names::{
+    all_translations, language_arg, names_of, translations_into_service, NameTranslation,
+    NameTranslationInput,
+};
+use crate::graphql::organisation::{Organisation, Partnership};
 use crate::graphql::relay::{connection, decode, global_id, page_cost, AppConnection, NodeKind};
 use crate::graphql::vacancy::{vacancy_connection, Vacancy, VacancyFilterInput};
 use crate::service::pagination::PageArgs;
@@ -37,12 +41,13 @@ impl Project {
         &self.0.code
     }
 
-    /// Its full name in a language (`en` or `fr`; English when another is asked).
+    /// Its full name in a language (any ISO 639 code: `en`, `fr`, `ar` …;
+    /// English when it has none in that language).
     async fn name(
         &self,
         #[graphql(desc = "ISO 639 language code.", default = "en")] language: String,
-    ) -> &str {
-        localized(Some(&language), &self.0.name_en, &self.0.name_fr)
+    ) -> Result<&str> {
+        Ok(names_of!(self.0).name(&language_arg(&language)?))
     }
 
     /// Its full name in English.
@@ -55,20 +60,18 @@ impl Project {
         &self.0.name_fr
     }
 
-    /// What the project does, in a language, falling back to the other one.
+    /// What the project does in a language: any ISO 639 code, falling back to English, then French, then
+    /// any language it has.
     async fn description(
         &self,
         #[graphql(desc = "ISO 639 language code.", default = "en")] language: String,
-    ) -> Option<&str> {
-        let (en, fr) = (
-            self.0.description_en.as_deref(),
-            self.0.description_fr.as_deref(),
-        );
-        if language.eq_ignore_ascii_case("fr") {
-            fr.or(en)
-        } else {
-            en.or(fr)
-        }
+    ) -> Result<Option<&str>> {
+        Ok(names_of!(self.0).description(&language_arg(&language)?))
+    }
+
+    /// Its name and description in every language it has: English, French, then the others.
+    async fn translations(&self) -> Vec<NameTranslation> {
+        all_translations(names_of!(self.0))
     }
 
     /// Its objectives in order, in a language, falling back to any language it has.
@@ -172,6 +175,11 @@ pub struct ProjectFilterInput {
     country: Option<String>,
     /// Projects in this status.
     status: Option<ProjectStatus>,
+    /// Projects in which this organisation (global ID) is a partner, in `role` when given
+    /// (`{ partner: <EU>, role: DONOR }`: the projects the EU funds). Accepted partnerships only.
+    partner: Option<ID>,
+    /// Projects with a partner in this role (the `partner`, when given).
+    role: Option<PartnerRole>,
 }
 
 impl ProjectFilterInput {
@@ -188,6 +196,11 @@ impl ProjectFilterInput {
                 })
                 .transpose()?,
             status: self.status,
+            partner_id: self
+                .partner
+                .map(|id| decode("filter.partner", NodeKind::Organisation, &id))
+                .transpose()?,
+            role: self.role,
         })
     }
 }
@@ -277,6 +290,9 @@ pub struct ProjectPartnerInput {
     role: PartnerRole,
     /// What the notice says of the role (who manages the funds, for a donor).
     note: Option<String>,
+    /// For a donor: the global ID of the organisation its funds flow through (a fund manager,
+    /// such as ICMPD for the European Commission's Mobility Partnership Facility).
+    through_organisation_id: Option<ID>,
 }
 
 /// A new project with its countries and partners.
@@ -293,6 +309,9 @@ pub struct CreateProjectInput {
     description_en: Option<String>,
     /// What the project does, in French.
     description_fr: Option<String>,
+    /// Its name and description in languages other than English and French (`ar` …).
+    #[graphql(default)]
+    translations: Vec<NameTranslationInput>,
     /// Its objectives, by language.
     #[graphql(default)]
     objectives: Vec<ProjectObjectivesInput>,
@@ -324,6 +343,9 @@ pub struct UpdateProjectInput {
     description_en: MaybeUndefined<String>,
     /// What the project does, in French.
     description_fr: MaybeUndefined<String>,
+    /// Its names and descriptions in languages other than English and French, replacing the
+    /// stored ones (an empty list removes them).
+    translations: Option<Vec<NameTranslationInput>>,
     /// Its objectives by language, replacing the stored ones.
     objectives: Option<Vec<ProjectObjectivesInput>>,
     /// The countries it runs in, replacing the stored ones.
@@ -378,6 +400,16 @@ fn partners_into_service(
                 )?,
                 role: p.role,
                 note: p.note,
+                through_organisation_id: p
+                    .through_organisation_id
+                    .map(|id| {
+                        decode(
+                            &format!("input.partners[{i}].throughOrganisationId"),
+                            NodeKind::Organisation,
+                            &id,
+                        )
+                    })
+                    .transpose()?,
             })
         })
         .collect()
@@ -399,6 +431,7 @@ impl CreateProjectInput {
             name_fr: self.name_fr,
             description_en: self.description_en,
             description_fr: self.description_fr,
+            translations: translations_into_service(self.translations)?,
             start_date: self.start_date,
             end_date: self.end_date,
         })
@@ -420,6 +453,10 @@ impl UpdateProjectInput {
             name_fr: self.name_fr,
             description_en: self.description_en.into(),
             description_fr: self.description_fr.into(),
+            translations: self
+                .translations
+                .map(translations_into_service)
+                .transpose()?,
             start_date: self.start_date.into(),
             end_date: self.end_date.into(),
         })

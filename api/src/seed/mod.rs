@@ -11,7 +11,8 @@ use chrono_tz::Tz;
 use entity::{
     competency, competency_indicator, office, organisation, organisation_acronym, project,
     project_country, project_partner, vacancy, vacancy_competency, vacancy_document,
-    vacancy_duty_station, vacancy_item, vacancy_language, vacancy_qualification_path, vacancy_text,
+    vacancy_duty_station, vacancy_item, vacancy_language, vacancy_project,
+    vacancy_qualification_path, vacancy_text,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -22,6 +23,7 @@ use serde::de::DeserializeOwned;
 use crate::domain::{
     closing_instant, start_of_day, CountryCode, Grade, ItemSection, LanguageCode, Requirement,
 };
+use crate::domain::names::Translation;
 use model::*;
 
 const ORGANISATIONS: &str = include_str!("../../../seed/organisations.toml");
@@ -139,6 +141,34 @@ fn name_in(names: &Localized, language: &str, what: &str) -> Result<String, Seed
         .ok_or_else(|| invalid(format!("{what} has no {language} name")))
 }
 
+/// The names and descriptions in languages other than English and French, as stored.
+fn translations(
+    names: &Localized,
+    descriptions: &Localized,
+    what: &str,
+) -> Result<Option<serde_json::Value>, SeedError> {
+    let mut list = Vec::new();
+    for (code, name) in names
+        .iter()
+        .filter(|(l, _)| !matches!(l.as_str(), "en" | "fr"))
+    {
+        list.push(Translation {
+            language: LanguageCode::parse(code).map_err(invalid)?,
+            name: name.clone(),
+            description: descriptions.get(code).cloned(),
+        });
+    }
+    if let Some(code) = descriptions
+        .keys()
+        .find(|l| !matches!(l.as_str(), "en" | "fr") && !names.contains_key(*l))
+    {
+        return Err(invalid(format!(
+            "{what} has a {code} description but no {code} name"
+        )));
+    }
+    Ok(crate::domain::names::to_stored(&list))
+}
+
 fn country(code: &str) -> Result<String, SeedError> {
     CountryCode::parse(code)
         .map(|c| c.as_str().to_owned())
@@ -181,6 +211,7 @@ async fn insert_organisation(
         founded_year: Set(seed.founded_year),
         description_en: Set(seed.description.get("en").cloned()),
         description_fr: Set(seed.description.get("fr").cloned()),
+        translations: Set(translations(&seed.name, &seed.description, &acronym)?),
         website: Set(seed.website.clone()),
         recruitment_email: Set(seed.recruitment_email.clone()),
         version: Set(1),
@@ -255,6 +286,7 @@ async fn insert_competency(
         name_fr: Set(name_in(&seed.name, "fr", &seed.code)?),
         description_en: Set(seed.description.get("en").cloned()),
         description_fr: Set(seed.description.get("fr").cloned()),
+        translations: Set(translations(&seed.name, &seed.description, &seed.code)?),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -305,6 +337,7 @@ async fn insert_project(db: &impl ConnectionTrait, seed: &ProjectSeed) -> Result
         name_fr: Set(name_in(&seed.name, "fr", &seed.code)?),
         description_en: Set(seed.description.get("en").cloned()),
         description_fr: Set(seed.description.get("fr").cloned()),
+        translations: Set(translations(&seed.name, &seed.description, &seed.code)?),
         objectives: Set(objectives),
         start_on: Set(seed.start_on.map(|d| d.0)),
         end_on: Set(seed.end_on.map(|d| d.0)),
@@ -327,11 +360,16 @@ async fn insert_project(db: &impl ConnectionTrait, seed: &ProjectSeed) -> Result
         .await?;
     }
     for (order, partner) in seed.partners.iter().enumerate() {
+        let through = match &partner.through {
+            Some(acronym) => Some(organisation_id(db, acronym).await?),
+            None => None,
+        };
         project_partner::ActiveModel {
             project_id: Set(proj.id),
             organisation_id: Set(organisation_id(db, &partner.organisation).await?),
             role: Set(partner.role.as_str().to_owned()),
             note: Set(partner.note.clone()),
+            through_organisation_id: Set(through),
             sort_order: Set(order as i32),
             accepted_at: Set(Some(chrono::Utc::now())),
             ..Default::default()
@@ -464,6 +502,16 @@ async fn insert_vacancy(db: &impl ConnectionTrait, seed: &VacancySeed) -> Result
     .insert(db)
     .await?;
     insert_vacancy_children(db, vac.id, org_id, seed).await?;
+    for (order, code) in seed.other_projects.iter().enumerate() {
+        vacancy_project::ActiveModel {
+            vacancy_id: Set(vac.id),
+            project_id: Set(project_of(db, org_id, code, reference).await?),
+            sort_order: Set(order as i32),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
     Ok(true)
 }
 

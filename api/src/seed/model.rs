@@ -131,6 +131,8 @@ pub struct PartnerSeed {
     pub organisation: String,
     pub role: PartnerRole,
     pub note: Option<String>,
+    /// For a donor: the acronym of the organisation its funds flow through.
+    pub through: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,6 +142,9 @@ pub struct VacancySeed {
     pub external_job_id: Option<String>,
     pub organisation: String,
     pub project: Option<String>,
+    /// Codes of the other projects the post serves, in order (looked up like `project`).
+    #[serde(default)]
+    pub other_projects: Vec<String>,
     pub unit: Option<String>,
     pub authoritative_language: String,
     pub status: VacancyStatus,

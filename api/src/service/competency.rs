@@ -11,12 +11,13 @@ use sea_orm::{
 use serde_json::{json, Value};
 
 use crate::auth::Actor;
+use crate::domain::names::Translation;
 use crate::domain::{CompetencyKind, LanguageCode};
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::fields::{
-    bilingual_changes, optional_text, required_text, ChangeSet, MAX_LINE, MAX_TEXT,
+    bilingual_changes, optional_text, required_text, translations, ChangeSet, MAX_LINE, MAX_TEXT,
 };
 use crate::service::pagination::{paginate, Page, PageRequest};
 
@@ -82,6 +83,8 @@ pub struct NewCompetency {
     pub name_fr: String,
     pub description_en: Option<String>,
     pub description_fr: Option<String>,
+    /// Names and descriptions in languages other than English and French.
+    pub translations: Vec<Translation>,
     pub indicators: Vec<IndicatorInput>,
 }
 
@@ -95,6 +98,8 @@ pub struct CompetencyChanges {
     pub name_fr: Option<String>,
     pub description_en: Option<Option<String>>,
     pub description_fr: Option<Option<String>>,
+    /// Names and descriptions in other languages, replacing the stored ones.
+    pub translations: Option<Vec<Translation>>,
     pub indicators: Option<Vec<IndicatorInput>>,
 }
 
@@ -221,6 +226,7 @@ pub async fn create(
         input.description_fr.as_deref(),
         MAX_TEXT,
     )?;
+    let translations = translations(&input.translations)?;
     let indicators = indicators(&input.indicators)?;
 
     let txn = crate::db::begin_write(db).await?;
@@ -246,6 +252,7 @@ pub async fn create(
         name_fr: Set(name_fr.clone()),
         description_en: Set(description_en.clone()),
         description_fr: Set(description_fr.clone()),
+        translations: Set(translations.clone()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -269,6 +276,7 @@ pub async fn create(
                 "nameFr": name_fr,
                 "descriptionEn": description_en,
                 "descriptionFr": description_fr,
+                "translations": translations,
                 "indicators": indicators_json(&indicators),
             }),
         },

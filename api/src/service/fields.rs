@@ -5,6 +5,7 @@
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use serde_json::{json, Map, Value};
 
+use crate::domain::names::{self, Translation};
 use crate::error::{AppError, AppResult};
 
 /// Longest name, address or other one-line text accepted.
@@ -106,6 +107,7 @@ pub(crate) struct Bilingual<'a, C> {
     pub name_fr: (C, &'a String),
     pub description_en: (C, &'a Option<String>),
     pub description_fr: (C, &'a Option<String>),
+    pub translations: (C, &'a Option<Value>),
 }
 
 /// What an update asks of a bilingual name and description: `None` leaves a field as it is; a
@@ -115,6 +117,39 @@ pub(crate) struct BilingualUpdate {
     pub name_fr: Option<String>,
     pub description_en: Option<Option<String>>,
     pub description_fr: Option<Option<String>>,
+    pub translations: Option<Vec<Translation>>,
+}
+
+/// Checks the names and descriptions in languages other than English and French (which have
+/// fields of their own), and gives them as stored.
+pub(crate) fn translations(input: &[Translation]) -> AppResult<Option<Value>> {
+    let mut checked: Vec<Translation> = Vec::with_capacity(input.len());
+    for (i, t) in input.iter().enumerate() {
+        let field = format!("input.translations[{i}]");
+        let language = t.language.as_str();
+        if matches!(language, "en" | "fr") {
+            return Err(AppError::bad_input(
+                format!("{field}.language"),
+                format!("give the {language} name and description in their own fields (nameEn, nameFr …)"),
+            ));
+        }
+        if checked.iter().any(|c| c.language == t.language) {
+            return Err(AppError::bad_input(
+                format!("{field}.language"),
+                format!("a translation in {language} is given twice"),
+            ));
+        }
+        checked.push(Translation {
+            language: t.language.clone(),
+            name: required_text(&format!("{field}.name"), &t.name, MAX_LINE)?,
+            description: optional_text(
+                &format!("{field}.description"),
+                t.description.as_deref(),
+                MAX_TEXT,
+            )?,
+        });
+    }
+    Ok(names::to_stored(&checked))
 }
 
 /// Records in the change set `$set` what the update `$input` asks of the stored row `$current`'s
@@ -128,12 +163,14 @@ macro_rules! bilingual_changes {
                 name_fr: ($column::NameFr, &$current.name_fr),
                 description_en: ($column::DescriptionEn, &$current.description_en),
                 description_fr: ($column::DescriptionFr, &$current.description_fr),
+                translations: ($column::Translations, &$current.translations),
             },
             $crate::service::fields::BilingualUpdate {
                 name_en: $input.name_en,
                 name_fr: $input.name_fr,
                 description_en: $input.description_en,
                 description_fr: $input.description_fr,
+                translations: $input.translations,
             },
         )
     };
@@ -167,6 +204,13 @@ impl<C> ChangeSet<C> {
         let (column, old) = stored.description_fr;
         let new = description("input.descriptionFr", update.description_fr)?;
         self.field("descriptionFr", column, old, new);
+        let (column, old) = stored.translations;
+        let new = update
+            .translations
+            .as_deref()
+            .map(translations)
+            .transpose()?;
+        self.field("translations", column, old, new);
         Ok(())
     }
 }

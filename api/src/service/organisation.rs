@@ -2,21 +2,23 @@
 //! organisation's admins edit its profile, acronyms and offices.
 
 use chrono::Utc;
-use entity::{office, organisation, organisation_acronym};
+use entity::{office, organisation, organisation_acronym, project_partner};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use serde_json::{json, Value};
 
 use crate::auth::Actor;
-use crate::domain::{ApplicationStatus, CountryCode, LanguageCode, OrganisationKind};
+use crate::domain::names::Translation;
+use crate::domain::{ApplicationStatus, CountryCode, LanguageCode, OrganisationKind, PartnerRole};
 use crate::error::{AppError, AppResult};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::fields::{
-    bilingual_changes, email, optional_text, required_text, ChangeSet, MAX_LINE, MAX_TEXT,
+    bilingual_changes, email, optional_text, required_text, translations, ChangeSet, MAX_LINE,
+    MAX_TEXT,
 };
 use crate::service::pagination::{paginate, Page, PageRequest};
 use crate::service::vacancy::search_document;
@@ -62,19 +64,38 @@ const MAX_ACRONYM: usize = 32;
 /// Founding years the database accepts.
 const FOUNDED_YEARS: std::ops::RangeInclusive<i32> = 1800..=2100;
 
+/// Narrows an organisation list by the partnerships (accepted ones) its members have; the
+/// fields combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationFilter {
+    /// Organisations that are partners of this project.
+    pub partner_of: Option<i32>,
+    /// Organisations with this role in a project (in `partner_of`, when given): every donor.
+    pub role: Option<PartnerRole>,
+}
+
 #[tracing::instrument(level = "debug", skip(_actor, db))]
 pub async fn list(
     _actor: &Actor,
     db: &DatabaseConnection,
+    filter: &OrganisationFilter,
     page: PageRequest,
 ) -> AppResult<Page<organisation::Model>> {
-    paginate(
-        db,
-        organisation::Entity::find(),
-        organisation::Column::Id,
-        page,
-    )
-    .await
+    let mut select = organisation::Entity::find();
+    if filter.partner_of.is_some() || filter.role.is_some() {
+        let mut partners = project_partner::Entity::find()
+            .select_only()
+            .column(project_partner::Column::OrganisationId)
+            .filter(project_partner::Column::AcceptedAt.is_not_null());
+        if let Some(project) = filter.partner_of {
+            partners = partners.filter(project_partner::Column::ProjectId.eq(project));
+        }
+        if let Some(role) = filter.role {
+            partners = partners.filter(project_partner::Column::Role.eq(role.as_str()));
+        }
+        select = select.filter(organisation::Column::Id.in_subquery(partners.into_query()));
+    }
+    paginate(db, select, organisation::Column::Id, page).await
 }
 
 #[tracing::instrument(level = "debug", skip(_actor, db))]
@@ -181,6 +202,8 @@ pub struct NewOrganisation {
     pub founded_year: Option<i32>,
     pub description_en: Option<String>,
     pub description_fr: Option<String>,
+    /// Names and descriptions in languages other than English and French.
+    pub translations: Vec<Translation>,
     pub website: Option<String>,
     pub recruitment_email: Option<String>,
     pub offices: Vec<OfficeInput>,
@@ -198,6 +221,8 @@ pub struct OrganisationChanges {
     pub founded_year: Option<Option<i32>>,
     pub description_en: Option<Option<String>>,
     pub description_fr: Option<Option<String>>,
+    /// Names and descriptions in other languages, replacing the stored ones.
+    pub translations: Option<Vec<Translation>>,
     pub website: Option<Option<String>>,
     pub recruitment_email: Option<Option<String>>,
     pub offices: Option<Vec<OfficeInput>>,
@@ -369,6 +394,7 @@ pub async fn create(
         input.description_fr.as_deref(),
         MAX_TEXT,
     )?;
+    let translations = translations(&input.translations)?;
     let website = website(input.website.as_deref())?;
     let recruitment_email = email("input.recruitmentEmail", input.recruitment_email.as_deref())?;
     let offices = offices(&input.offices)?;
@@ -384,6 +410,7 @@ pub async fn create(
         founded_year: Set(founded_year),
         description_en: Set(description_en.clone()),
         description_fr: Set(description_fr.clone()),
+        translations: Set(translations.clone()),
         website: Set(website.clone()),
         recruitment_email: Set(recruitment_email.clone()),
         version: Set(1),
@@ -412,6 +439,7 @@ pub async fn create(
                 "foundedYear": founded_year,
                 "descriptionEn": description_en,
                 "descriptionFr": description_fr,
+                "translations": translations,
                 "website": website,
                 "recruitmentEmail": recruitment_email,
                 "offices": offices.iter().map(Office::to_json).collect::<Vec<_>>(),
@@ -576,8 +604,17 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("organisation"))?;
-    let renamed = (&updated.acronym, &updated.name_en, &updated.name_fr)
-        != (&current.acronym, &current.name_en, &current.name_fr);
+    let renamed = (
+        &updated.acronym,
+        &updated.name_en,
+        &updated.name_fr,
+        &updated.translations,
+    ) != (
+        &current.acronym,
+        &current.name_en,
+        &current.name_fr,
+        &current.translations,
+    );
     if renamed || acronyms_changed {
         search_document::refresh_organisation(&txn, id).await?;
     }

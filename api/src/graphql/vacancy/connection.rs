@@ -126,6 +126,17 @@ async fn prime(
                 .map_err(internal)?;
         }
     }
+    if wants(&["projects"]) {
+        // The main projects and the others, in two statements for the whole page.
+        let links = preload(&loaders.vacancy_projects, ids.iter().copied())
+            .await
+            .map_err(internal)?;
+        let all = projects
+            .iter()
+            .copied()
+            .chain(links.values().flatten().map(|link| link.project_id));
+        preload(&loaders.project, all).await.map_err(internal)?;
+    }
     if wants(&["project"]) && !projects.is_empty() {
         preload(&loaders.project, projects.iter().copied())
             .await

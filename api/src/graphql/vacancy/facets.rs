@@ -106,8 +106,8 @@ impl VacancyFacets {
             .collect()
     }
 
-    /// By project; null for vacancies of no project (ignores the `projectId` and `project`
-    /// filters).
+    /// By project, main or other: a post serving several projects counts in each; null for
+    /// vacancies of no project (ignores the `projectId` and `project` filters).
     async fn projects(&self) -> Vec<ProjectFacet> {
         self.0
             .projects

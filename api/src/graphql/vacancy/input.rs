@@ -25,6 +25,10 @@ pub struct VacancyInput {
     external_job_id: Option<String>,
     /// The project the post serves (global ID); the organisation must lead or partner in it.
     project_id: Option<ID>,
+    /// The other projects the post serves (global IDs), in order, after `projectId`; the
+    /// organisation must lead or partner in each.
+    #[graphql(default)]
+    other_project_ids: Vec<ID>,
     /// The unit or office (`BP-Alger`).
     unit: Option<String>,
     /// The department, when the notice names one besides the unit (`BR-Afrique`).
@@ -317,6 +321,18 @@ impl VacancyInput {
                 .project_id
                 .map(|id| decode("input.projectId", NodeKind::Project, &id))
                 .transpose()?,
+            other_project_ids: self
+                .other_project_ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    decode(
+                        &format!("input.otherProjectIds[{i}]"),
+                        NodeKind::Project,
+                        id,
+                    )
+                })
+                .collect::<AppResult<_>>()?,
             unit: self.unit,
             department: self.department,
             job_family: self.job_family,

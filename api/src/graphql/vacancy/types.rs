@@ -104,6 +104,29 @@ impl Vacancy {
         ))
     }
 
+    /// Every project the post serves: its main one (`project`) first, then the others in the
+    /// notice's order (the LMI post serves THAMM+ and Y-MED).
+    async fn projects(&self, ctx: &Context<'_>) -> Result<Vec<Project>> {
+        let loaders = context::loaders(ctx)?;
+        let links = children(&loaders.vacancy_projects, self.0.id).await?;
+        let ids: Vec<i32> = self
+            .0
+            .project_id
+            .into_iter()
+            .chain(links.iter().map(|link| link.project_id))
+            .collect();
+        let mut found = loaders
+            .project
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(crate::error::AppError::internal)?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.remove(id))
+            .map(Project)
+            .collect())
+    }
+
     /// The project the post serves.
     async fn project(&self, ctx: &Context<'_>) -> Result<Option<Project>> {
         match self.0.project_id {

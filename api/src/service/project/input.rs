@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
+use crate::domain::names::Translation;
 use crate::domain::{CountryCode, LanguageCode, PartnerRole};
 use crate::error::{AppError, AppResult};
 use crate::service::fields::{optional_text, required_text, MAX_TEXT};
@@ -22,6 +23,8 @@ pub struct PartnerInput {
     pub organisation_id: i32,
     pub role: PartnerRole,
     pub note: Option<String>,
+    /// For a donor: the organisation its funds flow through (a fund manager).
+    pub through_organisation_id: Option<i32>,
 }
 
 /// A new project, as received (IDs and codes already parsed).
@@ -32,6 +35,8 @@ pub struct NewProject {
     pub name_fr: String,
     pub description_en: Option<String>,
     pub description_fr: Option<String>,
+    /// Names and descriptions in languages other than English and French.
+    pub translations: Vec<Translation>,
     pub objectives: Vec<ObjectivesInput>,
     pub countries: Vec<CountryCode>,
     pub start_date: Option<NaiveDate>,
@@ -49,6 +54,8 @@ pub struct ProjectChanges {
     pub name_fr: Option<String>,
     pub description_en: Option<Option<String>>,
     pub description_fr: Option<Option<String>>,
+    /// Names and descriptions in other languages, replacing the stored ones.
+    pub translations: Option<Vec<Translation>>,
     pub objectives: Option<Vec<ObjectivesInput>>,
     pub countries: Option<Vec<CountryCode>>,
     pub start_date: Option<Option<NaiveDate>>,
@@ -108,6 +115,7 @@ pub(super) struct Partner {
     pub(super) organisation_id: i32,
     pub(super) role: String,
     pub(super) note: Option<String>,
+    pub(super) through_organisation_id: Option<i32>,
 }
 
 pub(super) fn partners(input: &[PartnerInput]) -> AppResult<Vec<Partner>> {
@@ -123,8 +131,24 @@ pub(super) fn partners(input: &[PartnerInput]) -> AppResult<Vec<Partner>> {
                 format!("this organisation is already a {role} partner"),
             ));
         }
+        if let Some(through) = p.through_organisation_id {
+            let field = format!("input.partners[{i}].throughOrganisationId");
+            if p.role != PartnerRole::Donor {
+                return Err(AppError::bad_input(
+                    field,
+                    "only a donor's funds flow through another organisation",
+                ));
+            }
+            if through == p.organisation_id {
+                return Err(AppError::bad_input(
+                    field,
+                    "a donor's funds flow through another organisation than itself",
+                ));
+            }
+        }
         partners.push(Partner {
             organisation_id: p.organisation_id,
+            through_organisation_id: p.through_organisation_id,
             role,
             note: optional_text(
                 &format!("input.partners[{i}].note"),
@@ -186,6 +210,7 @@ mod tests {
             organisation_id: 1,
             role: PartnerRole::Donor,
             note: None,
+            through_organisation_id: None,
         };
         assert_eq!(
             field_of(partners(&[partner.clone(), partner]).unwrap_err()),

@@ -13,12 +13,12 @@ use sea_orm::{
 use serde_json::{json, Value};
 
 use crate::auth::Actor;
-use crate::domain::{CountryCode, ProjectStatus};
+use crate::domain::{CountryCode, PartnerRole, ProjectStatus};
 use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
 use crate::service::audit::{self, AuditEntry};
 use crate::service::fields::{
-    bilingual_changes, optional_text, required_text, ChangeSet, MAX_LINE, MAX_TEXT,
+    bilingual_changes, optional_text, required_text, translations, ChangeSet, MAX_LINE, MAX_TEXT,
 };
 use crate::service::organisation as organisation_service;
 use crate::service::pagination::{paginate, Page, PageRequest};
@@ -39,6 +39,11 @@ pub struct ProjectFilter {
     pub organisation_id: Option<i32>,
     pub country: Option<CountryCode>,
     pub status: Option<ProjectStatus>,
+    /// Projects in which this organisation is a partner (in `role`, when given).
+    pub partner_id: Option<i32>,
+    /// Projects with a partner in this role (`partner_id`, when given): `DONOR` with a partner
+    /// gives the projects it funds.
+    pub role: Option<PartnerRole>,
 }
 
 #[tracing::instrument(level = "debug", skip(_actor, db))]
@@ -72,6 +77,19 @@ pub async fn list(
     }
     if let Some(status) = filter.status {
         select = select.filter(project::Column::Status.eq(status.as_str()));
+    }
+    if filter.partner_id.is_some() || filter.role.is_some() {
+        let mut partnered = project_partner::Entity::find()
+            .select_only()
+            .column(project_partner::Column::ProjectId)
+            .filter(project_partner::Column::AcceptedAt.is_not_null());
+        if let Some(org) = filter.partner_id {
+            partnered = partnered.filter(project_partner::Column::OrganisationId.eq(org));
+        }
+        if let Some(role) = filter.role {
+            partnered = partnered.filter(project_partner::Column::Role.eq(role.as_str()));
+        }
+        select = select.filter(project::Column::Id.in_subquery(partnered.into_query()));
     }
     paginate(db, select, project::Column::Id, page).await
 }
@@ -194,6 +212,13 @@ async fn insert_partners(
     for (order, p) in partners.iter().enumerate() {
         let field = format!("input.partners[{order}].organisationId");
         let acronym = organisation_acronym(db, &field, p.organisation_id).await?;
+        let through = match p.through_organisation_id {
+            Some(id) => {
+                let field = format!("input.partners[{order}].throughOrganisationId");
+                Some(organisation_acronym(db, &field, id).await?)
+            }
+            None => None,
+        };
         let stands = accepted.contains(&p.organisation_id)
             || policy::partnership_stands(actor, p.organisation_id);
         project_partner::ActiveModel {
@@ -201,6 +226,7 @@ async fn insert_partners(
             organisation_id: Set(p.organisation_id),
             role: Set(p.role.clone()),
             note: Set(p.note.clone()),
+            through_organisation_id: Set(p.through_organisation_id),
             sort_order: Set(order as i32),
             accepted_at: Set(stands.then_some(now)),
             ..Default::default()
@@ -211,6 +237,7 @@ async fn insert_partners(
             "organisation": acronym,
             "role": p.role,
             "note": p.note,
+            "through": through,
             "accepted": stands,
         }));
     }
@@ -293,6 +320,7 @@ pub async fn create(
         input.description_fr.as_deref(),
         MAX_TEXT,
     )?;
+    let translations = translations(&input.translations)?;
     let objectives = objectives(&input.objectives)?;
     let countries = countries(&input.countries)?;
     check_dates(input.start_date, input.end_date)?;
@@ -309,6 +337,7 @@ pub async fn create(
         name_fr: Set(name_fr.clone()),
         description_en: Set(description_en.clone()),
         description_fr: Set(description_fr.clone()),
+        translations: Set(translations.clone()),
         objectives: Set(objectives.clone()),
         start_on: Set(input.start_date),
         end_on: Set(input.end_date),
@@ -339,6 +368,7 @@ pub async fn create(
                 "nameFr": name_fr,
                 "descriptionEn": description_en,
                 "descriptionFr": description_fr,
+                "translations": translations,
                 "objectives": objectives,
                 "countries": countries,
                 "startDate": input.start_date,
@@ -455,6 +485,7 @@ pub async fn update(
             organisation_id: p.organisation_id,
             role: p.role,
             note: p.note,
+            through_organisation_id: p.through_organisation_id,
         })
         .collect();
     let new_partners = new_partners.filter(|p| *p != stored_partners);
@@ -496,9 +527,18 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("project"))?;
-    if (&updated.code, &updated.name_en, &updated.name_fr)
-        != (&current.code, &current.name_en, &current.name_fr)
-    {
+    let renamed = (
+        &updated.code,
+        &updated.name_en,
+        &updated.name_fr,
+        &updated.translations,
+    ) != (
+        &current.code,
+        &current.name_en,
+        &current.name_fr,
+        &current.translations,
+    );
+    if renamed {
         search_document::refresh_project(&txn, id).await?;
     }
     audit::record(

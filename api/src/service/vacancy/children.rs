@@ -1,12 +1,12 @@
 //! A vacancy's child rows (texts, items, duty stations, languages, qualification paths,
-//! competencies, documents, questions): read one statement per table whatever the number of
+//! competencies, documents, questions, other projects): read one statement per table whatever the number of
 //! vacancies, each list in its notice order; written from a validated notice.
 
 use std::collections::HashMap;
 
 use entity::{
     vacancy_competency, vacancy_document, vacancy_duty_station, vacancy_item, vacancy_language,
-    vacancy_qualification_path, vacancy_question, vacancy_text,
+    vacancy_project, vacancy_qualification_path, vacancy_question, vacancy_text,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 
@@ -27,6 +27,7 @@ pub struct Tables {
     pub competencies: bool,
     pub documents: bool,
     pub questions: bool,
+    pub projects: bool,
 }
 
 impl Tables {
@@ -40,6 +41,7 @@ impl Tables {
         competencies: true,
         documents: true,
         questions: true,
+        projects: true,
     };
 
     /// What the eligibility check reads: qualification paths, languages and duty stations.
@@ -59,6 +61,7 @@ impl Tables {
         competencies: false,
         documents: false,
         questions: false,
+        projects: false,
     };
 }
 
@@ -74,6 +77,8 @@ pub struct VacancyChildren {
     pub competencies: Vec<vacancy_competency::Model>,
     pub documents: Vec<vacancy_document::Model>,
     pub questions: Vec<vacancy_question::Model>,
+    /// The projects it serves besides its main one, in order.
+    pub projects: Vec<vacancy_project::Model>,
 }
 
 /// Reads `E`'s rows of the vacancies `ids` in `order`, grouped by vacancy, if `wanted`.
@@ -189,6 +194,15 @@ impl VacancyChildren {
             |r| r.vacancy_id,
         )
         .await?;
+        let mut projects = rows_of::<vacancy_project::Entity>(
+            db,
+            tables.projects,
+            vacancy_project::Column::VacancyId,
+            &[vacancy_project::Column::SortOrder],
+            ids,
+            |r| r.vacancy_id,
+        )
+        .await?;
         Ok(ids
             .iter()
             .map(|id| {
@@ -201,6 +215,7 @@ impl VacancyChildren {
                     competencies: competencies.remove(id).unwrap_or_default(),
                     documents: documents.remove(id).unwrap_or_default(),
                     questions: questions.remove(id).unwrap_or_default(),
+                    projects: projects.remove(id).unwrap_or_default(),
                 };
                 (*id, children)
             })
@@ -336,6 +351,18 @@ pub(super) async fn store_children(
         .exec(db)
         .await?;
     }
+    if !notice.other_project_ids.is_empty() {
+        vacancy_project::Entity::insert_many(notice.other_project_ids.iter().enumerate().map(
+            |(i, project_id)| vacancy_project::ActiveModel {
+                vacancy_id: Set(vacancy_id),
+                project_id: Set(*project_id),
+                sort_order: Set(order(i)),
+                ..Default::default()
+            },
+        ))
+        .exec(db)
+        .await?;
+    }
     if !notice.documents.is_empty() {
         vacancy_document::Entity::insert_many(notice.documents.iter().enumerate().map(
             |(i, (kind, count, note))| vacancy_document::ActiveModel {
@@ -413,6 +440,10 @@ pub(super) async fn delete_children(db: &impl ConnectionTrait, vacancy_id: i32) 
         .await?;
     vacancy_document::Entity::delete_many()
         .filter(vacancy_document::Column::VacancyId.eq(vacancy_id))
+        .exec(db)
+        .await?;
+    vacancy_project::Entity::delete_many()
+        .filter(vacancy_project::Column::VacancyId.eq(vacancy_id))
         .exec(db)
         .await?;
     Ok(())

@@ -4,7 +4,7 @@
 //! counts next to an already chosen value show what choosing another instead would give.
 
 use chrono::Utc;
-use entity::{vacancy, vacancy_duty_station};
+use entity::{vacancy, vacancy_duty_station, vacancy_project};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
@@ -94,6 +94,42 @@ impl Facets<'_> {
         Ok(sorted(rows))
     }
 
+    /// Counts by project, main or other (a post counts once for each project it serves).
+    async fn by_project(&self) -> AppResult<Vec<Bucket<Option<i32>>>> {
+        let clear = |f: &mut VacancyFilter| {
+            f.project_id = None;
+            f.project_code = None;
+        };
+        let main: Vec<(Option<i32>, i64)> = self
+            .without(clear)?
+            .select_only()
+            .column(vacancy::Column::ProjectId)
+            .column_as(count_of(vacancy::Column::Id), "n")
+            .group_by(vacancy::Column::ProjectId)
+            .into_tuple()
+            .all(self.db)
+            .await?;
+        let ids = self
+            .without(clear)?
+            .select_only()
+            .column(vacancy::Column::Id)
+            .into_query();
+        let others: Vec<(i32, i64)> = vacancy_project::Entity::find()
+            .select_only()
+            .column(vacancy_project::Column::ProjectId)
+            .column_as(Expr::col(vacancy_project::Column::VacancyId).count(), "n")
+            .filter(vacancy_project::Column::VacancyId.in_subquery(ids))
+            .group_by(vacancy_project::Column::ProjectId)
+            .into_tuple()
+            .all(self.db)
+            .await?;
+        let mut counts: std::collections::BTreeMap<Option<i32>, i64> = main.into_iter().collect();
+        for (project, n) in others {
+            *counts.entry(Some(project)).or_default() += n;
+        }
+        Ok(sorted(counts.into_iter().collect()))
+    }
+
     /// Counts by columns of the duty stations (a vacancy counts once per value).
     fn by_station(
         &self,
@@ -142,7 +178,9 @@ struct FacetRow {
 const ALL_FACETS: &str = "\
 SELECT 'organisation' AS facet, CAST(organisation_id AS TEXT) AS v1, CAST(NULL AS TEXT) AS v2, \
   COUNT(*) AS n FROM m GROUP BY organisation_id \
-UNION ALL SELECT 'project', CAST(project_id AS TEXT), NULL, COUNT(*) FROM m GROUP BY project_id \
+UNION ALL SELECT 'project', CAST(p.project_id AS TEXT), NULL, COUNT(*) FROM (SELECT project_id FROM m \
+  UNION ALL SELECT l.project_id FROM vacancy_project l JOIN m ON m.id = l.vacancy_id) p \
+  GROUP BY p.project_id \
 UNION ALL SELECT 'grade_category', CAST(grade_category AS TEXT), NULL, COUNT(*) FROM m \
   GROUP BY grade_category \
 UNION ALL SELECT 'grade', CAST(grade AS TEXT), NULL, COUNT(*) FROM m GROUP BY grade \
@@ -268,12 +306,7 @@ pub async fn facets(
             .await?;
     }
     if filter.project_id.is_some() || filter.project_code.is_some() {
-        facets.projects = f
-            .by_column(C::ProjectId, |f| {
-                f.project_id = None;
-                f.project_code = None;
-            })
-            .await?;
+        facets.projects = f.by_project().await?;
     }
     if filter.grade_category.is_some() {
         facets.grade_categories = f

@@ -34,6 +34,8 @@ pub struct NoticeInput {
     pub reference: String,
     pub external_job_id: Option<String>,
     pub project_id: Option<i32>,
+    /// The other projects the post serves, in order.
+    pub other_project_ids: Vec<i32>,
     pub unit: Option<String>,
     pub authoritative_language: String,
     pub grade: Option<String>,
@@ -314,7 +316,20 @@ impl NoticeInput {
             ));
         }
         if let Some(project_id) = self.project_id {
-            check_project(db, project_id, organisation_id).await?;
+            check_project(db, project_id, organisation_id, "input.projectId").await?;
+        }
+        for (i, id) in self.other_project_ids.iter().enumerate() {
+            let field = format!("input.otherProjectIds[{i}]");
+            if self.project_id.is_none() {
+                return Err(AppError::bad_input(
+                    field,
+                    "give the main project in `projectId` before the others",
+                ));
+            }
+            if Some(*id) == self.project_id || self.other_project_ids[..i].contains(id) {
+                return Err(AppError::bad_input(field, "this project is given twice"));
+            }
+            check_project(db, *id, organisation_id, &field).await?;
         }
 
         let mut duty_stations = Vec::new();
@@ -433,6 +448,7 @@ impl NoticeInput {
                 .map(|id| parse_reference("input.externalJobId", &id))
                 .transpose()?,
             project_id: self.project_id,
+            other_project_ids: self.other_project_ids,
             unit: optional("input.unit", self.unit, MAX_LINE_CHARS)?,
             working_language: clean(self.working_language)
                 .map(|code| language("input.workingLanguage", &code))
@@ -523,11 +539,12 @@ async fn check_project(
     db: &impl ConnectionTrait,
     project_id: i32,
     organisation_id: i32,
+    field: &str,
 ) -> AppResult<()> {
     let project = project::Entity::find_by_id(project_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::bad_input("input.projectId", "no such project"))?;
+        .ok_or_else(|| AppError::bad_input(field, "no such project"))?;
     if project.lead_organisation_id == organisation_id {
         return Ok(());
     }
@@ -539,7 +556,7 @@ async fn check_project(
     match partner {
         Some(_) => Ok(()),
         None => Err(AppError::bad_input(
-            "input.projectId",
+            field,
             "the organisation neither leads nor partners in this project",
         )),
     }

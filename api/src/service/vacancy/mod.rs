@@ -13,7 +13,7 @@ pub mod write;
 use chrono::{DateTime, Utc};
 use entity::{
     organisation_acronym, project, vacancy, vacancy_competency, vacancy_duty_station,
-    vacancy_search,
+    vacancy_project, vacancy_search,
 };
 use sea_orm::sea_query::{Alias, Expr, Func, Query, SimpleExpr};
 use sea_orm::{
@@ -207,18 +207,39 @@ pub(crate) fn apply_filter(
             .into_query();
         select = select.filter(vacancy::Column::OrganisationId.in_subquery(owners));
     }
+    // A post serves its main project and perhaps others: either matches.
     if let Some(project) = filter.project_id {
-        select = select.filter(vacancy::Column::ProjectId.eq(project));
+        let serving = vacancy_project::Entity::find()
+            .select_only()
+            .column(vacancy_project::Column::VacancyId)
+            .filter(vacancy_project::Column::ProjectId.eq(project))
+            .into_query();
+        select = select.filter(
+            vacancy::Column::ProjectId
+                .eq(project)
+                .or(vacancy::Column::Id.in_subquery(serving)),
+        );
     }
     if let Some(code) = &filter.project_code {
         // Every project with the code, whichever organisation leads it; the organisation
         // filters above narrow the vacancies to one organisation's.
-        let projects = project::Entity::find()
+        let projects = || {
+            project::Entity::find()
+                .select_only()
+                .column(project::Column::Id)
+                .filter(project::Column::Code.eq(code.trim().to_uppercase()))
+                .into_query()
+        };
+        let serving = vacancy_project::Entity::find()
             .select_only()
-            .column(project::Column::Id)
-            .filter(project::Column::Code.eq(code.trim().to_uppercase()))
+            .column(vacancy_project::Column::VacancyId)
+            .filter(vacancy_project::Column::ProjectId.in_subquery(projects()))
             .into_query();
-        select = select.filter(vacancy::Column::ProjectId.in_subquery(projects));
+        select = select.filter(
+            vacancy::Column::ProjectId
+                .in_subquery(projects())
+                .or(vacancy::Column::Id.in_subquery(serving)),
+        );
     }
     if let Some(competency) = filter.competency_id {
         let asking = vacancy_competency::Entity::find()

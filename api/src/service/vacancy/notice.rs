@@ -49,6 +49,8 @@ pub struct Notice {
     pub reference: String,
     pub external_job_id: Option<String>,
     pub project_id: Option<i32>,
+    /// The other projects the post serves, in order.
+    pub other_project_ids: Vec<i32>,
     pub unit: Option<String>,
     pub authoritative_language: String,
     pub grade: Option<String>,
@@ -130,6 +132,7 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
         competencies,
         documents,
         questions,
+        projects,
     } = VacancyChildren::load_one(db, row.id, Tables::ALL).await?;
     let section_items = |language: &str, section: ItemSection| -> Vec<String> {
         items
@@ -158,6 +161,7 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
         reference: row.reference.clone(),
         external_job_id: row.external_job_id.clone(),
         project_id: row.project_id,
+        other_project_ids: projects.into_iter().map(|p| p.project_id).collect(),
         unit: row.unit.clone(),
         authoritative_language: row.authoritative_language.clone(),
         grade: row.grade.clone(),

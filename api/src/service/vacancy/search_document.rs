@@ -4,12 +4,15 @@
 
 use std::collections::HashMap;
 
-use entity::{organisation, organisation_acronym, project, vacancy, vacancy_search};
+use entity::{
+    organisation, organisation_acronym, project, vacancy, vacancy_project, vacancy_search,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait, Set,
 };
 
+use crate::domain::names::Names;
 use crate::domain::search_text::{country_names, words, Document};
 use crate::service::vacancy::children::{Tables, VacancyChildren};
 
@@ -35,11 +38,42 @@ pub async fn refresh_organisation(
     refresh(db, &ids).await
 }
 
-/// Rewrites the search documents of a project's vacancies (after a rename).
+/// Rewrites the search documents of the vacancies serving a project (after a rename).
 #[tracing::instrument(level = "debug", skip(db))]
 pub async fn refresh_project(db: &impl ConnectionTrait, project_id: i32) -> Result<(), DbErr> {
-    let ids = vacancy_ids(db, vacancy::Column::ProjectId.eq(project_id)).await?;
+    let serving = vacancy_project::Entity::find()
+        .select_only()
+        .column(vacancy_project::Column::VacancyId)
+        .filter(vacancy_project::Column::ProjectId.eq(project_id))
+        .into_query();
+    let ids = vacancy_ids(
+        db,
+        vacancy::Column::ProjectId
+            .eq(project_id)
+            .or(vacancy::Column::Id.in_subquery(serving)),
+    )
+    .await?;
     refresh(db, &ids).await
+}
+
+fn names_of(org: &organisation::Model) -> Names<'_> {
+    Names {
+        name_en: &org.name_en,
+        name_fr: &org.name_fr,
+        description_en: None,
+        description_fr: None,
+        translations: org.translations.as_ref(),
+    }
+}
+
+fn project_names(project: &project::Model) -> Names<'_> {
+    Names {
+        name_en: &project.name_en,
+        name_fr: &project.name_fr,
+        description_en: None,
+        description_fr: None,
+        translations: project.translations.as_ref(),
+    }
 }
 
 /// Rewrites every search document (after loading data in bulk).
@@ -96,6 +130,7 @@ async fn refresh_batch(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbE
             texts: true,
             items: true,
             duty_stations: true,
+            projects: true,
             ..Tables::NONE
         },
     )
@@ -116,8 +151,17 @@ async fn refresh_batch(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbE
             .await?,
         |a| a.organisation_id,
     );
+    let project_ids: Vec<i32> = vacancies
+        .iter()
+        .filter_map(|v| v.project_id)
+        .chain(
+            children
+                .values()
+                .flat_map(|c| c.projects.iter().map(|p| p.project_id)),
+        )
+        .collect();
     let projects: HashMap<i32, project::Model> = project::Entity::find()
-        .filter(project::Column::Id.is_in(vacancies.iter().filter_map(|v| v.project_id)))
+        .filter(project::Column::Id.is_in(project_ids))
         .all(db)
         .await?
         .into_iter()
@@ -131,6 +175,7 @@ async fn refresh_batch(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbE
                 texts,
                 items,
                 duty_stations,
+                projects: other_projects,
                 ..
             } = children.remove(&v.id).unwrap_or_default();
             let mut title = Document::default();
@@ -141,16 +186,22 @@ async fn refresh_batch(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbE
             let mut body = Document::default();
             if let Some(org) = organisations.get(&v.organisation_id) {
                 body.push(&org.acronym);
-                body.push(&org.name_en);
-                body.push(&org.name_fr);
+                for name in names_of(org).every_name() {
+                    body.push(name);
+                }
             }
             for acronym in acronyms.get(&v.organisation_id).into_iter().flatten() {
                 body.push(&acronym.acronym);
             }
-            if let Some(project) = v.project_id.and_then(|id| projects.get(&id)) {
+            let served = v
+                .project_id
+                .into_iter()
+                .chain(other_projects.iter().map(|p| p.project_id));
+            for project in served.filter_map(|id| projects.get(&id)) {
                 body.push(&project.code);
-                body.push(&project.name_en);
-                body.push(&project.name_fr);
+                for name in project_names(project).every_name() {
+                    body.push(name);
+                }
             }
             for station in duty_stations {
                 if let Some(city) = &station.city {

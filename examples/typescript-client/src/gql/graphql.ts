@@ -310,6 +310,11 @@ export type VacancyInput = {
   openToExternal: boolean;
   /** Whether the organisation's own staff may apply. */
   openToInternal: boolean;
+  /**
+   * The other projects the post serves (global IDs), in order, after `projectId`; the
+   * organisation must lead or partner in each.
+   */
+  otherProjectIds?: Array<string | number>;
   /** How many posts the notice fills (default 1). */
   positions?: number | null | undefined;
   /** The project the post serves (global ID); the organisation must lead or partner in it. */
