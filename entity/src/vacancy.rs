@@ -32,6 +32,13 @@ pub struct Model {
     pub apply_url: Option<String>,
     pub apply_email_subject: Option<String>,
     pub status: String,
+    /// Generated sample data (development only), removed by `seed --remove-samples`.
+    pub is_sample: bool,
+    /// `NONE`, `DUTY_STATION_COUNTRY` or `LISTED_COUNTRIES`: who may apply by nationality.
+    pub nationality_rule: String,
+    /// For `LISTED_COUNTRIES`: a JSON array of ISO 3166-1 alpha-2 codes.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub nationality_countries: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

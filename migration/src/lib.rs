@@ -27,6 +27,7 @@ mod m20261204_000018_project_code_per_organisation;
 mod m20261204_000019_access_log;
 mod m20261204_000020_erasure_and_retention;
 mod m20261204_000021_integration_token_scopes;
+mod m20261205_000024_candidate_profile;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000019_access_log::Migration),
             Box::new(m20261204_000020_erasure_and_retention::Migration),
             Box::new(m20261204_000021_integration_token_scopes::Migration),
+            Box::new(m20261205_000024_candidate_profile::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ mod mail;
 mod mutation;
 mod organisation;
 mod own_data;
+mod profile;
 mod project;
 mod query;
 pub mod relay;

@@ -1179,6 +1179,7 @@ async fn insert_applications(
                         languages: candidate_languages(candidate),
                         residence_country: CountryCode::parse(residence)
                             .map_err(SeedError::Invalid)?,
+                        nationality: None,
                         internal: false,
                     },
                 ));

@@ -19,8 +19,9 @@ pub async fn vacancy_connection(
     order: Option<VacancyOrder>,
     page: PageArgs,
 ) -> Result<AppConnection<Vacancy>, AppError> {
-    let page = service::vacancy::list(context::actor(ctx)?, context::db(ctx)?, filter, order, page)
-        .await?;
+    let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
+    let filter = service::vacancy::for_me(actor, db, filter.clone()).await?;
+    let page = service::vacancy::list(actor, db, &filter, order, page).await?;
     let rows: Vec<(i32, vacancy::Model)> =
         page.rows.iter().map(|(_, m)| (m.id, m.clone())).collect();
     prime_vacancies(ctx, &rows).await?;
