@@ -2,6 +2,7 @@
 //! already exist (by acronym, code within the organisation, or reference) are left as they are.
 
 mod model;
+pub mod samples;
 pub mod synthetic;
 
 use std::fmt;
@@ -99,6 +100,22 @@ fn invalid(message: impl Into<String>) -> SeedError {
 /// Whether the database holds no organisation yet (a fresh install).
 pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
     Ok(organisation::Entity::find().count(db).await? == 0)
+}
+
+/// What the first start of an empty database loads: the demo data, and in development the
+/// sample notices too (`samples`, whose closing dates follow `now`).
+pub async fn first_start(
+    db: &DatabaseConnection,
+    with_samples: bool,
+    now: chrono::DateTime<Utc>,
+) -> Result<(SeedReport, usize), SeedError> {
+    let report = load_demo(db).await?;
+    let samples = if with_samples {
+        samples::load(db, now).await?
+    } else {
+        0
+    };
+    Ok((report, samples))
 }
 
 /// Loads every demo file in one transaction.
