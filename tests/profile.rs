@@ -78,12 +78,14 @@ async fn a_candidate_keeps_a_profile_and_staff_keep_none() {
         );
         let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         assert_eq!(
-            app.error_code_as(Some(&recruiter), MY_PROFILE, json!({})).await,
+            app.error_code_as(Some(&recruiter), MY_PROFILE, json!({}))
+                .await,
             "FORBIDDEN"
         );
         let update = json!({ "input": tunisian_resident() });
         assert_eq!(
-            app.error_code_as(Some(&recruiter), UPDATE, update.clone()).await,
+            app.error_code_as(Some(&recruiter), UPDATE, update.clone())
+                .await,
             "FORBIDDEN"
         );
 
@@ -95,7 +97,10 @@ async fn a_candidate_keeps_a_profile_and_staff_keep_none() {
         assert_eq!(saved["residenceCountry"], "TN", "[{}]", app.backend());
         assert_eq!(saved["nationality"], "FR");
         assert_eq!(saved["educationLevel"], "BACHELOR");
-        assert_eq!(saved["languages"], json!([{ "language": "fr", "level": "FLUENT" }]));
+        assert_eq!(
+            saved["languages"],
+            json!([{ "language": "fr", "level": "FLUENT" }])
+        );
         assert_eq!(saved["complete"], true);
         assert_eq!(saved["version"], 1);
         let read = app.data_as(&candidate, MY_PROFILE, json!({})).await;
@@ -103,7 +108,8 @@ async fn a_candidate_keeps_a_profile_and_staff_keep_none() {
 
         // A second creation, or an edit naming an old version, is a conflict.
         assert_eq!(
-            app.error_code_as(Some(&candidate), UPDATE, update.clone()).await,
+            app.error_code_as(Some(&candidate), UPDATE, update.clone())
+                .await,
             "CONFLICT"
         );
         let edit = json!({ "version": 1, "input": { "residenceCountry": "MA" } });
@@ -113,7 +119,10 @@ async fn a_candidate_keeps_a_profile_and_staff_keep_none() {
         // The whole profile is replaced: nationality left out is not kept.
         assert_eq!(edited["updateMyProfile"]["nationality"], Value::Null);
         assert_eq!(edited["updateMyProfile"]["complete"], false);
-        assert_eq!(app.error_code_as(Some(&candidate), UPDATE, edit).await, "CONFLICT");
+        assert_eq!(
+            app.error_code_as(Some(&candidate), UPDATE, edit).await,
+            "CONFLICT"
+        );
 
         let bad = json!({ "input": { "residenceCountry": "Tunisia" } });
         assert_eq!(
@@ -147,7 +156,10 @@ async fn the_profile_prefills_an_application_and_explicit_input_wins() {
         assert_eq!(applied["educationLevel"], "BACHELOR");
         assert_eq!(applied["educationField"], "Economics");
         assert_eq!(applied["yearsExperience"], 5);
-        assert_eq!(applied["languages"], json!([{ "language": "fr", "level": "FLUENT" }]));
+        assert_eq!(
+            applied["languages"],
+            json!([{ "language": "fr", "level": "FLUENT" }])
+        );
         // The notice asks no nationality: none is stored, though the profile holds one.
         assert_eq!(applied["nationality"], Value::Null);
 
@@ -186,7 +198,11 @@ async fn a_nationality_rule_is_not_a_residency_rule() {
         app.data_as(&resident, UPDATE, json!({ "input": tunisian_resident() }))
             .await;
         let applied = app
-            .data_as(&resident, APPLY, json!({ "input": { "vacancyId": vacancy_id(post) } }))
+            .data_as(
+                &resident,
+                APPLY,
+                json!({ "input": { "vacancyId": vacancy_id(post) } }),
+            )
             .await;
         let applied = &applied["applyToVacancy"];
         assert_eq!(applied["nationality"], "FR", "[{}]", app.backend());
@@ -312,12 +328,21 @@ async fn my_data_holds_the_profile_and_erasure_deletes_it() {
             .await;
         let post = open_vacancy(&app, "ERASE/NO").await;
         set_nationality_rule(&app, post, "DUTY_STATION_COUNTRY").await;
-        app.data_as(&candidate, APPLY, json!({ "input": { "vacancyId": vacancy_id(post) } }))
-            .await;
+        app.data_as(
+            &candidate,
+            APPLY,
+            json!({ "input": { "vacancyId": vacancy_id(post) } }),
+        )
+        .await;
 
         let data = app.data_as(&candidate, "{ myData }", json!({})).await;
         let profile = &data["myData"]["candidateProfile"];
-        assert_eq!(profile["residenceCountry"], "TN", "[{}] {data}", app.backend());
+        assert_eq!(
+            profile["residenceCountry"],
+            "TN",
+            "[{}] {data}",
+            app.backend()
+        );
         assert_eq!(profile["nationality"], "FR");
         assert_eq!(data["myData"]["applications"][0]["nationality"], "FR");
 
@@ -341,5 +366,57 @@ async fn my_data_holds_the_profile_and_erasure_deletes_it() {
             .unwrap()
             .unwrap();
         assert_eq!(stored.nationality, None);
+    }
+}
+
+#[tokio::test]
+async fn a_notice_states_its_nationality_rule_and_the_listed_countries_are_checked() {
+    const CREATE: &str = "mutation ($input: VacancyInput!) { createVacancy(input: $input) { \
+        nationality nationalityCountries residency isSample } }";
+    for app in TestApp::all_seeded().await {
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let mut input = crate::vacancy_writes::orion_like(&app, "NAT/1").await;
+        input["grade"] = json!("NO-B");
+        input["nationality"] = json!("LISTED_COUNTRIES");
+        input["nationalityCountries"] = json!(["ma", "TN", "MA"]);
+        let created = app
+            .data_as(&recruiter, CREATE, json!({ "input": input.clone() }))
+            .await;
+        let created = &created["createVacancy"];
+        assert_eq!(
+            created["nationality"],
+            "LISTED_COUNTRIES",
+            "[{}]",
+            app.backend()
+        );
+        assert_eq!(created["nationalityCountries"], json!(["MA", "TN"]));
+        assert_eq!(created["residency"], "NONE");
+        assert_eq!(created["isSample"], false);
+
+        let refused = |reference: &str, rule: &str, countries: Value| {
+            let mut input = input.clone();
+            input["reference"] = json!(reference);
+            input["nationality"] = json!(rule);
+            input["nationalityCountries"] = countries;
+            input
+        };
+        for input in [
+            refused("NAT/2", "LISTED_COUNTRIES", json!([])),
+            refused("NAT/3", "DUTY_STATION_COUNTRY", json!(["MA"])),
+            refused("NAT/4", "LISTED_COUNTRIES", json!(["Maroc"])),
+        ] {
+            let body = app
+                .graphql_as(Some(&recruiter), CREATE, json!({ "input": input }))
+                .await;
+            let error = &body["errors"][0]["extensions"];
+            assert_eq!(error["code"], "BAD_USER_INPUT", "{body}");
+            assert!(
+                error["field"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("input.nationalityCountries"),
+                "{body}"
+            );
+        }
     }
 }

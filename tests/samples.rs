@@ -64,8 +64,14 @@ async fn a_fresh_development_start_shows_a_full_page_with_facets_in_the_playgrou
         assert!(list["totalCount"].as_i64().unwrap() >= 250, "{list}");
         assert!(edges.iter().all(|e| e["node"]["isSample"] == true));
         let facets = &list["facets"];
-        assert!(facets["countries"].as_array().unwrap().len() >= 8, "{facets}");
-        assert!(facets["contractTypes"].as_array().unwrap().len() >= 3, "{facets}");
+        assert!(
+            facets["countries"].as_array().unwrap().len() >= 8,
+            "{facets}"
+        );
+        assert!(
+            facets["contractTypes"].as_array().unwrap().len() >= 3,
+            "{facets}"
+        );
 
         // Several agencies and projects, titles in three languages, francophone and
         // arabophone duty stations, and a search that finds open notices.
@@ -81,9 +87,18 @@ async fn a_fresh_development_start_shows_a_full_page_with_facets_in_the_playgrou
             )
             .await;
         let facets = &open["vacancies"]["facets"];
-        assert!(facets["organisations"].as_array().unwrap().len() >= 4, "{facets}");
-        assert!(facets["projects"].as_array().unwrap().len() >= 4, "{facets}");
-        assert!(facets["gradeCategories"].as_array().unwrap().len() >= 4, "{facets}");
+        assert!(
+            facets["organisations"].as_array().unwrap().len() >= 4,
+            "{facets}"
+        );
+        assert!(
+            facets["projects"].as_array().unwrap().len() >= 4,
+            "{facets}"
+        );
+        assert!(
+            facets["gradeCategories"].as_array().unwrap().len() >= 4,
+            "{facets}"
+        );
         let node = &open["ar"]["edges"][0]["node"];
         assert!(node["title"].as_str().unwrap().contains("الرباط"), "{node}");
         assert!(node["fr"].as_str().unwrap().contains("Rabat"), "{node}");
@@ -105,8 +120,16 @@ async fn the_samples_close_in_the_coming_weeks_and_the_real_notices_stay_as_they
         let now = chrono::Utc::now();
         for row in &rows {
             let closing = row.closing_at.unwrap();
-            assert!(closing > now + chrono::Duration::days(2), "{}", row.reference);
-            assert!(closing < now + chrono::Duration::days(60), "{}", row.reference);
+            assert!(
+                closing > now + chrono::Duration::days(2),
+                "{}",
+                row.reference
+            );
+            assert!(
+                closing < now + chrono::Duration::days(60),
+                "{}",
+                row.reference
+            );
         }
         let real = app
             .data(
@@ -140,7 +163,12 @@ async fn production_never_loads_the_samples_nor_do_tests_unless_asked() {
         let app = TestApp::spawn_with(database, config).await;
         let count = app.data("{ vacancies { totalCount } }", json!({})).await;
         // The demo data was asked for by name; the samples never come with it.
-        assert_eq!(count["vacancies"]["totalCount"], 6, "[{}] {count}", app.backend());
+        assert_eq!(
+            count["vacancies"]["totalCount"],
+            6,
+            "[{}] {count}",
+            app.backend()
+        );
         assert_eq!(samples(&app).await, 0);
     }
     for app in TestApp::all_seeded().await {

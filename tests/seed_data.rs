@@ -288,7 +288,12 @@ async fn anonymous_vacancies_lists_all_six_real_posts() {
                 json!({}),
             )
             .await;
-        assert_eq!(list["vacancies"]["totalCount"], 6, "[{}] {list}", app.backend());
+        assert_eq!(
+            list["vacancies"]["totalCount"],
+            6,
+            "[{}] {list}",
+            app.backend()
+        );
         let mut references: Vec<&str> = list["vacancies"]["edges"]
             .as_array()
             .unwrap()

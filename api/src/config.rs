@@ -603,7 +603,11 @@ mod tests {
             let production = ServerConfig {
                 seed_demo_data,
                 seed_samples: Some(true),
-                ..config(Some(Environment::Production), "127.0.0.1:8000", "sqlite://j.db")
+                ..config(
+                    Some(Environment::Production),
+                    "127.0.0.1:8000",
+                    "sqlite://j.db",
+                )
             };
             assert!(!production.loads_samples());
             let deployed = ServerConfig {

@@ -25,6 +25,8 @@ pub enum CodeKind {
     Requirement,
     /// `PartnerRole`.
     PartnerRole,
+    /// `NationalityRule`.
+    NationalityRule,
     /// ISO 639 language codes (`fr`, `ary`).
     Language,
     /// ISO 3166-1 alpha-2 country codes (`MA`).
@@ -41,6 +43,7 @@ impl CodeKind {
         Self::LanguageLevel,
         Self::Requirement,
         Self::PartnerRole,
+        Self::NationalityRule,
         Self::Language,
         Self::Country,
     ];
@@ -56,6 +59,7 @@ impl CodeKind {
             Self::LanguageLevel => "LANGUAGE_LEVEL",
             Self::Requirement => "REQUIREMENT",
             Self::PartnerRole => "PARTNER_ROLE",
+            Self::NationalityRule => "NATIONALITY_RULE",
             Self::Language => "LANGUAGE",
             Self::Country => "COUNTRY",
         }
@@ -165,6 +169,7 @@ mod tests {
             CodeKind::LanguageLevel => all(LanguageLevel::ALL, LanguageLevel::as_str),
             CodeKind::Requirement => all(Requirement::ALL, Requirement::as_str),
             CodeKind::PartnerRole => all(PartnerRole::ALL, PartnerRole::as_str),
+            CodeKind::NationalityRule => all(NationalityRule::ALL, NationalityRule::as_str),
             CodeKind::Language | CodeKind::Country => Vec::new(),
         }
     }

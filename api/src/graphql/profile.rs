@@ -157,8 +157,7 @@ impl ProfileMutation {
                 .collect(),
             internal_candidate: input.internal_candidate,
         };
-        let row =
-            service::update(context::actor(ctx)?, context::db(ctx)?, version, input).await?;
+        let row = service::update(context::actor(ctx)?, context::db(ctx)?, version, input).await?;
         Ok(CandidateProfile(row))
     }
 }

@@ -49,10 +49,28 @@ const POSTERS: &[(&str, &[&str])] = &[
 const STATIONS: &[(&str, &str, Option<&str>, &[&str], bool)] = &[
     ("Rabat", "Rabat", Some("الرباط"), &["fr", "ar", "en"], true),
     ("Tunis", "Tunis", Some("تونس"), &["fr", "ar", "en"], true),
-    ("Algiers", "Alger", Some("الجزائر"), &["fr", "ar", "en"], true),
-    ("Cairo", "Le Caire", Some("القاهرة"), &["ar", "en", "fr"], false),
+    (
+        "Algiers",
+        "Alger",
+        Some("الجزائر"),
+        &["fr", "ar", "en"],
+        true,
+    ),
+    (
+        "Cairo",
+        "Le Caire",
+        Some("القاهرة"),
+        &["ar", "en", "fr"],
+        false,
+    ),
     ("Amman", "Amman", Some("عمّان"), &["ar", "en"], false),
-    ("Beirut", "Beyrouth", Some("بيروت"), &["ar", "fr", "en"], false),
+    (
+        "Beirut",
+        "Beyrouth",
+        Some("بيروت"),
+        &["ar", "fr", "en"],
+        false,
+    ),
     ("Dakar", "Dakar", None, &["fr", "en"], true),
     ("Abidjan", "Abidjan", None, &["fr", "en"], true),
     ("Niamey", "Niamey", None, &["fr", "en"], true),
@@ -180,7 +198,9 @@ fn context(language: &str, city: &str) -> String {
             "Offre d'exemple, générée à partir du vocabulaire des offres réelles : ce n'est pas \
              un poste réel. Le poste est basé à {city}."
         ),
-        "ar" => format!("إعلان نموذجي مولَّد من مفردات الإعلانات الحقيقية، وليس وظيفة حقيقية. مقر العمل: {city}."),
+        "ar" => format!(
+            "إعلان نموذجي مولَّد من مفردات الإعلانات الحقيقية، وليس وظيفة حقيقية. مقر العمل: {city}."
+        ),
         _ => format!(
             "Sample notice, generated from the vocabulary of the real notices: not a real \
              vacancy. The post is based in {city}."
@@ -272,7 +292,9 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, 
         let contract = match code {
             "INTERN" => ContractType::Internship,
             "CONSULTANT" => ContractType::Consultancy,
-            _ if code.starts_with('G') => *rng.pick(&[ContractType::FixedTerm, ContractType::Temporary]),
+            _ if code.starts_with('G') => {
+                *rng.pick(&[ContractType::FixedTerm, ContractType::Temporary])
+            }
             _ => *rng.pick(&[ContractType::FixedTerm, ContractType::TechnicalCooperation]),
         };
         // National Officers are nationals of the duty station's country; General Service staff
@@ -370,11 +392,23 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, 
         let (title_en, title_fr, title_ar, field, _) = POSTS[plan.post];
         let (city_en, city_fr, city_ar, languages, _) = STATIONS[plan.station];
         let mut texts = vec![
-            ("en", format!("{title_en}, {city_en}"), context("en", city_en)),
-            ("fr", format!("{title_fr}, {city_fr}"), context("fr", city_fr)),
+            (
+                "en",
+                format!("{title_en}, {city_en}"),
+                context("en", city_en),
+            ),
+            (
+                "fr",
+                format!("{title_fr}, {city_fr}"),
+                context("fr", city_fr),
+            ),
         ];
         if let Some(city_ar) = city_ar {
-            texts.push(("ar", format!("{title_ar}، {city_ar}"), context("ar", city_ar)));
+            texts.push((
+                "ar",
+                format!("{title_ar}، {city_ar}"),
+                context("ar", city_ar),
+            ));
         }
         for (language, title, context) in texts {
             children.texts.push(vacancy_text::ActiveModel {

@@ -6,7 +6,8 @@ use async_graphql::{InputObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::{
-    ContractType, DocumentKind, EducationLevel, LanguageLevel, Requirement, NationalityRule, ResidencyRule,
+    ContractType, DocumentKind, EducationLevel, LanguageLevel, NationalityRule, Requirement,
+    ResidencyRule,
 };
 use crate::error::{AppError, AppResult};
 use crate::graphql::relay::{decode, NodeKind};

@@ -223,7 +223,11 @@ impl Vacancy {
             return Ok(None);
         };
         let loaders = context::loaders(ctx)?;
-        let profile = loaders.profile_of_account.load_one(account).await.map_err(AppError::internal)?;
+        let profile = loaders
+            .profile_of_account
+            .load_one(account)
+            .await
+            .map_err(AppError::internal)?;
         let Some(candidate) = profile.as_ref().and_then(service::profile::as_candidate) else {
             return Ok(None);
         };

@@ -326,9 +326,8 @@ impl NoticeInput {
             ));
         }
         for (i, code) in self.nationality_countries.iter().enumerate() {
-            let country = CountryCode::parse(code).map_err(|e| {
-                AppError::bad_input(format!("input.nationalityCountries[{i}]"), e)
-            })?;
+            let country = CountryCode::parse(code)
+                .map_err(|e| AppError::bad_input(format!("input.nationalityCountries[{i}]"), e))?;
             if !nationality_countries.iter().any(|c| c == country.as_str()) {
                 nationality_countries.push(country.as_str().to_owned());
             }

@@ -6,8 +6,8 @@ use entity::vacancy;
 use sea_orm::ConnectionTrait;
 
 use crate::domain::{
-    ContractType, DocumentKind, EducationLevel, ItemSection, LanguageLevel, Requirement,
-    NationalityRule, ResidencyRule,
+    ContractType, DocumentKind, EducationLevel, ItemSection, LanguageLevel, NationalityRule,
+    Requirement, ResidencyRule,
 };
 use crate::error::AppResult;
 use crate::service::application::form::Question;
