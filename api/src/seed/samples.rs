@@ -43,42 +43,68 @@ const POSTERS: &[(&str, &[&str])] = &[
     ("UNFPA", &["MPTF"]),
 ];
 
-/// Duty stations (English name as in `synthetic::CITIES`), their French and Arabic names, the
-/// languages a notice there asks for (first most often required), and whether the notice is
-/// written in French first.
-const STATIONS: &[(&str, &str, Option<&str>, &[&str], bool)] = &[
-    ("Rabat", "Rabat", Some("الرباط"), &["fr", "ar", "en"], true),
-    ("Tunis", "Tunis", Some("تونس"), &["fr", "ar", "en"], true),
-    (
+/// A duty station of the samples.
+struct Station {
+    /// The English name, as in `synthetic::CITIES`.
+    en: &'static str,
+    fr: &'static str,
+    /// Arabic name, for arabophone stations (whose notices have an Arabic text too).
+    ar: Option<&'static str>,
+    /// The languages a notice there asks for.
+    languages: &'static [&'static str],
+    /// Whether the notice is written in French first.
+    french_first: bool,
+}
+
+const fn station(
+    en: &'static str,
+    fr: &'static str,
+    ar: Option<&'static str>,
+    languages: &'static [&'static str],
+    french_first: bool,
+) -> Station {
+    Station {
+        en,
+        fr,
+        ar,
+        languages,
+        french_first,
+    }
+}
+
+const STATIONS: &[Station] = &[
+    station("Rabat", "Rabat", Some("الرباط"), &["fr", "ar", "en"], true),
+    station("Tunis", "Tunis", Some("تونس"), &["fr", "ar", "en"], true),
+    station(
         "Algiers",
         "Alger",
         Some("الجزائر"),
         &["fr", "ar", "en"],
         true,
     ),
-    (
+    station(
         "Cairo",
         "Le Caire",
         Some("القاهرة"),
         &["ar", "en", "fr"],
         false,
     ),
-    ("Amman", "Amman", Some("عمّان"), &["ar", "en"], false),
-    (
+    station("Amman", "Amman", Some("عمّان"), &["ar", "en"], false),
+    station(
         "Beirut",
         "Beyrouth",
         Some("بيروت"),
         &["ar", "fr", "en"],
         false,
     ),
-    ("Dakar", "Dakar", None, &["fr", "en"], true),
-    ("Abidjan", "Abidjan", None, &["fr", "en"], true),
-    ("Niamey", "Niamey", None, &["fr", "en"], true),
-    ("Kinshasa", "Kinshasa", None, &["fr", "en"], true),
-    ("Geneva", "Genève", None, &["en", "fr"], false),
-    ("Brussels", "Bruxelles", None, &["fr", "en", "nl"], true),
-    ("Nairobi", "Nairobi", None, &["en", "sw"], false),
-    ("Istanbul", "Istanbul", None, &["en", "tr"], false),
+    station("Dakar", "Dakar", None, &["fr", "en"], true),
+    station("Abidjan", "Abidjan", None, &["fr", "en"], true),
+    station("Niamey", "Niamey", None, &["fr", "en"], true),
+    station("Kinshasa", "Kinshasa", None, &["fr", "en"], true),
+    station("Geneva", "Genève", None, &["en", "fr"], false),
+    station("Brussels", "Bruxelles", None, &["fr", "en", "nl"], true),
+    station("Nairobi", "Nairobi", None, &["en", "sw"], false),
+    station("Istanbul", "Istanbul", None, &["en", "tr"], false),
 ];
 
 /// The posts of the notices and their neighbours: English, French and Arabic title, field of
@@ -269,7 +295,7 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, 
         .await?;
     let stations: Vec<usize> = STATIONS
         .iter()
-        .map(|station| city_index(station.0))
+        .map(|station| city_index(station.en))
         .collect::<Result<_, _>>()?;
 
     let mut rng = Rng::new(SEED);
@@ -287,7 +313,8 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, 
         let post = rng.below(POSTS.len());
         let station = rng.below(STATIONS.len());
         let (_, _, time_zone) = CITIES[stations[station]];
-        let grade = Grade::parse(*rng.pick(POSTS[post].4)).map_err(SeedError::Invalid)?;
+        let grade_code: &&str = rng.pick(POSTS[post].4);
+        let grade = Grade::parse(grade_code).map_err(SeedError::Invalid)?;
         let code = grade.code();
         let contract = match code {
             "INTERN" => ContractType::Internship,
@@ -324,7 +351,12 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, 
             reference: Set(reference.clone()),
             external_job_id: Set(None),
             unit: Set(None),
-            authoritative_language: Set(if STATIONS[station].4 { "fr" } else { "en" }.to_owned()),
+            authoritative_language: Set(if STATIONS[station].french_first {
+                "fr"
+            } else {
+                "en"
+            }
+            .to_owned()),
             grade: Set(Some(code.to_owned())),
             grade_category: Set(Some(grade.category().as_str().to_owned())),
             contract_type: Set(Some(contract.as_str().to_owned())),
@@ -390,7 +422,13 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, 
             continue;
         };
         let (title_en, title_fr, title_ar, field, _) = POSTS[plan.post];
-        let (city_en, city_fr, city_ar, languages, _) = STATIONS[plan.station];
+        let Station {
+            en: city_en,
+            fr: city_fr,
+            ar: city_ar,
+            languages,
+            ..
+        } = STATIONS[plan.station];
         let mut texts = vec![
             (
                 "en",
