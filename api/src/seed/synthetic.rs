@@ -27,8 +27,8 @@ use super::SeedError;
 use crate::domain::eligibility::{self, Candidate, Requirements};
 use crate::domain::{
     ApplicationStatus, CompetencyKind, ContractType, DocumentKind, EducationLevel, Grade,
-    ItemSection, LanguageLevel, OrganisationKind, PartnerRole, ProjectStatus, Requirement,
-    ResidencyRule, Role, VacancyStatus,
+    ItemSection, LanguageLevel, NationalityRule, OrganisationKind, PartnerRole, ProjectStatus,
+    Requirement, ResidencyRule, Role, VacancyStatus,
 };
 use crate::domain::{CountryCode, LanguageCode};
 use crate::service::application::{requirements_of_many, unmet_json};
@@ -796,15 +796,22 @@ async fn insert_vacancies(
                 open_to_internal: Set(internal),
                 open_to_external: Set(!internal || rng.chance(85)),
                 internal_first: Set(internal && rng.chance(10)),
-                residency: Set(
-                    if grade.code().starts_with('G') || grade.code().starts_with("NO") {
-                        ResidencyRule::DutyStationCountry
-                    } else {
-                        ResidencyRule::None
-                    }
-                    .as_str()
-                    .to_owned(),
-                ),
+                // General Service staff live at the duty station; National Officers are its
+                // nationals, wherever they live (a nationality rule, not a residency rule).
+                residency: Set(if grade.code().starts_with('G') {
+                    ResidencyRule::DutyStationCountry
+                } else {
+                    ResidencyRule::None
+                }
+                .as_str()
+                .to_owned()),
+                nationality_rule: Set(if grade.code().starts_with("NO") {
+                    NationalityRule::DutyStationCountry
+                } else {
+                    NationalityRule::None
+                }
+                .as_str()
+                .to_owned()),
                 time_zone: Set(time_zone.to_owned()),
                 published_at: Set(published_at),
                 closing_at: Set(closing_at),
