@@ -423,3 +423,45 @@ async fn seeding_twice_changes_nothing() {
         assert_eq!(counts["competencies"]["totalCount"], 17);
     }
 }
+
+#[tokio::test]
+async fn anonymous_vacancies_lists_all_six_real_posts() {
+    // A past deadline means CLOSED, not hidden: the AVRR internship, which states no dates,
+    // is listed like the five others.
+    for app in TestApp::all_seeded().await {
+        let list = app
+            .data(
+                "{ vacancies(first: 20) { totalCount edges { node { reference status isSample } } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            list["vacancies"]["totalCount"],
+            6,
+            "[{}] {list}",
+            app.backend()
+        );
+        let mut references: Vec<&str> = list["vacancies"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                assert_eq!(e["node"]["status"], "CLOSED");
+                assert_eq!(e["node"]["isSample"], false);
+                e["node"]["reference"].as_str().unwrap()
+            })
+            .collect();
+        references.sort_unstable();
+        assert_eq!(
+            references,
+            [
+                "ALG/DC/P/2025/03",
+                "IOM-MA-2019-ORION",
+                "IOM-MA-2025-LMI",
+                "IOM-MA-AVRR-INTERN",
+                "IOM-TN-2025-MECC",
+                "VN 2023/005"
+            ]
+        );
+    }
+}

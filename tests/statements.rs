@@ -219,22 +219,29 @@ fn collect_statements() {
     });
 }
 
-/// Runs one operation and returns its data with the SQL statements it ran, in order.
-async fn run_counted(app: &TestApp, query: &str, variables: Value) -> (Value, Vec<String>) {
+/// Runs one operation (with a bearer token, or none) and returns its data with the SQL
+/// statements it ran, in order.
+async fn run_counted_as(
+    app: &TestApp,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> (Value, Vec<String>) {
     collect_statements();
     let request_id = format!("statements-{}", uuid::Uuid::new_v4());
     STATEMENTS
         .lock()
         .unwrap()
         .insert(request_id.clone(), Vec::new());
-    let response = app
+    let mut request = app
         .client
         .post(app.url("/graphql"))
         .header("x-request-id", &request_id)
-        .json(&json!({ "query": query, "variables": variables }))
-        .send()
-        .await
-        .expect("send the request");
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("send the request");
     assert_eq!(response.status(), 200, "[{}]", app.backend());
     let body: Value = response.json().await.expect("a JSON response");
     let statements = STATEMENTS.lock().unwrap().remove(&request_id).unwrap();
@@ -251,12 +258,23 @@ const RUNS: usize = 3;
 
 /// Runs an operation [`RUNS`] times; returns its data and how many statements each run ran.
 /// Prints the counts, and the statements of any run that ran more than the fewest.
-#[allow(clippy::print_stdout)] // The counts are a report: `cargo test statements -- --nocapture`.
 async fn count(app: &TestApp, label: &str, query: &str, variables: Value) -> (Value, Vec<usize>) {
+    count_as(app, None, label, query, variables).await
+}
+
+/// [`count`] with a bearer token, or none.
+#[allow(clippy::print_stdout)] // The counts are a report: `cargo test statements -- --nocapture`.
+async fn count_as(
+    app: &TestApp,
+    token: Option<&str>,
+    label: &str,
+    query: &str,
+    variables: Value,
+) -> (Value, Vec<usize>) {
     let mut data = Value::Null;
     let mut runs = Vec::new();
     for _ in 0..RUNS {
-        let (run_data, statements) = run_counted(app, query, variables.clone()).await;
+        let (run_data, statements) = run_counted_as(app, token, query, variables.clone()).await;
         data = run_data;
         runs.push(statements);
     }
@@ -635,5 +653,65 @@ async fn organisations_with_their_projects_connection_run_as_few_statements_for_
         )
         .await;
         assert_eq!(for_two, for_all, "[{}]", app.backend());
+    }
+}
+
+const FOR_ME: &str = r#"
+query ($first: Int!) {
+  vacancies(first: $first, filter: { eligibleForMe: true }) {
+    totalCount
+    nodes { id reference title eligibility { eligible unmet { kind message } } }
+  }
+}"#;
+
+#[tokio::test]
+async fn eligible_for_me_runs_as_few_statements_for_100_as_for_5() {
+    for database in TestDatabase::all().await {
+        let app = spawn_counting(database).await;
+        insert_full_vacancies(&app.db, EXTRA_VACANCIES).await;
+        let candidate = app
+            .sign_in_as(jobboard::domain::Role::Candidate, None)
+            .await;
+        let languages: Vec<Value> = ["en", "fr", "ar", "es", "ary", "zgh"]
+            .iter()
+            .map(|l| json!({ "language": l, "level": "EXCELLENT" }))
+            .collect();
+        app.data_as(
+            &candidate,
+            "mutation ($input: CandidateProfileInput!) { updateMyProfile(input: $input) { version } }",
+            json!({ "input": {
+                "residenceCountry": "MA",
+                "educationLevel": "DOCTORATE",
+                "yearsExperience": 30,
+                "languages": languages,
+            } }),
+        )
+        .await;
+
+        let (small, five) = count_as(
+            &app,
+            Some(&candidate),
+            "eligibleForMe(first: 5)",
+            FOR_ME,
+            json!({ "first": 5 }),
+        )
+        .await;
+        let (large, hundred) = count_as(
+            &app,
+            Some(&candidate),
+            "eligibleForMe(first: 100)",
+            FOR_ME,
+            json!({ "first": 100 }),
+        )
+        .await;
+        assert_eq!(nodes(&small, "vacancies").len(), 5, "[{}]", app.backend());
+        let page = nodes(&large, "vacancies");
+        assert_eq!(page.len(), 100, "[{}] {large}", app.backend());
+        assert!(page.iter().all(|v| v["eligibility"]["eligible"] == true));
+        assert_eq!(five, hundred, "[{}]", app.backend());
+        // The session, the profile, the open vacancies screened and their three relations; the
+        // page, its total and titles; for `eligibility`, the profile and the same three
+        // relations, each read once for the whole page.
+        assert_eq!(five, vec![13; RUNS], "[{}]", app.backend());
     }
 }

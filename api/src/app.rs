@@ -112,8 +112,9 @@ impl Application {
             );
         }
         if config.seeds_demo_data() && seed::is_empty(&db).await? {
-            let report = seed::load_demo(&db).await?;
-            tracing::info!("{report}");
+            let (report, samples) =
+                seed::first_start(&db, config.loads_samples(), chrono::Utc::now()).await?;
+            tracing::info!(samples, "{report}");
         }
         let documents = document_storage(&config.storage, config.storage.document_storage)?;
         tracing::info!(

@@ -40,10 +40,15 @@ pub enum Command {
         down: Option<u32>,
     },
     /// Load the demo data built from the vacancy notices (idempotent), or, with
-    /// `--synthetic N`, generate N synthetic vacancies and their surroundings instead.
+    /// `--synthetic N`, generate N synthetic vacancies and their surroundings instead, or, with
+    /// `--remove-samples`, delete the sample notices (and any application to them).
     Seed {
         #[command(flatten)]
         database: DatabaseConfig,
+        /// Delete every sample notice (`isSample`) in one transaction, with its sections,
+        /// search document and any application made to it; the real notices stay.
+        #[arg(long, conflicts_with = "synthetic")]
+        remove_samples: bool,
         #[command(flatten)]
         synthetic: SyntheticArgs,
     },
@@ -268,8 +273,11 @@ async fn token(config: &ServerConfig, args: &TokenArgs) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             if config.seeds_demo_data() && seed::is_empty(&conn).await.map_err(|e| e.to_string())? {
-                let report = seed::load_demo(&conn).await.map_err(|e| e.to_string())?;
-                tracing::info!("{report}");
+                let (report, samples) =
+                    seed::first_start(&conn, config.loads_samples(), chrono::Utc::now())
+                        .await
+                        .map_err(|e| e.to_string())?;
+                tracing::info!(samples, "{report}");
             }
             conn
         }
@@ -295,7 +303,13 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Migrate { down } => migrate(&cli.serve.database, down).await,
         Command::Seed {
             database,
+            remove_samples: true,
+            ..
+        } => remove_samples(&database).await,
+        Command::Seed {
+            database,
             synthetic,
+            ..
         } => match synthetic.synthetic {
             Some(vacancies) => seed_synthetic(&database, &synthetic, vacancies).await,
             None => seed_demo(&database).await,
@@ -392,6 +406,21 @@ async fn seed_demo(config: &DatabaseConfig) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let report = seed::load_demo(&conn).await.map_err(|e| e.to_string())?;
     tracing::info!("{report}");
+    Ok(())
+}
+
+async fn remove_samples(config: &DatabaseConfig) -> Result<(), String> {
+    let conn = db::connect_and_migrate(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let removed = seed::samples::remove(&conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!(
+        vacancies = removed.vacancies,
+        applications = removed.applications,
+        "removed the sample notices"
+    );
     Ok(())
 }
 

@@ -203,6 +203,11 @@ pub struct ServerConfig {
     #[arg(long, env = "SEED_DEMO_DATA", action = clap::ArgAction::Set)]
     pub seed_demo_data: Option<bool>,
 
+    /// With the demo data, also load a few hundred sample notices (open, marked `isSample`)
+    /// into an empty database (default true). Development only: production never loads them.
+    #[arg(long, env = "SEED_SAMPLES", action = clap::ArgAction::Set)]
+    pub seed_samples: Option<bool>,
+
     /// Longest a request may take, in seconds, before it is answered 408.
     #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub request_timeout_seconds: u64,
@@ -310,6 +315,14 @@ impl ServerConfig {
             .unwrap_or(self.environment() == Environment::Development)
     }
 
+    /// Whether an empty database also gets the sample notices: with the demo data, in
+    /// development only (whatever `SEED_SAMPLES` says in production), unless refused.
+    pub fn loads_samples(&self) -> bool {
+        self.environment() == Environment::Development
+            && self.seeds_demo_data()
+            && self.seed_samples.unwrap_or(true)
+    }
+
     /// A configuration for tests and tools: the given database, any free port, no seeding.
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Self {
@@ -323,6 +336,7 @@ impl ServerConfig {
             // Asked for by name: tests run on PostgreSQL too, which alone would mean production.
             app_env: Some(Environment::Development),
             seed_demo_data: Some(false),
+            seed_samples: Some(false),
             request_timeout_seconds: 10,
             introspection: true,
             cors_allowed_origins: Vec::new(),
@@ -569,6 +583,40 @@ mod tests {
         assert_eq!(asked.environment(), Environment::Development);
         let asked = config(Some(Environment::Production), "127.0.0.1:8000", sqlite);
         assert_eq!(asked.environment(), Environment::Production);
+    }
+
+    #[test]
+    fn samples_load_in_development_only() {
+        let local = ServerConfig {
+            seed_demo_data: None,
+            seed_samples: None,
+            ..config(None, "127.0.0.1:8000", "sqlite://jobboard.db?mode=rwc")
+        };
+        assert!(local.loads_samples());
+        let refused = ServerConfig {
+            seed_samples: Some(false),
+            ..local.clone()
+        };
+        assert!(!refused.loads_samples());
+        // Asked for by name in production, they still stay out, with the demo data or not.
+        for seed_demo_data in [None, Some(true)] {
+            let production = ServerConfig {
+                seed_demo_data,
+                seed_samples: Some(true),
+                ..config(
+                    Some(Environment::Production),
+                    "127.0.0.1:8000",
+                    "sqlite://j.db",
+                )
+            };
+            assert!(!production.loads_samples());
+            let deployed = ServerConfig {
+                seed_demo_data,
+                seed_samples: None,
+                ..config(None, "0.0.0.0:8000", "postgres://db.internal/jobboard")
+            };
+            assert!(!deployed.loads_samples());
+        }
     }
 
     #[test]

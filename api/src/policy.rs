@@ -419,6 +419,18 @@ pub fn erase_person(actor: &Actor) -> AppResult<()> {
     administer_platform(actor)
 }
 
+/// Keep a candidate profile (`myProfile`, `updateMyProfile`): signed-in candidates only; staff
+/// apply for nothing, so they keep none. Returns the candidate's account.
+pub fn keep_candidate_profile(actor: &Actor) -> AppResult<i32> {
+    act_as_candidate(actor)
+}
+
+/// Screen vacancies against one's own profile (`eligibleForMe`, `Vacancy.eligibility`):
+/// signed-in candidates only. Returns the candidate's account.
+pub fn screen_for_me(actor: &Actor) -> AppResult<i32> {
+    act_as_candidate(actor)
+}
+
 /// Whether the caller may see why an account is held from erasure: platform admins only.
 pub fn can_see_legal_hold(actor: &Actor) -> bool {
     erase_person(actor).is_ok()

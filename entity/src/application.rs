@@ -17,6 +17,8 @@ pub struct Model {
     pub education_level: String,
     pub education_field: Option<String>,
     pub years_experience: i32,
+    /// Stated only when the vacancy's nationality rule needs it; cleared by anonymisation.
+    pub nationality: Option<String>,
     pub version: i32,
     /// Whether the application met the notice's requirements when it was submitted.
     pub eligible: Option<bool>,

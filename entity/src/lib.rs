@@ -11,6 +11,7 @@ pub mod application_event;
 pub mod application_language;
 pub mod application_referee;
 pub mod audit_event;
+pub mod candidate_profile;
 pub mod competency;
 pub mod competency_indicator;
 pub mod domain_event;

@@ -42,6 +42,13 @@ pub struct Model {
     /// The publication date the notice states, which `published_at` (when it went live) need not be.
     pub stated_publication_date: Option<Date>,
     pub status: String,
+    /// Generated sample data (development only), removed by `seed --remove-samples`.
+    pub is_sample: bool,
+    /// `NONE`, `DUTY_STATION_COUNTRY` or `LISTED_COUNTRIES`: who may apply by nationality.
+    pub nationality_rule: String,
+    /// For `LISTED_COUNTRIES`: a JSON array of ISO 3166-1 alpha-2 codes.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub nationality_countries: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -7,14 +7,30 @@
   // opened for subscription operations.
   var fetcher = GraphiQL.createFetcher({ url: '/graphql', subscriptionUrl: wsUrl });
   var defaultQuery =
+    '# Open vacancies, closing soonest first, with counts by country and contract.\n' +
     '# Auth: see the Headers tab below\n' +
     '{\n' +
-    '  vacancies(first: 5) {\n' +
+    '  vacancies(first: 5, filter: { openOnly: true }) {\n' +
     '    totalCount\n' +
     '    edges {\n' +
     '      node {\n' +
     '        reference\n' +
     '        title\n' +
+    '        organisation {\n' +
+    '          acronym\n' +
+    '        }\n' +
+    '        closingAt\n' +
+    '        isSample\n' +
+    '      }\n' +
+    '    }\n' +
+    '    facets {\n' +
+    '      countries {\n' +
+    '        country\n' +
+    '        count\n' +
+    '      }\n' +
+    '      contractTypes {\n' +
+    '        contractType\n' +
+    '        count\n' +
     '      }\n' +
     '    }\n' +
     '  }\n' +

@@ -178,6 +178,19 @@ code_enum! {
 }
 
 code_enum! {
+    /// Whose nationals may apply: a rule of its own, not the residency rule (a National Officer
+    /// post is open to nationals of the duty station's country, wherever they live).
+    pub enum NationalityRule {
+        /// No nationality requirement.
+        None = "NONE",
+        /// Nationals of a duty station's country only (National Officer posts).
+        DutyStationCountry = "DUTY_STATION_COUNTRY",
+        /// Nationals of the countries the notice lists.
+        ListedCountries = "LISTED_COUNTRIES",
+    }
+}
+
+code_enum! {
     /// How well a language is known, from least to most.
     pub enum LanguageLevel {
         /// Basic knowledge.

@@ -13,12 +13,20 @@
 //!   duty stations' countries; `DUTY_STATION_OR_NEIGHBOURING` also accepts a country bordering
 //!   one of them (see `neighbours.txt`). A notice without duty stations cannot be held against
 //!   a candidate, so it meets either rule.
+//! - Nationality: `NONE` asks for nothing; `DUTY_STATION_COUNTRY` asks for the nationality of
+//!   one of the duty stations' countries (a National Officer post: not the same rule as living
+//!   there); `LISTED_COUNTRIES` for one of the listed countries. A candidate who states no
+//!   nationality does not meet a nationality rule. The message never repeats the candidate's
+//!   nationality: it is sensitive, and the message is stored with the application.
 //! - Opening: an internal candidate needs a notice open to internal candidates, an external one
 //!   a notice open to external candidates.
 
 use std::collections::HashSet;
 
-use super::{CountryCode, EducationLevel, LanguageCode, LanguageLevel, Requirement, ResidencyRule};
+use super::{
+    CountryCode, EducationLevel, LanguageCode, LanguageLevel, NationalityRule, Requirement,
+    ResidencyRule,
+};
 
 /// What a vacancy asks of its candidates, as far as screening goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +37,10 @@ pub struct Requirements {
     pub languages: Vec<LanguageRequirement>,
     /// Where candidates must live.
     pub residency: ResidencyRule,
+    /// Whose nationals may apply.
+    pub nationality: NationalityRule,
+    /// The countries a `LISTED_COUNTRIES` rule names.
+    pub nationality_countries: Vec<CountryCode>,
     /// The countries of the vacancy's duty stations.
     pub duty_station_countries: Vec<CountryCode>,
     /// Whether the organisation's own staff may apply.
@@ -62,6 +74,8 @@ pub struct Candidate {
     pub years_experience: i32,
     pub languages: Vec<(LanguageCode, LanguageLevel)>,
     pub residence_country: CountryCode,
+    /// The candidate's nationality, when stated (only asked where a rule needs it).
+    pub nationality: Option<CountryCode>,
     /// Whether the candidate is a member of the organisation's staff.
     pub internal: bool,
 }
@@ -70,7 +84,8 @@ pub struct Candidate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Eligibility {
     pub eligible: bool,
-    /// Unmet requirements, in the order qualification, languages, residency, opening.
+    /// Unmet requirements, in the order qualification, languages, residency, nationality,
+    /// opening.
     pub unmet: Vec<UnmetRequirement>,
 }
 
@@ -83,6 +98,8 @@ pub enum UnmetKind {
     Language,
     /// The candidate lives outside the accepted countries.
     Residency,
+    /// The candidate is not (or does not say they are) a national of an accepted country.
+    Nationality,
     /// The notice is not open to the candidate's kind (internal or external).
     Opening,
 }
@@ -92,6 +109,7 @@ impl UnmetKind {
         Self::Qualification,
         Self::Language,
         Self::Residency,
+        Self::Nationality,
         Self::Opening,
     ];
 
@@ -101,6 +119,7 @@ impl UnmetKind {
             Self::Qualification => "QUALIFICATION",
             Self::Language => "LANGUAGE",
             Self::Residency => "RESIDENCY",
+            Self::Nationality => "NATIONALITY",
             Self::Opening => "OPENING",
         }
     }
@@ -130,6 +149,7 @@ pub fn assess(requirements: &Requirements, candidate: &Candidate) -> Eligibility
         .into_iter()
         .chain(languages(requirements, candidate))
         .chain(residency(requirements, candidate))
+        .chain(nationality(requirements, candidate))
         .chain(opening(requirements, candidate))
         .collect();
     Eligibility {
@@ -308,6 +328,33 @@ fn residency(requirements: &Requirements, candidate: &Candidate) -> Option<Unmet
             country_name(lives)
         ),
     ))
+}
+
+fn nationality(requirements: &Requirements, candidate: &Candidate) -> Option<UnmetRequirement> {
+    let accepted: &[CountryCode] = match requirements.nationality {
+        NationalityRule::None => return None,
+        NationalityRule::DutyStationCountry => &requirements.duty_station_countries,
+        NationalityRule::ListedCountries => &requirements.nationality_countries,
+    };
+    let mut countries: Vec<&CountryCode> = Vec::new();
+    for country in accepted {
+        if !countries.contains(&country) {
+            countries.push(country);
+        }
+    }
+    if countries.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = countries.iter().map(|c| country_name(c)).collect();
+    let message = match &candidate.nationality {
+        Some(has) if countries.contains(&has) => return None,
+        Some(_) => format!("must be a national of {}", or_list(&names)),
+        None => format!(
+            "must be a national of {} (nationality not stated)",
+            or_list(&names)
+        ),
+    };
+    Some(UnmetRequirement::new(UnmetKind::Nationality, message))
 }
 
 fn opening(requirements: &Requirements, candidate: &Candidate) -> Option<UnmetRequirement> {
@@ -634,6 +681,8 @@ mod tests {
             qualification_paths: vec![],
             languages: vec![],
             residency: ResidencyRule::None,
+            nationality: NationalityRule::None,
+            nationality_countries: vec![],
             duty_station_countries: vec![country("MA")],
             open_to_internal: true,
             open_to_external: true,
@@ -647,6 +696,7 @@ mod tests {
             years_experience: 5,
             languages: vec![],
             residence_country: country("MA"),
+            nationality: None,
             internal: false,
         }
     }
@@ -1085,6 +1135,73 @@ mod tests {
         );
     }
 
+    fn national_of(code: &str) -> Candidate {
+        Candidate {
+            nationality: Some(country(code)),
+            ..candidate()
+        }
+    }
+
+    #[test]
+    fn a_national_officer_post_accepts_nationals_of_the_duty_station_country_only() {
+        let requirements = Requirements {
+            nationality: NationalityRule::DutyStationCountry,
+            ..open_notice()
+        };
+        assert!(assess(&requirements, &national_of("MA")).eligible);
+        // Living in Morocco is not being Moroccan: the rule is not residency.
+        let french_in_rabat = national_of("FR");
+        let result = assess(&requirements, &french_in_rabat);
+        assert_eq!(result.unmet.len(), 1);
+        assert_eq!(result.unmet[0].kind, UnmetKind::Nationality);
+        assert_eq!(result.unmet[0].message, "must be a national of Morocco");
+        // A Moroccan living abroad meets it.
+        let abroad = Candidate {
+            residence_country: country("FR"),
+            ..national_of("MA")
+        };
+        assert!(assess(&requirements, &abroad).eligible);
+    }
+
+    #[test]
+    fn an_unstated_nationality_does_not_meet_a_nationality_rule() {
+        let requirements = Requirements {
+            nationality: NationalityRule::DutyStationCountry,
+            duty_station_countries: vec![country("MA"), country("TN")],
+            ..open_notice()
+        };
+        assert_eq!(
+            messages(&assess(&requirements, &candidate())),
+            ["must be a national of Morocco or Tunisia (nationality not stated)"]
+        );
+        assert!(assess(&requirements, &national_of("TN")).eligible);
+    }
+
+    #[test]
+    fn listed_countries_accept_their_nationals_only() {
+        let requirements = Requirements {
+            nationality: NationalityRule::ListedCountries,
+            nationality_countries: vec![country("DZ"), country("LY")],
+            ..open_notice()
+        };
+        assert!(assess(&requirements, &national_of("LY")).eligible);
+        assert_eq!(
+            messages(&assess(&requirements, &national_of("MA"))),
+            ["must be a national of Algeria or Libya"]
+        );
+        let empty = Requirements {
+            nationality_countries: vec![],
+            ..requirements
+        };
+        assert!(assess(&empty, &candidate()).eligible);
+    }
+
+    #[test]
+    fn no_nationality_rule_never_asks_for_one() {
+        assert!(assess(&open_notice(), &candidate()).eligible);
+        assert!(assess(&open_notice(), &national_of("US")).eligible);
+    }
+
     #[test]
     fn internal_only_notice_refuses_external_candidates() {
         let requirements = Requirements {
@@ -1147,6 +1264,7 @@ mod tests {
         let requirements = Requirements {
             open_to_external: false,
             residency: ResidencyRule::DutyStationOrNeighbouring,
+            nationality: NationalityRule::DutyStationCountry,
             ..Requirements {
                 qualification_paths: thamm_plus().qualification_paths,
                 ..orion_languages()
@@ -1170,6 +1288,7 @@ mod tests {
                 UnmetKind::Qualification,
                 UnmetKind::Language,
                 UnmetKind::Residency,
+                UnmetKind::Nationality,
                 UnmetKind::Opening
             ]
         );

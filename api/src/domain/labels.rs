@@ -27,6 +27,8 @@ pub enum CodeKind {
     PartnerRole,
     /// `CompetencyKind`.
     CompetencyKind,
+    /// `NationalityRule`.
+    NationalityRule,
     /// ISO 639 language codes (`fr`, `ary`).
     Language,
     /// ISO 3166-1 alpha-2 country codes (`MA`).
@@ -44,6 +46,7 @@ impl CodeKind {
         Self::Requirement,
         Self::PartnerRole,
         Self::CompetencyKind,
+        Self::NationalityRule,
         Self::Language,
         Self::Country,
     ];
@@ -60,6 +63,7 @@ impl CodeKind {
             Self::Requirement => "REQUIREMENT",
             Self::PartnerRole => "PARTNER_ROLE",
             Self::CompetencyKind => "COMPETENCY_KIND",
+            Self::NationalityRule => "NATIONALITY_RULE",
             Self::Language => "LANGUAGE",
             Self::Country => "COUNTRY",
         }
@@ -170,6 +174,7 @@ mod tests {
             CodeKind::Requirement => all(Requirement::ALL, Requirement::as_str),
             CodeKind::PartnerRole => all(PartnerRole::ALL, PartnerRole::as_str),
             CodeKind::CompetencyKind => all(CompetencyKind::ALL, CompetencyKind::as_str),
+            CodeKind::NationalityRule => all(NationalityRule::ALL, NationalityRule::as_str),
             CodeKind::Language | CodeKind::Country => Vec::new(),
         }
     }

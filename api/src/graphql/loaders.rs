@@ -202,6 +202,8 @@ pub struct Loaders {
     pub application_answers: ChildrenLoader<application_answer::Entity>,
     pub application_events: ChildrenLoader<application_event::Entity>,
     pub webhook_endpoint: ByIdLoader<webhook_endpoint::Entity>,
+    /// Candidate profiles by account id (for `Vacancy.eligibility`).
+    pub profile_of_account: ByIdLoader<candidate_profile::Entity>,
 }
 
 impl Loaders {
@@ -236,6 +238,7 @@ impl Loaders {
         loaders.application_referees.enable_all_cache(false);
         loaders.application_answers.enable_all_cache(false);
         loaders.application_events.enable_all_cache(false);
+        loaders.profile_of_account.enable_all_cache(false);
         loaders
     }
 
@@ -254,6 +257,7 @@ impl Loaders {
             project: by_id(db, project::Column::Id),
             competency: by_id(db, competency::Column::Id),
             vacancy: by_id(db, vacancy::Column::Id),
+            profile_of_account: by_id(db, candidate_profile::Column::AccountId),
             account: by_id(db, account::Column::Id),
             acronyms: by_parent(
                 db,

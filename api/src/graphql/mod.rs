@@ -16,6 +16,7 @@ mod mutation;
 mod names;
 mod organisation;
 mod own_data;
+mod profile;
 mod project;
 mod query;
 pub mod relay;

@@ -9,6 +9,7 @@ use crate::graphql::erasure::ErasureMutation;
 use crate::graphql::invitation::InvitationMutation;
 use crate::graphql::mail::MailMutation;
 use crate::graphql::organisation::OrganisationMutation;
+use crate::graphql::profile::ProfileMutation;
 use crate::graphql::project::ProjectMutation;
 use crate::graphql::saved_search::SavedSearchMutation;
 use crate::graphql::vacancy::VacancyMutation;
@@ -28,4 +29,5 @@ pub struct Mutation(
     InvitationMutation,
     MailMutation,
     ErasureMutation,
+    ProfileMutation,
 );

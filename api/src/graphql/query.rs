@@ -14,6 +14,7 @@ use crate::graphql::labels::LabelQuery;
 use crate::graphql::mail::MailQuery;
 use crate::graphql::organisation::{Organisation, OrganisationQuery};
 use crate::graphql::own_data::OwnDataQuery;
+use crate::graphql::profile::ProfileQuery;
 use crate::graphql::project::{Project, ProjectQuery};
 use crate::graphql::relay::{decode_any, Node, NodeKind};
 use crate::graphql::saved_search::{SavedSearch, SavedSearchQuery};
@@ -86,4 +87,5 @@ pub struct Query(
     AccessLogQuery,
     OwnDataQuery,
     LabelQuery,
+    ProfileQuery,
 );

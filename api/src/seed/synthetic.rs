@@ -27,8 +27,8 @@ use super::SeedError;
 use crate::domain::eligibility::{self, Candidate, Requirements};
 use crate::domain::{
     ApplicationStatus, CompetencyKind, ContractType, DocumentKind, EducationLevel, Grade,
-    ItemSection, LanguageLevel, OrganisationKind, PartnerRole, ProjectStatus, Requirement,
-    ResidencyRule, Role, VacancyStatus,
+    ItemSection, LanguageLevel, NationalityRule, OrganisationKind, PartnerRole, ProjectStatus,
+    Requirement, ResidencyRule, Role, VacancyStatus,
 };
 use crate::domain::{CountryCode, LanguageCode};
 use crate::service::application::{requirements_of_many, unmet_json};
@@ -98,10 +98,10 @@ impl fmt::Display for SyntheticReport {
 }
 
 /// A small xorshift64* generator: deterministic, fast, no dependency.
-struct Rng(u64);
+pub(super) struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Self {
+    pub(super) fn new(seed: u64) -> Self {
         Self(seed.max(1))
     }
 
@@ -115,25 +115,25 @@ impl Rng {
     }
 
     /// A number in `0..n` (`n` > 0).
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 
     /// A number in `low..=high`.
-    fn between(&mut self, low: i64, high: i64) -> i64 {
+    pub(super) fn between(&mut self, low: i64, high: i64) -> i64 {
         low + (self.next() % (high - low + 1).max(1) as u64) as i64
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(super) fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(super) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 
     /// `count` distinct indexes in `0..n` (fewer if `n` is smaller).
-    fn distinct(&mut self, n: usize, count: usize) -> Vec<usize> {
+    pub(super) fn distinct(&mut self, n: usize, count: usize) -> Vec<usize> {
         let mut chosen = Vec::with_capacity(count);
         while chosen.len() < count.min(n) {
             let i = self.below(n);
@@ -145,14 +145,14 @@ impl Rng {
     }
 
     /// Between `low` and `high` distinct indexes in `0..n`.
-    fn some(&mut self, n: usize, low: usize, high: usize) -> Vec<usize> {
+    pub(super) fn some(&mut self, n: usize, low: usize, high: usize) -> Vec<usize> {
         let count = low + self.below(high - low + 1);
         self.distinct(n, count)
     }
 }
 
 /// Real duty stations: city, ISO country, time zone.
-const CITIES: &[(&str, &str, &str)] = &[
+pub(super) const CITIES: &[(&str, &str, &str)] = &[
     ("Geneva", "CH", "Europe/Zurich"),
     ("Nairobi", "KE", "Africa/Nairobi"),
     ("Dakar", "SN", "Africa/Dakar"),
@@ -317,7 +317,7 @@ fn date_at(now: DateTime<Utc>, days: i64) -> NaiveDate {
 }
 
 /// Inserts `rows` in statements of at most [`CHUNK`] rows.
-async fn insert_rows<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), DbErr>
+pub(super) async fn insert_rows<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), DbErr>
 where
     A: ActiveModelTrait + Send,
     <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
@@ -796,15 +796,22 @@ async fn insert_vacancies(
                 open_to_internal: Set(internal),
                 open_to_external: Set(!internal || rng.chance(85)),
                 internal_first: Set(internal && rng.chance(10)),
-                residency: Set(
-                    if grade.code().starts_with('G') || grade.code().starts_with("NO") {
-                        ResidencyRule::DutyStationCountry
-                    } else {
-                        ResidencyRule::None
-                    }
-                    .as_str()
-                    .to_owned(),
-                ),
+                // General Service staff live at the duty station; National Officers are its
+                // nationals, wherever they live (a nationality rule, not a residency rule).
+                residency: Set(if grade.code().starts_with('G') {
+                    ResidencyRule::DutyStationCountry
+                } else {
+                    ResidencyRule::None
+                }
+                .as_str()
+                .to_owned()),
+                nationality_rule: Set(if grade.code().starts_with("NO") {
+                    NationalityRule::DutyStationCountry
+                } else {
+                    NationalityRule::None
+                }
+                .as_str()
+                .to_owned()),
                 time_zone: Set(time_zone.to_owned()),
                 published_at: Set(published_at),
                 closing_at: Set(closing_at),
@@ -897,9 +904,9 @@ async fn max_id<E: EntityTrait>(
 
 /// The sections of a chunk of vacancies, stored together.
 #[derive(Default)]
-struct Children {
-    texts: Vec<vacancy_text::ActiveModel>,
-    items: Vec<vacancy_item::ActiveModel>,
+pub(super) struct Children {
+    pub(super) texts: Vec<vacancy_text::ActiveModel>,
+    pub(super) items: Vec<vacancy_item::ActiveModel>,
     stations: Vec<vacancy_duty_station::ActiveModel>,
     languages: Vec<vacancy_language::ActiveModel>,
     paths: Vec<vacancy_qualification_path::ActiveModel>,
@@ -920,7 +927,21 @@ impl Children {
         levels: &[LanguageLevel],
         educations: &[EducationLevel],
     ) {
-        let (title_en, title_fr, field) = FAMILIES[family];
+        self.add_texts(vacancy_id, family, stations, grade);
+        self.add_requirements(
+            rng,
+            vacancy_id,
+            FAMILIES[family].2,
+            stations,
+            LANGUAGES,
+            competencies,
+            levels,
+            educations,
+        );
+    }
+
+    fn add_texts(&mut self, vacancy_id: i32, family: usize, stations: &[usize], grade: &str) {
+        let (title_en, title_fr, _) = FAMILIES[family];
         let (city, _, _) = CITIES[stations[0]];
         let texts = [
             (
@@ -999,6 +1020,22 @@ impl Children {
                 }
             }
         }
+    }
+
+    /// Duty stations, languages (the first of 2–3 from `language_pool` required),
+    /// qualification paths in `field`, three competencies and the documents asked for.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn add_requirements(
+        &mut self,
+        rng: &mut Rng,
+        vacancy_id: i32,
+        field: &str,
+        stations: &[usize],
+        language_pool: &[&str],
+        competencies: &[i32],
+        levels: &[LanguageLevel],
+        educations: &[EducationLevel],
+    ) {
         for (order, &station) in stations.iter().enumerate() {
             let (city, country, _) = CITIES[station];
             self.stations.push(vacancy_duty_station::ActiveModel {
@@ -1009,10 +1046,11 @@ impl Children {
                 ..Default::default()
             });
         }
-        for (order, language) in rng.some(LANGUAGES.len(), 2, 3).into_iter().enumerate() {
+        let pool = language_pool;
+        for (order, language) in rng.some(pool.len(), 2, 3).into_iter().enumerate() {
             self.languages.push(vacancy_language::ActiveModel {
                 vacancy_id: Set(vacancy_id),
-                language_code: Set(LANGUAGES[language].to_owned()),
+                language_code: Set(pool[language].to_owned()),
                 level: Set(Some(rng.pick(levels).as_str().to_owned())),
                 requirement: Set(if order == 0 {
                     Requirement::Required
@@ -1066,7 +1104,7 @@ impl Children {
         }
     }
 
-    async fn store(self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    pub(super) async fn store(self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
         insert_rows(db, self.texts).await?;
         insert_rows(db, self.items).await?;
         insert_rows(db, self.stations).await?;
@@ -1180,6 +1218,7 @@ async fn insert_applications(
                         languages: candidate_languages(candidate),
                         residence_country: CountryCode::parse(residence)
                             .map_err(SeedError::Invalid)?,
+                        nationality: None,
                         internal: false,
                     },
                 ));

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod notice_facts;
 pub mod organisation;
 pub mod pagination;
+pub mod profile;
 pub mod project;
 pub mod retention;
 pub mod retry;

@@ -76,20 +76,27 @@ pub struct ApplyInput {
     pub(super) vacancy_id: ID,
     /// A cover letter written in the form (or upload one as a `COVER_LETTER` document).
     pub(super) cover_letter: Option<String>,
-    /// Whether the candidate is a member of the organisation's staff (default false).
-    #[graphql(default)]
-    pub(super) internal_candidate: bool,
-    /// The candidate's country of residence (ISO 3166-1 alpha-2).
-    pub(super) residence_country: String,
-    /// The candidate's highest education level.
-    pub(super) education_level: EducationLevel,
-    /// The field of that education.
+    /// Whether the candidate is a member of the organisation's staff (default: the profile's,
+    /// else false).
+    pub(super) internal_candidate: Option<bool>,
+    /// The candidate's country of residence (ISO 3166-1 alpha-2); default: the profile's.
+    /// Required when the profile has none.
+    pub(super) residence_country: Option<String>,
+    /// The candidate's nationality (ISO 3166-1 alpha-2), asked only by a notice with a
+    /// nationality rule (`Vacancy.nationality` not `NONE`); default: the profile's. Ignored, and
+    /// not stored, for any other notice.
+    pub(super) nationality: Option<String>,
+    /// The candidate's highest education level; default: the profile's. Required when the
+    /// profile has none.
+    pub(super) education_level: Option<EducationLevel>,
+    /// The field of that education; default: the profile's.
     pub(super) education_field: Option<String>,
-    /// Years of relevant experience (0–70).
-    pub(super) years_experience: i32,
-    /// Languages the candidate knows.
-    #[graphql(default)]
-    pub(super) languages: Vec<ApplicationLanguageInput>,
+    /// Years of relevant experience (0–70); default: the profile's. Required when the profile
+    /// has none.
+    pub(super) years_experience: Option<i32>,
+    /// Languages the candidate knows; default (left out): the profile's. An empty list states
+    /// none.
+    pub(super) languages: Option<Vec<ApplicationLanguageInput>>,
     /// Referees.
     #[graphql(default)]
     pub(super) referees: Vec<RefereeInput>,

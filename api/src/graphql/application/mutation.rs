@@ -49,14 +49,13 @@ impl ApplicationMutation {
                 cover_letter: input.cover_letter,
                 internal_candidate: input.internal_candidate,
                 residence_country: input.residence_country,
+                nationality: input.nationality,
                 education_level: input.education_level,
                 education_field: input.education_field,
                 years_experience: input.years_experience,
                 languages: input
                     .languages
-                    .into_iter()
-                    .map(|l| (l.language, l.level))
-                    .collect(),
+                    .map(|ls| ls.into_iter().map(|l| (l.language, l.level)).collect()),
                 referees: input
                     .referees
                     .into_iter()

@@ -68,6 +68,12 @@ impl Application {
         &self.0.residence_country
     }
 
+    /// The candidate's nationality (ISO 3166-1 alpha-2), stated only for a notice with a
+    /// nationality rule; null otherwise and once anonymised.
+    async fn nationality(&self) -> Option<&str> {
+        self.0.nationality.as_deref()
+    }
+
     /// The candidate's highest education level.
     async fn education_level(&self) -> Result<EducationLevel> {
         Ok(EducationLevel::from_db(&self.0.education_level)?)
@@ -332,6 +338,8 @@ pub enum RequirementKind {
     Language,
     /// The candidate lives outside the accepted countries.
     Residency,
+    /// The candidate is not (or does not say they are) a national of an accepted country.
+    Nationality,
     /// The notice is not open to the candidate's kind (internal or external).
     Opening,
 }
@@ -342,6 +350,7 @@ impl From<UnmetKind> for RequirementKind {
             UnmetKind::Qualification => Self::Qualification,
             UnmetKind::Language => Self::Language,
             UnmetKind::Residency => Self::Residency,
+            UnmetKind::Nationality => Self::Nationality,
             UnmetKind::Opening => Self::Opening,
         }
     }
@@ -362,7 +371,8 @@ pub struct UnmetRequirement {
 pub struct Eligibility {
     /// True exactly when every requirement is met.
     eligible: bool,
-    /// The unmet requirements, in the order qualification, languages, residency, opening.
+    /// The unmet requirements, in the order qualification, languages, residency, nationality,
+    /// opening.
     unmet: Vec<UnmetRequirement>,
 }
 

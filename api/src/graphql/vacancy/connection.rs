@@ -19,8 +19,9 @@ pub async fn vacancy_connection(
     order: Option<VacancyOrder>,
     page: PageArgs,
 ) -> Result<AppConnection<Vacancy>, AppError> {
-    let page = service::vacancy::list(context::actor(ctx)?, context::db(ctx)?, filter, order, page)
-        .await?;
+    let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
+    let filter = service::vacancy::for_me(actor, db, filter.clone()).await?;
+    let page = service::vacancy::list(actor, db, &filter, order, page).await?;
     let rows: Vec<(i32, vacancy::Model)> =
         page.rows.iter().map(|(_, m)| (m.id, m.clone())).collect();
     prime_vacancies(ctx, &rows).await?;
@@ -85,17 +86,26 @@ async fn prime(
             .await
             .map_err(internal)?;
     }
-    if wants(&["dutyStations"]) {
+    // `eligibility` reads the requirements: the same three relations, loaded for the page.
+    let screening = wants(&["eligibility"]);
+    if screening {
+        if let Some(account) = service::profile::screener(context::actor(ctx)?) {
+            preload(&loaders.profile_of_account, [account])
+                .await
+                .map_err(internal)?;
+        }
+    }
+    if wants(&["dutyStations"]) || screening {
         preload(&loaders.duty_stations, ids.iter().copied())
             .await
             .map_err(internal)?;
     }
-    if wants(&["languages"]) {
+    if wants(&["languages"]) || screening {
         preload(&loaders.vacancy_languages, ids.iter().copied())
             .await
             .map_err(internal)?;
     }
-    if wants(&["qualificationPaths"]) {
+    if wants(&["qualificationPaths"]) || screening {
         preload(&loaders.qualification_paths, ids.iter().copied())
             .await
             .map_err(internal)?;

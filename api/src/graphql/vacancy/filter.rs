@@ -51,6 +51,12 @@ pub struct VacancyFilterInput {
     open_to_internal: Option<bool>,
     /// Vacancies that are (true) or are not (false) open to candidates from outside.
     open_to_external: Option<bool>,
+    /// Only open vacancies the signed-in candidate's profile meets: qualification paths,
+    /// required languages, residency, nationality and who may apply, by the same rules as the
+    /// recruiters' screening. Candidates with a complete profile only: anonymous callers get
+    /// `UNAUTHENTICATED`, staff `FORBIDDEN`, an incomplete profile `BAD_USER_INPUT`. At most
+    /// 2,000 open vacancies are screened per request: narrow the filter past that.
+    eligible_for_me: Option<bool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +85,7 @@ impl VacancyFilterInput {
             search: filter.search.clone(),
             open_to_internal: filter.open_to_internal,
             open_to_external: filter.open_to_external,
+            eligible_for_me: filter.eligible_for_me.then_some(true),
         }
     }
 
@@ -123,6 +130,8 @@ impl VacancyFilterInput {
             closing_before: self.closing_before,
             open_to_internal: self.open_to_internal,
             open_to_external: self.open_to_external,
+            eligible_for_me: self.eligible_for_me.unwrap_or(false),
+            eligible_ids: None,
             published_after: None,
         })
     }

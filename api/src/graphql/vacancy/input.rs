@@ -6,7 +6,8 @@ use async_graphql::{InputObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::{
-    ContractType, DocumentKind, EducationLevel, LanguageLevel, Requirement, ResidencyRule,
+    ContractType, DocumentKind, EducationLevel, LanguageLevel, NationalityRule, Requirement,
+    ResidencyRule,
 };
 use crate::error::{AppError, AppResult};
 use crate::graphql::relay::{decode, NodeKind};
@@ -63,6 +64,12 @@ pub struct VacancyInput {
     internal_first: bool,
     /// Where candidates must live (default NONE).
     residency: Option<ResidencyRule>,
+    /// Whose nationals may apply (default NONE): `DUTY_STATION_COUNTRY` for a National Officer
+    /// post, `LISTED_COUNTRIES` with `nationalityCountries`. Not the residency rule.
+    nationality: Option<NationalityRule>,
+    /// The countries (ISO 3166-1 alpha-2) of a `LISTED_COUNTRIES` rule; none for another rule.
+    #[graphql(default)]
+    nationality_countries: Vec<String>,
     /// The IANA time zone the notice's dates are in (`Europe/Zurich` for "midnight, Geneva time").
     time_zone: String,
     /// The exact closing instant. Give this, or `closingDate`.
@@ -349,6 +356,8 @@ impl VacancyInput {
             open_to_external: self.open_to_external,
             internal_first: self.internal_first,
             residency: self.residency,
+            nationality: self.nationality,
+            nationality_countries: self.nationality_countries,
             time_zone: self.time_zone,
             closing,
             start_date: self.start_date,

@@ -39,6 +39,8 @@ impl VacancyQuery {
         #[graphql(desc = "Return vacancies before this cursor.")] before: Option<String>,
     ) -> Result<AppConnection<Vacancy>> {
         let filter = filter.unwrap_or_default().into_service()?;
+        let filter =
+            service::vacancy::for_me(context::actor(ctx)?, context::db(ctx)?, filter).await?;
         let page = PageArgs {
             first,
             after,

@@ -7,9 +7,12 @@ use entity::{vacancy, vacancy_item, vacancy_text};
 use crate::domain::labels::CodeKind;
 use crate::domain::{
     local_date, ContractType, DocumentKind, EducationLevel, GradeCategory, ItemSection,
-    LanguageLevel, LocalDeadline, Requirement, ResidencyRule, VacancyStatus,
+    LanguageLevel, LocalDeadline, NationalityRule, Requirement, ResidencyRule, VacancyStatus,
 };
-use crate::graphql::application::{application_form, pipeline_for, PipelineCount, Question};
+use crate::error::AppError;
+use crate::graphql::application::{
+    application_form, pipeline_for, Eligibility, PipelineCount, Question,
+};
 use crate::graphql::competency::Competency;
 use crate::graphql::context;
 use crate::graphql::labels::label_in;
@@ -233,6 +236,54 @@ impl Vacancy {
     /// Where candidates must live to be considered.
     async fn residency(&self) -> Result<ResidencyRule> {
         Ok(ResidencyRule::from_db(&self.0.residency)?)
+    }
+
+    /// Whose nationals may apply: a rule of its own, not the residency rule.
+    async fn nationality(&self) -> Result<NationalityRule> {
+        Ok(NationalityRule::from_db(&self.0.nationality_rule)?)
+    }
+
+    /// The countries (ISO 3166-1 alpha-2) of a `LISTED_COUNTRIES` nationality rule.
+    async fn nationality_countries(&self) -> Vec<String> {
+        service::application::nationality_countries(&self.0)
+            .iter()
+            .map(|c| c.as_str().to_owned())
+            .collect()
+    }
+
+    /// Whether this is generated sample data (development only, never in production),
+    /// removed by `jobboard seed --remove-samples`; the real notices are false.
+    async fn is_sample(&self) -> bool {
+        self.0.is_sample
+    }
+
+    /// The signed-in candidate's eligibility, from their profile, by the same rules as the
+    /// recruiters' screening: eligible, or the unmet requirements. Null for anyone else
+    /// (anonymous callers, staff) and for a candidate whose profile is incomplete
+    /// (`CandidateProfile.complete`).
+    async fn eligibility(&self, ctx: &Context<'_>) -> Result<Option<Eligibility>> {
+        let actor = context::actor(ctx)?;
+        let Some(account) = service::profile::screener(actor) else {
+            return Ok(None);
+        };
+        let loaders = context::loaders(ctx)?;
+        let profile = loaders
+            .profile_of_account
+            .load_one(account)
+            .await
+            .map_err(AppError::internal)?;
+        let Some(candidate) = profile.as_ref().and_then(service::profile::as_candidate) else {
+            return Ok(None);
+        };
+        let requirements = service::application::requirements_from(
+            &self.0,
+            children(&loaders.qualification_paths, self.0.id).await?,
+            children(&loaders.vacancy_languages, self.0.id).await?,
+            children(&loaders.duty_stations, self.0.id).await?,
+        )?;
+        Ok(Some(
+            crate::domain::eligibility::assess(&requirements, &candidate).into(),
+        ))
     }
 
     /// The time zone the notice's dates are given in (IANA, `Europe/Zurich`).

@@ -63,6 +63,7 @@ pub async fn export_own_data(actor: &Actor, db: &DatabaseConnection) -> AppResul
         .all(db)
         .await?;
     let applications = applications(db, account_id).await?;
+    let profile = crate::service::profile::of_account(db, account_id).await?;
     Ok(json!({
         "exportedAt": Utc::now(),
         "account": {
@@ -88,6 +89,7 @@ pub async fn export_own_data(actor: &Actor, db: &DatabaseConnection) -> AppResul
             "expiresAt": s.expires_at,
             "endedAt": s.revoked_at,
         })).collect::<Vec<_>>(),
+        "candidateProfile": profile.as_ref().map(crate::service::profile::own_data),
         "applications": applications,
         "savedSearches": saved_searches.iter().map(|s| json!({
             "id": id(NodeKind::SavedSearch, s.id),
@@ -196,6 +198,7 @@ async fn applications(db: &DatabaseConnection, candidate_id: i32) -> AppResult<V
                 "coverLetter": row.cover_letter,
                 "internalCandidate": row.internal_candidate,
                 "residenceCountry": row.residence_country,
+                "nationality": row.nationality,
                 "educationLevel": row.education_level,
                 "educationField": row.education_field,
                 "yearsExperience": row.years_experience,

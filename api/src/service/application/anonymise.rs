@@ -3,7 +3,8 @@
 //!
 //! - deleted: documents (through `documents::delete_for_applications`), referees, declared
 //!   languages, and the answers written as free text;
-//! - blanked: the cover letter, the field of education, the country of residence, and the notes
+//! - blanked: the cover letter, the field of education, the country of residence, the
+//!   nationality (stated only for a notice with a nationality rule), and the notes
 //!   recruiters wrote on its status changes (they may describe the person);
 //! - kept, for the agencies' statistics and the record of decisions: the vacancy, the status and
 //!   its history (who moved it, when), the dates, the education level, the years of experience,
@@ -78,6 +79,10 @@ pub async fn anonymise(
             Expr::value(None::<String>),
         )
         .col_expr(application::Column::ResidenceCountry, Expr::value(""))
+        .col_expr(
+            application::Column::Nationality,
+            Expr::value(None::<String>),
+        )
         .col_expr(application::Column::AnonymisedAt, Expr::value(Some(now)))
         .filter(application::Column::Id.is_in(ids.iter().copied()))
         .filter(application::Column::AnonymisedAt.is_null())

@@ -22,7 +22,7 @@ use crate::domain::document::{
 use crate::domain::eligibility::{self, Candidate};
 use crate::domain::{
     ApplicationStatus, CountryCode, DocumentKind, EducationLevel, LanguageCode, LanguageLevel,
-    VacancyStatus,
+    NationalityRule, VacancyStatus,
 };
 use crate::error::{AppError, AppResult, OnUnique};
 use crate::policy;
@@ -51,12 +51,15 @@ pub struct RefereeInput {
 pub struct ApplyInput {
     pub vacancy_id: i32,
     pub cover_letter: Option<String>,
-    pub internal_candidate: bool,
-    pub residence_country: String,
-    pub education_level: EducationLevel,
+    /// Each of these left out is taken from the candidate's profile (explicit input wins).
+    pub internal_candidate: Option<bool>,
+    pub residence_country: Option<String>,
+    /// Stored only when the vacancy has a nationality rule.
+    pub nationality: Option<String>,
+    pub education_level: Option<EducationLevel>,
     pub education_field: Option<String>,
-    pub years_experience: i32,
-    pub languages: Vec<(String, LanguageLevel)>,
+    pub years_experience: Option<i32>,
+    pub languages: Option<Vec<(String, LanguageLevel)>>,
     pub referees: Vec<RefereeInput>,
     pub documents: Vec<Upload>,
     pub answers: Vec<AnswerInput>,
@@ -89,7 +92,8 @@ fn check_lengths(input: &ApplyInput) -> AppResult<()> {
     if let Some(field) = &input.education_field {
         too_long("input.educationField".into(), field, MAX_SHORT_TEXT_CHARS)?;
     }
-    if input.referees.len() > MAX_LIST_ENTRIES || input.languages.len() > MAX_LIST_ENTRIES {
+    let languages = input.languages.as_ref().map_or(0, Vec::len);
+    if input.referees.len() > MAX_LIST_ENTRIES || languages > MAX_LIST_ENTRIES {
         return Err(AppError::bad_input(
             "input",
             format!("at most {MAX_LIST_ENTRIES} referees and languages"),
@@ -220,6 +224,51 @@ fn missing_documents(
         .collect()
 }
 
+/// Fills what the input leaves out from the candidate's profile; explicit input wins. What
+/// neither gives is refused, naming the field.
+async fn prefill(db: &DatabaseConnection, candidate: i32, input: &mut ApplyInput) -> AppResult<()> {
+    if let Some(profile) = crate::service::profile::of_account(db, candidate).await? {
+        input.residence_country = input
+            .residence_country
+            .take()
+            .or(profile.residence_country.clone());
+        input.nationality = input.nationality.take().or(profile.nationality.clone());
+        input.education_level = input.education_level.or(profile
+            .education_level
+            .as_deref()
+            .and_then(EducationLevel::parse));
+        input.education_field = input
+            .education_field
+            .take()
+            .or(profile.education_field.clone());
+        input.years_experience = input.years_experience.or(profile.years_experience);
+        input.internal_candidate = input
+            .internal_candidate
+            .or(Some(profile.internal_candidate));
+        if input.languages.is_none() {
+            input.languages = Some(
+                crate::service::profile::languages(&profile)
+                    .into_iter()
+                    .map(|(code, level)| (code.as_str().to_owned(), level))
+                    .collect(),
+            );
+        }
+    }
+    if input.residence_country.is_none() {
+        return Err(AppError::bad_input(
+            "input.residenceCountry",
+            "give your country of residence, or keep it in your profile",
+        ));
+    }
+    if input.years_experience.is_none() {
+        return Err(AppError::bad_input(
+            "input.yearsExperience",
+            "give your years of experience, or keep them in your profile",
+        ));
+    }
+    Ok(())
+}
+
 #[tracing::instrument(level = "debug", skip(db, mailer, input))]
 /// Applies for the signed-in candidate, and mails the candidate a receipt. `quota_bytes` bounds
 /// what the candidate's documents may weigh, all applications together.
@@ -265,16 +314,38 @@ pub async fn apply(
             ))
         }
     }
-    let residence = CountryCode::parse(&input.residence_country)
+    prefill(db, candidate, &mut input).await?;
+    let residence = CountryCode::parse(input.residence_country.as_deref().unwrap_or_default())
         .map_err(|e| AppError::bad_input("input.residenceCountry", e))?;
-    if !(0..=70).contains(&input.years_experience) {
+    let years_experience = input.years_experience.unwrap_or_default();
+    if !(0..=70).contains(&years_experience) {
         return Err(AppError::bad_input(
             "input.yearsExperience",
             "years of experience must be between 0 and 70",
         ));
     }
+    let education_level = input.education_level.ok_or_else(|| {
+        AppError::bad_input(
+            "input.educationLevel",
+            "give your education level, or keep it in your profile",
+        )
+    })?;
+    let internal_candidate = input.internal_candidate.unwrap_or(false);
+    let nationality = match NationalityRule::from_db(&vacancy.nationality_rule)? {
+        // Sensitive, and not asked: never stored for a notice without a nationality rule.
+        NationalityRule::None => None,
+        _ => input
+            .nationality
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| {
+                CountryCode::parse(n.trim())
+                    .map_err(|e| AppError::bad_input("input.nationality", e))
+            })
+            .transpose()?,
+    };
     let mut languages = Vec::new();
-    for (i, (code, level)) in input.languages.iter().enumerate() {
+    for (i, (code, level)) in input.languages.iter().flatten().enumerate() {
         let code = LanguageCode::parse(code)
             .map_err(|e| AppError::bad_input(format!("input.languages[{i}].language"), e))?;
         languages.push((code, *level));
@@ -323,11 +394,12 @@ pub async fn apply(
     }
 
     let profile = Candidate {
-        education_level: input.education_level,
-        years_experience: input.years_experience,
+        education_level,
+        years_experience,
         languages: languages.clone(),
         residence_country: residence.clone(),
-        internal: input.internal_candidate,
+        nationality: nationality.clone(),
+        internal: internal_candidate,
     };
     let eligibility = eligibility::assess(&requirements(db, &vacancy).await?, &profile);
     let now = Utc::now();
@@ -340,11 +412,12 @@ pub async fn apply(
             candidate_id: Set(candidate),
             status: Set(ApplicationStatus::Submitted.as_str().to_owned()),
             cover_letter: Set(input.cover_letter.clone().filter(|c| !c.trim().is_empty())),
-            internal_candidate: Set(input.internal_candidate),
+            internal_candidate: Set(internal_candidate),
             residence_country: Set(residence.as_str().to_owned()),
-            education_level: Set(input.education_level.as_str().to_owned()),
+            nationality: Set(nationality.as_ref().map(|n| n.as_str().to_owned())),
+            education_level: Set(education_level.as_str().to_owned()),
             education_field: Set(input.education_field.clone()),
-            years_experience: Set(input.years_experience),
+            years_experience: Set(years_experience),
             eligible: Set(Some(eligibility.eligible)),
             unmet: Set(Some(unmet_json(&eligibility))),
             version: Set(1),

@@ -36,7 +36,10 @@ pub use digest::send_due_digests;
 pub use documents::{delete_for_applications, document, documents_of, DocumentMeta};
 pub use export::{export, ExportRow};
 pub(crate) use screening::unmet_json;
-pub use screening::{candidate_profile, eligibility_of, requirements, requirements_of_many};
+pub use screening::{
+    candidate_profile, eligibility_of, nationality_countries, requirements, requirements_from,
+    requirements_of_many,
+};
 pub use status::{update_status, withdraw};
 
 /// Whether the caller may apply at all (a signed-in candidate), settled before anything it

@@ -14,7 +14,8 @@ use crate::domain::eligibility::{
     self, Candidate, Eligibility, LanguageRequirement, PathRequirement, Requirements,
 };
 use crate::domain::{
-    CountryCode, EducationLevel, LanguageCode, LanguageLevel, Requirement, ResidencyRule,
+    CountryCode, EducationLevel, LanguageCode, LanguageLevel, NationalityRule, Requirement,
+    ResidencyRule,
 };
 use crate::error::{AppError, AppResult};
 use crate::service::vacancy::children::{Tables, VacancyChildren};
@@ -56,7 +57,8 @@ pub async fn requirements_of_many(
         .collect()
 }
 
-fn requirements_from(
+/// The requirements of `row` from its children (as the per-request loaders hold them).
+pub fn requirements_from(
     row: &vacancy::Model,
     paths: Vec<vacancy_qualification_path::Model>,
     languages: Vec<vacancy_language::Model>,
@@ -91,6 +93,8 @@ fn requirements_from(
             })
             .collect::<AppResult<_>>()?,
         residency: ResidencyRule::from_db(&row.residency)?,
+        nationality: NationalityRule::from_db(&row.nationality_rule)?,
+        nationality_countries: nationality_countries(row),
         duty_station_countries: stations
             .into_iter()
             .filter_map(|s| CountryCode::parse(&s.country_code).ok())
@@ -98,6 +102,17 @@ fn requirements_from(
         open_to_internal: row.open_to_internal,
         open_to_external: row.open_to_external,
     })
+}
+
+/// The countries a `LISTED_COUNTRIES` nationality rule names (a JSON array of ISO codes).
+pub fn nationality_countries(row: &vacancy::Model) -> Vec<CountryCode> {
+    row.nationality_countries
+        .as_deref()
+        .and_then(|json| serde_json::from_str::<Vec<String>>(json).ok())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|code| CountryCode::parse(code).ok())
+        .collect()
 }
 
 /// The application as the eligibility check reads it.
@@ -124,6 +139,10 @@ pub async fn candidate_profile(
             .collect(),
         residence_country: CountryCode::parse(&row.residence_country)
             .map_err(|e| AppError::internal(BadRow(e)))?,
+        nationality: row
+            .nationality
+            .as_deref()
+            .and_then(|code| CountryCode::parse(code).ok()),
         internal: row.internal_candidate,
     })
 }

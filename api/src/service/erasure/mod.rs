@@ -9,7 +9,8 @@
 //!   password unusable, the account inactive, mail settings off, `erased_at` set;
 //! - `application`: anonymised as `service::application::anonymise` says, except those that are
 //!   HIRED, kept whole under legal hold (the employment record) and listed in the answer;
-//! - deleted: sessions (every token dies), mail links, saved searches and their alerts, mails to
+//! - deleted: sessions (every token dies), mail links, saved searches and their alerts, the
+//!   candidate profile (with the nationality it may hold), mails to
 //!   the address (queued or sent), invitations to it, sign-in failures counted against it;
 //! - `audit_event`: rows about the account keep their keys but not their values, and values
 //!   naming the address elsewhere read "[erased]"; one row records the erasure itself.
@@ -280,6 +281,7 @@ async fn forget_person(conn: &impl ConnectionTrait, row: &account::Model) -> App
         .filter(saved_search::Column::AccountId.eq(row.id))
         .exec(conn)
         .await?;
+    crate::service::profile::delete_for(conn, row.id).await?;
     mail_outbox::Entity::delete_many()
         .filter(mail_outbox::Column::Recipient.eq(row.email.as_str()))
         .exec(conn)

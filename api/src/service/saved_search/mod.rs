@@ -70,6 +70,13 @@ pub fn filter_of(row: &saved_search::Model) -> AppResult<VacancyFilter> {
 }
 
 fn check(input: SavedSearchInput) -> AppResult<Checked> {
+    if input.filter.eligible_for_me {
+        // Alerts run without the person's profile at hand: screening stays a live query.
+        return Err(AppError::bad_input(
+            "input.filter.eligibleForMe",
+            "a saved search cannot keep `eligibleForMe`: ask `vacancies` with it instead",
+        ));
+    }
     let name = input.name.trim().to_owned();
     if name.is_empty() {
         return Err(AppError::bad_input(

@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use super::notice::{Notice, NoticeLine, NoticeText};
 use crate::domain::{
     closing_instant, ContractType, CountryCode, DocumentKind, EducationLevel, Grade, LanguageCode,
-    LanguageLevel, Requirement, ResidencyRule,
+    LanguageLevel, NationalityRule, Requirement, ResidencyRule,
 };
 use crate::error::{AppError, AppResult};
 use crate::service::application::form::Question;
@@ -47,6 +47,9 @@ pub struct NoticeInput {
     pub open_to_external: bool,
     pub internal_first: bool,
     pub residency: Option<ResidencyRule>,
+    pub nationality: Option<NationalityRule>,
+    /// The countries of a `LISTED_COUNTRIES` nationality rule.
+    pub nationality_countries: Vec<String>,
     pub time_zone: String,
     pub closing: Option<ClosingInput>,
     pub start_date: Option<NaiveDate>,
@@ -343,6 +346,37 @@ impl NoticeInput {
             )?;
             duty_stations.push((city, country.as_str().to_owned()));
         }
+        let nationality = self.nationality.unwrap_or(NationalityRule::None);
+        let mut nationality_countries: Vec<String> = Vec::new();
+        if self.nationality_countries.len() > 250 {
+            return Err(AppError::bad_input(
+                "input.nationalityCountries",
+                "at most 250 countries",
+            ));
+        }
+        for (i, code) in self.nationality_countries.iter().enumerate() {
+            let country = CountryCode::parse(code)
+                .map_err(|e| AppError::bad_input(format!("input.nationalityCountries[{i}]"), e))?;
+            if !nationality_countries.iter().any(|c| c == country.as_str()) {
+                nationality_countries.push(country.as_str().to_owned());
+            }
+        }
+        match nationality {
+            NationalityRule::ListedCountries if nationality_countries.is_empty() => {
+                return Err(AppError::bad_input(
+                    "input.nationalityCountries",
+                    "a LISTED_COUNTRIES nationality rule needs at least one country",
+                ))
+            }
+            NationalityRule::ListedCountries => {}
+            _ if !nationality_countries.is_empty() => {
+                return Err(AppError::bad_input(
+                    "input.nationalityCountries",
+                    "countries are listed only with the LISTED_COUNTRIES nationality rule",
+                ))
+            }
+            _ => {}
+        }
         let mut languages = Vec::new();
         for (i, l) in self.languages.into_iter().enumerate() {
             let code = language(&format!("input.languages[{i}].language"), &l.language)?;
@@ -472,6 +506,8 @@ impl NoticeInput {
             open_to_external: self.open_to_external,
             internal_first: self.internal_first,
             residency: self.residency.unwrap_or(ResidencyRule::None),
+            nationality,
+            nationality_countries,
             time_zone: tz.name().to_owned(),
             closing_at,
             start_on: self.start_date,

@@ -83,6 +83,69 @@ pub struct VacancyFilter {
     /// Only vacancies that are (or are not) open to candidates from outside.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_to_external: Option<bool>,
+    /// Only open vacancies the signed-in candidate's profile meets (`domain::eligibility`);
+    /// [`for_me`] turns it into `eligible_ids` before the list is read.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub eligible_for_me: bool,
+    /// The vacancies screened eligible for the caller: internal, never stored.
+    #[serde(skip)]
+    pub eligible_ids: Option<Vec<i32>>,
+}
+
+/// Most open vacancies `eligibleForMe` screens in one request: past that, the caller narrows
+/// the filter. The screening runs in Rust over this bounded set (the same `assess` as the
+/// recruiters' screening), then the list pages over the eligible ids like any filter.
+pub const MAX_SCREENED: usize = 2_000;
+
+/// Resolves `eligibleForMe`: screens the open vacancies passing the rest of the filter against
+/// the signed-in candidate's profile, in five statements whatever their number, and returns
+/// the filter narrowed to the eligible ones. Any other filter is returned as it is.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn for_me(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    filter: VacancyFilter,
+) -> AppResult<VacancyFilter> {
+    if !filter.eligible_for_me || filter.eligible_ids.is_some() {
+        return Ok(filter);
+    }
+    let candidate =
+        crate::service::profile::screening_candidate(actor, db, "filter.eligibleForMe").await?;
+    let search = checked(&filter)?;
+    let open = VacancyFilter {
+        open_only: true,
+        eligible_for_me: false,
+        eligible_ids: None,
+        ..filter.clone()
+    };
+    let rows = visible_select(actor, &open, &search, Utc::now(), db.get_database_backend())
+        .limit(MAX_SCREENED as u64 + 1)
+        .all(db)
+        .await?;
+    if rows.len() > MAX_SCREENED {
+        return Err(AppError::bad_input(
+            "filter.eligibleForMe",
+            format!(
+                "more than {MAX_SCREENED} open vacancies match: narrow the filter (country, \
+                 organisation, search) to screen them for you"
+            ),
+        ));
+    }
+    let requirements = crate::service::application::requirements_of_many(db, &rows).await?;
+    let eligible = rows
+        .iter()
+        .filter(|row| {
+            requirements
+                .get(&row.id)
+                .is_some_and(|r| crate::domain::eligibility::assess(r, &candidate).eligible)
+        })
+        .map(|row| row.id)
+        .collect();
+    Ok(VacancyFilter {
+        open_only: true,
+        eligible_ids: Some(eligible),
+        ..filter
+    })
 }
 
 /// The longest search accepted, in characters, and the most words.
@@ -189,6 +252,9 @@ pub(crate) fn apply_filter(
 ) -> Select<vacancy::Entity> {
     if !search.0.is_empty() {
         select = select.filter(search_matches(search, backend));
+    }
+    if let Some(ids) = &filter.eligible_ids {
+        select = select.filter(vacancy::Column::Id.is_in(ids.iter().copied()));
     }
     if let Some(internal) = filter.open_to_internal {
         select = select.filter(vacancy::Column::OpenToInternal.eq(internal));
@@ -358,6 +424,9 @@ pub async fn list(
     page: PageArgs,
 ) -> AppResult<KeyedPage<vacancy::Model>> {
     let search = checked(filter)?;
+    if filter.eligible_for_me && filter.eligible_ids.is_none() {
+        return Err(AppError::internal(Unscreened));
+    }
     let order = order.unwrap_or_else(|| default_order(filter, &search));
     let backend = db.get_database_backend();
     let select = visible_select(actor, filter, &search, Utc::now(), backend);
@@ -367,6 +436,11 @@ pub async fn list(
     page.total = page.total.keyed_by(key.into_query()).of_catalogue();
     Ok(page)
 }
+
+/// A list asked `eligibleForMe` without [`for_me`] first: a bug, never the caller's fault.
+#[derive(Debug, thiserror::Error)]
+#[error("eligibleForMe was not screened before the list was read")]
+struct Unscreened;
 
 fn readable(actor: &Actor, model: vacancy::Model) -> AppResult<vacancy::Model> {
     let status = VacancyStatus::from_db(&model.status)?;

@@ -6,8 +6,8 @@ use entity::vacancy;
 use sea_orm::ConnectionTrait;
 
 use crate::domain::{
-    ContractType, DocumentKind, EducationLevel, ItemSection, LanguageLevel, Requirement,
-    ResidencyRule,
+    ContractType, DocumentKind, EducationLevel, ItemSection, LanguageLevel, NationalityRule,
+    Requirement, ResidencyRule,
 };
 use crate::error::AppResult;
 use crate::service::application::form::Question;
@@ -63,6 +63,9 @@ pub struct Notice {
     pub open_to_external: bool,
     pub internal_first: bool,
     pub residency: ResidencyRule,
+    pub nationality: NationalityRule,
+    /// ISO codes of a `LISTED_COUNTRIES` rule, in the notice's order.
+    pub nationality_countries: Vec<String>,
     pub time_zone: String,
     pub closing_at: Option<DateTime<Utc>>,
     pub start_on: Option<NaiveDate>,
@@ -178,6 +181,11 @@ pub async fn load(db: &impl ConnectionTrait, row: &vacancy::Model) -> AppResult<
         open_to_external: row.open_to_external,
         internal_first: row.internal_first,
         residency: ResidencyRule::from_db(&row.residency)?,
+        nationality: NationalityRule::from_db(&row.nationality_rule)?,
+        nationality_countries: crate::service::application::nationality_countries(row)
+            .iter()
+            .map(|c| c.as_str().to_owned())
+            .collect(),
         time_zone: row.time_zone.clone(),
         closing_at: row.closing_at,
         start_on: row.start_on,

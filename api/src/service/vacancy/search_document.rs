@@ -16,6 +16,19 @@ use crate::domain::names::Names;
 use crate::domain::search_text::{country_names, words, Document};
 use crate::service::vacancy::children::{Tables, VacancyChildren};
 
+/// What a search document reads of a vacancy row (and only that, so that the demo data can
+/// be indexed on the schema of any migration).
+#[derive(Debug, sea_orm::DerivePartialModel, sea_orm::FromQueryResult)]
+#[sea_orm(entity = "vacancy::Entity")]
+struct Indexed {
+    id: i32,
+    organisation_id: i32,
+    project_id: Option<i32>,
+    reference: String,
+    unit: Option<String>,
+    authoritative_language: String,
+}
+
 /// Vacancies refreshed per batch of statements (keeps bound parameters well under the limits).
 const BATCH: usize = 500;
 
@@ -121,6 +134,7 @@ fn group<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> Has
 async fn refresh_batch(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbErr> {
     let vacancies = vacancy::Entity::find()
         .filter(vacancy::Column::Id.is_in(ids.iter().copied()))
+        .into_partial_model::<Indexed>()
         .all(db)
         .await?;
     let mut children = VacancyChildren::load(

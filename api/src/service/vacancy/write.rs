@@ -121,6 +121,9 @@ fn scalar_fields(notice: &Notice) -> vacancy::ActiveModel {
         open_to_external: Set(notice.open_to_external),
         internal_first: Set(notice.internal_first),
         residency: Set(notice.residency.as_str().to_owned()),
+        nationality_rule: Set(notice.nationality.as_str().to_owned()),
+        nationality_countries: Set((!notice.nationality_countries.is_empty())
+            .then(|| serde_json::json!(notice.nationality_countries).to_string())),
         time_zone: Set(notice.time_zone.clone()),
         closing_at: Set(notice.closing_at),
         start_on: Set(notice.start_on),
