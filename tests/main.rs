@@ -23,6 +23,7 @@ mod job_posting;
 mod labels;
 mod mail_accounts;
 mod migrations;
+mod notice_import;
 mod notifications;
 mod organisations;
 mod pagination;

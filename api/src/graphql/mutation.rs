@@ -11,7 +11,7 @@ use crate::graphql::mail::MailMutation;
 use crate::graphql::organisation::OrganisationMutation;
 use crate::graphql::project::ProjectMutation;
 use crate::graphql::saved_search::SavedSearchMutation;
-use crate::graphql::vacancy::VacancyMutation;
+use crate::graphql::vacancy::{NoticeImportMutation, VacancyMutation};
 use crate::graphql::webhook::WebhookMutation;
 
 /// Everything one can change.
@@ -22,6 +22,7 @@ pub struct Mutation(
     ProjectMutation,
     CompetencyMutation,
     VacancyMutation,
+    NoticeImportMutation,
     ApplicationMutation,
     SavedSearchMutation,
     WebhookMutation,

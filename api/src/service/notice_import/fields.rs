@@ -213,7 +213,7 @@ pub fn extract(v: &Vocabulary, layout: &Layout, catalogue: &[CatalogueEntry]) ->
         ..NoticeInput::default()
     };
     let all_text = layout.lines.join("\n");
-    let folded_all = fold(&all_text);
+    let folded_all = fold(&all_text.split_whitespace().collect::<Vec<_>>().join(" "));
     if first_of(&folded_all, &["position title".into(), "duty station".into(), "closing date".into(), "responsibilities".into()]).is_some()
         && !contains_word(&folded_all, "titre du poste")
         && !contains_word(&folded_all, "lieu d'affectation")

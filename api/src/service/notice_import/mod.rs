@@ -142,3 +142,39 @@ pub async fn import(
         more_posts,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed_notice(prefix: &str) -> String {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../seed/notices");
+        let entry = std::fs::read_dir(dir)
+            .expect("seed/notices")
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().starts_with(prefix))
+            .expect("the notice");
+        std::fs::read_to_string(entry.path()).expect("readable")
+    }
+
+    #[test]
+    fn the_five_notices_parse() {
+        for n in ["000", "001", "002", "003", "004"] {
+            let (parsed, more) = parse(&seed_notice(n), &[]).expect("a notice");
+            let i = &parsed.input;
+            let t = &i.texts[0];
+            eprintln!("=== {n} more_posts={more}\n ref={:?} ext={:?} unit={:?} title={:?} grade={:?} contract={:?} dur={:?} ren={:?} pos={:?}\n stations={:?} int={} ext={} first={} asap={} start={:?} closing={:?} tz={}\n email={:?} subject={:?}\n langs={:?}\n paths={:?}\n docs={:?}\n resp={} exp={} skills={} cond={}\n unfilled={:?}",
+                i.reference, i.external_job_id, i.unit, t.title, i.grade, i.contract_type, i.duration_months, i.renewable, i.positions,
+                i.duty_stations.iter().map(|d| format!("{}/{}", d.city, d.country)).collect::<Vec<_>>(), i.open_to_internal, i.open_to_external, i.internal_first, i.start_asap, i.start_date, i.closing, i.time_zone,
+                i.apply_email, i.apply_email_subject,
+                i.languages.iter().map(|l| format!("{} {:?} {:?} {:?}", l.language, l.level, l.requirement, l.one_of_group)).collect::<Vec<_>>(),
+                i.qualification_paths.iter().map(|q| format!("{:?} {} {:?}", q.education_level, q.min_years_experience, q.fields)).collect::<Vec<_>>(),
+                i.required_documents.iter().map(|d| format!("{:?} {:?}", d.kind, d.count)).collect::<Vec<_>>(),
+                t.responsibilities.len(), t.experience.len(), t.skills.len(), t.conditions.len(), parsed.unfilled);
+            for r in &t.responsibilities { eprintln!("   R {}", r.chars().take(70).collect::<String>()); }
+            for r in &t.experience { eprintln!("   E {}", r.chars().take(70).collect::<String>()); }
+            for r in &t.skills { eprintln!("   S {}", r.chars().take(70).collect::<String>()); }
+            for r in &t.conditions { eprintln!("   C {}", r.chars().take(70).collect::<String>()); }
+        }
+    }
+}
