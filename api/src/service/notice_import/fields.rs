@@ -844,13 +844,15 @@ fn applying(b: &mut Builder<'_>, layout: &Layout, text: &mut TextInput, input: &
     } else {
         b.unfilled.push("applyEmail");
     }
-    if let Some((subject, line)) = apply.iter().find_map(|e| {
-        SUBJECT
-            .captures(e.text())
-            .or_else(|| SUBJECT_EN.captures(e.text()))
-            .and_then(|c| c.get(1))
-            .map(|m| (m.as_str().trim().to_owned(), e.line()))
-    }) {
+    // The subject can be a paragraph of its own after "l'objet du mail :".
+    let joined = apply.iter().map(|e| e.text()).collect::<Vec<_>>().join(" ");
+    let subject = SUBJECT
+        .captures(&joined)
+        .or_else(|| SUBJECT_EN.captures(&joined))
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().trim().to_owned());
+    let subject_line = apply.iter().find(|e| fold(e.text()).contains("objet")).map(|e| e.line());
+    if let Some((subject, line)) = subject.map(|s| (s, subject_line.unwrap_or_default())) {
         b.found("applyEmailSubject", &subject, "the paragraph on how to apply", Some(line), 0.8);
         input.apply_email_subject = Some(subject);
     }

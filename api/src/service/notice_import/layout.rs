@@ -147,9 +147,7 @@ pub fn after_chars(text: &str, n: usize) -> &str {
 fn heading(v: &Vocabulary, line: &str) -> Option<(String, Option<i32>, String)> {
     let line = ROMAN.replace(line, "").into_owned();
     let folded = fold(line.trim());
-    if folded.chars().count() > 90 {
-        return None;
-    }
+    let long = folded.chars().count() > 90;
     let trimmed = folded.trim_end_matches([':', ' ', '.']);
     let mut best: Option<(&str, usize)> = None;
     for (kind, words) in &v.sections {
@@ -161,7 +159,9 @@ fn heading(v: &Vocabulary, line: &str) -> Option<(String, Option<i32>, String)> 
                     || rest.starts_with('(')
             });
             let len = word.chars().count();
-            if (exact || prefixed) && best.is_none_or(|(_, l)| len > l) {
+            // A long line is a heading only when its colon says so ("Comment postuler : …").
+            let prefixed = prefixed && (!long || folded[word.len()..].trim_start().starts_with(':'));
+            if ((exact && !long) || prefixed) && best.is_none_or(|(_, l)| len > l) {
                 best = Some((kind, len));
             }
         }
@@ -238,6 +238,8 @@ pub fn read(v: &Vocabulary, raw: &str) -> Layout {
         ..Layout::default()
     };
     let mut blank_before = true;
+    // The previous line's length: a full line was probably wrapped by the layout.
+    let mut previous_len = 0;
     // A label whose value is on a later line; the next short text line is that value.
     let mut pending: Option<usize> = None;
     // A label value a following lower-case line may continue.
@@ -246,6 +248,7 @@ pub fn read(v: &Vocabulary, raw: &str) -> Layout {
         let no = i + 1;
         if line.is_empty() {
             blank_before = true;
+            previous_len = 0;
             continue;
         }
         if layout.first_lines.len() < 3 {
@@ -307,10 +310,12 @@ pub fn read(v: &Vocabulary, raw: &str) -> Layout {
             }
         }
         let text = rest.replace('\t', " ").trim().to_owned();
+        let wrapped = std::mem::replace(&mut previous_len, line.chars().count()) >= 80;
         let section = layout.sections.last_mut();
         let last = section.and_then(|s| s.entries.last_mut());
         let continues = match &last {
             _ if bullet => false,
+            Some(Entry::Item(..)) if !blank_before && wrapped => true,
             Some(entry) if !blank_before => !ends_sentence(entry.text()) || starts_lower(&text),
             Some(entry) => !ends_sentence(entry.text()) && starts_lower(&text),
             None => false,
