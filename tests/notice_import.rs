@@ -126,7 +126,10 @@ pub fn pdf_of(text: &str) -> Vec<u8> {
                 operations.extend([
                     Operation::new("BT", vec![]),
                     Operation::new("Tf", vec!["F1".into(), 9.into()]),
-                    Operation::new("Td", vec![(40 + 200 * j as i64).into(), (800 - 13 * i as i64).into()]),
+                    Operation::new(
+                        "Td",
+                        vec![(40 + 200 * j as i64).into(), (800 - 13 * i as i64).into()],
+                    ),
                     Operation::new("Tj", vec![Object::String(bytes, StringFormat::Literal)]),
                     Operation::new("ET", vec![]),
                 ]);
@@ -228,7 +231,9 @@ const NOTICES: [(&str, &str); 5] = [
 ];
 
 fn repo_file(path: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path)
 }
 
 fn notice_text(prefix: &str) -> String {
@@ -274,7 +279,11 @@ fn toml_json(value: &toml::Table) -> Value {
 }
 
 /// The fields compared, each as (expected from the seed, read from the draft).
-fn compare(notice: &str, truth: &Value, draft: &Value) -> Vec<(&'static str, Option<String>, Option<String>)> {
+fn compare(
+    notice: &str,
+    truth: &Value,
+    draft: &Value,
+) -> Vec<(&'static str, Option<String>, Option<String>)> {
     let text = &truth["text"]["fr"];
     let got_text = &draft["text"];
     let squashed = norm(notice);
@@ -283,7 +292,13 @@ fn compare(notice: &str, truth: &Value, draft: &Value) -> Vec<(&'static str, Opt
     let stations = |v: &Value| {
         let mut s: Vec<String> = list(v)
             .iter()
-            .map(|d| format!("{}/{}", d["city"].as_str().unwrap_or(""), d["country"].as_str().unwrap_or("")))
+            .map(|d| {
+                format!(
+                    "{}/{}",
+                    d["city"].as_str().unwrap_or(""),
+                    d["country"].as_str().unwrap_or("")
+                )
+            })
             .collect();
         s.sort();
         (!s.is_empty()).then(|| s.join(","))
@@ -318,7 +333,13 @@ fn compare(notice: &str, truth: &Value, draft: &Value) -> Vec<(&'static str, Opt
     truth_competencies.sort();
     let mut got_competencies: Vec<String> = list(&draft["competencies"])
         .iter()
-        .map(|c| format!("{} {}", c["competency"]["code"].as_str().unwrap_or(""), c["level"]))
+        .map(|c| {
+            format!(
+                "{} {}",
+                c["competency"]["code"].as_str().unwrap_or(""),
+                c["level"]
+            )
+        })
         .collect();
     got_competencies.sort();
     let documents = |v: &Value| {
@@ -348,26 +369,74 @@ fn compare(notice: &str, truth: &Value, draft: &Value) -> Vec<(&'static str, Opt
     };
     vec![
         ("reference", reference, got_reference),
-        ("externalJobId", opt(&truth["external_job_id"]), opt(&draft["externalJobId"])),
+        (
+            "externalJobId",
+            opt(&truth["external_job_id"]),
+            opt(&draft["externalJobId"]),
+        ),
         ("title", opt(&text["title"]), opt(&got_text["title"])),
         ("unit", opt(&truth["unit"]), opt(&draft["unit"])),
         ("grade", opt(&truth["grade"]), opt(&draft["grade"])),
-        ("contractType", opt(&truth["contract_type"]), opt(&draft["contractType"])),
-        ("durationMonths", opt(&truth["duration_months"]), opt(&draft["durationMonths"])),
-        ("renewable", yes(&truth["renewable"]), yes(&draft["renewable"])),
-        ("positions", opt(&truth["positions"]), opt(&draft["positions"])),
-        ("dutyStations", stations(&truth["duty_stations"]), stations(&draft["dutyStations"])),
+        (
+            "contractType",
+            opt(&truth["contract_type"]),
+            opt(&draft["contractType"]),
+        ),
+        (
+            "durationMonths",
+            opt(&truth["duration_months"]),
+            opt(&draft["durationMonths"]),
+        ),
+        (
+            "renewable",
+            yes(&truth["renewable"]),
+            yes(&draft["renewable"]),
+        ),
+        (
+            "positions",
+            opt(&truth["positions"]),
+            opt(&draft["positions"]),
+        ),
+        (
+            "dutyStations",
+            stations(&truth["duty_stations"]),
+            stations(&draft["dutyStations"]),
+        ),
         (
             "openToInternal/External",
             applicants(&truth["open_to_internal"], &truth["open_to_external"]),
             applicants(&draft["openToInternal"], &draft["openToExternal"]),
         ),
-        ("internalFirst", yes(&truth["internal_first"]), yes(&draft["internalFirst"])),
-        ("startAsap", yes(&truth["start_asap"]), yes(&draft["startAsap"])),
-        ("closingAt", closing.map(|c| c.to_rfc3339()), got_closing.map(|c| c.to_rfc3339())),
-        ("timeZone", opt(&truth["time_zone"]), opt(&draft["timeZone"])),
-        ("applyEmail", opt(&truth["apply_email"]), opt(&draft["applyEmail"])),
-        ("applyEmailSubject", opt(&truth["apply_email_subject"]), opt(&draft["applyEmailSubject"])),
+        (
+            "internalFirst",
+            yes(&truth["internal_first"]),
+            yes(&draft["internalFirst"]),
+        ),
+        (
+            "startAsap",
+            yes(&truth["start_asap"]),
+            yes(&draft["startAsap"]),
+        ),
+        (
+            "closingAt",
+            closing.map(|c| c.to_rfc3339()),
+            got_closing.map(|c| c.to_rfc3339()),
+        ),
+        (
+            "timeZone",
+            opt(&truth["time_zone"]),
+            opt(&draft["timeZone"]),
+        ),
+        (
+            "applyEmail",
+            opt(&truth["apply_email"]),
+            opt(&draft["applyEmail"]),
+        ),
+        (
+            "applyEmailSubject",
+            opt(&truth["apply_email_subject"]),
+            opt(&draft["applyEmailSubject"]),
+        ),
         (
             "languages",
             languages(&truth["languages"], "one_of", "level"),
@@ -375,19 +444,43 @@ fn compare(notice: &str, truth: &Value, draft: &Value) -> Vec<(&'static str, Opt
         ),
         (
             "qualificationPaths",
-            paths(&truth["qualification_paths"], "education_level", "min_years_experience"),
-            paths(&draft["qualificationPaths"], "educationLevel", "minYearsExperience"),
+            paths(
+                &truth["qualification_paths"],
+                "education_level",
+                "min_years_experience",
+            ),
+            paths(
+                &draft["qualificationPaths"],
+                "educationLevel",
+                "minYearsExperience",
+            ),
         ),
         (
             "competencies",
             (!truth_competencies.is_empty()).then(|| truth_competencies.join(",")),
             (!got_competencies.is_empty()).then(|| got_competencies.join(",")),
         ),
-        ("requiredDocuments", documents(&truth["required_documents"]), documents(&draft["requiredDocuments"])),
-        ("responsibilities", items(&text["responsibilities"]), items(&got_text["responsibilities"])),
-        ("experience", items(&text["experience"]), items(&got_text["experience"])),
+        (
+            "requiredDocuments",
+            documents(&truth["required_documents"]),
+            documents(&draft["requiredDocuments"]),
+        ),
+        (
+            "responsibilities",
+            items(&text["responsibilities"]),
+            items(&got_text["responsibilities"]),
+        ),
+        (
+            "experience",
+            items(&text["experience"]),
+            items(&got_text["experience"]),
+        ),
         ("skills", items(&text["skills"]), items(&got_text["skills"])),
-        ("conditions", items(&text["conditions"]), items(&got_text["conditions"])),
+        (
+            "conditions",
+            items(&text["conditions"]),
+            items(&got_text["conditions"]),
+        ),
     ]
 }
 
@@ -434,7 +527,11 @@ async fn free_seed_references(app: &TestApp) {
 
 async fn retire_reference(app: &TestApp, id: &str, format: &str) {
     let row_id: i32 = id_of(id);
-    let row = entity::vacancy::Entity::find_by_id(row_id).one(&app.db).await.unwrap().unwrap();
+    let row = entity::vacancy::Entity::find_by_id(row_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     let reference = format!("{}-{format}", row.reference);
     let mut active: entity::vacancy::ActiveModel = row.into();
     active.reference = Set(reference);
@@ -460,11 +557,19 @@ async fn the_five_notices_import_from_pdf_and_docx_as_their_seed_data() {
                 )
                 .unwrap(),
             );
-            let token = if truth["organisation"] == "ILO" { &ilo } else { &iom };
+            let token = if truth["organisation"] == "ILO" {
+                &ilo
+            } else {
+                &iom
+            };
             for (format, bytes) in [("PDF", pdf_of(&notice)), ("DOCX", docx_of(&notice))] {
                 let (status, body) = upload(&app, Some(token), IMPORT_FULL, bytes, None).await;
                 assert_eq!(status, 200, "{body}");
-                assert!(body.get("errors").is_none(), "[{}] {prefix} {format}: {body}", app.backend());
+                assert!(
+                    body.get("errors").is_none(),
+                    "[{}] {prefix} {format}: {body}",
+                    app.backend()
+                );
                 let payload = &body["data"]["importNoticeDocument"];
                 assert_eq!(payload["format"], format);
                 let draft = &payload["vacancy"];
@@ -473,7 +578,10 @@ async fn the_five_notices_import_from_pdf_and_docx_as_their_seed_data() {
                 let mut score = Score::default();
                 for (field, expected, got) in compare(&notice, &truth, draft) {
                     if let Some(verdict) = score.add(&expected, &got) {
-                        let (e, g) = (expected.clone().unwrap_or_default(), got.clone().unwrap_or_default());
+                        let (e, g) = (
+                            expected.clone().unwrap_or_default(),
+                            got.clone().unwrap_or_default(),
+                        );
                         let diff: Vec<String> = e
                             .split('|')
                             .zip(g.split('|'))
@@ -502,7 +610,9 @@ async fn the_five_notices_import_from_pdf_and_docx_as_their_seed_data() {
                 overall.wrong += score.wrong;
                 overall.empty += score.empty;
                 // Every field has its source; a draft says what it lacks.
-                assert!(list(&payload["fields"]).iter().all(|f| f["source"].as_str().is_some_and(|s| !s.is_empty())));
+                assert!(list(&payload["fields"])
+                    .iter()
+                    .all(|f| f["source"].as_str().is_some_and(|s| !s.is_empty())));
                 assert!(payload["unfilledFields"].is_array());
                 retire_reference(&app, draft["id"].as_str().unwrap(), format).await;
             }
@@ -517,7 +627,10 @@ async fn the_five_notices_import_from_pdf_and_docx_as_their_seed_data() {
             overall.total(),
             share * 100.0
         );
-        assert!(plainly_wrong.is_empty(), "fields the notices state plainly, read wrong: {plainly_wrong:?}");
+        assert!(
+            plainly_wrong.is_empty(),
+            "fields the notices state plainly, read wrong: {plainly_wrong:?}"
+        );
         assert!(share >= 0.9, "{:.1}% correct", share * 100.0);
     }
 }
@@ -549,7 +662,10 @@ async fn recruiters_import_for_their_organisation_only() {
         assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
         let candidate = app.sign_in_as(Role::Candidate, None).await;
         let (_, body) = upload(&app, Some(&candidate), IMPORT_FULL, pdf_of(&notice), None).await;
-        assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN", "{body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{body}"
+        );
         let iom_row = entity::organisation::Entity::find()
             .all(&app.db)
             .await
@@ -559,23 +675,55 @@ async fn recruiters_import_for_their_organisation_only() {
             .unwrap();
         let iom_org = global_id("Organisation", iom_row.id);
         let ilo = app.sign_in_as(Role::Recruiter, Some("ILO")).await;
-        let (_, body) = upload(&app, Some(&ilo), IMPORT_FULL, pdf_of(&notice), Some(iom_org.clone())).await;
-        assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN", "{body}");
+        let (_, body) = upload(
+            &app,
+            Some(&ilo),
+            IMPORT_FULL,
+            pdf_of(&notice),
+            Some(iom_org.clone()),
+        )
+        .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{body}"
+        );
 
         let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
-        let (_, body) = upload(&app, Some(&iom), IMPORT_FULL, docx_of(&notice), Some(iom_org)).await;
+        let (_, body) = upload(
+            &app,
+            Some(&iom),
+            IMPORT_FULL,
+            docx_of(&notice),
+            Some(iom_org),
+        )
+        .await;
         let payload = &body["data"]["importNoticeDocument"];
         assert_eq!(payload["vacancy"]["status"], "DRAFT", "{body}");
         assert_eq!(payload["vacancy"]["organisation"]["acronym"], "IOM");
         // The notice closed in 2023: publishing needs a closing date in the future.
-        assert!(list(&payload["missingToPublish"]).iter().any(|m| m.as_str().unwrap().contains("closing date")));
-        let closing = list(&payload["fields"]).into_iter().find(|f| f["field"] == "closingDate").unwrap();
-        assert!(closing["source"].as_str().unwrap().contains("date de clôture"), "{closing}");
+        assert!(list(&payload["missingToPublish"])
+            .iter()
+            .any(|m| m.as_str().unwrap().contains("closing date")));
+        let closing = list(&payload["fields"])
+            .into_iter()
+            .find(|f| f["field"] == "closingDate")
+            .unwrap();
+        assert!(
+            closing["source"]
+                .as_str()
+                .unwrap()
+                .contains("date de clôture"),
+            "{closing}"
+        );
         assert!(closing["line"].as_i64().is_some());
         // The recruiter edits the draft with the normal mutations.
         let id = payload["vacancy"]["id"].as_str().unwrap();
         let data = app
-            .data_as(&iom, "query($id: ID!) { node(id: $id) { ... on Vacancy { reference status } } }", json!({ "id": id }))
+            .data_as(
+                &iom,
+                "query($id: ID!) { node(id: $id) { ... on Vacancy { reference status } } }",
+                json!({ "id": id }),
+            )
             .await;
         assert_eq!(data["node"]["reference"], "VN 2023/005");
     }
@@ -586,7 +734,10 @@ async fn documents_that_are_not_readable_notices_are_refused_with_the_reason() {
     for app in TestApp::all_seeded().await {
         let iom = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
         let refused = |body: &Value| {
-            assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+                "{body}"
+            );
             body["errors"][0]["message"].as_str().unwrap().to_owned()
         };
         // A scan: pages without a text layer.
@@ -603,9 +754,19 @@ async fn documents_that_are_not_readable_notices_are_refused_with_the_reason() {
         // Not a notice.
         let prose = "Le chat dort au soleil sur le rebord de la fenêtre. ".repeat(20);
         let (_, body) = upload(&app, Some(&iom), IMPORT_FULL, docx_of(&prose), None).await;
-        assert!(refused(&body).contains("not read as a vacancy notice"), "{body}");
+        assert!(
+            refused(&body).contains("not read as a vacancy notice"),
+            "{body}"
+        );
         // Not a PDF or DOCX.
-        let (_, body) = upload(&app, Some(&iom), IMPORT_FULL, b"Titre du poste : X".to_vec(), None).await;
+        let (_, body) = upload(
+            &app,
+            Some(&iom),
+            IMPORT_FULL,
+            b"Titre du poste : X".to_vec(),
+            None,
+        )
+        .await;
         assert!(refused(&body).contains("not a PDF"), "{body}");
         // A zip bomb: 40 MiB of XML in a few kilobytes stops at the bound.
         let bomb = zip_of(&[
@@ -626,7 +787,9 @@ async fn documents_that_are_not_readable_notices_are_refused_with_the_reason() {
 /// The row id in a vacancy's global ID.
 fn id_of(global: &str) -> i32 {
     use base64::Engine;
-    let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(global).unwrap();
+    let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(global)
+        .unwrap();
     let text = String::from_utf8(decoded).unwrap();
     text.rsplit(':').next().unwrap().parse().unwrap()
 }

@@ -75,12 +75,18 @@ fn paragraphs(xml: &[u8]) -> Result<String, ImportError> {
             },
             Event::Text(t) if in_text => {
                 let text = t.decode().map_err(|_| ImportError::Unreadable("DOCX"))?;
-                out.push_str(&quick_xml::escape::unescape(&text).map_err(|_| ImportError::Unreadable("DOCX"))?);
+                out.push_str(
+                    &quick_xml::escape::unescape(&text)
+                        .map_err(|_| ImportError::Unreadable("DOCX"))?,
+                );
             }
             Event::GeneralRef(r) if in_text => {
                 let name = r.decode().map_err(|_| ImportError::Unreadable("DOCX"))?;
                 let entity = format!("&{name};");
-                out.push_str(&quick_xml::escape::unescape(&entity).map_err(|_| ImportError::Unreadable("DOCX"))?);
+                out.push_str(
+                    &quick_xml::escape::unescape(&entity)
+                        .map_err(|_| ImportError::Unreadable("DOCX"))?,
+                );
             }
             Event::Eof => break,
             _ => {}

@@ -7,7 +7,9 @@ use regex::Regex;
 
 use super::layout::{after_chars, Entry, Layout};
 use super::vocabulary::{contains_word, find_word, first_of, fold, Vocabulary};
-use crate::domain::{ContractType, DocumentKind, EducationLevel, Grade, LanguageLevel, Requirement};
+use crate::domain::{
+    ContractType, DocumentKind, EducationLevel, Grade, LanguageLevel, Requirement,
+};
 use crate::service::vacancy::input::{
     ClosingInput, CompetencyInput, DocumentInput, DutyStationInput, LanguageInput, NoticeInput,
     QualificationPathInput, TextInput,
@@ -57,15 +59,24 @@ re!(DATE_NUMERIC, r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})");
 re!(DATE_ISO, r"(\d{4})-(\d{2})-(\d{2})");
 re!(TIME, r"(\d{1,2})\s*[h:]\s*(\d{2})");
 re!(EMAIL, r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}");
-re!(SUBJECT, r"(?i)objet[^«“\x22]{0,80}[«“\x22]\s*([^»”\x22]{1,200}?)\s*[»”\x22]");
-re!(SUBJECT_EN, r"(?i)subject[^«“\x22]{0,80}[«“\x22]\s*([^»”\x22]{1,200}?)\s*[»”\x22]");
+re!(
+    SUBJECT,
+    r"(?i)objet[^«“\x22]{0,80}[«“\x22]\s*([^»”\x22]{1,200}?)\s*[»”\x22]"
+);
+re!(
+    SUBJECT_EN,
+    r"(?i)subject[^«“\x22]{0,80}[«“\x22]\s*([^»”\x22]{1,200}?)\s*[»”\x22]"
+);
 re!(POSTS, r"^0*(\d{1,3})\s+(?:postes?|posts?|positions?)\b");
 re!(YEARS, r"\b(\d{1,2}|[a-z]+)\s+(?:annees?|ans?|years?)\b");
 re!(MONTHS, r"\b(\d{1,3})\s*(?:mois|months?)\b");
 re!(REFERENCE_LINE, r"^(?i:VN|SVN|VA|AV)\s*\d{4}\s*/\s*\d+");
 re!(SLASH_SPACES, r"\s*/\s*");
 re!(SENTENCE_END, r"([.!?])\s+(\p{Lu})");
-re!(REFERENCE_COUNT, r"\b(\d{1,2}|[a-z]+)\s+(?:references|referees)\b");
+re!(
+    REFERENCE_COUNT,
+    r"\b(\d{1,2}|[a-z]+)\s+(?:references|referees)\b"
+);
 
 const LEVEL_ORDER: [(&str, LanguageLevel); 4] = [
     ("EXCELLENT", LanguageLevel::Excellent),
@@ -214,7 +225,16 @@ pub fn extract(v: &Vocabulary, layout: &Layout, catalogue: &[CatalogueEntry]) ->
     };
     let all_text = layout.lines.join("\n");
     let folded_all = fold(&all_text.split_whitespace().collect::<Vec<_>>().join(" "));
-    if first_of(&folded_all, &["position title".into(), "duty station".into(), "closing date".into(), "responsibilities".into()]).is_some()
+    if first_of(
+        &folded_all,
+        &[
+            "position title".into(),
+            "duty station".into(),
+            "closing date".into(),
+            "responsibilities".into(),
+        ],
+    )
+    .is_some()
         && !contains_word(&folded_all, "titre du poste")
         && !contains_word(&folded_all, "lieu d'affectation")
     {
@@ -222,9 +242,18 @@ pub fn extract(v: &Vocabulary, layout: &Layout, catalogue: &[CatalogueEntry]) ->
     }
 
     reference(&mut b, layout, &mut input);
-    if let Some(l) = layout.label("external_job_id").filter(|l| l.value.chars().any(|c| c.is_ascii_digit())) {
+    if let Some(l) = layout
+        .label("external_job_id")
+        .filter(|l| l.value.chars().any(|c| c.is_ascii_digit()))
+    {
         input.external_job_id = Some(l.value.clone());
-        b.found("externalJobId", &l.value, &labelled("Job ID"), Some(l.line), 0.9);
+        b.found(
+            "externalJobId",
+            &l.value,
+            &labelled("Job ID"),
+            Some(l.line),
+            0.9,
+        );
     }
     if let Some(l) = layout.label("unit") {
         input.unit = Some(l.value.clone());
@@ -259,13 +288,25 @@ fn reference(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeInput) {
         .filter(|l| l.value.chars().any(|c| c.is_ascii_digit()) && l.value.chars().count() <= 64);
     if let Some(l) = labelled_ref {
         input.reference = SLASH_SPACES.replace_all(&l.value, "/").into_owned();
-        b.found("reference", &input.reference, &labelled("référence"), Some(l.line), 0.9);
+        b.found(
+            "reference",
+            &input.reference,
+            &labelled("référence"),
+            Some(l.line),
+            0.9,
+        );
         return;
     }
     for (line, no) in &layout.first_lines {
         if let Some(m) = REFERENCE_LINE.find(line.trim()) {
             input.reference = SLASH_SPACES.replace_all(m.as_str(), "/").into_owned();
-            b.found("reference", &input.reference, "a vacancy-notice number at the top", Some(*no), 0.8);
+            b.found(
+                "reference",
+                &input.reference,
+                "a vacancy-notice number at the top",
+                Some(*no),
+                0.8,
+            );
             return;
         }
     }
@@ -274,12 +315,25 @@ fn reference(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeInput) {
 
 fn title(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeInput) -> String {
     let mut title = None;
-    for l in layout.labels.iter().filter(|l| l.key == "title" && !l.value.is_empty()) {
+    for l in layout
+        .labels
+        .iter()
+        .filter(|l| l.key == "title" && !l.value.is_empty())
+    {
         if let Some(c) = POSTS.captures(&fold(&l.value)) {
             let n: i32 = c.get(1).and_then(|m| m.as_str().parse().ok()).unwrap_or(1);
             if layout.more_posts {
                 input.positions = Some(1);
-                b.found("positions", 1, &format!("{}; the document holds {n} posts, this draft is the first", labelled("poste")), Some(l.line), 0.6);
+                b.found(
+                    "positions",
+                    1,
+                    &format!(
+                        "{}; the document holds {n} posts, this draft is the first",
+                        labelled("poste")
+                    ),
+                    Some(l.line),
+                    0.6,
+                );
             } else {
                 input.positions = Some(n);
                 b.found("positions", n, &labelled("poste"), Some(l.line), 0.8);
@@ -287,7 +341,13 @@ fn title(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeInput) -> Strin
             continue;
         }
         if title.is_none() {
-            b.found("title", &l.value, &labelled("titre du poste"), Some(l.line), 0.9);
+            b.found(
+                "title",
+                &l.value,
+                &labelled("titre du poste"),
+                Some(l.line),
+                0.9,
+            );
             title = Some(l.value.clone());
         }
     }
@@ -296,7 +356,13 @@ fn title(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeInput) -> Strin
         if let Some((line, no)) = layout.first_lines.first() {
             let words = line.split_whitespace().count();
             if (1..=8).contains(&words) && !line.contains(':') && !REFERENCE_LINE.is_match(line) {
-                b.found("title", line, "the first line of the document", Some(*no), 0.5);
+                b.found(
+                    "title",
+                    line,
+                    "the first line of the document",
+                    Some(*no),
+                    0.5,
+                );
                 title = Some(line.clone());
             }
         }
@@ -332,7 +398,10 @@ fn grade_and_contract(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeIn
     }
     let contract_label = layout.label("contract");
     let kinds = [
-        (&v.values.technical_cooperation, ContractType::TechnicalCooperation),
+        (
+            &v.values.technical_cooperation,
+            ContractType::TechnicalCooperation,
+        ),
         (&v.values.fixed_term, ContractType::FixedTerm),
         (&v.values.temporary, ContractType::Temporary),
         (&v.values.internship, ContractType::Internship),
@@ -347,15 +416,33 @@ fn grade_and_contract(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeIn
     });
     match (from_label, input.grade.as_deref()) {
         (Some((kind, line)), _) => {
-            b.found("contractType", kind.as_str(), &labelled("type de contrat"), Some(line), 0.9);
+            b.found(
+                "contractType",
+                kind.as_str(),
+                &labelled("type de contrat"),
+                Some(line),
+                0.9,
+            );
             input.contract_type = Some(kind);
         }
         (None, Some("INTERN")) => {
-            b.found("contractType", "INTERNSHIP", "the grade (an internship)", None, 0.6);
+            b.found(
+                "contractType",
+                "INTERNSHIP",
+                "the grade (an internship)",
+                None,
+                0.6,
+            );
             input.contract_type = Some(ContractType::Internship);
         }
         (None, Some("CONSULTANT")) => {
-            b.found("contractType", "CONSULTANCY", "the grade (a consultancy)", None, 0.6);
+            b.found(
+                "contractType",
+                "CONSULTANCY",
+                "the grade (a consultancy)",
+                None,
+                0.6,
+            );
             input.contract_type = Some(ContractType::Consultancy);
         }
         _ => b.unfilled.push("contractType"),
@@ -386,22 +473,25 @@ fn stations(b: &mut Builder<'_>, layout: &Layout, title: &str, input: &mut Notic
     for part in l.value.split([',', '/', ';', '\u{2013}']) {
         let folded = fold(part);
         let city = v.country.iter().find_map(|c| {
-            c.cities
-                .iter()
-                .find_map(|city| find_word(&folded, city).map(|at| (c, original_of(part, &folded, at, city.len()))))
+            c.cities.iter().find_map(|city| {
+                find_word(&folded, city).map(|at| (c, original_of(part, &folded, at, city.len())))
+            })
         });
         if let Some((country, name)) = city {
             found.push((Some(name), String::new(), country.code.clone()));
             continue;
         }
         let country = v.country.iter().find_map(|c| {
-            c.names
-                .iter()
-                .find_map(|n| find_word(&folded, n).map(|at| (c, original_of(part, &folded, at, n.len()))))
+            c.names.iter().find_map(|n| {
+                find_word(&folded, n).map(|at| (c, original_of(part, &folded, at, n.len())))
+            })
         });
         if let Some((country, name)) = country {
             // "Rabat, Maroc" is one station; "Maroc/Tunisie" two.
-            if found.iter().any(|(city, _, code)| city.is_some() && *code == country.code) {
+            if found
+                .iter()
+                .any(|(city, _, code)| city.is_some() && *code == country.code)
+            {
                 continue;
             }
             found.push((None, name, country.code.clone()));
@@ -426,8 +516,17 @@ fn stations(b: &mut Builder<'_>, layout: &Layout, title: &str, input: &mut Notic
     }
     for (city, name, code) in found {
         let city = city.unwrap_or(name);
-        b.found("dutyStations", format!("{city}, {code}"), &labelled("lieu d'affectation"), Some(l.line), 0.85);
-        input.duty_stations.push(DutyStationInput { city, country: code });
+        b.found(
+            "dutyStations",
+            format!("{city}, {code}"),
+            &labelled("lieu d'affectation"),
+            Some(l.line),
+            0.85,
+        );
+        input.duty_stations.push(DutyStationInput {
+            city,
+            country: code,
+        });
     }
 }
 
@@ -435,17 +534,47 @@ fn who_may_apply(b: &mut Builder<'_>, folded_all: &str, input: &mut NoticeInput)
     let v = b.v;
     if first_of(folded_all, &v.values.internal_only).is_some() {
         input.open_to_external = false;
-        b.found("openToExternal", false, "\u{ab}internal candidates only\u{bb}", None, 0.8);
+        b.found(
+            "openToExternal",
+            false,
+            "\u{ab}internal candidates only\u{bb}",
+            None,
+            0.8,
+        );
     } else if first_of(folded_all, &v.values.external_only).is_some() {
         input.open_to_internal = false;
-        b.found("openToInternal", false, "\u{ab}external candidates only\u{bb}", None, 0.8);
+        b.found(
+            "openToInternal",
+            false,
+            "\u{ab}external candidates only\u{bb}",
+            None,
+            0.8,
+        );
     } else {
-        b.found("openToInternal", true, "no restriction stated: open to all", None, 0.5);
-        b.found("openToExternal", true, "no restriction stated: open to all", None, 0.5);
+        b.found(
+            "openToInternal",
+            true,
+            "no restriction stated: open to all",
+            None,
+            0.5,
+        );
+        b.found(
+            "openToExternal",
+            true,
+            "no restriction stated: open to all",
+            None,
+            0.5,
+        );
     }
     if let Some(w) = first_of(folded_all, &v.values.internal_first) {
         input.internal_first = true;
-        b.found("internalFirst", true, &format!("\u{ab}{w}\u{bb}"), None, 0.8);
+        b.found(
+            "internalFirst",
+            true,
+            &format!("\u{ab}{w}\u{bb}"),
+            None,
+            0.8,
+        );
     }
 }
 
@@ -455,10 +584,22 @@ fn dates(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeInput) {
         let folded = fold(&l.value);
         if first_of(&folded, &v.values.asap).is_some() {
             input.start_asap = true;
-            b.found("startAsap", true, &labelled("date de début"), Some(l.line), 0.9);
+            b.found(
+                "startAsap",
+                true,
+                &labelled("date de début"),
+                Some(l.line),
+                0.9,
+            );
         } else if let Some(d) = parse_date(v, &l.value) {
             input.start_date = Some(d);
-            b.found("startDate", d, &labelled("date de début"), Some(l.line), 0.9);
+            b.found(
+                "startDate",
+                d,
+                &labelled("date de début"),
+                Some(l.line),
+                0.9,
+            );
         }
     }
     let station_zone = input
@@ -479,7 +620,13 @@ fn dates(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeInput) {
         .map(|(zone, _)| zone.clone());
     match (named_zone, station_zone) {
         (Some(zone), _) => {
-            b.found("timeZone", &zone, &format!("{} {}", labelled("date de clôture"), l.note), Some(l.line), 0.9);
+            b.found(
+                "timeZone",
+                &zone,
+                &format!("{} {}", labelled("date de clôture"), l.note),
+                Some(l.line),
+                0.9,
+            );
             input.time_zone = zone;
         }
         (None, Some(zone)) => {
@@ -504,9 +651,21 @@ fn dates(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeInput) {
             (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
         })
     };
-    b.found("closingDate", date, &labelled("date de clôture"), Some(l.line), 0.9);
+    b.found(
+        "closingDate",
+        date,
+        &labelled("date de clôture"),
+        Some(l.line),
+        0.9,
+    );
     if let Some(t) = &time {
-        b.found("closingTime", t, &labelled("date de clôture"), Some(l.line), 0.8);
+        b.found(
+            "closingTime",
+            t,
+            &labelled("date de clôture"),
+            Some(l.line),
+            0.8,
+        );
     }
     input.closing = Some(ClosingInput::On { date, time });
 }
@@ -535,7 +694,11 @@ fn education_level(v: &Vocabulary, folded: &str) -> Option<(EducationLevel, usiz
 /// "Diplôme universitaire en A, B ou C, etc." → A, B, C.
 fn fields_of_study(v: &Vocabulary, original: &str, folded: &str, after: usize) -> Vec<String> {
     let rest_folded = &folded[after..];
-    let Some(start) = rest_folded.find(" en ").or_else(|| rest_folded.find(" in ")).filter(|at| *at < 3) else {
+    let Some(start) = rest_folded
+        .find(" en ")
+        .or_else(|| rest_folded.find(" in "))
+        .filter(|at| *at < 3)
+    else {
         return Vec::new();
     };
     let from = after + start + 4;
@@ -558,25 +721,46 @@ fn fields_of_study(v: &Vocabulary, original: &str, folded: &str, after: usize) -
 
 fn list_item(text: &str) -> String {
     let t = text.trim();
-    let t = t.strip_suffix("; ou,").or_else(|| t.strip_suffix("; ou")).or_else(|| t.strip_suffix("; or")).unwrap_or(t);
+    let t = t
+        .strip_suffix("; ou,")
+        .or_else(|| t.strip_suffix("; ou"))
+        .or_else(|| t.strip_suffix("; or"))
+        .unwrap_or(t);
     t.trim().to_owned()
 }
 
 fn sections(b: &mut Builder<'_>, layout: &Layout, text: &mut TextInput, input: &mut NoticeInput) {
     let v = b.v;
     // The organisation's presentation: the preamble's long paragraphs.
-    let intro: Vec<&str> = entries_of_preamble(layout).filter(|t| t.chars().count() > 200).collect();
+    let intro: Vec<&str> = entries_of_preamble(layout)
+        .filter(|t| t.chars().count() > 200)
+        .collect();
     if !intro.is_empty() {
         text.organisation_intro = Some(intro.join("\n\n"));
-        b.found("organisationIntro", short(&text.organisation_intro), "the opening paragraphs", None, 0.5);
+        b.found(
+            "organisationIntro",
+            short(&text.organisation_intro),
+            "the opening paragraphs",
+            None,
+            0.5,
+        );
     }
-    let context: Vec<&str> = entries(layout, "context").map(Entry::text).filter(|t| t.chars().count() > 80).collect();
+    let context: Vec<&str> = entries(layout, "context")
+        .map(Entry::text)
+        .filter(|t| t.chars().count() > 80)
+        .collect();
     if context.is_empty() {
         b.unfilled.push("context");
     } else {
         text.context = Some(context.join("\n\n"));
         let line = layout.sections_of("context").next().map(|s| s.line);
-        b.found("context", short(&text.context), "section \u{ab}Contexte\u{bb}", line, 0.7);
+        b.found(
+            "context",
+            short(&text.context),
+            "section \u{ab}Contexte\u{bb}",
+            line,
+            0.7,
+        );
     }
     if let Some(e) = entries(layout, "reporting").next() {
         text.reporting_lines = Some(e.text().to_owned());
@@ -599,7 +783,15 @@ fn sections(b: &mut Builder<'_>, layout: &Layout, text: &mut TextInput, input: &
             }
         }
     }
-    record_list(b, "responsibilities", &text.responsibilities, layout.sections_of("responsibilities").next().map(|s| s.line));
+    record_list(
+        b,
+        "responsibilities",
+        &text.responsibilities,
+        layout
+            .sections_of("responsibilities")
+            .next()
+            .map(|s| s.line),
+    );
 
     // Education sections mix diplomas, experience and skills (one list in some notices).
     let mut paths: Vec<(QualificationPathInput, bool, usize)> = Vec::new();
@@ -624,8 +816,10 @@ fn sections(b: &mut Builder<'_>, layout: &Layout, text: &mut TextInput, input: &
             text.skills.push(t);
         }
     }
-    text.experience.extend(entries(layout, "experience").map(|e| list_item(e.text())));
-    text.skills.extend(entries(layout, "skills").map(|e| list_item(e.text())));
+    text.experience
+        .extend(entries(layout, "experience").map(|e| list_item(e.text())));
+    text.skills
+        .extend(entries(layout, "skills").map(|e| list_item(e.text())));
     let stated_years = text.experience.iter().find_map(|t| years(v, t));
     for (mut path, own, line) in paths {
         if !own {
@@ -633,22 +827,45 @@ fn sections(b: &mut Builder<'_>, layout: &Layout, text: &mut TextInput, input: &
         }
         b.found(
             "qualificationPaths",
-            format!("{} + {} years", path.education_level.as_str(), path.min_years_experience),
+            format!(
+                "{} + {} years",
+                path.education_level.as_str(),
+                path.min_years_experience
+            ),
             "section \u{ab}Éducation\u{bb}",
             Some(line),
-            if own || stated_years.is_some() { 0.8 } else { 0.6 },
+            if own || stated_years.is_some() {
+                0.8
+            } else {
+                0.6
+            },
         );
         input.qualification_paths.push(path);
     }
     if input.qualification_paths.is_empty() {
         b.unfilled.push("qualificationPaths");
     }
-    record_list(b, "experience", &text.experience, layout.sections_of("experience").next().map(|s| s.line));
-    record_list(b, "skills", &text.skills, layout.sections_of("skills").next().map(|s| s.line));
+    record_list(
+        b,
+        "experience",
+        &text.experience,
+        layout.sections_of("experience").next().map(|s| s.line),
+    );
+    record_list(
+        b,
+        "skills",
+        &text.skills,
+        layout.sections_of("skills").next().map(|s| s.line),
+    );
     for e in entries(layout, "conditions") {
         text.conditions.extend(sentences(e.text()));
     }
-    record_list(b, "conditions", &text.conditions, layout.sections_of("conditions").next().map(|s| s.line));
+    record_list(
+        b,
+        "conditions",
+        &text.conditions,
+        layout.sections_of("conditions").next().map(|s| s.line),
+    );
 }
 
 fn entries_of_preamble(layout: &Layout) -> impl Iterator<Item = &str> {
@@ -673,7 +890,13 @@ fn record_list(b: &mut Builder<'_>, field: &'static str, items: &[String], line:
     if items.is_empty() {
         b.unfilled.push(field);
     } else {
-        b.found(field, format!("{} items", items.len()), "its section's list", line, 0.7);
+        b.found(
+            field,
+            format!("{} items", items.len()),
+            "its section's list",
+            line,
+            0.7,
+        );
     }
 }
 
@@ -688,7 +911,10 @@ fn mentions(v: &Vocabulary, folded: &str) -> Vec<(usize, Vec<String>)> {
     for (code, words) in &v.languages {
         if let Some(at) = words.iter().find_map(|w| find_word(folded, w)) {
             // "arabe" inside "arabe marocain" is Darija's mention, not Arabic's.
-            if found.iter().any(|(other, codes)| *other == at && !codes.contains(code)) {
+            if found
+                .iter()
+                .any(|(other, codes)| *other == at && !codes.contains(code))
+            {
                 continue;
             }
             found.push((at, vec![code.clone()]));
@@ -705,7 +931,11 @@ fn languages(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeInput) {
     let level_of = |folded: &str| {
         LEVEL_ORDER
             .iter()
-            .find(|(key, _)| v.language_levels.get(*key).is_some_and(|w| first_of(folded, w).is_some()))
+            .find(|(key, _)| {
+                v.language_levels
+                    .get(*key)
+                    .is_some_and(|w| first_of(folded, w).is_some())
+            })
             .map(|(_, level)| *level)
     };
     let mut line = None;
@@ -722,7 +952,9 @@ fn languages(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeInput) {
             for (i, (at, codes)) in found.iter().enumerate() {
                 let joined_with_previous = i > 0 && {
                     let between = &folded[found[i - 1].0..*at];
-                    between.contains('/') || contains_word(between, "ou") || contains_word(between, "or")
+                    between.contains('/')
+                        || contains_word(between, "ou")
+                        || contains_word(between, "or")
                 };
                 let one_of = if codes.len() > 1 || joined_with_previous {
                     if !joined_with_previous {
@@ -756,9 +988,14 @@ fn languages(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeInput) {
     for kind in ["education", "skills", "experience"] {
         for e in entries(layout, kind) {
             let folded = fold(e.text());
-            let Some(level) = level_of(&folded) else { continue };
+            let Some(level) = level_of(&folded) else {
+                continue;
+            };
             for (_, codes) in mentions(v, &folded) {
-                for l in out.iter_mut().filter(|l| codes.contains(&l.language) && l.level.is_none()) {
+                for l in out
+                    .iter_mut()
+                    .filter(|l| codes.contains(&l.language) && l.level.is_none())
+                {
                     l.level = Some(level);
                 }
             }
@@ -769,12 +1006,23 @@ fn languages(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeInput) {
     }
     for l in &out {
         let level = l.level.map(|l| l.as_str()).unwrap_or("no level");
-        b.found("languages", format!("{} {level} {}", l.language, l.requirement.as_str()), "section \u{ab}Langues\u{bb}", line, 0.75);
+        b.found(
+            "languages",
+            format!("{} {level} {}", l.language, l.requirement.as_str()),
+            "section \u{ab}Langues\u{bb}",
+            line,
+            0.75,
+        );
     }
     input.languages = out;
 }
 
-fn competencies(b: &mut Builder<'_>, layout: &Layout, catalogue: &[CatalogueEntry], input: &mut NoticeInput) {
+fn competencies(
+    b: &mut Builder<'_>,
+    layout: &Layout,
+    catalogue: &[CatalogueEntry],
+    input: &mut NoticeInput,
+) {
     let mut matches: Vec<(Vec<&CatalogueEntry>, Option<i32>, usize, String)> = Vec::new();
     for section in layout.sections_of("competencies") {
         for e in &section.entries {
@@ -785,7 +1033,10 @@ fn competencies(b: &mut Builder<'_>, layout: &Layout, catalogue: &[CatalogueEntr
                 _ => continue,
             };
             let folded = fold(name.trim());
-            let found: Vec<&CatalogueEntry> = catalogue.iter().filter(|c| c.names.iter().any(|n| *n == folded)).collect();
+            let found: Vec<&CatalogueEntry> = catalogue
+                .iter()
+                .filter(|c| c.names.iter().any(|n| *n == folded))
+                .collect();
             if !found.is_empty() {
                 matches.push((found, section.level, e.line(), name.trim().to_owned()));
             }
@@ -811,10 +1062,20 @@ fn competencies(b: &mut Builder<'_>, layout: &Layout, catalogue: &[CatalogueEntr
         else {
             continue;
         };
-        if input.competencies.iter().any(|c| c.competency_id == best.id) {
+        if input
+            .competencies
+            .iter()
+            .any(|c| c.competency_id == best.id)
+        {
             continue;
         }
-        b.found("competencies", format!("{} ({name})", best.code), "section \u{ab}Compétences requises\u{bb}", Some(line), 0.7);
+        b.found(
+            "competencies",
+            format!("{} ({name})", best.code),
+            "section \u{ab}Compétences requises\u{bb}",
+            Some(line),
+            0.7,
+        );
         input.competencies.push(CompetencyInput {
             competency_id: best.id,
             level,
@@ -830,16 +1091,37 @@ fn applying(b: &mut Builder<'_>, layout: &Layout, text: &mut TextInput, input: &
     let v = b.v;
     let section: Vec<&Entry> = entries(layout, "how_to_apply").collect();
     if !section.is_empty() {
-        text.how_to_apply = Some(section.iter().map(|e| e.text()).collect::<Vec<_>>().join("\n\n"));
+        text.how_to_apply = Some(
+            section
+                .iter()
+                .map(|e| e.text())
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        );
     }
     // Paragraphs about applying, wherever they are; not the accessibility ones.
-    let elsewhere = layout.sections.iter().flat_map(|s| s.entries.iter()).filter(|e| {
-        let folded = fold(e.text());
-        first_of(&folded, &v.values.apply_words).is_some() && first_of(&folded, &v.values.not_apply_words).is_none()
-    });
+    let elsewhere = layout
+        .sections
+        .iter()
+        .flat_map(|s| s.entries.iter())
+        .filter(|e| {
+            let folded = fold(e.text());
+            first_of(&folded, &v.values.apply_words).is_some()
+                && first_of(&folded, &v.values.not_apply_words).is_none()
+        });
     let apply: Vec<&Entry> = section.iter().copied().chain(elsewhere).collect();
-    if let Some((email, line)) = apply.iter().find_map(|e| EMAIL.find(e.text()).map(|m| (m.as_str().to_owned(), e.line()))) {
-        b.found("applyEmail", &email, "the paragraph on how to apply", Some(line), 0.85);
+    if let Some((email, line)) = apply.iter().find_map(|e| {
+        EMAIL
+            .find(e.text())
+            .map(|m| (m.as_str().to_owned(), e.line()))
+    }) {
+        b.found(
+            "applyEmail",
+            &email,
+            "the paragraph on how to apply",
+            Some(line),
+            0.85,
+        );
         input.apply_email = Some(email);
     } else {
         b.unfilled.push("applyEmail");
@@ -851,16 +1133,27 @@ fn applying(b: &mut Builder<'_>, layout: &Layout, text: &mut TextInput, input: &
         .or_else(|| SUBJECT_EN.captures(&joined))
         .and_then(|c| c.get(1))
         .map(|m| m.as_str().trim().to_owned());
-    let subject_line = apply.iter().find(|e| fold(e.text()).contains("objet")).map(|e| e.line());
+    let subject_line = apply
+        .iter()
+        .find(|e| fold(e.text()).contains("objet"))
+        .map(|e| e.line());
     if let Some((subject, line)) = subject.map(|s| (s, subject_line.unwrap_or_default())) {
-        b.found("applyEmailSubject", &subject, "the paragraph on how to apply", Some(line), 0.8);
+        b.found(
+            "applyEmailSubject",
+            &subject,
+            "the paragraph on how to apply",
+            Some(line),
+            0.8,
+        );
         input.apply_email_subject = Some(subject);
     }
     let mut documents: Vec<DocumentInput> = Vec::new();
     for e in &apply {
         let folded = fold(e.text());
         for (kind, words) in &v.documents {
-            let Some(kind) = DocumentKind::parse(kind) else { continue };
+            let Some(kind) = DocumentKind::parse(kind) else {
+                continue;
+            };
             if documents.iter().any(|d| d.kind == kind) || first_of(&folded, words).is_none() {
                 continue;
             }
@@ -873,8 +1166,18 @@ fn applying(b: &mut Builder<'_>, layout: &Layout, text: &mut TextInput, input: &
                 })
                 .flatten()
                 .filter(|n| (1..=10).contains(n));
-            b.found("requiredDocuments", kind.as_str(), "the paragraph on how to apply", Some(e.line()), 0.7);
-            documents.push(DocumentInput { kind, count, note: None });
+            b.found(
+                "requiredDocuments",
+                kind.as_str(),
+                "the paragraph on how to apply",
+                Some(e.line()),
+                0.7,
+            );
+            documents.push(DocumentInput {
+                kind,
+                count,
+                note: None,
+            });
         }
     }
     if documents.is_empty() {

@@ -81,8 +81,10 @@ impl Layout {
 }
 
 static BULLET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[-•◆●▪■*–·◦➢➤✓]\s+|[•◆●▪■◦➢➤]|\(?\d{1,2}[.)](?:\s+|$)|\(?[a-z][)]\s+|[a-z][.]\s+)")
-        .unwrap_or_else(|_| unreachable!("a constant pattern"))
+    Regex::new(
+        r"^(?:[-•◆●▪■*–·◦➢➤✓]\s+|[•◆●▪■◦➢➤]|\(?\d{1,2}[.)](?:\s+|$)|\(?[a-z][)]\s+|[a-z][.]\s+)",
+    )
+    .unwrap_or_else(|_| unreachable!("a constant pattern"))
 });
 static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?i:[ivx]{1,5})[.)]\s+").unwrap_or_else(|_| unreachable!("a constant pattern"))
@@ -91,8 +93,9 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\[([^\]]*)\]\([^)]*\)|<(https?://[^>]*)>")
         .unwrap_or_else(|_| unreachable!("a constant pattern"))
 });
-static TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<[^>]{1,200}>").unwrap_or_else(|_| unreachable!("a constant pattern")));
+static TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<[^>]{1,200}>").unwrap_or_else(|_| unreachable!("a constant pattern"))
+});
 static LEVEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:niveau|level)\s*(\d)").unwrap_or_else(|_| unreachable!("a constant pattern"))
 });
@@ -107,8 +110,12 @@ fn clean(raw: &str) -> Vec<String> {
         .map(|line| {
             let line = line.trim_start_matches(|c: char| c == '#' || c.is_whitespace());
             let line = line.replace("**", "").replace('|', "\t");
-            let line = line.trim_matches(|c: char| c.is_whitespace() && c != '\t').to_owned();
-            let only_rules = line.chars().all(|c| matches!(c, '-' | '\t' | ' ' | '_' | '='));
+            let line = line
+                .trim_matches(|c: char| c.is_whitespace() && c != '\t')
+                .to_owned();
+            let only_rules = line
+                .chars()
+                .all(|c| matches!(c, '-' | '\t' | ' ' | '_' | '='));
             let only_punct = line.chars().all(|c| !c.is_alphanumeric() && c != '•');
             if only_rules || only_punct {
                 String::new()
@@ -155,12 +162,15 @@ fn heading(v: &Vocabulary, line: &str) -> Option<(String, Option<i32>, String)> 
             let exact = trimmed == word;
             let prefixed = folded.strip_prefix(word.as_str()).is_some_and(|rest| {
                 let rest = rest.trim_start();
-                rest.starts_with(':') || rest.starts_with('–') || rest.starts_with("- ")
+                rest.starts_with(':')
+                    || rest.starts_with('–')
+                    || rest.starts_with("- ")
                     || rest.starts_with('(')
             });
             let len = word.chars().count();
             // A long line is a heading only when its colon says so ("Comment postuler : …").
-            let prefixed = prefixed && (!long || folded[word.len()..].trim_start().starts_with(':'));
+            let prefixed =
+                prefixed && (!long || folded[word.len()..].trim_start().starts_with(':'));
             if ((exact && !long) || prefixed) && best.is_none_or(|(_, l)| len > l) {
                 best = Some((kind, len));
             }
@@ -210,7 +220,11 @@ fn label(v: &Vocabulary, line: &str) -> Option<(String, String, String)> {
             } else {
                 continue;
             };
-            return Some((key.clone(), note, value.replace('\t', " ").trim().to_owned()));
+            return Some((
+                key.clone(),
+                note,
+                value.replace('\t', " ").trim().to_owned(),
+            ));
         }
     }
     None
@@ -255,7 +269,11 @@ pub fn read(v: &Vocabulary, raw: &str) -> Layout {
             layout.first_lines.push((line.clone(), no));
         }
         let folded = fold(line);
-        if v.values.multi_post.iter().any(|w| folded.starts_with(w.as_str())) {
+        if v.values
+            .multi_post
+            .iter()
+            .any(|w| folded.starts_with(w.as_str()))
+        {
             layout.more_posts = true;
             break;
         }
@@ -353,7 +371,10 @@ mod tests {
             Date de clôture (minuit, heure de Genève): 3 juin 2025\n\
             Type de contrat : Durée déterminée, un an avec possibilité de\n\nprolongation\n";
         let layout = read(v, text);
-        assert_eq!(layout.label("title").map(|l| l.value.as_str()), Some("Assistant"));
+        assert_eq!(
+            layout.label("title").map(|l| l.value.as_str()),
+            Some("Assistant")
+        );
         assert_eq!(layout.label("grade").map(|l| l.value.as_str()), Some("G6"));
         let closing = layout.label("closing").expect("closing");
         assert_eq!(closing.value, "3 juin 2025");
@@ -370,7 +391,10 @@ mod tests {
         let text = "III. Tâches et responsabilités :\n\n1. Coordonner le\nprojet.\n\n\
             2. Assurer la formation liée à la\n\nprotection des migrants.\n- a) Représenter l'OIM.\n";
         let layout = read(v, text);
-        let section = layout.sections_of("responsibilities").next().expect("section");
+        let section = layout
+            .sections_of("responsibilities")
+            .next()
+            .expect("section");
         let items: Vec<&str> = section.entries.iter().map(Entry::text).collect();
         assert_eq!(
             items,

@@ -71,10 +71,17 @@ pub fn parse(text: &str, catalogue: &[CatalogueEntry]) -> AppResult<(fields::Par
     let v = vocabulary::vocabulary().map_err(|e| AppError::internal(VocabularyBroken(e)))?;
     let layout = layout::read(v, text);
     let parsed = fields::extract(v, &layout, catalogue);
-    let signals = ["title", "dutyStations", "closingDate", "responsibilities", "grade", "reference"]
-        .iter()
-        .filter(|f| !parsed.unfilled.contains(f))
-        .count();
+    let signals = [
+        "title",
+        "dutyStations",
+        "closingDate",
+        "responsibilities",
+        "grade",
+        "reference",
+    ]
+    .iter()
+    .filter(|f| !parsed.unfilled.contains(f))
+    .count();
     if signals < 2 {
         return Err(ImportError::NotANotice.into());
     }
@@ -86,7 +93,10 @@ pub fn parse(text: &str, catalogue: &[CatalogueEntry]) -> AppResult<(fields::Par
 struct VocabularyBroken(String);
 
 /// The competencies a notice of `organisation_id` may name: its own and the global ones.
-async fn catalogue(db: &DatabaseConnection, organisation_id: i32) -> AppResult<Vec<CatalogueEntry>> {
+async fn catalogue(
+    db: &DatabaseConnection,
+    organisation_id: i32,
+) -> AppResult<Vec<CatalogueEntry>> {
     let rows = competency::Entity::find()
         .filter(
             Condition::any()
@@ -158,23 +168,55 @@ mod tests {
     }
 
     #[test]
-    fn the_five_notices_parse() {
-        for n in ["000", "001", "002", "003", "004"] {
-            let (parsed, more) = parse(&seed_notice(n), &[]).expect("a notice");
-            let i = &parsed.input;
-            let t = &i.texts[0];
-            eprintln!("=== {n} more_posts={more}\n ref={:?} ext={:?} unit={:?} title={:?} grade={:?} contract={:?} dur={:?} ren={:?} pos={:?}\n stations={:?} int={} ext={} first={} asap={} start={:?} closing={:?} tz={}\n email={:?} subject={:?}\n langs={:?}\n paths={:?}\n docs={:?}\n resp={} exp={} skills={} cond={}\n unfilled={:?}",
-                i.reference, i.external_job_id, i.unit, t.title, i.grade, i.contract_type, i.duration_months, i.renewable, i.positions,
-                i.duty_stations.iter().map(|d| format!("{}/{}", d.city, d.country)).collect::<Vec<_>>(), i.open_to_internal, i.open_to_external, i.internal_first, i.start_asap, i.start_date, i.closing, i.time_zone,
-                i.apply_email, i.apply_email_subject,
-                i.languages.iter().map(|l| format!("{} {:?} {:?} {:?}", l.language, l.level, l.requirement, l.one_of_group)).collect::<Vec<_>>(),
-                i.qualification_paths.iter().map(|q| format!("{:?} {} {:?}", q.education_level, q.min_years_experience, q.fields)).collect::<Vec<_>>(),
-                i.required_documents.iter().map(|d| format!("{:?} {:?}", d.kind, d.count)).collect::<Vec<_>>(),
-                t.responsibilities.len(), t.experience.len(), t.skills.len(), t.conditions.len(), parsed.unfilled);
-            for r in &t.responsibilities { eprintln!("   R {}", r.chars().take(70).collect::<String>()); }
-            for r in &t.experience { eprintln!("   E {}", r.chars().take(70).collect::<String>()); }
-            for r in &t.skills { eprintln!("   S {}", r.chars().take(70).collect::<String>()); }
-            for r in &t.conditions { eprintln!("   C {}", r.chars().take(70).collect::<String>()); }
-        }
+    fn notices_give_their_zone_languages_and_paths() {
+        let (vn, _) = parse(&seed_notice("000"), &[]).expect("a notice");
+        assert_eq!(vn.input.reference, "VN 2023/005");
+        assert!(
+            vn.input.internal_first,
+            "« candidat.e.s de premier rang », broken over two lines"
+        );
+        let darija = vn
+            .input
+            .languages
+            .iter()
+            .find(|l| l.language == "ary")
+            .expect("Darija");
+        assert_eq!(darija.requirement, crate::domain::Requirement::Desirable);
+        assert!(darija.one_of_group.is_some());
+
+        let (ilo, _) = parse(&seed_notice("003"), &[]).expect("a notice");
+        assert_eq!(
+            ilo.input.time_zone, "Europe/Zurich",
+            "« minuit, heure de Genève »"
+        );
+        assert_eq!(ilo.input.external_job_id.as_deref(), Some("12986"));
+
+        let (lmi, more_posts) = parse(&seed_notice("001"), &[]).expect("a notice");
+        assert!(more_posts);
+        let paths: Vec<_> = lmi
+            .input
+            .qualification_paths
+            .iter()
+            .map(|p| (p.education_level, p.min_years_experience))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                (crate::domain::EducationLevel::Secondary, 7),
+                (crate::domain::EducationLevel::Bachelor, 5)
+            ]
+        );
+        assert_eq!(
+            lmi.input.duty_stations.len(),
+            1,
+            "Maroc/Tunisie, first post LMI_Maroc"
+        );
+        assert!(lmi.unfilled.contains(&"reference"));
+    }
+
+    #[test]
+    fn prose_is_not_a_notice() {
+        let prose = "Le chat dort au soleil sur le rebord de la fenêtre. ".repeat(20);
+        assert!(parse(&prose, &[]).is_err());
     }
 }

@@ -230,7 +230,10 @@ mod tests {
     fn words_match_whole() {
         assert!(contains_word("envoyer un cv et", "cv"));
         assert!(!contains_word("cvs", "cv"));
-        assert!(contains_word("candidat.e.s de premier rang", "candidat.e.s de premier rang"));
+        assert!(contains_word(
+            "candidat.e.s de premier rang",
+            "candidat.e.s de premier rang"
+        ));
         assert!(!contains_word("en faisant reference a", "references"));
     }
 }
