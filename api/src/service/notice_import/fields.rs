@@ -1035,7 +1035,7 @@ fn competencies(
             let folded = fold(name.trim());
             let found: Vec<&CatalogueEntry> = catalogue
                 .iter()
-                .filter(|c| c.names.iter().any(|n| *n == folded))
+                .filter(|c| c.names.contains(&folded))
                 .collect();
             if !found.is_empty() {
                 matches.push((found, section.level, e.line(), name.trim().to_owned()));
