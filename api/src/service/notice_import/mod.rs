@@ -3,10 +3,14 @@
 //! (`fields`) with the words of `vocabulary.toml`, and the result created as a draft through
 //! the normal write path, so every check and the audit entry are those of `createVacancy`.
 
+mod applying;
+mod dates;
 mod docx;
 pub mod fields;
 pub mod layout;
 mod pdf;
+mod requirements;
+mod sections;
 pub mod vocabulary;
 
 use chrono::Utc;
