@@ -219,6 +219,63 @@ mod tests {
     }
 
     #[test]
+    fn english_notices_read_too() {
+        let text = "Vacancy Notice No.: SVN 2027/012\n\
+            Position title: Programme Officer\n\
+            Grade: P3\n\
+            Duty station: Geneva, Switzerland\n\
+            Type of appointment: Fixed-term, one year, renewable\n\
+            Closing date: 15 March 2027 (midnight, Geneva time)\n\n\
+            Responsibilities\n\
+            \u{2022} Coordinate the project.\n\
+            \u{2022} Report to the donor.\n\n\
+            Education\n\
+            \u{2022} Master's degree in law with five years of relevant experience.\n\n\
+            Languages\n\
+            Fluency in English is required. Working knowledge of French is desirable.\n";
+        let (parsed, _) = parse(text, &[]).expect("a notice");
+        let i = &parsed.input;
+        assert_eq!(i.authoritative_language, "en");
+        assert_eq!(i.reference, "SVN 2027/012");
+        assert_eq!(i.texts[0].title, "Programme Officer");
+        assert_eq!(i.grade.as_deref(), Some("P3"));
+        assert_eq!(i.duty_stations[0].city, "Geneva");
+        assert_eq!(i.duty_stations[0].country, "CH");
+        assert_eq!(
+            i.contract_type,
+            Some(crate::domain::ContractType::FixedTerm)
+        );
+        assert_eq!((i.duration_months, i.renewable), (Some(12), Some(true)));
+        assert_eq!(i.time_zone, "Europe/Zurich");
+        assert_eq!(i.texts[0].responsibilities.len(), 2);
+        assert_eq!(
+            i.qualification_paths[0].education_level,
+            crate::domain::EducationLevel::Master
+        );
+        assert_eq!(i.qualification_paths[0].min_years_experience, 5);
+        let languages: Vec<_> = i
+            .languages
+            .iter()
+            .map(|l| (l.language.as_str(), l.level, l.requirement))
+            .collect();
+        assert_eq!(
+            languages,
+            [
+                (
+                    "en",
+                    Some(crate::domain::LanguageLevel::Fluent),
+                    crate::domain::Requirement::Required
+                ),
+                (
+                    "fr",
+                    Some(crate::domain::LanguageLevel::Working),
+                    crate::domain::Requirement::Desirable
+                )
+            ]
+        );
+    }
+
+    #[test]
     fn prose_is_not_a_notice() {
         let prose = "Le chat dort au soleil sur le rebord de la fenêtre. ".repeat(20);
         assert!(parse(&prose, &[]).is_err());
