@@ -24,6 +24,7 @@ mod labels;
 mod mail_accounts;
 mod migrations;
 mod notice_details;
+mod notice_import;
 mod notifications;
 mod organisations;
 mod pagination;

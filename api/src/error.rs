@@ -153,6 +153,13 @@ impl AppError {
     }
 }
 
+/// A notice document that cannot become a draft: the reason, on the `file` argument.
+impl From<crate::service::notice_import::ImportError> for AppError {
+    fn from(error: crate::service::notice_import::ImportError) -> Self {
+        Self::bad_input("file", error.to_string())
+    }
+}
+
 impl From<DbErr> for AppError {
     /// Unique-constraint violations are conflicts; every other database error is internal.
     fn from(error: DbErr) -> Self {

@@ -12,7 +12,7 @@ use crate::graphql::organisation::OrganisationMutation;
 use crate::graphql::profile::ProfileMutation;
 use crate::graphql::project::ProjectMutation;
 use crate::graphql::saved_search::SavedSearchMutation;
-use crate::graphql::vacancy::VacancyMutation;
+use crate::graphql::vacancy::{NoticeImportMutation, VacancyMutation};
 use crate::graphql::webhook::WebhookMutation;
 
 /// Everything one can change.
@@ -23,6 +23,7 @@ pub struct Mutation(
     ProjectMutation,
     CompetencyMutation,
     VacancyMutation,
+    NoticeImportMutation,
     ApplicationMutation,
     SavedSearchMutation,
     WebhookMutation,

@@ -10,6 +10,7 @@ pub(crate) mod fields;
 pub mod integration_token;
 pub mod mail;
 pub mod notice_facts;
+pub mod notice_import;
 pub mod organisation;
 pub mod pagination;
 pub mod profile;

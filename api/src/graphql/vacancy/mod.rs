@@ -7,11 +7,13 @@ mod filter;
 pub mod input;
 pub mod job_posting;
 mod mutation;
+mod notice_import;
 mod query;
 mod types;
 
 pub use connection::*;
 pub use filter::*;
 pub use mutation::*;
+pub use notice_import::*;
 pub use query::*;
 pub use types::*;
