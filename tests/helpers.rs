@@ -128,10 +128,31 @@ impl Drop for TestDatabase {
     }
 }
 
+/// When `TEST_DATABASE_URL` names a transaction pooler (PgBouncer), the settings a server
+/// needs behind it: `TEST_DATABASE_LISTEN_URL`, a direct server URL (its database name is
+/// replaced by the test's) for the event bus, and no statement cache.
+fn behind_pooler(config: &mut ServerConfig) {
+    let Ok(direct) = std::env::var("TEST_DATABASE_LISTEN_URL") else {
+        return;
+    };
+    let database = &mut config.database;
+    if direct.is_empty() || !database.database_url.starts_with("postgres") {
+        return;
+    }
+    let name = database.database_url.rsplit('/').next().unwrap_or_default();
+    let base = direct
+        .rsplit_once('/')
+        .map_or(direct.as_str(), |(base, _)| base);
+    database.database_listen_url = Some(format!("{base}/{name}"));
+    database.database_statement_cache = 0;
+}
+
 /// The application running on its own database.
 pub struct TestApp {
     pub jwt: std::sync::Arc<jobboard::auth::jwt::JwtKeys>,
     pub address: String,
+    /// Where `/metrics` is served, when the configuration asked for it.
+    pub metrics_address: Option<String>,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub database: TestDatabase,
@@ -151,11 +172,13 @@ impl TestApp {
     }
 
     /// The application with a configuration of the test's own (made for `database`'s URL).
-    pub async fn spawn_with(database: TestDatabase, config: ServerConfig) -> Self {
+    pub async fn spawn_with(database: TestDatabase, mut config: ServerConfig) -> Self {
+        behind_pooler(&mut config);
         let app = Application::build(config)
             .await
             .expect("build the application");
         let address = format!("http://{}", app.local_addr());
+        let metrics_address = app.metrics_addr().map(|addr| format!("http://{addr}"));
         let db = app.state().db.clone();
         let jwt = app.state().jwt.clone();
         let bus = app.state().bus.clone();
@@ -166,6 +189,7 @@ impl TestApp {
         Self {
             jwt,
             address,
+            metrics_address,
             client: reqwest::Client::new(),
             db,
             database,

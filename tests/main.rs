@@ -22,6 +22,7 @@ mod http;
 mod job_posting;
 mod labels;
 mod mail_accounts;
+mod metrics;
 mod migrations;
 mod notifications;
 mod organisations;

@@ -14,6 +14,7 @@ use crate::config::DatabaseConfig;
 pub const STATEMENT_TARGET: &str = "jobboard::sql";
 
 pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbErr> {
+    let statement_cache = config.database_statement_cache;
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .max_connections(config.database_max_connections)
@@ -22,6 +23,7 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
         // sqlx's own statement log is off: on SQLite it is emitted from the connection's worker
         // thread, outside the request's span. `log_statements` logs from the caller instead.
         .sqlx_logging(false)
+        .map_sqlx_postgres_opts(move |opts| opts.statement_cache_capacity(statement_cache))
         // SQLite: readers never wait for the writer, and a writer waits for another.
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
