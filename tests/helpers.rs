@@ -4,7 +4,7 @@ use entity::vacancy;
 use jobboard::app::Application;
 use jobboard::config::ServerConfig;
 use jobboard::domain::{Role, VacancyStatus};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{json, Value};
 
 /// A database created for one test and dropped after it.
@@ -25,6 +25,15 @@ pub enum TestDatabase {
 }
 
 impl TestDatabase {
+    /// A connection of the test's own, set up as the server's would be (behind a pooler too).
+    pub async fn connect(&self) -> DatabaseConnection {
+        let mut config = ServerConfig::for_database(self.url());
+        behind_pooler(&mut config);
+        jobboard::db::connect(&config.database)
+            .await
+            .expect("connect to the test database")
+    }
+
     pub fn url(&self) -> String {
         match self {
             Self::Sqlite { path } => format!("sqlite://{}?mode=rwc", path.display()),
@@ -72,11 +81,9 @@ impl TestDatabase {
         let admin = Database::connect(&admin_url)
             .await
             .expect("connect to TEST_DATABASE_URL");
+        // Unprepared (the simple protocol), as a transaction pooler in front needs.
         admin
-            .execute(Statement::from_string(
-                admin.get_database_backend(),
-                format!("CREATE DATABASE \"{name}\""),
-            ))
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
             .await
             .expect("create the test database");
         admin.close().await.ok();
@@ -113,9 +120,7 @@ impl Drop for TestDatabase {
                     runtime.block_on(async {
                         if let Ok(admin) = Database::connect(&admin_url).await {
                             let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                            let _ = admin
-                                .execute(Statement::from_string(admin.get_database_backend(), sql))
-                                .await;
+                            let _ = admin.execute_unprepared(&sql).await;
                             let _ = admin.close().await;
                         }
                     });
