@@ -174,7 +174,10 @@ async fn execute(state: AppState, request: Request, caller: Option<Actor>) -> Re
     let started = std::time::Instant::now();
     let outcome = std::sync::Arc::new(std::sync::Mutex::new(Outcome::default()));
     let response = OUTCOME
-        .scope(outcome.clone(), execute_request(state, request, caller))
+        .scope(
+            outcome.clone(),
+            Box::pin(execute_request(state, request, caller)),
+        )
         .await;
     let Outcome { operation, code } = outcome
         .lock()
