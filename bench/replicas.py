@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as ws_connect
 
 BALANCER = os.environ["BALANCER"]  # http://127.0.0.1:PORT
@@ -53,6 +54,7 @@ received = {}  # subscriber name -> set of vacancy ids
 webhooks = {}  # webhook-id -> count
 webhook_vacancies = {}  # vacancy id -> deliveries
 bad_signatures = []
+closings = {}  # subscriber name -> how its connection ended early
 secret = None
 stop = threading.Event()
 
@@ -186,6 +188,10 @@ def subscriber(name, base):
                 message = json.loads(ws.recv(timeout=0.5))
             except TimeoutError:
                 continue
+            except ConnectionClosed as closed:
+                with lock:
+                    closings[name] = str(closed)
+                return
             if message.get("type") == "next":
                 vacancy = message["payload"]["data"]["vacancyPublished"]
                 with lock:
@@ -356,6 +362,10 @@ def report(elapsed):
         if missing:
             failures.append(f"subscriber {name} missed {len(missing)} of {len(expected)} publishes")
     print(f"subscribers   {len(received)}, each received {min((len(received[n] & expected) for n in received), default=0)}+ of {len(expected)} publishes")
+    for name, how in sorted(closings.items()):
+        print(f"subscriber {name} was disconnected: {how}")
+        if name.split("/")[0] in live_replicas():
+            failures.append(f"subscriber {name} of a live replica was disconnected")
     missing_hooks = expected - set(webhook_vacancies)
     repeated = {k: n for k, n in webhooks.items() if n > 1}
     print(f"webhooks      {sum(webhooks.values())} deliveries for {len(expected)} publishes, {len(bad_signatures)} bad signatures")

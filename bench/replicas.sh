@@ -18,7 +18,7 @@ ROOT=$PWD
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 BIN=${BIN:-$TARGET/debug/jobboard}
-REPLICAS=${REPLICAS:-2}
+COUNT=${REPLICAS:-2}
 export DURATION=${DURATION:-20}
 FAULT=${FAULT:-none}
 OUT=${OUT:-$TARGET/replicas}
@@ -82,7 +82,7 @@ ORGANISATION_ID=$(python3 -c "import base64; print(base64.urlsafe_b64encode(b'Or
 BALANCER_PORT=$(free_port)
 BACKENDS=""
 REPLICA_URLS=""
-for i in $(seq 1 "$REPLICAS"); do
+for i in $(seq 1 "$COUNT"); do
   port=$(free_port)
   DATABASE_URL=$DB_URL BIND_ADDR=127.0.0.1:$port METRICS_ADDR=127.0.0.1:$(free_port) \
     FORWARDED_HOPS=1 RATE_LIMIT_OPERATIONS_PER_MINUTE=0 WEBHOOK_POLL_INTERVAL_MS=200 \
@@ -125,11 +125,11 @@ export BALANCER=http://127.0.0.1:$BALANCER_PORT REPLICAS="$REPLICA_URLS" DATABAS
 export WEBHOOK_PORT OPERATIONS=$ROOT/bench/operations RUN_ID=$DB
 WEBHOOK_PORT=$(free_port)
 if [[ $FAULT == kill ]]; then
-  export KILL_PID=${PIDS[-1]} KILL_AFTER=$((DURATION / 2)) KILLED_REPLICA=replica$REPLICAS
+  export KILL_PID=${PIDS[-1]} KILL_AFTER=$((DURATION / 2)) KILLED_REPLICA=replica$COUNT
   # The dead replica's claimed webhook deliveries are retried once their lock lapses (34 s).
   export SETTLE_SECONDS=${SETTLE_SECONDS:-50}
 fi
-log "load: $REPLICAS replicas behind HAProxy, ${DURATION}s, fault: $FAULT"
+log "load: $COUNT replicas behind HAProxy, ${DURATION}s, fault: $FAULT"
 status=0
 "$VENV/bin/python" "$ROOT/bench/replicas.py" || status=$?
 errors=$(cat "$OUT"/replica*.log | grep -c ERROR || true)

@@ -71,6 +71,11 @@ impl TestDatabase {
         }
     }
 
+    /// A fresh SQLite database (for a test that needs a second one).
+    pub async fn sqlite_for_tests() -> Self {
+        Self::sqlite().await
+    }
+
     async fn sqlite() -> Self {
         let path = std::env::temp_dir().join(format!("jobboard-test-{}.db", uuid::Uuid::new_v4()));
         Self::Sqlite { path }

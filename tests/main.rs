@@ -29,6 +29,7 @@ mod organisations;
 mod pagination;
 mod persisted_queries;
 mod protection;
+mod read_copy;
 mod retention;
 mod safe_defaults;
 mod saved_search_alerts;

@@ -28,6 +28,8 @@ use crate::{db, http};
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// Where anonymous reads go: a read-only copy that may lag (`DATABASE_READ_URL`), else `db`.
+    pub read_db: DatabaseConnection,
     /// The schema `/graphql` executes over HTTP.
     pub schema: AppSchema,
     /// The same schema for WebSocket connections, which records the writes of mutations itself.
@@ -174,7 +176,9 @@ impl Application {
             config.environment() == Environment::Development,
             &config.limits,
         );
+        let read_db = db::connect_reader(&config.database, &db).await?;
         let state = AppState {
+            read_db,
             schema: graphql::build_schema(
                 Some((db.clone(), jwt.clone(), settings.clone())),
                 options,

@@ -306,7 +306,14 @@ async fn execute_request(state: AppState, request: Request, caller: Option<Actor
     let cache_key = (written.is_none() && matches!(actor, Actor::Anonymous))
         .then(|| ResponseCache::key(&gql, persisted_hash.as_deref(), graphql_response))
         .flatten();
-    let mut gql = gql.data(actor).data(Loaders::new(&state.db));
+    // Anonymous reads may be served by the read-only copy (request data comes before the
+    // schema's, so resolvers get this connection).
+    let copy = crate::db::may_read_from_copy(matches!(actor, Actor::Anonymous), written.is_some());
+    let reader = if copy { &state.read_db } else { &state.db };
+    let mut gql = gql.data(actor).data(Loaders::new(reader));
+    if copy {
+        gql = gql.data(state.read_db.clone());
+    }
     if let Some(client) = client {
         gql = gql.data(client);
     }
