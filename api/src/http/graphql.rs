@@ -521,7 +521,21 @@ fn render(response: &async_graphql::Response, graphql_response: bool) -> Rendere
     });
     let request_error =
         response.data == Value::Null && !response.errors.is_empty() && !persisted_query_miss;
-    let (status, content_type) = if graphql_response {
+    // Nothing ran because the database could not be reached: 503, whatever the media type, so
+    // that balancers and clients know to try again.
+    let unavailable = response.data == Value::Null
+        && response.errors.iter().any(|error| {
+            error.extensions.as_ref().and_then(|e| e.get("code"))
+                == Some(&Value::from(Code::DatabaseUnavailable.as_str()))
+        });
+    let (status, content_type) = if unavailable {
+        let media = if graphql_response {
+            GRAPHQL_RESPONSE
+        } else {
+            JSON
+        };
+        (StatusCode::SERVICE_UNAVAILABLE, media)
+    } else if graphql_response {
         let status = if request_error {
             StatusCode::BAD_REQUEST
         } else {

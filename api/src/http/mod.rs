@@ -233,6 +233,10 @@ fn error_response(error: AppError) -> Response {
             tracing::error!(error = %source, "internal error");
             error.status()
         }
+        AppError::DatabaseUnavailable(source) => {
+            tracing::warn!(error = %source, "database unavailable");
+            error.status()
+        }
         AppError::StorageUnavailable(source) => {
             tracing::error!(error = %source, "document storage unavailable");
             error.status()

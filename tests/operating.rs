@@ -1,5 +1,5 @@
-//! `DATABASE_READ_URL`: anonymous reads go to the read-only copy, everything else (signed-in
-//! callers, mutations) to the primary.
+//! Operating the server: `DATABASE_READ_URL` (anonymous reads go to the read-only copy,
+//! everything else to the primary) and a database that cannot be reached (503 with a code).
 
 use jobboard::config::ServerConfig;
 use jobboard::domain::Role;
@@ -56,5 +56,35 @@ async fn the_same_server_as_both_urls_reads_what_was_written() {
             .as_i64()
             .unwrap();
         assert!(total > 0, "{} {anonymous}", app.backend());
+    }
+}
+
+#[tokio::test]
+async fn a_database_that_cannot_be_reached_answers_503_with_a_code() {
+    for app in TestApp::all_empty().await {
+        // Every connection of the server's pool is gone, as while the database restarts.
+        app.db.clone().close().await.unwrap();
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .json(&json!({ "query": COUNT }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 503, "{}", app.backend());
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"],
+            "DATABASE_UNAVAILABLE",
+            "{} {body}",
+            app.backend()
+        );
+        // No SQL or driver detail reaches the client.
+        assert_eq!(
+            body["errors"][0]["message"],
+            "the database is unavailable; try again shortly"
+        );
+        let ready = app.client.get(app.url("/ready")).send().await.unwrap();
+        assert_eq!(ready.status(), 503);
     }
 }
