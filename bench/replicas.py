@@ -38,14 +38,19 @@ WEBHOOK_PORT = int(os.environ["WEBHOOK_PORT"])
 OPS = os.environ["OPERATIONS"]
 RUN = os.environ.get("RUN_ID", str(int(time.time())))
 SETTLE = float(os.environ.get("SETTLE_SECONDS", "20"))
-# Faults: `kill` kills -9 the replica whose pid is KILL_PID after KILL_AFTER seconds.
-KILL_PID = int(os.environ.get("KILL_PID", "0"))
-KILL_AFTER = float(os.environ.get("KILL_AFTER", "0"))
+# Faults, FAULT_AFTER seconds into the load: `kill` (SIGKILL to replica FAULT_PID), `term`
+# (SIGTERM to it: it drains and stops), `pg-restart` (runs PG_RESTART, a command).
+FAULT = os.environ.get("FAULT", "none")
+FAULT_PID = int(os.environ.get("FAULT_PID", "0"))
+FAULT_AFTER = float(os.environ.get("FAULT_AFTER", "0"))
+PG_RESTART = os.environ.get("PG_RESTART", "")
 
 lock = threading.Lock()
 latencies = []  # seconds, every request
+answered = []  # HTTP status of every request, in order
 statuses = {}  # HTTP status -> count
 errors = []  # what went wrong, for the report
+unavailable = []  # requests answered 503 DATABASE_UNAVAILABLE
 created = {}  # reference -> vacancy global id (acknowledged creates)
 published = {}  # vacancy global id -> reference (acknowledged publishes)
 applied = {}  # application global id -> (candidate, vacancy)
@@ -96,6 +101,7 @@ def graphql(query, variables=None, token=None, base=BALANCER, files=None):
     elapsed = time.monotonic() - started
     with lock:
         latencies.append(elapsed)
+        answered.append(status)
         statuses[status] = statuses.get(status, 0) + 1
     try:
         return status, json.loads(payload)
@@ -106,8 +112,12 @@ def graphql(query, variables=None, token=None, base=BALANCER, files=None):
 def ok(status, body, what):
     if status == 200 and body and not body.get("errors"):
         return True
+    codes = {e.get("extensions", {}).get("code") for e in (body or {}).get("errors", [])} if isinstance(body, dict) else set()
     with lock:
-        errors.append(f"{what}: HTTP {status} {json.dumps(body)[:300] if body else ''}")
+        if status == 503 and codes == {"DATABASE_UNAVAILABLE"}:
+            unavailable.append(what)
+        else:
+            errors.append(f"{what}: HTTP {status} {json.dumps(body)[:300] if body else ''}")
     return False
 
 
@@ -190,13 +200,17 @@ def subscriber(name, base):
                 continue
             except ConnectionClosed as closed:
                 with lock:
-                    closings[name] = str(closed)
+                    how = f"close code {closed.rcvd.code}" if closed.rcvd else "no close frame"
+                    closings[name] = f"{closings.get(name, '')} {how}".strip()
                 return
             if message.get("type") == "next":
                 vacancy = message["payload"]["data"]["vacancyPublished"]
                 with lock:
                     seen.add(vacancy["id"])
-            elif message.get("type") in ("error", "complete"):
+            elif message.get("type") == "complete":
+                with lock:
+                    closings[name] = "complete"
+            elif message.get("type") == "error":
                 with lock:
                     errors.append(f"subscriber {name}: {message}")
                 return
@@ -238,6 +252,7 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(len(values) * p))] if values else 0.0
 
 
+restarted_at = None  # how many requests had been made when PostgreSQL restarted
 ready = threading.Semaphore(0)
 done = threading.Event()
 
@@ -273,10 +288,17 @@ def main():
     started = time.monotonic()
     for w in workers:
         w.start()
-    if KILL_PID:
-        time.sleep(KILL_AFTER)
-        os.kill(KILL_PID, 9)
-        print(f"killed replica pid {KILL_PID} with SIGKILL after {KILL_AFTER:.0f} s", file=sys.stderr)
+    if FAULT in ("kill", "term"):
+        time.sleep(FAULT_AFTER)
+        os.kill(FAULT_PID, 9 if FAULT == "kill" else 15)
+        print(f"sent {'SIGKILL' if FAULT == 'kill' else 'SIGTERM'} to replica pid {FAULT_PID} after {FAULT_AFTER:.0f} s", file=sys.stderr)
+    elif FAULT == "pg-restart":
+        time.sleep(FAULT_AFTER)
+        before = len(latencies)
+        subprocess.run(PG_RESTART, shell=True, check=True, capture_output=True)
+        print(f"restarted PostgreSQL after {FAULT_AFTER:.0f} s", file=sys.stderr)
+        global restarted_at
+        restarted_at = before
     time.sleep(max(0.0, DURATION - (time.monotonic() - started)))
     stop.set()
     for w in workers:
@@ -298,6 +320,10 @@ def main():
     return report(elapsed)
 
 
+def statuses_after(index):
+    return sum(1 for status in answered[index or 0:] if status == 200)
+
+
 def live_replicas():
     killed = os.environ.get("KILLED_REPLICA", "")
     return {f"replica{i + 1}" for i in range(len(REPLICAS))} - {killed}
@@ -308,12 +334,12 @@ def report(elapsed):
     requests = len(latencies)
     five = sum(n for s, n in statuses.items() if s >= 500)
     dropped = statuses.get(0, 0)
-    killed = bool(KILL_PID)
+    killed = FAULT == "kill"
     print(f"requests      {requests} in {elapsed:.1f} s: {requests / elapsed:.1f}/s")
     print(f"latency       p50 {percentile(latencies, 0.5) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms")
     print(f"statuses      {dict(sorted(statuses.items()))}")
     print(f"writes        {len(created)} created, {len(published)} published, {len(applied)} applications")
-    print(f"errors        {len(errors)}")
+    print(f"errors        {len(errors)}, {len(unavailable)} answered 503 DATABASE_UNAVAILABLE")
     for line in errors[:10]:
         print(f"  {line}")
     if errors and not killed:
@@ -324,6 +350,19 @@ def report(elapsed):
         failures.append(f"{dropped} requests without an answer")
     if not published:
         failures.append("nothing was published")
+    if unavailable and FAULT != "pg-restart":
+        failures.append(f"{len(unavailable)} requests found the database unavailable")
+    if FAULT == "pg-restart":
+        with lock:
+            after = statuses_after(restarted_at)
+        print(f"after restart {after} requests answered 200")
+        if after == 0:
+            failures.append("no request succeeded after PostgreSQL restarted")
+    if FAULT == "term":
+        for name, how in closings.items():
+            if name.split("/")[0] not in live_replicas():
+                if "complete" not in how and "close code 100" not in how:
+                    failures.append(f"subscriber {name} was not closed properly: {how}")
 
     # Every acknowledged write is present exactly once.
     if created:

@@ -7,6 +7,8 @@
 #   DURATION=8 bench/replicas.sh             # the short run CI makes
 #   REPLICAS=3 READERS=8 DURATION=60 bench/replicas.sh
 #   FAULT=kill bench/replicas.sh             # kill -9 the last replica halfway through
+#   FAULT=term bench/replicas.sh             # SIGTERM it instead: it must drain and exit 0
+#   FAULT=pg-restart bench/replicas.sh       # restart PostgreSQL halfway (a private server)
 #
 # Settings: PG_URL (a server, default the local one), BIN (default the debug binary, built
 # unless SKIP_BUILD=1), OUT (logs, default target/replicas). The database is made for the run
@@ -46,16 +48,35 @@ if [[ ${SKIP_BUILD:-0} != 1 ]]; then
 fi
 
 rm -rf "$OUT" && mkdir -p "$OUT/mail"
-DB=replicas_$(date +%s)_$$
-DB_URL=$PG_URL/$DB
 PIDS=()
+PRIVATE_PG=""
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   [[ -f $OUT/haproxy.pid ]] && kill "$(cat "$OUT/haproxy.pid")" 2>/dev/null || true
   sleep 0.5
-  psql "$PG_URL/postgres" -X -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+  if [[ -n $PRIVATE_PG ]]; then
+    su postgres -c "$PG_BIN/pg_ctl -D $PRIVATE_PG stop -m immediate" >/dev/null 2>&1 || true
+    rm -rf "$PRIVATE_PG"
+  else
+    psql "$PG_URL/postgres" -X -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
 }
 trap cleanup EXIT
+
+if [[ $FAULT == pg-restart ]]; then
+  # Restarting the shared server would break everyone else's work: a private one, made here.
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  PRIVATE_PG=$(mktemp -d /tmp/replicas-pg.XXXXXX)
+  chown postgres "$PRIVATE_PG"
+  pg_port=$(free_port)
+  su postgres -c "$PG_BIN/initdb -D $PRIVATE_PG/data -A trust -U postgres" >/dev/null
+  su postgres -c "$PG_BIN/pg_ctl -D $PRIVATE_PG/data -o '-p $pg_port -k $PRIVATE_PG -c listen_addresses=127.0.0.1' -l $PRIVATE_PG/log -w start" >/dev/null
+  PG_URL=postgres://postgres@127.0.0.1:$pg_port
+  export PG_RESTART="su postgres -c '$PG_BIN/pg_ctl -D $PRIVATE_PG/data -m fast -w restart' >/dev/null"
+  PRIVATE_PG=$PRIVATE_PG/data
+fi
+DB=replicas_$(date +%s)_$$
+DB_URL=$PG_URL/$DB
 
 export JWT_SECRET=replicas-secret-0123456789abcdef0123456789abcdef
 export WEBHOOK_SECRET_KEY=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=
@@ -110,7 +131,9 @@ frontend api
   default_backend replicas
 backend replicas
   balance roundrobin
-  option httpchk GET /ready
+  # Liveness, not readiness: when the database is down every replica is, and each answers
+  # 503 DATABASE_UNAVAILABLE itself rather than the balancer answering for them.
+  option httpchk GET /health
   http-check expect status 200
   default-server inter 500ms fall 2 rise 2
   # A connection a dead replica refused never reached it: safe to send to another.
@@ -124,14 +147,31 @@ for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$BALANCER_PORT/ready" >/dev
 export BALANCER=http://127.0.0.1:$BALANCER_PORT REPLICAS="$REPLICA_URLS" DATABASE_URL=$DB_URL
 export WEBHOOK_PORT OPERATIONS=$ROOT/bench/operations RUN_ID=$DB
 WEBHOOK_PORT=$(free_port)
-if [[ $FAULT == kill ]]; then
-  export KILL_PID=${PIDS[-1]} KILL_AFTER=$((DURATION / 2)) KILLED_REPLICA=replica$COUNT
-  # The dead replica's claimed webhook deliveries are retried once their lock lapses (34 s).
-  export SETTLE_SECONDS=${SETTLE_SECONDS:-50}
-fi
+export FAULT FAULT_AFTER=$((DURATION / 2))
+case $FAULT in
+  kill | term)
+    export FAULT_PID=${PIDS[-1]} KILLED_REPLICA=replica$COUNT
+    # A killed replica's claimed webhook deliveries are retried once their lock lapses (34 s).
+    [[ $FAULT == kill ]] && export SETTLE_SECONDS=${SETTLE_SECONDS:-50}
+    ;;
+  pg-restart) export SETTLE_SECONDS=${SETTLE_SECONDS:-30} ;;
+  none) ;;
+  *) log "FAULT is none, kill, term or pg-restart"; exit 2 ;;
+esac
 log "load: $COUNT replicas behind HAProxy, ${DURATION}s, fault: $FAULT"
 status=0
 "$VENV/bin/python" "$ROOT/bench/replicas.py" || status=$?
+if [[ $FAULT == term ]]; then
+  # SIGTERM drains: the replica finished what it was doing and exited cleanly.
+  code=0
+  wait "${PIDS[-1]}" || code=$?
+  if [[ $code != 0 ]]; then
+    log "FAILED: the replica sent SIGTERM exited with $code"
+    status=1
+  else
+    log "the replica sent SIGTERM drained and exited 0"
+  fi
+fi
 errors=$(cat "$OUT"/replica*.log | grep -c ERROR || true)
 log "ERROR lines in the replicas' logs: $errors (in $OUT)"
 exit $status
