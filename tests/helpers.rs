@@ -4,7 +4,7 @@ use entity::vacancy;
 use jobboard::app::Application;
 use jobboard::config::ServerConfig;
 use jobboard::domain::{Role, VacancyStatus};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{json, Value};
 
 /// A database created for one test and dropped after it.
@@ -25,6 +25,15 @@ pub enum TestDatabase {
 }
 
 impl TestDatabase {
+    /// A connection of the test's own, set up as the server's would be (behind a pooler too).
+    pub async fn connect(&self) -> DatabaseConnection {
+        let mut config = ServerConfig::for_database(self.url());
+        behind_pooler(&mut config);
+        jobboard::db::connect(&config.database)
+            .await
+            .expect("connect to the test database")
+    }
+
     pub fn url(&self) -> String {
         match self {
             Self::Sqlite { path } => format!("sqlite://{}?mode=rwc", path.display()),
@@ -62,6 +71,11 @@ impl TestDatabase {
         }
     }
 
+    /// A fresh SQLite database (for a test that needs a second one).
+    pub async fn sqlite_for_tests() -> Self {
+        Self::sqlite().await
+    }
+
     async fn sqlite() -> Self {
         let path = std::env::temp_dir().join(format!("jobboard-test-{}.db", uuid::Uuid::new_v4()));
         Self::Sqlite { path }
@@ -72,11 +86,9 @@ impl TestDatabase {
         let admin = Database::connect(&admin_url)
             .await
             .expect("connect to TEST_DATABASE_URL");
+        // Unprepared (the simple protocol), as a transaction pooler in front needs.
         admin
-            .execute(Statement::from_string(
-                admin.get_database_backend(),
-                format!("CREATE DATABASE \"{name}\""),
-            ))
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
             .await
             .expect("create the test database");
         admin.close().await.ok();
@@ -113,9 +125,7 @@ impl Drop for TestDatabase {
                     runtime.block_on(async {
                         if let Ok(admin) = Database::connect(&admin_url).await {
                             let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                            let _ = admin
-                                .execute(Statement::from_string(admin.get_database_backend(), sql))
-                                .await;
+                            let _ = admin.execute_unprepared(&sql).await;
                             let _ = admin.close().await;
                         }
                     });
@@ -128,10 +138,31 @@ impl Drop for TestDatabase {
     }
 }
 
+/// When `TEST_DATABASE_URL` names a transaction pooler (PgBouncer), the settings a server
+/// needs behind it: `TEST_DATABASE_LISTEN_URL`, a direct server URL (its database name is
+/// replaced by the test's) for the event bus, and no statement cache.
+fn behind_pooler(config: &mut ServerConfig) {
+    let Ok(direct) = std::env::var("TEST_DATABASE_LISTEN_URL") else {
+        return;
+    };
+    let database = &mut config.database;
+    if direct.is_empty() || !database.database_url.starts_with("postgres") {
+        return;
+    }
+    let name = database.database_url.rsplit('/').next().unwrap_or_default();
+    let base = direct
+        .rsplit_once('/')
+        .map_or(direct.as_str(), |(base, _)| base);
+    database.database_listen_url = Some(format!("{base}/{name}"));
+    database.database_statement_cache = 0;
+}
+
 /// The application running on its own database.
 pub struct TestApp {
     pub jwt: std::sync::Arc<jobboard::auth::jwt::JwtKeys>,
     pub address: String,
+    /// Where `/metrics` is served, when the configuration asked for it.
+    pub metrics_address: Option<String>,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub database: TestDatabase,
@@ -151,11 +182,13 @@ impl TestApp {
     }
 
     /// The application with a configuration of the test's own (made for `database`'s URL).
-    pub async fn spawn_with(database: TestDatabase, config: ServerConfig) -> Self {
+    pub async fn spawn_with(database: TestDatabase, mut config: ServerConfig) -> Self {
+        behind_pooler(&mut config);
         let app = Application::build(config)
             .await
             .expect("build the application");
         let address = format!("http://{}", app.local_addr());
+        let metrics_address = app.metrics_addr().map(|addr| format!("http://{addr}"));
         let db = app.state().db.clone();
         let jwt = app.state().jwt.clone();
         let bus = app.state().bus.clone();
@@ -166,6 +199,7 @@ impl TestApp {
         Self {
             jwt,
             address,
+            metrics_address,
             client: reqwest::Client::new(),
             db,
             database,

@@ -1,12 +1,12 @@
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use crate::helpers::TestDatabase;
 
 #[tokio::test]
 async fn migrations_run_up_down_and_up_again() {
     for database in TestDatabase::all().await {
-        let db = Database::connect(database.url()).await.expect("connect");
+        let db = database.connect().await;
         Migrator::up(&db, None).await.expect("first up");
         let applied = Migrator::get_applied_migrations(&db)
             .await
@@ -129,7 +129,7 @@ async fn project_codes_become_unique_per_organisation_and_the_rebuild_keeps_ever
         .expect("the migration is listed") as u32;
     for database in TestDatabase::all().await {
         let backend = database.backend();
-        let db = Database::connect(database.url()).await.expect("connect");
+        let db = database.connect().await;
         crate::helpers::demo_data_before(&db, before).await;
         let (iom, ilo) = (
             organisation_id(&db, "IOM").await,
@@ -238,7 +238,7 @@ async fn country_only_stations_and_functional_competencies_migrate_up_and_down()
         .expect("the migration is listed") as u32;
     for database in TestDatabase::all().await {
         let backend = database.backend();
-        let db = Database::connect(database.url()).await.expect("connect");
+        let db = database.connect().await;
         Migrator::up(&db, None).await.expect("up");
         jobboard::seed::load_demo(&db).await.expect("demo data");
         let count = |sql: &'static str| {

@@ -245,7 +245,7 @@ async fn a_search_saved_before_filters_were_stored_as_the_service_reads_them_rea
         "closingAfter": "2025-01-01T00:00:00+00:00",
     });
     for database in TestDatabase::all().await {
-        let db = sea_orm::Database::connect(database.url()).await.unwrap();
+        let db = database.connect().await;
         Migrator::up(&db, Some(BEFORE)).await.unwrap();
         // The tables as they were then: written with plain statements, not today's entities.
         let now = chrono::Utc::now();

@@ -258,7 +258,7 @@ async fn a_token_stored_before_scopes_keeps_every_right() {
         .position(|m| m.name().ends_with("_integration_token_scopes"))
         .expect("the migration is listed") as u32;
     for database in TestDatabase::all().await {
-        let db = sea_orm::Database::connect(database.url()).await.unwrap();
+        let db = database.connect().await;
         crate::helpers::demo_data_before(&db, before).await;
         let org: i32 = db
             .query_one(

@@ -92,13 +92,9 @@ fn database_url() -> String {
 impl Fixture {
     async fn new() -> Self {
         let url = database_url();
-        let db = jobboard::db::connect_and_migrate(&DatabaseConfig {
-            database_url: url.clone(),
-            database_max_connections: 10,
-            log_statements: false,
-        })
-        .await
-        .expect("connect to BENCH_DATABASE_URL");
+        let db = jobboard::db::connect_and_migrate(&DatabaseConfig::for_url(url.clone()))
+            .await
+            .expect("connect to BENCH_DATABASE_URL");
         let generated = organisation::Entity::find()
             .filter(organisation::Column::Acronym.eq("ORG001"))
             .count(&db)

@@ -28,6 +28,8 @@ use crate::{db, http};
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// Where anonymous reads go: a read-only copy that may lag (`DATABASE_READ_URL`), else `db`.
+    pub read_db: DatabaseConnection,
     /// The schema `/graphql` executes over HTTP.
     pub schema: AppSchema,
     /// The same schema for WebSocket connections, which records the writes of mutations itself.
@@ -77,6 +79,8 @@ pub enum StartError {
     DocumentStorage(#[from] StorageError),
     #[error("{0}")]
     PersistedQueries(#[from] http::persisted_queries::ManifestError),
+    #[error("the metrics recorder cannot be installed")]
+    Metrics,
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -94,7 +98,10 @@ pub struct Application {
     event_retention: chrono::Duration,
     /// How long candidates' data, webhook deliveries and mails are kept.
     retention: crate::service::retention::Retention,
-    database_url: String,
+    /// Where the event bus LISTENs (a direct connection, past any pooler).
+    listen_url: String,
+    /// The listener of `/metrics`, when `METRICS_ADDR` is set.
+    metrics: Option<(TcpListener, Router)>,
 }
 
 impl Application {
@@ -170,7 +177,9 @@ impl Application {
             config.environment() == Environment::Development,
             &config.limits,
         );
+        let read_db = db::connect_reader(&config.database, &db).await?;
         let state = AppState {
+            read_db,
             schema: graphql::build_schema(
                 Some((db.clone(), jwt.clone(), settings.clone())),
                 options,
@@ -199,7 +208,12 @@ impl Application {
             token_ttl: config.jwt.token_ttl(),
             alert_interval: Duration::from_secs(config.mail.alert_interval_seconds),
         };
+        let metrics = match config.metrics.metrics_addr {
+            Some(addr) => Some(metrics_listener(&config, addr, &state).await?),
+            None => None,
+        };
         Ok(Self {
+            metrics,
             listener,
             router: http::router(
                 state.clone(),
@@ -215,8 +229,15 @@ impl Application {
             state,
             event_retention: chrono::Duration::days(i64::from(config.event_retention_days)),
             retention: retention_settings(&config),
-            database_url: config.database.database_url.clone(),
+            listen_url: config.database.listen_url().to_owned(),
         })
+    }
+
+    /// Where `/metrics` is served, when it is.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -264,7 +285,14 @@ impl Application {
         )));
         let bus = self.state.bus.clone();
         let dispatcher =
-            event_bus::spawn_dispatcher(bus.clone(), self.state.db.clone(), self.database_url);
+            event_bus::spawn_dispatcher(bus.clone(), self.state.db.clone(), self.listen_url);
+        let _metrics = self.metrics.map(|(listener, router)| {
+            AbortOnDrop(tokio::spawn(async move {
+                if let Err(error) = axum::serve(listener, router).await {
+                    tracing::error!(%error, "the metrics listener stopped");
+                }
+            }))
+        });
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -281,6 +309,38 @@ impl Application {
         let _ = dispatcher.await;
         result
     }
+}
+
+/// Binds `METRICS_ADDR` and installs the recorder.
+async fn metrics_listener(
+    config: &ServerConfig,
+    addr: SocketAddr,
+    state: &AppState,
+) -> Result<(TcpListener, Router), StartError> {
+    let handle = crate::metrics::install().ok_or(StartError::Metrics)?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let token = config
+        .metrics
+        .metrics_token
+        .as_deref()
+        .filter(|t| !t.is_empty());
+    if token.is_none() && !addr.ip().is_loopback() {
+        tracing::warn!(
+            %addr,
+            "metrics are served without METRICS_TOKEN on an address other machines can reach"
+        );
+    }
+    let router = http::metrics::router(http::metrics::Scrape {
+        handle,
+        token: token.map(Arc::from),
+        db: state.db.clone(),
+        bus: state.bus.clone(),
+        max_connections: config.database.database_max_connections,
+    });
+    tracing::info!(%addr, "serving /metrics");
+    Ok((listener, router))
 }
 
 /// Stops a background task when dropped.

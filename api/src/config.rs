@@ -8,11 +8,13 @@ use crate::auth::jwt::JwtKeys;
 
 pub mod limits;
 pub mod mail;
+pub mod metrics;
 pub mod retention;
 pub mod storage;
 
 pub use limits::LimitsConfig;
 pub use mail::MailConfig;
+pub use metrics::MetricsConfig;
 pub use retention::RetentionConfig;
 pub use storage::{DocumentBackend, StorageConfig};
 
@@ -58,6 +60,44 @@ pub struct DatabaseConfig {
     /// that ran it.
     #[arg(long, env = "LOG_STATEMENTS")]
     pub log_statements: bool,
+
+    /// Prepared statements each PostgreSQL connection keeps for reuse (sqlx's statement cache);
+    /// 0 prepares every statement afresh and closes it after use, as a pooler in transaction
+    /// mode (PgBouncer) needs.
+    #[arg(long, env = "DATABASE_STATEMENT_CACHE", default_value_t = 100)]
+    pub database_statement_cache: usize,
+
+    /// A direct PostgreSQL connection (not through a transaction pooler) for the event bus's
+    /// `LISTEN`, which holds its connection for good; default `DATABASE_URL`.
+    #[arg(long, env = "DATABASE_LISTEN_URL", hide_env_values = true)]
+    pub database_listen_url: Option<String>,
+
+    /// A read-only copy of the database (a streaming replica) for anonymous reads, which may lag
+    /// behind the primary; default `DATABASE_URL`. Signed-in callers always read the primary,
+    /// so a writer reads its own writes.
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true)]
+    pub database_read_url: Option<String>,
+}
+
+impl DatabaseConfig {
+    /// The defaults, on `database_url`.
+    pub fn for_url(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            database_max_connections: 10,
+            log_statements: false,
+            database_statement_cache: 100,
+            database_listen_url: None,
+            database_read_url: None,
+        }
+    }
+
+    /// Where the event bus listens.
+    pub fn listen_url(&self) -> &str {
+        self.database_listen_url
+            .as_deref()
+            .unwrap_or(&self.database_url)
+    }
 }
 
 /// How tokens are signed and checked.
@@ -260,6 +300,8 @@ pub struct ServerConfig {
     pub retention: RetentionConfig,
     #[command(flatten)]
     pub storage: StorageConfig,
+    #[command(flatten)]
+    pub metrics: MetricsConfig,
     /// An Apollo persisted-query manifest: when set, only its documents are served by hash and
     /// clients cannot register others (automatic persisted queries become an allow-list).
     #[arg(long, env = "PERSISTED_QUERIES_MANIFEST")]
@@ -327,9 +369,8 @@ impl ServerConfig {
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Self {
             database: DatabaseConfig {
-                database_url: database_url.into(),
                 database_max_connections: 5,
-                log_statements: false,
+                ..DatabaseConfig::for_url(database_url)
             },
             jwt: JwtConfig::default(),
             bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -365,6 +406,7 @@ impl ServerConfig {
             persisted_queries_manifest: None,
             retention: RetentionConfig::default(),
             storage: StorageConfig::default(),
+            metrics: MetricsConfig::default(),
             // Counted and executed on every request: tests also write straight to the database.
             count_cache_seconds: 0,
             response_cache_seconds: 0,

@@ -14,6 +14,7 @@ use crate::config::DatabaseConfig;
 pub const STATEMENT_TARGET: &str = "jobboard::sql";
 
 pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbErr> {
+    let statement_cache = config.database_statement_cache;
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .max_connections(config.database_max_connections)
@@ -22,6 +23,7 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
         // sqlx's own statement log is off: on SQLite it is emitted from the connection's worker
         // thread, outside the request's span. `log_statements` logs from the caller instead.
         .sqlx_logging(false)
+        .map_sqlx_postgres_opts(move |opts| opts.statement_cache_capacity(statement_cache))
         // SQLite: readers never wait for the writer, and a writer waits for another.
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
@@ -44,6 +46,30 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
     Ok(conn)
 }
 
+/// The connection anonymous reads use: a read-only copy (`DATABASE_READ_URL`), else `primary`.
+pub async fn connect_reader(
+    config: &DatabaseConfig,
+    primary: &DatabaseConnection,
+) -> Result<DatabaseConnection, DbErr> {
+    match &config.database_read_url {
+        Some(url) if !url.is_empty() => {
+            connect(&DatabaseConfig {
+                database_url: url.clone(),
+                ..config.clone()
+            })
+            .await
+        }
+        _ => Ok(primary.clone()),
+    }
+}
+
+/// Whether a request may read from the copy, which can lag behind the primary: anonymous
+/// reads only. A signed-in caller always reads the primary, so it reads its own writes (and
+/// anonymous callers write nothing).
+pub fn may_read_from_copy(anonymous: bool, writes: bool) -> bool {
+    anonymous && !writes
+}
+
 pub async fn connect_and_migrate(config: &DatabaseConfig) -> Result<DatabaseConnection, DbErr> {
     let conn = connect(config).await?;
     migration::Migrator::up(&conn, None).await?;
@@ -63,4 +89,17 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
             .await?;
     }
     Ok(txn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_anonymous_reads_go_to_the_copy() {
+        assert!(may_read_from_copy(true, false));
+        assert!(!may_read_from_copy(true, true));
+        assert!(!may_read_from_copy(false, false));
+        assert!(!may_read_from_copy(false, true));
+    }
 }

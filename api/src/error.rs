@@ -28,6 +28,9 @@ pub enum Code {
     PersistedQueryNotFound,
     /// The storage of documents cannot be reached; nothing was written, try again later.
     StorageUnavailable,
+    /// The database cannot be reached (restarting, failing over, every connection busy): the
+    /// request was not carried out, or its transaction rolled back; try again shortly.
+    DatabaseUnavailable,
 }
 
 impl Code {
@@ -46,6 +49,7 @@ impl Code {
             Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
             Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             Self::StorageUnavailable => "STORAGE_UNAVAILABLE",
+            Self::DatabaseUnavailable => "DATABASE_UNAVAILABLE",
         }
     }
 }
@@ -83,6 +87,8 @@ pub enum AppError {
     EmailNotVerified,
     #[error("the document storage is unavailable; try again later")]
     StorageUnavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("the database is unavailable; try again shortly")]
+    DatabaseUnavailable(#[source] DbErr),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -131,6 +137,7 @@ impl AppError {
             Self::InvalidToken => Code::InvalidToken,
             Self::EmailNotVerified => Code::EmailNotVerified,
             Self::StorageUnavailable(_) => Code::StorageUnavailable,
+            Self::DatabaseUnavailable(_) => Code::DatabaseUnavailable,
             Self::Internal(_) => Code::InternalServerError,
         }
     }
@@ -147,7 +154,9 @@ impl AppError {
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::InvalidToken => StatusCode::BAD_REQUEST,
             Self::EmailNotVerified => StatusCode::FORBIDDEN,
-            Self::StorageUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::StorageUnavailable(_) | Self::DatabaseUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -161,14 +170,37 @@ impl From<crate::service::notice_import::ImportError> for AppError {
 }
 
 impl From<DbErr> for AppError {
-    /// Unique-constraint violations are conflicts; every other database error is internal.
+    /// Unique-constraint violations are conflicts; a database that cannot be reached is
+    /// unavailable; every other database error is internal.
     fn from(error: DbErr) -> Self {
         match error.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => {
                 Self::Conflict("this already exists".to_owned())
             }
+            _ if is_unreachable(&error) => Self::DatabaseUnavailable(error),
             _ => Self::internal(error),
         }
+    }
+}
+
+/// Whether the database could not be reached, rather than refusing the statement: no
+/// connection to be had, a connection lost, or the server shutting down (SQLSTATE class 57P,
+/// "operator intervention", which PostgreSQL sends to sessions when it restarts).
+fn is_unreachable(error: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    use sea_orm::RuntimeErr;
+    let sqlx = match error {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(error))
+        | DbErr::Exec(RuntimeErr::SqlxError(error))
+        | DbErr::Query(RuntimeErr::SqlxError(error)) => error,
+        DbErr::Conn(_) => return true,
+        _ => return false,
+    };
+    match sqlx {
+        Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+        Sqlx::Database(error) => error.code().is_some_and(|code| code.starts_with("57P")),
+        _ => false,
     }
 }
 
@@ -204,6 +236,9 @@ impl From<AppError> for async_graphql::Error {
         }
         if let AppError::StorageUnavailable(source) = &error {
             tracing::error!(error = %source, "document storage unavailable");
+        }
+        if let AppError::DatabaseUnavailable(source) = &error {
+            tracing::warn!(error = %source, "database unavailable");
         }
         let code = error.code();
         let field = match &error {

@@ -14,6 +14,7 @@
 //! capacity behind skips the events it missed (and the log says so).
 
 use std::collections::{HashSet, VecDeque};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -49,6 +50,9 @@ pub struct EventBus {
     shutdown: Arc<watch::Sender<bool>>,
     /// Every event is a write, possibly another replica's: cached reads go stale.
     writes: Writes,
+    /// The highest event id published (or present when the dispatcher started), for the lag
+    /// metric.
+    last_published: Arc<AtomicI32>,
 }
 
 impl Default for EventBus {
@@ -67,6 +71,7 @@ impl EventBus {
             sender,
             shutdown: Arc::new(shutdown),
             writes,
+            last_published: Arc::default(),
         }
     }
 
@@ -74,8 +79,20 @@ impl EventBus {
     /// any of them.
     pub fn publish(&self, event: StoredEvent) {
         self.writes.record(Written::by(event.kind));
+        self.seen_up_to(event.id);
+        crate::metrics::event_bus("published", 1);
         // An error only means nobody is subscribed right now.
         let _ = self.sender.send(Arc::new(event));
+    }
+
+    /// Records that events up to `id` need no publishing (any more).
+    fn seen_up_to(&self, id: i32) {
+        self.last_published.fetch_max(id, Ordering::Relaxed);
+    }
+
+    /// The highest event id published, or present when the dispatcher started.
+    pub fn last_published(&self) -> i32 {
+        self.last_published.load(Ordering::Relaxed)
     }
 
     /// How many subscription streams are open in this process.
@@ -113,6 +130,7 @@ impl EventBus {
                         received = receiver.recv() => match received {
                             Ok(event) => return Some((event, (receiver, shutdown))),
                             Err(broadcast::error::RecvError::Lagged(skipped)) => {
+                                crate::metrics::event_bus("skipped", skipped);
                                 tracing::warn!(skipped, "a slow subscriber skipped events");
                             }
                             Err(broadcast::error::RecvError::Closed) => return None,
@@ -170,6 +188,7 @@ async fn newest_id(db: &DatabaseConnection) -> i32 {
 /// SQLite: reads new rows every [`POLL_EVERY`].
 async fn poll(bus: &EventBus, db: &DatabaseConnection) {
     let mut last = newest_id(db).await;
+    bus.seen_up_to(last);
     let mut ticks = tokio::time::interval(POLL_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -258,7 +277,11 @@ async fn listen(bus: &EventBus, db: &DatabaseConnection, url: &str) {
                 catch_up(bus, db, state).await;
                 state
             }
-            None => delivered.insert(Delivered::new(newest_id(db).await)),
+            None => {
+                let newest = newest_id(db).await;
+                bus.seen_up_to(newest);
+                delivered.insert(Delivered::new(newest))
+            }
         };
         loop {
             match listener.try_recv().await {
@@ -266,10 +289,12 @@ async fn listen(bus: &EventBus, db: &DatabaseConnection, url: &str) {
                 Ok(None) => {
                     // The connection dropped and was re-established (LISTEN included).
                     tracing::warn!("event listener reconnected; catching up");
+                    crate::metrics::event_bus("reconnected", 1);
                     catch_up(bus, db, state).await;
                 }
                 Err(error) => {
                     tracing::warn!(%error, "event listener failed; reconnecting");
+                    crate::metrics::event_bus("reconnected", 1);
                     break;
                 }
             }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod event_bus;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod policy;
 pub mod seed;
 pub mod service;

@@ -52,8 +52,8 @@ impl CountCache {
         Self {
             inner: Some(Arc::new(Inner {
                 writes,
-                totals: Reuse::new(ttl, MAX_ENTRIES, |_, _| 1),
-                facets: Reuse::new(ttl, MAX_ENTRIES, |_, _| 1),
+                totals: Reuse::new("totals", ttl, MAX_ENTRIES, |_, _| 1),
+                facets: Reuse::new("facets", ttl, MAX_ENTRIES, |_, _| 1),
             })),
         }
     }

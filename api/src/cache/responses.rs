@@ -68,7 +68,7 @@ impl ResponseCache {
         Self {
             inner: Some(Arc::new(Inner {
                 writes,
-                responses: Reuse::new(ttl, MAX_BYTES, weigh),
+                responses: Reuse::new("responses", ttl, MAX_BYTES, weigh),
             })),
         }
     }

@@ -37,19 +37,31 @@ impl<V> Kept<V> {
 }
 
 pub struct Reuse<V> {
+    /// The cache's name in the metrics.
+    name: &'static str,
     fresh_for: Duration,
     kept: Cache<Key, Arc<Kept<V>>>,
 }
 
 impl<V: Clone + Send + Sync + 'static> Reuse<V> {
-    /// Keeps values fresh for `fresh_for`, at most `capacity` of them as `weigh` weighs them.
-    pub fn new(fresh_for: Duration, capacity: u64, weigh: fn(&str, &V) -> u32) -> Self {
+    /// Keeps values fresh for `fresh_for`, at most `capacity` of them as `weigh` weighs them;
+    /// lookups are counted under `name`.
+    pub fn new(
+        name: &'static str,
+        fresh_for: Duration,
+        capacity: u64,
+        weigh: fn(&str, &V) -> u32,
+    ) -> Self {
         let kept = Cache::builder()
             .max_capacity(capacity)
             .weigher(move |key: &Key, kept: &Arc<Kept<V>>| weigh(&key.1, &kept.value))
             .time_to_live(fresh_for.saturating_mul(2))
             .build();
-        Self { fresh_for, kept }
+        Self {
+            name,
+            fresh_for,
+            kept,
+        }
     }
 
     /// The value for `key`: a kept one, else `compute`'s, kept when it is `Ok`. An error is not
@@ -59,7 +71,9 @@ impl<V: Clone + Send + Sync + 'static> Reuse<V> {
         key: Key,
         compute: impl Future<Output = Result<V, E>>,
     ) -> Result<V, Arc<E>> {
-        if let Some(kept) = self.kept.get(&key).await {
+        let found = self.kept.get(&key).await;
+        crate::metrics::cache_lookup(self.name, found.is_some());
+        if let Some(kept) = found {
             let stale = kept.made.elapsed() >= self.fresh_for;
             if !stale || kept.refreshing.swap(true, Ordering::SeqCst) {
                 return Ok(kept.value.clone());
@@ -89,7 +103,7 @@ mod tests {
     use std::sync::atomic::AtomicUsize;
 
     fn reuse(fresh_for: Duration) -> Reuse<usize> {
-        Reuse::new(fresh_for, 100, |_, _| 1)
+        Reuse::new("test", fresh_for, 100, |_, _| 1)
     }
 
     async fn get(reuse: &Reuse<usize>, calls: &AtomicUsize) -> usize {

@@ -150,8 +150,69 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
     .await
 }
 
-/// Runs a request; `caller` is who calls when the transport settled it already.
+/// What the metrics record of a request, noted while it runs.
+#[derive(Default)]
+struct Outcome {
+    operation: Option<String>,
+    code: Option<String>,
+}
+
+tokio::task_local! {
+    static OUTCOME: std::sync::Arc<std::sync::Mutex<Outcome>>;
+}
+
+fn note(update: impl FnOnce(&mut Outcome)) {
+    let _ = OUTCOME.try_with(|outcome| {
+        if let Ok(mut outcome) = outcome.lock() {
+            update(&mut outcome);
+        }
+    });
+}
+
+/// Runs a request, logs its operation in the request's span and records it in the metrics.
 async fn execute(state: AppState, request: Request, caller: Option<Actor>) -> Response {
+    let started = std::time::Instant::now();
+    let outcome = std::sync::Arc::new(std::sync::Mutex::new(Outcome::default()));
+    let response = OUTCOME
+        .scope(
+            outcome.clone(),
+            Box::pin(execute_request(state, request, caller)),
+        )
+        .await;
+    let Outcome { operation, code } = outcome
+        .lock()
+        .map(|mut outcome| std::mem::take(&mut *outcome))
+        .unwrap_or_default();
+    let status = response.status();
+    let code = code.unwrap_or_else(|| match status {
+        status if status.is_success() => "OK".to_owned(),
+        status => format!("HTTP_{}", status.as_u16()),
+    });
+    let operation = operation.unwrap_or_else(|| "unknown".to_owned());
+    crate::metrics::graphql_request(&operation, &code, started.elapsed());
+    response
+}
+
+/// The operation a document runs: the one named, else its only one.
+fn operation_name_of(
+    document: &async_graphql::parser::types::ExecutableDocument,
+    name: Option<&str>,
+) -> Option<String> {
+    match (name, &document.operations) {
+        (Some(name), _) => Some(name.to_owned()),
+        (None, DocumentOperations::Single(_)) => None,
+        (None, DocumentOperations::Multiple(operations)) => {
+            let mut names = operations.keys();
+            match (names.next(), names.next()) {
+                (Some(only), None) => Some(only.to_string()),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// Runs a request; `caller` is who calls when the transport settled it already.
+async fn execute_request(state: AppState, request: Request, caller: Option<Actor>) -> Response {
     let headers = request.headers().clone();
     if !acceptable(&headers) {
         return plain_error(
@@ -186,6 +247,12 @@ async fn execute(state: AppState, request: Request, caller: Option<Actor>) -> Re
         }
     };
     let operation_name = gql.operation_name.clone();
+    if let Ok(document) = gql.parsed_query() {
+        let named = operation_name_of(document, operation_name.as_deref());
+        let label = crate::metrics::operation_label(named.as_deref());
+        tracing::Span::current().record("operation", label.as_str());
+        note(|outcome| outcome.operation = Some(label));
+    }
     // How many operations the request runs, for the rate limit, and what it writes.
     let (operations, written) = match gql.parsed_query() {
         Err(error) => {
@@ -239,7 +306,14 @@ async fn execute(state: AppState, request: Request, caller: Option<Actor>) -> Re
     let cache_key = (written.is_none() && matches!(actor, Actor::Anonymous))
         .then(|| ResponseCache::key(&gql, persisted_hash.as_deref(), graphql_response))
         .flatten();
-    let mut gql = gql.data(actor).data(Loaders::new(&state.db));
+    // Anonymous reads may be served by the read-only copy (request data comes before the
+    // schema's, so resolvers get this connection).
+    let copy = crate::db::may_read_from_copy(matches!(actor, Actor::Anonymous), written.is_some());
+    let reader = if copy { &state.read_db } else { &state.db };
+    let mut gql = gql.data(actor).data(Loaders::new(reader));
+    if copy {
+        gql = gql.data(state.read_db.clone());
+    }
     if let Some(client) = client {
         gql = gql.data(client);
     }
@@ -408,6 +482,7 @@ fn shortened(mut error: ServerError) -> ServerError {
 
 /// Over the client's operations per minute: 429 with `Retry-After`, and the GraphQL error.
 fn rate_limited(error: crate::error::AppError, graphql_response: bool) -> Response {
+    crate::metrics::rate_limited();
     let retry_after = match &error {
         crate::error::AppError::RateLimited {
             retry_after_seconds,
@@ -431,6 +506,14 @@ fn respond(response: async_graphql::Response, graphql_response: bool) -> Respons
 
 /// The response's status, media type and body, as the client asked for them.
 fn render(response: &async_graphql::Response, graphql_response: bool) -> Rendered {
+    let code = response.errors.first().map_or_else(
+        || "OK".to_owned(),
+        |error| match error.extensions.as_ref().and_then(|e| e.get("code")) {
+            Some(Value::String(code)) => code.clone(),
+            _ => "UNKNOWN".to_owned(),
+        },
+    );
+    note(|outcome| outcome.code = Some(code));
     // Apollo clients expect a persisted-query miss with status 200, and send the query again.
     let persisted_query_miss = response.errors.iter().any(|error| {
         error.extensions.as_ref().and_then(|e| e.get("code"))
@@ -438,7 +521,21 @@ fn render(response: &async_graphql::Response, graphql_response: bool) -> Rendere
     });
     let request_error =
         response.data == Value::Null && !response.errors.is_empty() && !persisted_query_miss;
-    let (status, content_type) = if graphql_response {
+    // Nothing ran because the database could not be reached: 503, whatever the media type, so
+    // that balancers and clients know to try again.
+    let unavailable = response.data == Value::Null
+        && response.errors.iter().any(|error| {
+            error.extensions.as_ref().and_then(|e| e.get("code"))
+                == Some(&Value::from(Code::DatabaseUnavailable.as_str()))
+        });
+    let (status, content_type) = if unavailable {
+        let media = if graphql_response {
+            GRAPHQL_RESPONSE
+        } else {
+            JSON
+        };
+        (StatusCode::SERVICE_UNAVAILABLE, media)
+    } else if graphql_response {
         let status = if request_error {
             StatusCode::BAD_REQUEST
         } else {

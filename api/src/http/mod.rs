@@ -9,6 +9,7 @@ pub mod graphql;
 mod health;
 mod job_posting;
 pub mod limits;
+pub mod metrics;
 mod own_data;
 pub mod persisted_queries;
 mod playground;
@@ -110,15 +111,33 @@ fn cors(origins: &[String]) -> Result<CorsLayer, StartError> {
 }
 
 pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartError> {
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-        let request_id = request
-            .headers()
-            .get(&REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("-");
-        // The path only: query strings carry the tokens of mail links.
-        tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
-    });
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|request: &Request<_>| {
+            let request_id = request
+                .headers()
+                .get(&REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            // A caller's W3C trace context, so its traces and these logs can be joined.
+            let traceparent = request
+                .headers()
+                .get("traceparent")
+                .and_then(|v| v.to_str().ok())
+                .filter(|v| v.len() <= 128)
+                .unwrap_or("-");
+            // The path only: query strings carry the tokens of mail links. The GraphQL operation
+            // is recorded once the request is read.
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                path = %request.uri().path(),
+                request_id,
+                traceparent,
+                operation = tracing::field::Empty,
+            )
+        })
+        // One line per request at INFO, with the span's request id, operation and trace context.
+        .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO));
     let router = Router::new()
         .route("/graphql", get(subscription::get).post(graphql::post))
         .route("/graphql/ws", get(subscription::websocket))
@@ -152,6 +171,7 @@ pub fn router(state: AppState, options: &HttpOptions) -> Result<Router, StartErr
         )
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .route_layer(axum::middleware::from_fn(metrics::record))
         .with_state(state);
     // Outermost first: request id, tracing, then CORS (answering preflights before the body
     // limit), the body limit and the time limit closest to the routes.
@@ -211,6 +231,10 @@ fn error_response(error: AppError) -> Response {
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::Internal(source) => {
             tracing::error!(error = %source, "internal error");
+            error.status()
+        }
+        AppError::DatabaseUnavailable(source) => {
+            tracing::warn!(error = %source, "database unavailable");
             error.status()
         }
         AppError::StorageUnavailable(source) => {

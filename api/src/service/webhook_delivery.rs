@@ -301,6 +301,14 @@ impl Worker {
             let wait = chrono::Duration::from_std(wait).map_err(AppError::internal)?;
             (WebhookDeliveryStatus::Pending, now + wait)
         };
+        crate::metrics::outbox_attempt(
+            "webhook",
+            match status {
+                WebhookDeliveryStatus::Delivered => "delivered",
+                WebhookDeliveryStatus::Failed => "failed",
+                _ => "retry",
+            },
+        );
         webhook_delivery::Entity::update_many()
             .col_expr(C::Status, Expr::value(status.as_str()))
             .col_expr(C::Attempts, Expr::value(attempts))

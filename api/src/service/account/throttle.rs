@@ -287,9 +287,10 @@ pub(super) async fn attempt(
             Decision::Refused {
                 retry_after_seconds,
             } => {
+                crate::metrics::login_throttled(key);
                 return Err(AppError::RateLimited {
                     retry_after_seconds,
-                })
+                });
             }
             Decision::Proceed { wait, next } => {
                 if swap(db, key, row.as_ref(), &next).await? {

@@ -319,6 +319,7 @@ impl MailWorker {
                 (MailStatus::Pending, now + wait, Some(error.clone()))
             }
         };
+        crate::metrics::outbox_attempt("mail", outbox_outcome(status));
         let mut update = mail_outbox::Entity::update_many()
             .col_expr(C::Status, Expr::value(status.as_str()))
             .col_expr(C::Attempts, Expr::value(attempts))
@@ -350,6 +351,15 @@ impl MailWorker {
             );
         }
         Ok(())
+    }
+}
+
+/// How an attempt is counted in the metrics.
+fn outbox_outcome(status: MailStatus) -> &'static str {
+    match status {
+        MailStatus::Pending => "retry",
+        MailStatus::Failed => "failed",
+        _ => "delivered",
     }
 }
 
