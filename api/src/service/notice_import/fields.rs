@@ -433,10 +433,10 @@ fn stations(b: &mut Builder<'_>, layout: &Layout, title: &str, input: &mut Notic
         return;
     }
     for (city, name, code) in found {
-        let city = city.unwrap_or(name);
+        let shown = city.clone().unwrap_or(name);
         b.found(
             "dutyStations",
-            format!("{city}, {code}"),
+            format!("{shown}, {code}"),
             &labelled("lieu d'affectation"),
             Some(l.line),
             0.85,

@@ -239,7 +239,7 @@ mod tests {
         assert_eq!(i.reference, "SVN 2027/012");
         assert_eq!(i.texts[0].title, "Programme Officer");
         assert_eq!(i.grade.as_deref(), Some("P3"));
-        assert_eq!(i.duty_stations[0].city, "Geneva");
+        assert_eq!(i.duty_stations[0].city.as_deref(), Some("Geneva"));
         assert_eq!(i.duty_stations[0].country, "CH");
         assert_eq!(
             i.contract_type,

@@ -94,6 +94,7 @@ pub(super) fn languages(b: &mut Builder<'_>, layout: &Layout, input: &mut Notice
                         level,
                         requirement,
                         one_of_group: one_of,
+                        note: None,
                     });
                 }
             }

@@ -7,6 +7,7 @@ use super::layout::{Entry, Layout};
 use super::vocabulary::{contains_word, find_word, fold, Vocabulary};
 use crate::domain::EducationLevel;
 use crate::service::vacancy::input::{NoticeInput, QualificationPathInput, TextInput};
+use crate::service::vacancy::notice::NoticeLine;
 
 pub(super) fn entries<'a>(
     layout: &'a Layout,
@@ -165,16 +166,16 @@ pub(super) fn sections(
                 e.line(),
             ));
         } else if contains_word(&folded, "experience") {
-            text.experience.push(t);
+            text.experience.push(t.into());
         } else if matches!(e, Entry::Item(..)) {
-            text.skills.push(t);
+            text.skills.push(t.into());
         }
     }
     text.experience
-        .extend(entries(layout, "experience").map(|e| list_item(e.text())));
+        .extend(entries(layout, "experience").map(|e| list_item(e.text()).into()));
     text.skills
-        .extend(entries(layout, "skills").map(|e| list_item(e.text())));
-    let stated_years = text.experience.iter().find_map(|t| years(v, t));
+        .extend(entries(layout, "skills").map(|e| list_item(e.text()).into()));
+    let stated_years = text.experience.iter().find_map(|t| years(v, &t.text));
     for (mut path, own, line) in paths {
         if !own {
             path.min_years_experience = stated_years.unwrap_or(0);
@@ -202,13 +203,13 @@ pub(super) fn sections(
     record_list(
         b,
         "experience",
-        &text.experience,
+        &lines_text(&text.experience),
         layout.sections_of("experience").next().map(|s| s.line),
     );
     record_list(
         b,
         "skills",
-        &text.skills,
+        &lines_text(&text.skills),
         layout.sections_of("skills").next().map(|s| s.line),
     );
     for e in entries(layout, "conditions") {
@@ -257,4 +258,8 @@ pub(super) fn record_list(
             0.7,
         );
     }
+}
+
+fn lines_text(lines: &[NoticeLine]) -> Vec<String> {
+    lines.iter().map(|l| l.text.clone()).collect()
 }

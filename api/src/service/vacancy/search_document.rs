@@ -26,6 +26,8 @@ struct Indexed {
     project_id: Option<i32>,
     reference: String,
     unit: Option<String>,
+    department: Option<String>,
+    job_family: Option<String>,
     authoritative_language: String,
 }
 
