@@ -124,7 +124,8 @@ impl Organisation {
         Ok(rows.into_iter().map(Project).collect())
     }
 
-    /// Its roles in projects, as lead, convening, participating or implementing agency, or donor.
+    /// Its roles in projects: lead, convening, participating, implementing or coordinating
+    /// agency, donor or fund manager.
     async fn partnerships(&self, ctx: &Context<'_>) -> Result<Vec<Partnership>> {
         let (actor, loaders) = (context::actor(ctx)?, context::loaders(ctx)?);
         let rows = children(&loaders.partnerships, self.0.id).await?;
