@@ -246,6 +246,7 @@ async fn documents_move_from_the_database_to_s3_and_back_without_losing_a_byte()
         .unwrap();
 
         let mut config = ServerConfig::for_database(url);
+        crate::helpers::behind_pooler(&mut config);
         config.storage = moto.storage(&bucket, DocumentBackend::Database);
         let report = jobboard::cli::move_documents(&config, DocumentBackend::S3)
             .await
@@ -336,6 +337,7 @@ async fn directory_documents_are_files_read_back_erased_and_moved() {
 
         // The other moves into the database, and its file goes.
         let mut config = ServerConfig::for_database(url);
+        crate::helpers::behind_pooler(&mut config);
         config.storage = storage;
         let report = jobboard::cli::move_documents(&config, DocumentBackend::Database)
             .await
@@ -437,6 +439,7 @@ async fn documents_move_refuses_a_copy_that_does_not_match_its_sha256() {
     std::fs::write(&file, pdf("tampered", 3_000)).unwrap();
 
     let mut config = ServerConfig::for_database(url);
+    crate::helpers::behind_pooler(&mut config);
     config.storage = storage;
     let refused = jobboard::cli::move_documents(&config, DocumentBackend::Database).await;
     assert!(refused.unwrap_err().contains("1 failed"));

@@ -141,7 +141,7 @@ impl Drop for TestDatabase {
 /// When `TEST_DATABASE_URL` names a transaction pooler (PgBouncer), the settings a server
 /// needs behind it: `TEST_DATABASE_LISTEN_URL`, a direct server URL (its database name is
 /// replaced by the test's) for the event bus, and no statement cache.
-fn behind_pooler(config: &mut ServerConfig) {
+pub fn behind_pooler(config: &mut ServerConfig) {
     let Ok(direct) = std::env::var("TEST_DATABASE_LISTEN_URL") else {
         return;
     };

@@ -23,6 +23,7 @@ async fn refusal(config: ServerConfig) -> String {
 /// on loopback (either alone makes it so).
 fn deployed(database: &TestDatabase) -> ServerConfig {
     let mut config = ServerConfig::for_database(database.url());
+    crate::helpers::behind_pooler(&mut config);
     config.app_env = None;
     config.seed_demo_data = None;
     if database.backend() == "sqlite" {
@@ -66,6 +67,7 @@ async fn a_plainly_local_server_keeps_the_development_conveniences() {
     let database = TestDatabase::all().await.remove(0);
     assert_eq!(database.backend(), "sqlite");
     let mut config = ServerConfig::for_database(database.url());
+    crate::helpers::behind_pooler(&mut config);
     config.app_env = None;
     let app = TestApp::spawn_with(database, config).await;
     let body = app.graphql(TYPO, json!({})).await;

@@ -168,6 +168,7 @@ impl Receiver {
 /// A configuration that sends and retries at once (base 1 ms), polling every 10 ms.
 fn fast(database: &TestDatabase) -> ServerConfig {
     let mut config = ServerConfig::for_database(database.url());
+    crate::helpers::behind_pooler(&mut config);
     config.seed_demo_data = Some(true);
     config.webhooks.webhook_poll_interval_ms = 10;
     config.webhooks.webhook_retry_base_ms = 1;
