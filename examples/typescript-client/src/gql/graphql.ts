@@ -101,6 +101,18 @@ export type LocalizedTextInput = {
   text: string;
 };
 
+/**
+ * Whose nationals may apply: a rule of its own, not the residency rule (a National Officer
+ * post is open to nationals of the duty station's country, wherever they live).
+ */
+export type NationalityRule =
+  /** Nationals of a duty station's country only (National Officer posts). */
+  | 'DUTY_STATION_COUNTRY'
+  /** Nationals of the countries the notice lists. */
+  | 'LISTED_COUNTRIES'
+  /** No nationality requirement. */
+  | 'NONE';
+
 /** An experience or skill line. */
 export type NoticeLineInput = {
   /** Required ("obligatoire") or desirable ("un atout"); leave it out when the notice does not say. */
@@ -232,6 +244,14 @@ export type VacancyFilterInput = {
   contractType?: ContractType | null | undefined;
   /** Vacancies with a duty station in this country (ISO 3166-1 alpha-2). */
   country?: string | null | undefined;
+  /**
+   * Only open vacancies the signed-in candidate's profile meets: qualification paths,
+   * required languages, residency, nationality and who may apply, by the same rules as the
+   * recruiters' screening. Candidates with a complete profile only: anonymous callers get
+   * `UNAUTHENTICATED`, staff `FORBIDDEN`, an incomplete profile `BAD_USER_INPUT`. At most
+   * 2,000 open vacancies are screened per request: narrow the filter past that.
+   */
+  eligibleForMe?: boolean | null | undefined;
   /** Vacancies of this grade (`G5`, `P4`). */
   grade?: string | null | undefined;
   /** Vacancies whose grade is in this category. */
@@ -306,6 +326,13 @@ export type VacancyInput = {
   jobFamily?: string | null | undefined;
   /** Language requirements. */
   languages?: Array<LanguageRequirementInput>;
+  /**
+   * Whose nationals may apply (default NONE): `DUTY_STATION_COUNTRY` for a National Officer
+   * post, `LISTED_COUNTRIES` with `nationalityCountries`. Not the residency rule.
+   */
+  nationality?: NationalityRule | null | undefined;
+  /** The countries (ISO 3166-1 alpha-2) of a `LISTED_COUNTRIES` rule; none for another rule. */
+  nationalityCountries?: Array<string>;
   /** Whether outside candidates may apply. */
   openToExternal: boolean;
   /** Whether the organisation's own staff may apply. */
