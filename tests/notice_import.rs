@@ -18,13 +18,15 @@ const IMPORT_FULL: &str = r#"mutation($file: Upload!, $org: ID) {
     vacancy {
       id status reference externalJobId unit grade contractType durationMonths renewable positions
       openToInternal openToExternal internalFirst timeZone closingAt startAsap startDate
+      statedPublicationDate
       applyEmail applyEmailSubject organisation { acronym }
       dutyStations { city country }
       languages { language level requirement oneOfGroup }
       qualificationPaths { educationLevel minYearsExperience fields }
       competencies { competency { code } level requirement }
       requiredDocuments { kind count }
-      text { title responsibilities experience skills conditions }
+      text { title responsibilities experience skills conditions
+        experienceLines { text requirement } skillLines { text requirement } }
     }
   }
 }"#;
@@ -269,9 +271,23 @@ fn opt(value: &Value) -> Option<String> {
 fn items(value: &Value) -> Option<String> {
     let items: Vec<String> = list(value)
         .iter()
-        .map(|v| norm(v.as_str().unwrap_or_default()))
+        .map(|v| norm(v.as_str().or_else(|| v["text"].as_str()).unwrap_or_default()))
         .collect();
     (!items.is_empty()).then(|| items.join("|"))
+}
+
+/// The lines that say whether they are required or desirable, with what they say.
+fn line_requirements(lists: &[&Value]) -> Option<String> {
+    let mut lines: Vec<String> = lists
+        .iter()
+        .flat_map(|l| list(l))
+        .filter_map(|line| {
+            let requirement = line["requirement"].as_str()?;
+            Some(format!("{} {requirement}", norm(line["text"].as_str()?)))
+        })
+        .collect();
+    lines.sort();
+    (!lines.is_empty()).then(|| lines.join("|"))
 }
 
 fn toml_json(value: &toml::Table) -> Value {
@@ -428,6 +444,15 @@ fn compare(
             opt(&draft["timeZone"]),
         ),
         (
+            "statedPublicationDate",
+            truth["published_on"]
+                .as_object()
+                .and_then(|o| o.values().next())
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            opt(&draft["statedPublicationDate"]),
+        ),
+        (
             "applyEmail",
             opt(&truth["apply_email"]),
             opt(&draft["applyEmail"]),
@@ -476,6 +501,11 @@ fn compare(
             items(&got_text["experience"]),
         ),
         ("skills", items(&text["skills"]), items(&got_text["skills"])),
+        (
+            "lineRequirements",
+            line_requirements(&[&text["experience"], &text["skills"]]),
+            line_requirements(&[&got_text["experienceLines"], &got_text["skillLines"]]),
+        ),
         (
             "conditions",
             items(&text["conditions"]),

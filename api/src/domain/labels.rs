@@ -27,6 +27,8 @@ pub enum CodeKind {
     PartnerRole,
     /// `CompetencyKind`.
     CompetencyKind,
+    /// `ResidencyRule`.
+    ResidencyRule,
     /// `NationalityRule`.
     NationalityRule,
     /// ISO 639 language codes (`fr`, `ary`).
@@ -46,6 +48,7 @@ impl CodeKind {
         Self::Requirement,
         Self::PartnerRole,
         Self::CompetencyKind,
+        Self::ResidencyRule,
         Self::NationalityRule,
         Self::Language,
         Self::Country,
@@ -63,6 +66,7 @@ impl CodeKind {
             Self::Requirement => "REQUIREMENT",
             Self::PartnerRole => "PARTNER_ROLE",
             Self::CompetencyKind => "COMPETENCY_KIND",
+            Self::ResidencyRule => "RESIDENCY_RULE",
             Self::NationalityRule => "NATIONALITY_RULE",
             Self::Language => "LANGUAGE",
             Self::Country => "COUNTRY",
@@ -174,6 +178,7 @@ mod tests {
             CodeKind::Requirement => all(Requirement::ALL, Requirement::as_str),
             CodeKind::PartnerRole => all(PartnerRole::ALL, PartnerRole::as_str),
             CodeKind::CompetencyKind => all(CompetencyKind::ALL, CompetencyKind::as_str),
+            CodeKind::ResidencyRule => all(ResidencyRule::ALL, ResidencyRule::as_str),
             CodeKind::NationalityRule => all(NationalityRule::ALL, NationalityRule::as_str),
             CodeKind::Language | CodeKind::Country => Vec::new(),
         }

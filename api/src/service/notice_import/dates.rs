@@ -109,6 +109,19 @@ pub(super) fn dates(b: &mut Builder<'_>, layout: &Layout, input: &mut NoticeInpu
             );
         }
     }
+    // A publication period ("du 14 au 28 mai 2025") states its first day first.
+    if let Some(l) = layout.label("published") {
+        if let Some(d) = parse_date(v, &l.value) {
+            input.stated_publication_date = Some(d);
+            b.found(
+                "statedPublicationDate",
+                d,
+                &labelled("date de publication"),
+                Some(l.line),
+                0.8,
+            );
+        }
+    }
     let station_zone = input
         .duty_stations
         .first()

@@ -4,8 +4,8 @@
 use super::dates::years;
 use super::fields::*;
 use super::layout::{Entry, Layout};
-use super::vocabulary::{contains_word, find_word, fold, Vocabulary};
-use crate::domain::EducationLevel;
+use super::vocabulary::{contains_word, find_word, first_of, fold, Vocabulary};
+use crate::domain::{EducationLevel, Requirement};
 use crate::service::vacancy::input::{NoticeInput, QualificationPathInput, TextInput};
 use crate::service::vacancy::notice::NoticeLine;
 
@@ -166,15 +166,15 @@ pub(super) fn sections(
                 e.line(),
             ));
         } else if contains_word(&folded, "experience") {
-            text.experience.push(t.into());
+            text.experience.push(notice_line(v, t));
         } else if matches!(e, Entry::Item(..)) {
-            text.skills.push(t.into());
+            text.skills.push(notice_line(v, t));
         }
     }
     text.experience
-        .extend(entries(layout, "experience").map(|e| list_item(e.text()).into()));
+        .extend(entries(layout, "experience").map(|e| notice_line(v, list_item(e.text()))));
     text.skills
-        .extend(entries(layout, "skills").map(|e| list_item(e.text()).into()));
+        .extend(entries(layout, "skills").map(|e| notice_line(v, list_item(e.text()))));
     let stated_years = text.experience.iter().find_map(|t| years(v, &t.text));
     for (mut path, own, line) in paths {
         if !own {
@@ -262,4 +262,18 @@ pub(super) fn record_list(
 
 fn lines_text(lines: &[NoticeLine]) -> Vec<String> {
     lines.iter().map(|l| l.text.clone()).collect()
+}
+
+/// An experience or skill line, required or desirable when its own words say so ("obligatoire",
+/// "un atout"); an asset's words win, as "serait un avantage" qualifies the whole line.
+fn notice_line(v: &Vocabulary, text: String) -> NoticeLine {
+    let folded = fold(&text);
+    let requirement = if first_of(&folded, &v.values.desirable_line).is_some() {
+        Some(Requirement::Desirable)
+    } else if first_of(&folded, &v.values.required_line).is_some() {
+        Some(Requirement::Required)
+    } else {
+        None
+    };
+    NoticeLine { text, requirement }
 }

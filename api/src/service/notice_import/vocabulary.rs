@@ -39,6 +39,10 @@ pub struct Values {
     pub multi_post: Vec<String>,
     pub apply_words: Vec<String>,
     pub not_apply_words: Vec<String>,
+    /// Words that make an experience or skill line a requirement ("obligatoire").
+    pub required_line: Vec<String>,
+    /// Words that make it an asset ("un atout", "préférée").
+    pub desirable_line: Vec<String>,
     pub months: BTreeMap<String, u32>,
     pub numbers: BTreeMap<String, i32>,
 }
@@ -111,6 +115,8 @@ impl Vocabulary {
                 multi_post: fold_all(v.multi_post),
                 apply_words: fold_all(v.apply_words),
                 not_apply_words: fold_all(v.not_apply_words),
+                required_line: fold_all(v.required_line),
+                desirable_line: fold_all(v.desirable_line),
                 months: v.months,
                 numbers: v.numbers,
             },
