@@ -271,7 +271,13 @@ fn opt(value: &Value) -> Option<String> {
 fn items(value: &Value) -> Option<String> {
     let items: Vec<String> = list(value)
         .iter()
-        .map(|v| norm(v.as_str().or_else(|| v["text"].as_str()).unwrap_or_default()))
+        .map(|v| {
+            norm(
+                v.as_str()
+                    .or_else(|| v["text"].as_str())
+                    .unwrap_or_default(),
+            )
+        })
         .collect();
     (!items.is_empty()).then(|| items.join("|"))
 }

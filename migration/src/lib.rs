@@ -28,9 +28,9 @@ mod m20261204_000019_access_log;
 mod m20261204_000020_erasure_and_retention;
 mod m20261204_000021_integration_token_scopes;
 mod m20261205_000022_notice_details;
-mod sqlite_rebuild;
 mod m20261205_000023_projects_partners_and_names;
 mod m20261205_000024_candidate_profile;
+mod sqlite_rebuild;
 
 pub struct Migrator;
 

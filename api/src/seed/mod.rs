@@ -21,10 +21,10 @@ use sea_orm::{
 };
 use serde::de::DeserializeOwned;
 
+use crate::domain::names::Translation;
 use crate::domain::{
     closing_instant, start_of_day, CountryCode, Grade, ItemSection, LanguageCode, Requirement,
 };
-use crate::domain::names::Translation;
 use model::*;
 
 const ORGANISATIONS: &str = include_str!("../../../seed/organisations.toml");
