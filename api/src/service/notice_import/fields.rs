@@ -49,7 +49,7 @@ pub struct Parsed {
 macro_rules! re {
     ($name:ident, $pattern:expr) => {
         pub(super) static $name: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new($pattern).unwrap_or_else(|_| unreachable!("constant")));
+            LazyLock::new(|| Regex::new($pattern).expect("a constant pattern"));
     };
 }
 re!(DATE_WORDS, r"(\d{1,2})(?:er)?\s+([a-z]+)\s+(\d{4})");

@@ -84,21 +84,17 @@ static BULLET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:[-•◆●▪■*–·◦➢➤✓]\s+|[•◆●▪■◦➢➤]|\(?\d{1,2}[.)](?:\s+|$)|\(?[a-z][)]\s+|[a-z][.]\s+)",
     )
-    .unwrap_or_else(|_| unreachable!("a constant pattern"))
+    .expect("a constant pattern")
 });
-static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:[ivx]{1,5})[.)]\s+").unwrap_or_else(|_| unreachable!("a constant pattern"))
-});
+static ROMAN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i:[ivx]{1,5})[.)]\s+").expect("a constant pattern"));
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\[([^\]]*)\]\([^)]*\)|<(https?://[^>]*)>")
-        .unwrap_or_else(|_| unreachable!("a constant pattern"))
+    Regex::new(r"\[([^\]]*)\]\([^)]*\)|<(https?://[^>]*)>").expect("a constant pattern")
 });
-static TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<[^>]{1,200}>").unwrap_or_else(|_| unreachable!("a constant pattern"))
-});
-static LEVEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:niveau|level)\s*(\d)").unwrap_or_else(|_| unreachable!("a constant pattern"))
-});
+static TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<[^>]{1,200}>").expect("a constant pattern"));
+static LEVEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:niveau|level)\s*(\d)").expect("a constant pattern"));
 
 /// Markdown, HTML and table rules a converter may leave, off; list items in HTML on lines
 /// of their own.
