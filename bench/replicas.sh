@@ -55,7 +55,7 @@ cleanup() {
   [[ -f $OUT/haproxy.pid ]] && kill "$(cat "$OUT/haproxy.pid")" 2>/dev/null || true
   sleep 0.5
   if [[ -n $PRIVATE_PG ]]; then
-    su postgres -c "$PG_BIN/pg_ctl -D $PRIVATE_PG stop -m immediate" >/dev/null 2>&1 || true
+    su postgres -c "$PG_BIN/pg_ctl -D $PRIVATE_PG/data stop -m immediate" >/dev/null 2>&1 || true
     rm -rf "$PRIVATE_PG"
   else
     psql "$PG_URL/postgres" -X -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
@@ -73,7 +73,6 @@ if [[ $FAULT == pg-restart ]]; then
   su postgres -c "$PG_BIN/pg_ctl -D $PRIVATE_PG/data -o '-p $pg_port -k $PRIVATE_PG -c listen_addresses=127.0.0.1' -l $PRIVATE_PG/log -w start" >/dev/null
   PG_URL=postgres://postgres@127.0.0.1:$pg_port
   export PG_RESTART="su postgres -c '$PG_BIN/pg_ctl -D $PRIVATE_PG/data -m fast -w restart' >/dev/null"
-  PRIVATE_PG=$PRIVATE_PG/data
 fi
 DB=replicas_$(date +%s)_$$
 DB_URL=$PG_URL/$DB

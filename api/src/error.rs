@@ -88,7 +88,7 @@ pub enum AppError {
     #[error("the document storage is unavailable; try again later")]
     StorageUnavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("the database is unavailable; try again shortly")]
-    DatabaseUnavailable(#[source] DbErr),
+    DatabaseUnavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -101,8 +101,23 @@ impl AppError {
         }
     }
 
+    /// A failure the caller cannot fix; a database that cannot be reached is unavailable
+    /// instead, however the error got here.
     pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> Self {
-        Self::Internal(Box::new(error))
+        let any = &error as &dyn std::any::Any;
+        // A DataLoader shares its error between the requests that waited for it.
+        let unreachable = any.downcast_ref::<DbErr>().is_some_and(is_unreachable)
+            || any
+                .downcast_ref::<std::sync::Arc<DbErr>>()
+                .is_some_and(|shared| is_unreachable(shared))
+            || any
+                .downcast_ref::<std::sync::Arc<AppError>>()
+                .is_some_and(|shared| matches!(shared.as_ref(), Self::DatabaseUnavailable(_)));
+        if unreachable {
+            Self::DatabaseUnavailable(Box::new(error))
+        } else {
+            Self::Internal(Box::new(error))
+        }
     }
 
     /// The document storage failed; the cause is logged, never sent.
@@ -177,7 +192,7 @@ impl From<DbErr> for AppError {
             Some(SqlErr::UniqueConstraintViolation(_)) => {
                 Self::Conflict("this already exists".to_owned())
             }
-            _ if is_unreachable(&error) => Self::DatabaseUnavailable(error),
+            _ if is_unreachable(&error) => Self::DatabaseUnavailable(Box::new(error)),
             _ => Self::internal(error),
         }
     }
@@ -282,3 +297,33 @@ pub fn error_body(message: &str, code: Code) -> serde_json::Value {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_unavailable_however_the_error_got_here() {
+        let lost = || DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout);
+        let code = |error: AppError| error.code().as_str();
+        assert_eq!(code(AppError::from(lost())), "DATABASE_UNAVAILABLE");
+        assert_eq!(code(AppError::internal(lost())), "DATABASE_UNAVAILABLE");
+        assert_eq!(
+            code(AppError::internal(Arc::new(lost()))),
+            "DATABASE_UNAVAILABLE"
+        );
+        let shared = Arc::new(AppError::from(lost()));
+        assert_eq!(code(AppError::internal(shared)), "DATABASE_UNAVAILABLE");
+        assert_eq!(code(AppError::from(lost())), "DATABASE_UNAVAILABLE");
+        assert_eq!(
+            code(AppError::from(DbErr::Custom("a bug".into()))),
+            "INTERNAL_SERVER_ERROR"
+        );
+        assert_eq!(
+            AppError::from(lost()).status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+    }
+}

@@ -106,6 +106,9 @@ fn shared(error: Arc<AppError>) -> AppError {
     match error.as_ref() {
         AppError::BadUserInput { field, message } => AppError::bad_input(field, message),
         AppError::NotFound(what) => AppError::NotFound(what),
+        AppError::DatabaseUnavailable(_) => {
+            AppError::DatabaseUnavailable(Box::new(SharedError(error)))
+        }
         _ => AppError::internal(SharedError(error)),
     }
 }

@@ -34,7 +34,8 @@ pub fn vacancies_published(
             let context = context.clone();
             async move {
                 let (actor, db, filter) = &*context;
-                match vacancies::matching(actor, db, event.vacancy_id, filter).await {
+                let read = || vacancies::matching(actor, db, event.vacancy_id, filter);
+                match while_unavailable(read).await {
                     Ok(found) => found,
                     Err(error) => {
                         tracing::warn!(%error, event = event.id, "cannot check a published vacancy");
@@ -43,6 +44,28 @@ pub fn vacancies_published(
                 }
             }
         }))
+}
+
+/// How long an event waits for an unreachable database (a restart, a failover) before the
+/// subscriber skips it.
+const WAIT_FOR_DATABASE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Runs `read` again while the database is unavailable (up to [`WAIT_FOR_DATABASE`]), so that
+/// an event arriving during a restart still reaches its subscribers, in order.
+async fn while_unavailable<T, F: std::future::Future<Output = AppResult<T>>>(
+    read: impl Fn() -> F,
+) -> AppResult<T> {
+    let started = std::time::Instant::now();
+    let mut wait = std::time::Duration::from_millis(100);
+    loop {
+        match read().await {
+            Err(AppError::DatabaseUnavailable(_)) if started.elapsed() < WAIT_FOR_DATABASE => {
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(std::time::Duration::from_secs(2));
+            }
+            outcome => return outcome,
+        }
+    }
 }
 
 /// A move of one of the caller's applications.
@@ -80,7 +103,8 @@ pub fn application_status_changes(
                 let (actor, db) = &*context;
                 let id = event.application_id?;
                 // Read through the service, so the application's own visibility rule applies.
-                let application = match applications::get(actor, db, id).await {
+                let application = match while_unavailable(|| applications::get(actor, db, id)).await
+                {
                     Ok(application) => application,
                     Err(AppError::NotFound(_)) => return None,
                     Err(error) => {
