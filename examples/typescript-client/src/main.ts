@@ -232,7 +232,8 @@ async function main() {
     log(`the subscription delivered ${delivered.reference}`);
 
     const reference = delivered.reference;
-    const after = await listOpenVacancies(candidate, 'reintegration rabat');
+    // By its words and reference: the sample notices fill the first pages of "reintegration rabat".
+    const after = await listOpenVacancies(candidate, `reintegration rabat ${reference}`);
     if (!after.edges.some(({ node }) => node.reference === reference)) {
       throw new Error(`a search does not find ${reference}`);
     }
