@@ -144,6 +144,101 @@ static STATEMENTS: Mutex<BTreeMap<String, Vec<String>>> = Mutex::new(BTreeMap::n
 /// The `x-request-id` of a `request` span, kept in the span's extensions.
 struct RequestId(String);
 
+/// What the request log of a request being watched says (see [`RequestLogs`]).
+#[derive(Debug, Default)]
+struct RequestLog {
+    traceparent: Option<String>,
+    operation: Option<String>,
+    /// Whether the line written when the response went out was at INFO, inside the span.
+    responded: bool,
+}
+
+/// The request logs being watched, by request id.
+static REQUEST_LOGS: Mutex<BTreeMap<String, RequestLog>> = Mutex::new(BTreeMap::new());
+
+/// Records, for a watched request, its span's fields and whether its response was logged.
+struct RequestLogs;
+
+/// A span field's value, by name.
+struct Field(&'static str, Option<String>);
+
+impl Visit for Field {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == self.0 {
+            self.1 = Some(value.to_owned());
+        }
+    }
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+        if field.name() == self.0 {
+            self.1 = Some(format!("{value:?}"));
+        }
+    }
+}
+
+fn request_id_of<S>(span: &tracing_subscriber::registry::SpanRef<'_, S>) -> Option<String>
+where
+    S: for<'a> LookupSpan<'a>,
+{
+    span.extensions().get::<RequestId>().map(|r| r.0.clone())
+}
+
+impl<S> Layer<S> for RequestLogs
+where
+    S: tracing::Subscriber + for<'a> LookupSpan<'a>,
+{
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        if attrs.metadata().name() != "request" {
+            return;
+        }
+        let (mut request_id, mut traceparent) =
+            (Field("request_id", None), Field("traceparent", None));
+        attrs.record(&mut request_id);
+        attrs.record(&mut traceparent);
+        let Some(request_id) = request_id.1 else {
+            return;
+        };
+        if let Some(log) = REQUEST_LOGS.lock().unwrap().get_mut(&request_id) {
+            log.traceparent = traceparent.1;
+        }
+        if let Some(span) = ctx.span(id) {
+            if span.extensions().get::<RequestId>().is_none() {
+                span.extensions_mut().insert(RequestId(request_id));
+            }
+        }
+    }
+
+    fn on_record(&self, id: &Id, values: &tracing::span::Record<'_>, ctx: Context<'_, S>) {
+        let Some(request_id) = ctx.span(id).and_then(|span| request_id_of(&span)) else {
+            return;
+        };
+        let mut operation = Field("operation", None);
+        values.record(&mut operation);
+        if let (Some(operation), Some(log)) = (
+            operation.1,
+            REQUEST_LOGS.lock().unwrap().get_mut(&request_id),
+        ) {
+            log.operation = Some(operation);
+        }
+    }
+
+    fn on_event(&self, event: &tracing::Event<'_>, ctx: Context<'_, S>) {
+        if !event.metadata().target().starts_with("tower_http::trace")
+            || *event.metadata().level() != Level::INFO
+        {
+            return;
+        }
+        let Some(request_id) = ctx
+            .event_scope(event)
+            .and_then(|mut scope| scope.find_map(|span| request_id_of(&span)))
+        else {
+            return;
+        };
+        if let Some(log) = REQUEST_LOGS.lock().unwrap().get_mut(&request_id) {
+            log.responded = true;
+        }
+    }
+}
+
 /// Files each statement event under the request id of the span it was emitted in.
 struct StatementsByRequest;
 
@@ -152,26 +247,15 @@ where
     S: tracing::Subscriber + for<'a> LookupSpan<'a>,
 {
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-        struct Field(&'static str, Option<String>);
-        impl Visit for Field {
-            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-                if field.name() == self.0 {
-                    self.1 = Some(value.to_owned());
-                }
-            }
-            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
-                if field.name() == self.0 {
-                    self.1 = Some(format!("{value:?}"));
-                }
-            }
-        }
         if attrs.metadata().name() != "request" {
             return;
         }
         let mut request_id = Field("request_id", None);
         attrs.record(&mut request_id);
         if let (Some(request_id), Some(span)) = (request_id.1, ctx.span(id)) {
-            span.extensions_mut().insert(RequestId(request_id));
+            if span.extensions().get::<RequestId>().is_none() {
+                span.extensions_mut().insert(RequestId(request_id));
+            }
         }
     }
 
@@ -212,8 +296,12 @@ fn collect_statements() {
         let targets = Targets::new()
             .with_target(STATEMENT_TARGET, Level::INFO)
             .with_target("jobboard::http", Level::INFO);
-        let subscriber =
-            tracing_subscriber::registry().with(StatementsByRequest.with_filter(targets));
+        let request_targets = Targets::new()
+            .with_target("jobboard::http", Level::INFO)
+            .with_target("tower_http::trace", Level::INFO);
+        let subscriber = tracing_subscriber::registry()
+            .with(StatementsByRequest.with_filter(targets))
+            .with(RequestLogs.with_filter(request_targets));
         tracing::subscriber::set_global_default(subscriber)
             .expect("no other global subscriber in the integration tests");
     });
@@ -713,5 +801,50 @@ async fn eligible_for_me_runs_as_few_statements_for_100_as_for_5() {
         // page, its total and titles; for `eligibility`, the profile and the same three
         // relations, each read once for the whole page.
         assert_eq!(five, vec![13; RUNS], "[{}]", app.backend());
+    }
+}
+
+/// Operators join a request's log line to the caller's trace and to its GraphQL operation: the
+/// `request` span carries the request id, the caller's `traceparent` and the operation's name,
+/// and the line written when the response goes out is an INFO event inside that span.
+#[tokio::test]
+async fn a_request_logs_its_id_operation_and_the_callers_trace_context() {
+    collect_statements();
+    let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    for database in TestDatabase::all().await {
+        let app = spawn_counting(database).await;
+        let request_id = format!("logs-{}", uuid::Uuid::new_v4());
+        REQUEST_LOGS
+            .lock()
+            .unwrap()
+            .insert(request_id.clone(), RequestLog::default());
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .header("x-request-id", &request_id)
+            .header("traceparent", traceparent)
+            .json(&json!({ "query": "query FrontPage { vacancies(first: 1) { totalCount } }" }))
+            .send()
+            .await
+            .expect("send the request");
+        assert_eq!(response.status(), 200, "[{}]", app.backend());
+        let log = REQUEST_LOGS.lock().unwrap().remove(&request_id).unwrap();
+        assert_eq!(
+            log.traceparent.as_deref(),
+            Some(traceparent),
+            "[{}]",
+            app.backend()
+        );
+        assert_eq!(
+            log.operation.as_deref(),
+            Some("FrontPage"),
+            "[{}]",
+            app.backend()
+        );
+        assert!(
+            log.responded,
+            "[{}] no INFO line for the response",
+            app.backend()
+        );
     }
 }
