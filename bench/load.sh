@@ -24,6 +24,7 @@
 # the floor's tps. Every run is kept in $OUT/runs.tsv and $OUT/floors.tsv, wrk's own output in
 # $OUT/wrk/, pgbench's in $OUT/pgbench/. See BENCHMARKS.md.
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1   # bench/longtail.py is imported, not compiled into the tree
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
