@@ -56,6 +56,9 @@ BIN=${BIN:-$ROOT/target/release/jobboard}
 export JWT_SECRET=${JWT_SECRET:-bench-secret-0123456789abcdef0123456789abcdef}
 export WEBHOOK_SECRET_KEY=${WEBHOOK_SECRET_KEY:-AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=}
 export JWT_ISSUER=jobboard JWT_AUDIENCE=jobboard-api
+# Production requires a mail server; nothing listens there, so mails (apply's notices) stay in
+# the outbox.
+export SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:2525} MAIL_FROM=${MAIL_FROM:-Bench <bench@jobboard.invalid>}
 # One load generator on one address: the per-client rate limit would answer 429s, not measure.
 export RATE_LIMIT_OPERATIONS_PER_MINUTE=${RATE_LIMIT_OPERATIONS_PER_MINUTE:-0}
 unset DATABASE_MAX_CONNECTIONS LOG_STATEMENTS RESPONSE_CACHE_SECONDS COUNT_CACHE_SECONDS
@@ -122,6 +125,7 @@ start_server() {
   SERVER=$!
   for _ in $(seq 1 150); do
     curl -fsS "http://$BIND/ready" >/dev/null 2>&1 && break
+    kill -0 "$SERVER" 2>/dev/null || { tail -3 "$OUT/server-$mode.log" >&2; exit 1; }
     sleep 0.2
   done
   curl -fsS "http://$BIND/ready" >/dev/null
@@ -151,8 +155,8 @@ prepare_inputs() {
   BUSIEST_GID=$(echo "$BUSIEST" | gid)
   RECRUITER=$(mint --role RECRUITER --org "$ORG")
 
-  psql_bench -c "INSERT INTO account (email, password_hash, full_name, role, active, version, created_at, updated_at)
-    SELECT 'bench.$NONCE.' || n || '@bench.jobboard.invalid', '!', 'Bench Candidate ' || n, 'CANDIDATE', true, 1, now(), now()
+  psql_bench -c "INSERT INTO account (email, password_hash, full_name, role, active, email_verified_at, version, created_at, updated_at)
+    SELECT 'bench.$NONCE.' || n || '@bench.jobboard.invalid', '!', 'Bench Candidate ' || n, 'CANDIDATE', true, now(), 1, now(), now()
     FROM generate_series(1, $CANDIDATES) n" >/dev/null
   psql_bench -c "SELECT id FROM account WHERE email LIKE 'bench.$NONCE.%' ORDER BY id" >"$OUT/data/candidates.txt"
   : >"$OUT/data/tokens.txt"
@@ -324,7 +328,6 @@ FLOOR_MODE=${MODES%% *}
 [[ " $MODES " == *" executed "* ]] && FLOOR_MODE=executed
 
 STARTED=$(date -u +%FT%TZ)
-PEAKS=()
 for mode in $MODES; do
   start_server "$mode"
   [[ -n ${RECRUITER:-} ]] || prepare_inputs
@@ -346,10 +349,8 @@ for mode in $MODES; do
       done
     done
   done
-  PEAKS+=("$mode $(awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$SERVER/status")")
   stop_server
 done
-log "server peak RSS of each mode's last run: ${PEAKS[*]}"
 
 # --- summary ---------------------------------------------------------------------------------
 python3 "$ROOT/bench/summary.py" "$RUNS_TSV" "$FLOORS_TSV" "$STARTED"

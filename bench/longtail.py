@@ -95,8 +95,9 @@ def main():
     rare = [w for w, n in sorted(df.items(), key=lambda x: (x[1], x[0]))
             if n <= max(1, len(docs) // 500) and len(w) >= 3]
     rng.shuffle(rare)
-    title_words = [words(t) for t in titles]
-    line_words = [words(t) for t in titles + french]
+    # Words of two letters or more: a lone letter is what folding leaves of "Chargé·e".
+    title_words = [[w for w in words(t) if len(w) > 1] for t in titles]
+    line_words = [[w for w in words(t) if len(w) > 1] for t in titles + french]
     pairs = [" ".join(w[i:i + 2]) for w in title_words for i in range(len(w) - 1)]
     triples = [" ".join(w[i:i + 3]) for w in line_words for i in range(len(w) - 2)]
     rng.shuffle(pairs)
@@ -118,6 +119,9 @@ def main():
                                   for c in unicodedata.normalize("NFKD", word)):
                 accented.append(word if rng.random() < 0.4 or i + 1 == len(raw)
                                 else f"{word} {raw[i + 1]}")
+    # The synthetic notices have few accented words: pair them with other words of the titles.
+    vocabulary = sorted({w for line in title_words for w in line})
+    accented += [f"{a} {rng.choice(vocabulary)}" for a in list(accented)]
     rng.shuffle(accented)
     # Each accented search is kept once as written and once folded, counted as two searches.
     folded_pairs = []
