@@ -217,6 +217,7 @@ SQL
     psql_bench -c "\\copy bench_floor.search FROM STDIN"
   psql_bench -c "ANALYZE bench_floor.detail; ANALYZE bench_floor.search"
   DETAIL_COUNT=$(wc -l <"$OUT/data/open-ids.txt")
+  log "detail walk: $DETAIL_COUNT different notices$( ((DETAIL_COUNT >= 20000)) || echo " (fewer than 20,000: a small database)")"
   HAS_TSV=$(psql_bench -c "SELECT count(*) FROM information_schema.columns WHERE table_name = 'vacancy_search' AND column_name = 'tsv'")
   [[ $HAS_TSV == 1 ]] || log "vacancy_search.tsv is missing (full-text migration not applied): no search floors"
 }
@@ -266,8 +267,12 @@ run() {
     "http://$BIND/graphql" >"$file"
   if [[ -n $perf ]]; then
     wait "$perf" || true
-    perf report -q -i "$OUT/perf/$name.data" --no-children --sort dso,symbol --stdio \
-      -g none --percent-limit 0.7 2>/dev/null >"$OUT/perf/$name.txt" || true
+    # By library, then by symbol (self time); perf pads its lines to the terminal's width.
+    for sort in dso dso,symbol; do
+      perf report -q -i "$OUT/perf/$name.data" --no-children --sort "$sort" --stdio \
+        -g none --percent-limit 0.7 2>/dev/null | sed 's/[ -]*$//' || true
+      echo
+    done >"$OUT/perf/$name.txt"
   fi
   local rps p50 p99 errors non2xx hwm requests cpu
   rps=$(awk '/^Requests\/sec/ {print $2}' "$file")
