@@ -8,6 +8,7 @@
 #   RESEED=1 bench/load.sh             # drop and regenerate the database first
 #   SEED_ONLY=1 bench/load.sh          # create and seed the database, run nothing
 #   PROFILE=1 OPERATIONS=detail RUNS=1 bench/load.sh   # also record a perf profile of each run
+#                                      (by library, by symbol and by crate: bench/perf_crates.py)
 #
 # Every read (list, filtered, search, longtail, detail, pipeline) runs once per mode in MODES:
 # `shipped` (the server's defaults: response and count caches on) and `executed`
@@ -273,6 +274,9 @@ run() {
         -g none --percent-limit 0.7 2>/dev/null | sed 's/[ -]*$//' || true
       echo
     done >"$OUT/perf/$name.txt"
+    { echo "by crate (self time):"; perf report -q -i "$OUT/perf/$name.data" --no-children \
+        --sort dso,symbol --stdio -g none 2>/dev/null | python3 "$ROOT/bench/perf_crates.py"; } \
+      >>"$OUT/perf/$name.txt" || true
   fi
   local rps p50 p99 errors non2xx hwm requests cpu
   rps=$(awk '/^Requests\/sec/ {print $2}' "$file")
