@@ -4,18 +4,19 @@
 -- duty stations; the total; and the five facets of search.graphql (organisations, countries,
 -- grade categories, contract types, open to external), all in one statement.
 -- Variables: class (a class of bench_floor.search) and count (how many searches it has).
+-- Two statements: the first only looks the search up.
 \set n random(1, :count)
-WITH q AS (
-  SELECT to_tsquery('jobboard_search', s.q) AS q
-  FROM bench_floor.search s WHERE s.class = :class AND s.n = :n
-), m AS MATERIALIZED (
+-- The search's tsquery, then the statement with it as a parameter (planned for its value, as
+-- the server's bound parameter is).
+SELECT q FROM bench_floor.search WHERE class = :class AND n = :n \gset
+WITH m AS MATERIALIZED (
   SELECT v.id, v.reference, v.closing_at, v.grade, v.grade_category, v.contract_type,
          v.organisation_id, v.project_id, v.authoritative_language, v.open_to_external,
-         ts_rank(vs.tsv, q.q) AS rank
-  FROM q
-  JOIN vacancy_search vs ON vs.tsv @@ q.q
+         ts_rank(vs.tsv, to_tsquery('jobboard_search', :q)) AS rank
+  FROM vacancy_search vs
   JOIN vacancy v ON v.id = vs.vacancy_id
-  WHERE v.status = 'PUBLISHED' AND v.closing_at > now()
+  WHERE vs.tsv @@ to_tsquery('jobboard_search', :q)
+    AND v.status = 'PUBLISHED' AND v.closing_at > now()
 ), page AS (
   SELECT * FROM m ORDER BY rank DESC, closing_at, id LIMIT 21
 )
