@@ -205,8 +205,9 @@ PY
   fi
 
   # The floors' inputs, in a schema of their own: the detail walk's ids, and every search
-  # folded into a tsquery (class 0 the `search` operation's ten, then the long-tail classes).
+  # folded into a tsquery (class `search`: the search operation's ten; then the long-tail classes).
   psql_bench <<SQL
+SET client_min_messages = warning;
 CREATE SCHEMA IF NOT EXISTS bench_floor;
 DROP TABLE IF EXISTS bench_floor.detail, bench_floor.search;
 CREATE TABLE bench_floor.detail (k int PRIMARY KEY, id int NOT NULL);
