@@ -224,6 +224,29 @@ SQL
   [[ $HAS_TSV == 1 ]] || log "vacancy_search.tsv is missing (full-text migration not applied): no search floors"
 }
 
+# The floors return what the server returns: for the `search` operation's ten searches and the
+# first of each long-tail class, the server's totalCount beside the floor's count of matches.
+# A difference (a bounded total aside) means the floor's SQL no longer matches as the server does.
+check_floors() {
+  [[ $FLOOR == 1 && $HAS_TSV == 1 ]] || return 0
+  local class n search total floor_total differ=0
+  while IFS=$'\t' read -r class n search; do
+    total=$(python3 -c 'import json, sys; print(json.dumps({"query": open(sys.argv[1]).read(),
+      "variables": {"filter": {"openOnly": True, "search": sys.argv[2]}}}))' \
+      "$ROOT/bench/operations/search.graphql" "$search" |
+      curl -fsS -H 'Content-Type: application/json' --data-binary @- "http://$BIND/graphql" |
+      python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["vacancies"]["totalCount"])')
+    floor_total=$(psql_bench -c "SELECT count(*) FROM vacancy_search vs JOIN vacancy v ON v.id = vs.vacancy_id
+      WHERE vs.tsv @@ to_tsquery('jobboard_search', (SELECT q FROM bench_floor.search WHERE class = '$class' AND n = $n))
+        AND v.status = 'PUBLISHED' AND v.closing_at > now()")
+    if [[ $total != "$floor_total" ]]; then
+      log "floor check: $class \"$search\": the server counts $total, the floor $floor_total"
+      differ=$((differ + 1))
+    fi
+  done < <(psql_bench -F $'\t' -c "SELECT class, n, search FROM bench_floor.search WHERE class = 'search' OR n = 1 ORDER BY class, n")
+  log "floor check: $differ of the searches checked count differently from the server"
+}
+
 # --- runs ------------------------------------------------------------------------------------
 export WRK_DIR=$ROOT/bench/wrk
 RUNS_TSV=$OUT/runs.tsv
@@ -340,7 +363,7 @@ FLOOR_MODE=${MODES%% *}
 STARTED=$(date -u +%FT%TZ)
 for mode in $MODES; do
   start_server "$mode"
-  [[ -n ${RECRUITER:-} ]] || prepare_inputs
+  [[ -n ${RECRUITER:-} ]] || { prepare_inputs; check_floors; }
   for op in $OPERATIONS; do
     case $op in
       create|apply) [[ $mode == shipped ]] || continue ;;
