@@ -11,8 +11,9 @@ Reads a random sample of the search documents (`vacancy_search`) and of the Fren
   two_words    two consecutive words of a title ("finance assistant")
   three_words  three consecutive words of a title or a text line
   prefix       one or two words, the last one cut short ("coordin", "labour mark")
-  accented     French words as written with accents ("réintégration"), and the same searches
-               folded ("reintegration"), half each
+  accented     French words as written with accents ("réintégration"), alone, with the next
+               word or with a word of a title, and the same searches without their accents
+               ("reintegration"), half each
 
 OUT_DIR/longtail/CLASS.jsonl holds one GraphQL request a line (search.graphql, openOnly), and
 OUT_DIR/longtail.tsv every search as `class<TAB>n<TAB>search<TAB>tsquery`, where tsquery is the
