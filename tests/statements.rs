@@ -597,6 +597,23 @@ async fn a_page_of_100_vacancies_runs_as_few_statements_as_a_page_of_5() {
             "[{}] statements for a page of 5 and a page of 100",
             app.backend()
         );
+
+        // The relations' statement has the same text for 5 vacancies as for 100 (the ids are one
+        // parameter), so the driver prepares it once per connection.
+        let related = |statements: Vec<String>| {
+            statements
+                .into_iter()
+                .find(|sql| sql.contains("UNION ALL"))
+                .expect("the relations' statement")
+        };
+        let (_, for_five) = run_counted_as(&app, None, LIST, json!({ "first": 5 })).await;
+        let (_, for_hundred) = run_counted_as(&app, None, LIST, json!({ "first": 100 })).await;
+        assert_eq!(
+            related(for_five),
+            related(for_hundred),
+            "[{}]",
+            app.backend()
+        );
     }
 }
 

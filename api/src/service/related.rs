@@ -36,9 +36,19 @@ impl Related {
         }
     }
 
-    /// Names a set of ids, `name(id)`, selected by `query` (which may use the sets before it).
+    /// Names a set of ids, `name(id)`, selected by `query` (which may use the sets before it,
+    /// through [`Related::within`]).
     pub fn set(&mut self, name: &str, query: &str) {
         self.sets.push(format!("{name}(id) AS ({query})"));
+    }
+
+    /// The condition that a column is in the set `set`: on PostgreSQL an array, evaluated once,
+    /// so that the column's index is used (a semi-join on the set scans the whole table).
+    pub fn within(&self, set: &str) -> String {
+        match self.backend {
+            DbBackend::Postgres => format!("= ANY(ARRAY(SELECT id FROM {set}))"),
+            _ => format!("IN (SELECT id FROM {set})"),
+        }
     }
 
     /// Adds every row of `E` whose `key` is in the set `set`, in `order` within a key.
@@ -57,10 +67,10 @@ impl Related {
             }
             _ => format!("json_object({})", fields.join(", ")),
         };
-        let (key, order) = (key.as_str(), order.as_str());
+        let (key, order, within) = (key.as_str(), order.as_str(), self.within(set));
         self.branches.push(format!(
             "SELECT '{table}' AS k, \"{key}\" AS p, \"{order}\" AS o, {object} AS j \
-             FROM \"{table}\" WHERE \"{key}\" IN (SELECT id FROM {set})"
+             FROM \"{table}\" WHERE \"{key}\" {within}"
         ));
     }
 

@@ -37,8 +37,6 @@ pub struct Selection {
     pub offices: bool,
 }
 
-const VACANCIES: &str = "SELECT id FROM ids";
-
 /// Reads what `selection` asks for of the vacancies `ids`, in one statement (none when it asks
 /// for nothing).
 pub async fn related(
@@ -47,6 +45,7 @@ pub async fn related(
     s: Selection,
 ) -> Result<RelatedRows, DbErr> {
     let mut q = Related::new(db.get_database_backend());
+    let (vacancies, projects_set) = (q.within("ids"), q.within("p"));
     if s.texts {
         q.rows::<vacancy_text::Entity>(
             vacancy_text::Column::VacancyId,
@@ -106,9 +105,7 @@ pub async fn related(
     if s.competency {
         q.set(
             "c",
-            &format!(
-                "SELECT competency_id FROM vacancy_competency WHERE vacancy_id IN ({VACANCIES})"
-            ),
+            &format!("SELECT competency_id FROM vacancy_competency WHERE vacancy_id {vacancies}"),
         );
         q.rows::<competency::Entity>(competency::Column::Id, competency::Column::Id, "c");
         if s.indicators {
@@ -129,12 +126,12 @@ pub async fn related(
     let mut projects = Vec::new();
     if s.main_project || s.other_projects {
         projects.push(format!(
-            "SELECT project_id FROM vacancy WHERE id IN ({VACANCIES}) AND project_id IS NOT NULL"
+            "SELECT project_id FROM vacancy WHERE id {vacancies} AND project_id IS NOT NULL"
         ));
     }
     if s.other_projects {
         projects.push(format!(
-            "SELECT project_id FROM vacancy_project WHERE vacancy_id IN ({VACANCIES})"
+            "SELECT project_id FROM vacancy_project WHERE vacancy_id {vacancies}"
         ));
     }
     let with_projects = !projects.is_empty();
@@ -159,25 +156,24 @@ pub async fn related(
     let mut organisations = Vec::new();
     if s.poster {
         organisations.push(format!(
-            "SELECT organisation_id FROM vacancy WHERE id IN ({VACANCIES})"
+            "SELECT organisation_id FROM vacancy WHERE id {vacancies}"
         ));
     }
     if with_projects && s.leads {
-        organisations
-            .push("SELECT lead_organisation_id FROM project WHERE id IN (SELECT id FROM p)".into());
+        organisations.push(format!(
+            "SELECT lead_organisation_id FROM project WHERE id {projects_set}"
+        ));
     }
     if with_projects && s.partners && s.partner_organisations {
-        organisations.push(
-            "SELECT organisation_id FROM project_partner WHERE project_id IN (SELECT id FROM p)"
-                .into(),
-        );
+        organisations.push(format!(
+            "SELECT organisation_id FROM project_partner WHERE project_id {projects_set}"
+        ));
     }
     if with_projects && s.partners && s.through {
-        organisations.push(
+        organisations.push(format!(
             "SELECT through_organisation_id FROM project_partner \
-             WHERE project_id IN (SELECT id FROM p) AND through_organisation_id IS NOT NULL"
-                .into(),
-        );
+             WHERE project_id {projects_set} AND through_organisation_id IS NOT NULL"
+        ));
     }
     if !organisations.is_empty() {
         q.set("o", &organisations.join(" UNION "));
