@@ -27,7 +27,7 @@ use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::{filter::Targets, Layer};
 
-use crate::helpers::{vacancy_id, TestApp, TestDatabase, VacancyBuilder};
+use crate::helpers::{global_id, vacancy_id, TestApp, TestDatabase, VacancyBuilder};
 
 /// Statements for a page of vacancies with everything a list shows, whatever the page's size:
 /// the page, its total count, then one statement for every relation and nesting level (texts
@@ -1131,6 +1131,137 @@ async fn a_pipeline_of_100_applications_runs_as_few_statements_as_one_of_5() {
             "[{}] statements for a pipeline page of 5 and of 100",
             app.backend()
         );
+    }
+}
+
+/// Applications submitted before outcomes were stored are screened when read: a page of them
+/// together, in a few statements whatever its size, with the outcome one of them read alone
+/// gets.
+#[tokio::test]
+async fn a_pipeline_screens_its_applications_without_a_stored_outcome_together() {
+    use entity::{application, application_language, organisation, vacancy};
+    use sea_orm::sea_query::Expr;
+
+    for database in TestDatabase::all().await {
+        let app = spawn_counting(database).await;
+        let id = insert_full_vacancies(&app.db, 1).await[0];
+        insert_applications(&app.db, id, 120).await;
+        let rows = application::Entity::find()
+            .filter(application::Column::VacancyId.eq(id))
+            .order_by_asc(application::Column::Id)
+            .all(&app.db)
+            .await
+            .unwrap();
+        // Every fourth has no stored outcome; every eighth declares the languages asked for.
+        let unscreened: Vec<i32> = rows.iter().step_by(4).map(|row| row.id).collect();
+        application::Entity::update_many()
+            .col_expr(
+                application::Column::Eligible,
+                Expr::value(Option::<bool>::None),
+            )
+            .col_expr(
+                application::Column::Unmet,
+                Expr::value(Option::<serde_json::Value>::None),
+            )
+            .filter(application::Column::Id.is_in(unscreened.clone()))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        application_language::Entity::insert_many(unscreened.iter().step_by(2).flat_map(
+            |&application| {
+                [("en", "FLUENT"), ("fr", "FLUENT")].map(|(language, level)| {
+                    application_language::ActiveModel {
+                        application_id: Set(application),
+                        language_code: Set(language.into()),
+                        level: Set(level.into()),
+                        ..Default::default()
+                    }
+                })
+            },
+        ))
+        .exec(&app.db)
+        .await
+        .unwrap();
+        let notice = vacancy::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let poster = organisation::Entity::find_by_id(notice.organisation_id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let recruiter = app
+            .sign_in_as(jobboard::domain::Role::Recruiter, Some(&poster.acronym))
+            .await;
+        let query = PIPELINE.replace("ELIGIBLE_FIRST", "SUBMITTED_FIRST");
+        let variables = |first: usize| json!({ "vacancy": vacancy_id(id), "first": first });
+
+        let (_, five) = count_as(
+            &app,
+            Some(&recruiter),
+            "unscreened, first: 5",
+            &query,
+            variables(5),
+        )
+        .await;
+        let (large, hundred) = count_as(
+            &app,
+            Some(&recruiter),
+            "unscreened, first: 100",
+            &query,
+            variables(100),
+        )
+        .await;
+        // The vacancy, its three kinds of requirements and the applications' languages.
+        assert_eq!(
+            (five, hundred),
+            (
+                vec![PIPELINE_STATEMENTS + 5; RUNS],
+                vec![PIPELINE_STATEMENTS + 5; RUNS]
+            ),
+            "[{}]",
+            app.backend()
+        );
+
+        let page = large["applications"]["edges"].as_array().unwrap();
+        let outcomes: Vec<bool> = unscreened
+            .iter()
+            .take(4)
+            .map(|application| {
+                let node = page
+                    .iter()
+                    .find(|e| e["node"]["id"] == global_id("Application", *application))
+                    .unwrap();
+                node["node"]["eligibility"]["eligible"] == true
+            })
+            .collect();
+        assert_eq!(
+            outcomes,
+            [true, false, true, false],
+            "[{}] languages decide",
+            app.backend()
+        );
+        for application in unscreened.iter().take(4) {
+            let alone = app
+                .data_as(
+                    &recruiter,
+                    "query ($id: ID!) { application(id: $id) { eligibility { eligible unmet { kind message } } } }",
+                    json!({ "id": global_id("Application", *application) }),
+                )
+                .await;
+            let in_page = page
+                .iter()
+                .find(|e| e["node"]["id"] == global_id("Application", *application))
+                .unwrap();
+            assert_eq!(
+                in_page["node"]["eligibility"],
+                alone["application"]["eligibility"],
+                "[{}]",
+                app.backend()
+            );
+        }
     }
 }
 
