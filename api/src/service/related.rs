@@ -20,6 +20,8 @@ pub struct Related {
     backend: DbBackend,
     sets: Vec<String>,
     branches: Vec<String>,
+    /// How many columns go in one JSON object (a function's arguments are bounded).
+    columns_per_object: usize,
 }
 
 impl Related {
@@ -33,6 +35,7 @@ impl Related {
             backend,
             sets: vec![ids.to_owned()],
             branches: Vec::new(),
+            columns_per_object: 40,
         }
     }
 
@@ -61,11 +64,23 @@ impl Related {
                 format!("'{name}', {value}")
             })
             .collect();
+        // A function takes at most 100 arguments on PostgreSQL, 127 on SQLite: a wide table's
+        // row comes as an array of objects, merged when decoded.
+        let (object, array) = match self.backend {
+            DbBackend::Postgres => ("json_build_object", "json_build_array"),
+            _ => ("json_object", "json_array"),
+        };
+        let parts: Vec<String> = fields
+            .chunks(self.columns_per_object)
+            .map(|part| format!("{object}({})", part.join(", ")))
+            .collect();
+        let object = match parts.as_slice() {
+            [one] => one.clone(),
+            _ => format!("{array}({})", parts.join(", ")),
+        };
         let object = match self.backend {
-            DbBackend::Postgres => {
-                format!("CAST(json_build_object({}) AS text)", fields.join(", "))
-            }
-            _ => format!("json_object({})", fields.join(", ")),
+            DbBackend::Postgres => format!("CAST({object} AS text)"),
+            _ => object,
         };
         let (key, order, within) = (key.as_str(), order.as_str(), self.within(set));
         self.branches.push(format!(
@@ -166,8 +181,12 @@ impl RelatedRows {
         };
         rows.into_iter()
             .map(|(key, json)| {
-                let mut object: Map<String, Value> =
-                    serde_json::from_str(&json).map_err(|e| DbErr::Json(e.to_string()))?;
+                let mut object = match serde_json::from_str(&json) {
+                    Ok(Value::Object(object)) => object,
+                    Ok(Value::Array(parts)) => merge(parts),
+                    Ok(other) => return Err(DbErr::Json(format!("not a row: {other}"))),
+                    Err(e) => return Err(DbErr::Json(e.to_string())),
+                };
                 for name in &timestamps {
                     if let Some(Value::String(text)) = object.get_mut(name) {
                         *text = rfc3339(text)?;
@@ -179,6 +198,17 @@ impl RelatedRows {
             })
             .collect()
     }
+}
+
+/// The parts of a wide row, as one object.
+fn merge(parts: Vec<Value>) -> Map<String, Value> {
+    let mut object = Map::new();
+    for part in parts {
+        if let Value::Object(part) = part {
+            object.extend(part);
+        }
+    }
+    object
 }
 
 /// A timestamp as SQLite keeps it (RFC 3339, or one of the forms the driver reads) in RFC 3339.
@@ -215,6 +245,46 @@ fn rfc3339(text: &str) -> Result<String, DbErr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use entity::organisation;
+    use migration::MigratorTrait;
+    use sea_orm::{ActiveModelTrait, Database, Set};
+
+    /// A row read as JSON is the row sea-orm reads, booleans, JSON and timestamps included, and
+    /// so is a wide row read in parts.
+    #[tokio::test]
+    async fn rows_read_as_json_are_the_rows_the_orm_reads() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        migration::Migrator::up(&db, None).await.unwrap();
+        let now = Utc::now();
+        let row = organisation::ActiveModel {
+            acronym: Set("TST".into()),
+            name_en: Set("Test".into()),
+            name_fr: Set("Essai".into()),
+            kind: Set("NGO".into()),
+            founded_year: Set(None),
+            announced_statuses: Set("[]".into()),
+            translations: Set(Some(serde_json::json!({ "ar": { "name": "اختبار" } }))),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+        for columns_per_object in [40, 3] {
+            let mut related = Related::new(DbBackend::Sqlite);
+            related.columns_per_object = columns_per_object;
+            related.rows::<organisation::Entity>(
+                organisation::Column::Id,
+                organisation::Column::Id,
+                "ids",
+            );
+            let mut rows = related.run(&db, &[row.id, row.id + 1]).await.unwrap();
+            let read = rows.take::<organisation::Entity>().unwrap();
+            assert_eq!(read, vec![(row.id, row.clone())], "{columns_per_object}");
+        }
+    }
 
     #[test]
     fn sqlite_timestamps_read_as_rfc3339() {
