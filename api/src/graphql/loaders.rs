@@ -418,3 +418,32 @@ where
     }
     Ok(values)
 }
+
+/// Keeps rows read elsewhere (`service::related`), by id, in a loader's cache for the request.
+pub async fn feed_rows<E>(loader: &ByIdLoader<E>, rows: Vec<(i32, E::Model)>)
+where
+    E: EntityTrait + Send + Sync,
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+{
+    loader.feed_many(rows).await;
+}
+
+/// Keeps the children of `parents` read elsewhere, each with its parent's id, in a loader's
+/// cache: every parent gets an entry, empty when it has none, as the loader itself does.
+pub async fn feed_children<E>(
+    loader: &ChildrenLoader<E>,
+    parents: impl IntoIterator<Item = i32>,
+    rows: Vec<(i32, E::Model)>,
+) where
+    E: EntityTrait + Send + Sync,
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+{
+    let mut grouped: HashMap<i32, Vec<E::Model>> =
+        parents.into_iter().map(|key| (key, Vec::new())).collect();
+    for (parent, row) in rows {
+        grouped.entry(parent).or_default().push(row);
+    }
+    loader.feed_many(grouped).await;
+}

@@ -15,6 +15,7 @@ pub mod organisation;
 pub mod pagination;
 pub mod profile;
 pub mod project;
+pub mod related;
 pub mod retention;
 pub mod retry;
 pub mod saved_search;

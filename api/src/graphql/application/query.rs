@@ -80,30 +80,27 @@ impl ApplicationQuery {
             ApplicationOrderBy::EligibleFirst => ApplicationOrder::EligibleFirst,
         };
         let page = page_args(first, after, last, before).validate()?;
-        let page = service::application::for_vacancy(
-            context::actor(ctx)?,
-            context::db(ctx)?,
-            vacancy_id,
-            &filter,
-            order,
-            page,
-        )
-        .await?;
-        // A pipeline shows who applied: their accounts in one statement, at once.
+        let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
+        let mut page =
+            service::application::for_vacancy(actor, db, vacancy_id, &filter, order, page).await?;
         let look = ctx.look_ahead();
-        if look
-            .field("edges")
-            .field("node")
-            .field("candidate")
-            .exists()
-            || look.field("nodes").field("candidate").exists()
-        {
+        let wants = |field: &str| {
+            look.field("edges").field("node").field(field).exists()
+                || look.field("nodes").field(field).exists()
+        };
+        // A pipeline shows who applied: their accounts in one statement, at once.
+        if wants("candidate") {
             preload(
                 &context::loaders(ctx)?.account,
                 page.rows.iter().map(|(_, row)| row.candidate_id),
             )
             .await
             .map_err(AppError::internal)?;
+        }
+        // And how each was screened: the few without a stored outcome, screened together.
+        if wants("eligibility") {
+            service::application::screen_unscreened(db, page.rows.iter_mut().map(|(_, row)| row))
+                .await?;
         }
         Ok(connection(page, Application))
     }

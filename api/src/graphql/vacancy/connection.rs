@@ -1,15 +1,16 @@
 //! Vacancy pages, with their rows primed into the loaders.
 
-use async_graphql::{Context, Result};
-use entity::vacancy;
+use async_graphql::{Context, Lookahead, Result};
+use entity::*;
 
 use super::types::Vacancy;
 use crate::error::AppError;
 use crate::graphql::context;
-use crate::graphql::loaders::preload;
+use crate::graphql::loaders::{feed_children, feed_rows, preload};
 use crate::graphql::relay::{keyed_connection, AppConnection};
 use crate::service::pagination::PageArgs;
 use crate::service::vacancy::order::VacancyOrder;
+use crate::service::vacancy::related::{related, Selection};
 use crate::service::{self, vacancy::VacancyFilter};
 
 /// Reads a page of vacancies and what the query selects of them.
@@ -22,42 +23,52 @@ pub async fn vacancy_connection(
     let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
     let filter = service::vacancy::for_me(actor, db, filter.clone()).await?;
     let page = service::vacancy::list(actor, db, &filter, order, page).await?;
-    let rows: Vec<(i32, vacancy::Model)> =
-        page.rows.iter().map(|(_, m)| (m.id, m.clone())).collect();
-    prime_vacancies(ctx, &rows).await?;
+    let ids: Vec<i32> = page.rows.iter().map(|(_, m)| m.id).collect();
+    prime_vacancies(ctx, &ids).await?;
     Ok(keyed_connection(page, Vacancy))
 }
 
-/// Loads, in one statement per relation, what the query selects of a page of vacancies, so
-/// that a page of 100 costs the database what a page of 5 does. The per-request loaders keep
-/// the rows for the item resolvers.
-pub async fn prime_vacancies(
-    ctx: &Context<'_>,
-    rows: &[(i32, vacancy::Model)],
-) -> Result<(), AppError> {
+/// Loads, in one statement, what the query selects of a page of vacancies, so that a page of
+/// 100 costs the database what a page of 5 does. The per-request loaders keep the rows for the
+/// item resolvers.
+pub async fn prime_vacancies(ctx: &Context<'_>, ids: &[i32]) -> Result<(), AppError> {
     let look = ctx.look_ahead();
     prime(
         ctx,
-        rows,
+        ids,
         &[look.field("edges").field("node"), look.field("nodes")],
     )
     .await
 }
 
 /// The same for one vacancy, read with everything nested.
-pub(super) async fn prime_vacancy(ctx: &Context<'_>, row: &vacancy::Model) -> Result<(), AppError> {
-    prime(ctx, &[(row.id, row.clone())], &[ctx.look_ahead()]).await
+pub(super) async fn prime_vacancy(ctx: &Context<'_>, id: i32) -> Result<(), AppError> {
+    prime(ctx, &[id], &[ctx.look_ahead()]).await
 }
 
-async fn prime(
-    ctx: &Context<'_>,
-    rows: &[(i32, vacancy::Model)],
-    roots: &[async_graphql::Lookahead<'_>],
-) -> Result<(), AppError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let wants = |path: &[&str]| {
+/// Where the query reaches an `Organisation` from a vacancy.
+const ORGANISATIONS: [&[&str]; 7] = [
+    &["organisation"],
+    &["project", "leadOrganisation"],
+    &["project", "partners", "organisation"],
+    &["project", "partners", "through"],
+    &["projects", "leadOrganisation"],
+    &["projects", "partners", "organisation"],
+    &["projects", "partners", "through"],
+];
+
+/// The text fields read from a notice's item rows.
+const ITEMS: [&str; 6] = [
+    "responsibilities",
+    "experience",
+    "experienceLines",
+    "skills",
+    "skillLines",
+    "conditions",
+];
+
+fn selection(roots: &[Lookahead<'_>]) -> Selection {
+    let at = |path: &[&str]| {
         roots.iter().any(|root| {
             let mut field = root.field(path[0]);
             for name in &path[1..] {
@@ -66,102 +77,123 @@ async fn prime(
             field.exists()
         })
     };
-    let loaders = context::loaders(ctx)?;
-    let ids: Vec<i32> = rows.iter().map(|(id, _)| *id).collect();
-    let organisations: Vec<i32> = rows.iter().map(|(_, v)| v.organisation_id).collect();
-    let projects: Vec<i32> = rows.iter().filter_map(|(_, v)| v.project_id).collect();
-    let internal = |e: std::sync::Arc<sea_orm::DbErr>| AppError::internal(e);
+    let below = |path: &[&str], name: &str| {
+        let mut path = path.to_vec();
+        path.push(name);
+        at(&path)
+    };
+    let in_projects =
+        |path: &[&str]| at(&[&["project"], path].concat()) || at(&[&["projects"], path].concat());
+    // `eligibility` and the JSON-LD read the requirements; the JSON-LD also the texts, items
+    // and the poster.
+    let screening = at(&["eligibility"]);
+    let posting = at(&["jobPosting"]) || at(&["jobPostingScript"]);
+    Selection {
+        texts: at(&["title"]) || at(&["text"]) || at(&["textLanguages"]) || posting,
+        items: ITEMS.iter().any(|item| at(&["text", item])) || posting,
+        duty_stations: at(&["dutyStations"]) || screening || posting,
+        languages: at(&["languages"]) || screening,
+        qualification_paths: at(&["qualificationPaths"]) || screening || posting,
+        documents: at(&["requiredDocuments"]),
+        questions: at(&["applicationForm"]),
+        competencies: at(&["competencies"]),
+        competency: at(&["competencies", "competency"]),
+        indicators: at(&["competencies", "competency", "indicators"]),
+        main_project: at(&["project"]),
+        other_projects: at(&["projects"]),
+        partners: in_projects(&["partners"]),
+        countries: in_projects(&["countries"]),
+        poster: at(&["organisation"]) || posting,
+        leads: in_projects(&["leadOrganisation"]),
+        partner_organisations: in_projects(&["partners", "organisation"]),
+        through: in_projects(&["partners", "through"]),
+        acronyms: ORGANISATIONS.iter().any(|path| below(path, "acronyms")),
+        offices: ORGANISATIONS.iter().any(|path| below(path, "offices")),
+    }
+}
 
-    if wants(&["title"]) || wants(&["text"]) || wants(&["textLanguages"]) {
-        preload(&loaders.vacancy_texts, ids.iter().copied())
-            .await
-            .map_err(internal)?;
+async fn prime(ctx: &Context<'_>, ids: &[i32], roots: &[Lookahead<'_>]) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
     }
-    if wants(&["text", "responsibilities"])
-        || wants(&["text", "experience"])
-        || wants(&["text", "skills"])
-        || wants(&["text", "conditions"])
-    {
-        preload(&loaders.vacancy_items, ids.iter().copied())
-            .await
-            .map_err(internal)?;
-    }
-    // `eligibility` reads the requirements: the same three relations, loaded for the page.
-    let screening = wants(&["eligibility"]);
-    if screening {
+    let loaders = context::loaders(ctx)?;
+    if roots.iter().any(|root| root.field("eligibility").exists()) {
         if let Some(account) = service::profile::screener(context::actor(ctx)?) {
             preload(&loaders.profile_of_account, [account])
                 .await
-                .map_err(internal)?;
+                .map_err(AppError::internal)?;
         }
     }
-    if wants(&["dutyStations"]) || screening {
-        preload(&loaders.duty_stations, ids.iter().copied())
-            .await
-            .map_err(internal)?;
+    let s = selection(roots);
+    let mut rows = related(context::db(ctx)?, ids, s).await?;
+    let vacancies = || ids.iter().copied();
+    // A relation is fed only when it was read: feeding it empty would hide it from its loader.
+    if s.texts {
+        let texts = rows.take::<vacancy_text::Entity>()?;
+        feed_children(&loaders.vacancy_texts, vacancies(), texts).await;
     }
-    if wants(&["languages"]) || screening {
-        preload(&loaders.vacancy_languages, ids.iter().copied())
-            .await
-            .map_err(internal)?;
+    if s.items {
+        let items = rows.take::<vacancy_item::Entity>()?;
+        feed_children(&loaders.vacancy_items, vacancies(), items).await;
     }
-    if wants(&["qualificationPaths"]) || screening {
-        preload(&loaders.qualification_paths, ids.iter().copied())
-            .await
-            .map_err(internal)?;
+    if s.duty_stations {
+        let stations = rows.take::<vacancy_duty_station::Entity>()?;
+        feed_children(&loaders.duty_stations, vacancies(), stations).await;
     }
-    if wants(&["requiredDocuments"]) {
-        preload(&loaders.vacancy_documents, ids.iter().copied())
-            .await
-            .map_err(internal)?;
+    if s.languages {
+        let languages = rows.take::<vacancy_language::Entity>()?;
+        feed_children(&loaders.vacancy_languages, vacancies(), languages).await;
     }
-    if wants(&["applicationForm"]) {
-        preload(&loaders.vacancy_questions, ids.iter().copied())
-            .await
-            .map_err(internal)?;
+    if s.qualification_paths {
+        let paths = rows.take::<vacancy_qualification_path::Entity>()?;
+        feed_children(&loaders.qualification_paths, vacancies(), paths).await;
     }
-    if wants(&["organisation"]) {
-        preload(&loaders.organisation, organisations.iter().copied())
-            .await
-            .map_err(internal)?;
+    if s.documents {
+        let documents = rows.take::<vacancy_document::Entity>()?;
+        feed_children(&loaders.vacancy_documents, vacancies(), documents).await;
     }
-    if wants(&["competencies"]) {
-        let links = preload(&loaders.vacancy_competencies, ids.iter().copied())
-            .await
-            .map_err(internal)?;
-        if wants(&["competencies", "competency"]) {
-            let competencies = links.values().flatten().map(|link| link.competency_id);
-            preload(&loaders.competency, competencies)
-                .await
-                .map_err(internal)?;
-        }
+    if s.questions {
+        let questions = rows.take::<vacancy_question::Entity>()?;
+        feed_children(&loaders.vacancy_questions, vacancies(), questions).await;
     }
-    if wants(&["projects"]) {
-        // The main projects and the others, in two statements for the whole page.
-        let links = preload(&loaders.vacancy_projects, ids.iter().copied())
-            .await
-            .map_err(internal)?;
-        let all = projects
-            .iter()
-            .copied()
-            .chain(links.values().flatten().map(|link| link.project_id));
-        preload(&loaders.project, all).await.map_err(internal)?;
+    if s.competencies {
+        let links = rows.take::<vacancy_competency::Entity>()?;
+        feed_children(&loaders.vacancy_competencies, vacancies(), links).await;
     }
-    if wants(&["project"]) && !projects.is_empty() {
-        preload(&loaders.project, projects.iter().copied())
-            .await
-            .map_err(internal)?;
-        if wants(&["project", "partners"]) {
-            let partners = preload(&loaders.project_partners, projects.iter().copied())
-                .await
-                .map_err(internal)?;
-            if wants(&["project", "partners", "organisation"]) {
-                let organisations = partners.values().flatten().map(|p| p.organisation_id);
-                preload(&loaders.organisation, organisations)
-                    .await
-                    .map_err(internal)?;
-            }
-        }
+    if s.other_projects {
+        let links = rows.take::<vacancy_project::Entity>()?;
+        feed_children(&loaders.vacancy_projects, vacancies(), links).await;
+    }
+    // The rows reached through a set (competencies, projects, organisations) are the parents of
+    // the next level: only what was read is fed, so an unread relation has no parents.
+    let competencies = rows.take::<competency::Entity>()?;
+    let keys: Vec<i32> = competencies.iter().map(|(id, _)| *id).collect();
+    feed_rows(&loaders.competency, competencies).await;
+    if s.indicators {
+        let indicators = rows.take::<competency_indicator::Entity>()?;
+        feed_children(&loaders.indicators, keys, indicators).await;
+    }
+    let projects = rows.take::<project::Entity>()?;
+    let keys: Vec<i32> = projects.iter().map(|(id, _)| *id).collect();
+    feed_rows(&loaders.project, projects).await;
+    if s.partners {
+        let partners = rows.take::<project_partner::Entity>()?;
+        feed_children(&loaders.project_partners, keys.iter().copied(), partners).await;
+    }
+    if s.countries {
+        let countries = rows.take::<project_country::Entity>()?;
+        feed_children(&loaders.project_countries, keys, countries).await;
+    }
+    let organisations = rows.take::<organisation::Entity>()?;
+    let keys: Vec<i32> = organisations.iter().map(|(id, _)| *id).collect();
+    feed_rows(&loaders.organisation, organisations).await;
+    if s.acronyms {
+        let acronyms = rows.take::<organisation_acronym::Entity>()?;
+        feed_children(&loaders.acronyms, keys.iter().copied(), acronyms).await;
+    }
+    if s.offices {
+        let offices = rows.take::<office::Entity>()?;
+        feed_children(&loaders.offices, keys, offices).await;
     }
     Ok(())
 }

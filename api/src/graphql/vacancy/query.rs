@@ -81,7 +81,7 @@ impl VacancyQuery {
                 .into())
             }
         };
-        prime_vacancy(ctx, &model).await?;
+        prime_vacancy(ctx, model.id).await?;
         Ok(Vacancy(model))
     }
 }

@@ -38,7 +38,7 @@ pub use export::{export, ExportRow};
 pub(crate) use screening::unmet_json;
 pub use screening::{
     candidate_profile, eligibility_of, nationality_countries, requirements, requirements_from,
-    requirements_of_many,
+    requirements_of_many, screen_unscreened,
 };
 pub use status::{update_status, withdraw};
 

@@ -1,6 +1,6 @@
 //! What the eligibility check reads: a vacancy's requirements and an application's profile.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use entity::{
     application, application_language, vacancy, vacancy_duty_station, vacancy_language,
@@ -125,6 +125,14 @@ pub async fn candidate_profile(
         .filter(application_language::Column::ApplicationId.eq(row.id))
         .all(db)
         .await?;
+    candidate_from(row, languages)
+}
+
+/// The application as the eligibility check reads it, from its declared languages.
+fn candidate_from(
+    row: &application::Model,
+    languages: Vec<application_language::Model>,
+) -> AppResult<Candidate> {
     Ok(Candidate {
         education_level: EducationLevel::from_db(&row.education_level)?,
         years_experience: row.years_experience,
@@ -145,6 +153,51 @@ pub async fn candidate_profile(
             .and_then(|code| CountryCode::parse(code).ok()),
         internal: row.internal_candidate,
     })
+}
+
+/// Screens, in memory, the applications among `rows` that have no stored outcome (submitted
+/// before outcomes were stored), all at once: a page of them costs the same few statements
+/// whatever its size, where [`eligibility_of`] would read each one's vacancy, requirements and
+/// languages. Callers have checked that the caller may read these applications.
+#[tracing::instrument(level = "debug", skip(db, rows))]
+pub async fn screen_unscreened<'a>(
+    db: &impl ConnectionTrait,
+    rows: impl IntoIterator<Item = &'a mut application::Model>,
+) -> AppResult<()> {
+    let mut pending: Vec<&mut application::Model> = rows
+        .into_iter()
+        .filter(|row| row.eligible.is_none() || row.unmet.is_none())
+        .collect();
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let vacancy_ids: HashSet<i32> = pending.iter().map(|row| row.vacancy_id).collect();
+    let vacancies = vacancy::Entity::find()
+        .filter(vacancy::Column::Id.is_in(vacancy_ids))
+        .all(db)
+        .await?;
+    let requirements = requirements_of_many(db, &vacancies).await?;
+    let mut languages: HashMap<i32, Vec<application_language::Model>> = HashMap::new();
+    for language in application_language::Entity::find()
+        .filter(application_language::Column::ApplicationId.is_in(pending.iter().map(|r| r.id)))
+        .all(db)
+        .await?
+    {
+        languages
+            .entry(language.application_id)
+            .or_default()
+            .push(language);
+    }
+    for row in &mut pending {
+        let requirements = requirements.get(&row.vacancy_id).ok_or_else(|| {
+            AppError::internal(BadRow(format!("application {} lost its vacancy", row.id)))
+        })?;
+        let candidate = candidate_from(row, languages.remove(&row.id).unwrap_or_default())?;
+        let outcome = eligibility::assess(requirements, &candidate);
+        row.eligible = Some(outcome.eligible);
+        row.unmet = Some(unmet_json(&outcome));
+    }
+    Ok(())
 }
 
 pub(crate) fn unmet_json(eligibility: &Eligibility) -> serde_json::Value {

@@ -7,6 +7,7 @@ pub mod input;
 pub mod job_posting;
 pub mod notice;
 pub mod order;
+pub mod related;
 pub mod search_document;
 pub mod write;
 
