@@ -58,8 +58,19 @@ impl MigrationTrait for Migration {
             .map(|c| format!("document LIKE '%{c}%'"))
             .collect::<Vec<_>>()
             .join(" OR ");
-        db.execute_unprepared(&format!("DELETE FROM vacancy_search WHERE {stale}"))
-            .await?;
+        let ids: Vec<i64> = db
+            .query_all(sea_orm::Statement::from_string(
+                manager.get_database_backend(),
+                format!("SELECT vacancy_id FROM vacancy_search WHERE {stale}"),
+            ))
+            .await?
+            .iter()
+            .filter_map(|row| row.try_get_by_index::<i64>(0).ok())
+            .collect();
+        for id in ids {
+            db.execute_unprepared(&format!("DELETE FROM vacancy_search WHERE vacancy_id = {id}"))
+                .await?;
+        }
         Ok(())
     }
 
