@@ -657,3 +657,36 @@ async fn vacancies_stored_before_search_existed_are_indexed_when_the_server_star
         assert_eq!(search(&restarted, "test post old").await, ["OLD/2022/7"]);
     }
 }
+
+#[tokio::test]
+async fn documents_folded_before_arabic_folding_are_rewritten_after_the_migration() {
+    use crate::helpers::{demo_data_before, TestDatabase};
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Statement};
+    for database in TestDatabase::all().await {
+        let db = database.connect().await;
+        demo_data_before(&db, Migrator::migrations().len() as u32 - 1).await;
+        // A taa marbuta, as the folding before Arabic wrote it.
+        let vn = "(SELECT id FROM vacancy WHERE reference = 'VN 2023/005')";
+        db.execute_unprepared(&format!(
+            "UPDATE vacancy_search SET document = document || 'مدرسة ' WHERE vacancy_id = {vn}"
+        ))
+        .await
+        .unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let left = db
+            .query_one(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM vacancy_search WHERE vacancy_id = {vn}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        assert_eq!(left, 0, "[{}] the stale document stayed", database.backend());
+        db.close().await.ok();
+        let app = TestApp::spawn(database, true).await;
+        assert_eq!(search(&app, "vn 2023 005").await, [VN], "[{}]", app.backend());
+    }
+}

@@ -58,18 +58,27 @@ impl MigrationTrait for Migration {
             .map(|c| format!("document LIKE '%{c}%'"))
             .collect::<Vec<_>>()
             .join(" OR ");
-        let ids: Vec<i64> = db
+        let ids: Vec<i32> = db
             .query_all(sea_orm::Statement::from_string(
                 manager.get_database_backend(),
                 format!("SELECT vacancy_id FROM vacancy_search WHERE {stale}"),
             ))
             .await?
             .iter()
-            .filter_map(|row| row.try_get_by_index::<i64>(0).ok())
-            .collect();
-        for id in ids {
-            db.execute_unprepared(&format!("DELETE FROM vacancy_search WHERE vacancy_id = {id}"))
-                .await?;
+            .map(|row| row.try_get_by_index::<i32>(0))
+            .collect::<Result<_, _>>()?;
+        // By id, read first: a `DELETE … WHERE document LIKE …` fails on SQLite here ("no such
+        // table") though the same `SELECT` does not.
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            db.execute_unprepared(&format!(
+                "DELETE FROM vacancy_search WHERE vacancy_id IN ({list})"
+            ))
+            .await?;
         }
         Ok(())
     }
