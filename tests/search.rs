@@ -222,7 +222,8 @@ async fn a_search_with_nothing_to_find_is_refused_with_its_field() {
                 .graphql(SEARCH, json!({ "filter": { "search": text } }))
                 .await;
             assert_eq!(
-                body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+                body["errors"][0]["extensions"]["code"],
+                "BAD_USER_INPUT",
                 "[{}] {text}",
                 app.backend()
             );
@@ -261,13 +262,21 @@ async fn arabic_is_found_however_its_letters_and_digits_are_written() {
             "٢٠٢٦ الادماج",
         ] {
             let found = search(&app, text).await;
-            assert!(found.contains(&ours), "[{}] {text}: {found:?}", app.backend());
+            assert!(
+                found.contains(&ours),
+                "[{}] {text}: {found:?}",
+                app.backend()
+            );
         }
         assert_eq!(search(&app, "iom ar 2026 007").await, [ours.clone()]);
         assert_eq!(search(&app, "مساعد الإدماج").await.first(), Some(&ours));
         for text in ["الادماج -المغرب", "\"الادماج اعاده\""] {
             let found = search(&app, text).await;
-            assert!(!found.contains(&ours), "[{}] {text}: {found:?}", app.backend());
+            assert!(
+                !found.contains(&ours),
+                "[{}] {text}: {found:?}",
+                app.backend()
+            );
         }
     }
 }
@@ -684,9 +693,19 @@ async fn documents_folded_before_arabic_folding_are_rewritten_after_the_migratio
             .unwrap()
             .try_get::<i64>("", "n")
             .unwrap();
-        assert_eq!(left, 0, "[{}] the stale document stayed", database.backend());
+        assert_eq!(
+            left,
+            0,
+            "[{}] the stale document stayed",
+            database.backend()
+        );
         db.close().await.ok();
         let app = TestApp::spawn(database, true).await;
-        assert_eq!(search(&app, "vn 2023 005").await, [VN], "[{}]", app.backend());
+        assert_eq!(
+            search(&app, "vn 2023 005").await,
+            [VN],
+            "[{}]",
+            app.backend()
+        );
     }
 }

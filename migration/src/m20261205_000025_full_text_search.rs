@@ -22,9 +22,18 @@ const POSTGRES_UP: &[&str] = &[
     "CREATE INDEX vacancy_search_title_tsv ON vacancy_search \
      USING gin (to_tsvector('jobboard_search', title))",
     "DROP INDEX IF EXISTS vacancy_search_document_trgm",
+    // Matching a stored document costs microseconds, not the one operator cost PostgreSQL
+    // assumes: without this, a word that a third of the notices hold is matched by reading
+    // every document (180 ms at 10k notices) rather than through the GIN index (4 ms). Owning
+    // the function takes a superuser; without one the index is still used for rarer words.
+    "DO $$ BEGIN ALTER FUNCTION ts_match_vq(tsvector, tsquery) COST 100; \
+     EXCEPTION WHEN insufficient_privilege THEN \
+     RAISE NOTICE 'ts_match_vq keeps its cost: not its owner'; END $$",
 ];
 
 const POSTGRES_DOWN: &[&str] = &[
+    "DO $$ BEGIN ALTER FUNCTION ts_match_vq(tsvector, tsquery) COST 1; \
+     EXCEPTION WHEN insufficient_privilege THEN NULL; END $$",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS vacancy_search_document_trgm ON vacancy_search \
      USING gin (document gin_trgm_ops)",

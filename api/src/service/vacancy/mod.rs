@@ -35,8 +35,9 @@ use crate::service::pagination::PageArgs;
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VacancyFilter {
-    /// Words that must all occur in the notice (prefix match on the last one), case- and
-    /// accent-insensitive, across titles, reference, organisation, project, duty stations and text.
+    /// A web-style search (`search_query`): words that must all occur in the notice (prefix
+    /// match on the last one), `"phrases"`, `-exclusions` and `OR`, case- and accent-insensitive,
+    /// across titles, reference, organisation, project, duty stations and text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

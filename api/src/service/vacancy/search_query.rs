@@ -343,7 +343,10 @@ mod tests {
             "(\"chef de projet\" AND \"maroc\" AND \"rabat\")"
         );
         // An unclosed quote runs to the end.
-        assert_eq!(parsed("\"chef de").0, [Clause::Any(vec![term(&["chef", "de"], false)])]);
+        assert_eq!(
+            parsed("\"chef de").0,
+            [Clause::Any(vec![term(&["chef", "de"], false)])]
+        );
     }
 
     #[test]
@@ -382,7 +385,10 @@ mod tests {
             "(\"assistant\") NOT \"stage\" NOT \"cote d ivoire\""
         );
         // A dash inside a word, or alone, is punctuation.
-        assert_eq!(parsed("Y-MED").0, [Clause::Any(vec![term(&["y", "med"], true)])]);
+        assert_eq!(
+            parsed("Y-MED").0,
+            [Clause::Any(vec![term(&["y", "med"], true)])]
+        );
         assert_eq!(parsed("a - b").0.len(), 2);
     }
 
@@ -418,7 +424,10 @@ mod tests {
     #[test]
     fn searches_with_nothing_to_find_are_refused_and_blank_ones_are_none() {
         assert_eq!(parse("-stage", 12), Err(SearchError::OnlyExclusions));
-        assert_eq!(parse("-stage -\"a b\"", 12), Err(SearchError::OnlyExclusions));
+        assert_eq!(
+            parse("-stage -\"a b\"", 12),
+            Err(SearchError::OnlyExclusions)
+        );
         assert_eq!(parse("OR", 12), Err(SearchError::NothingToFind));
         assert_eq!(parse("  -- / \"\" ", 12), Ok(SearchWords::default()));
         assert_eq!(parse("", 12), Ok(SearchWords::default()));
@@ -453,9 +462,6 @@ mod tests {
             parsed("reintegration maroc").fingerprint(),
             parsed("\"reintegration maroc\"").fingerprint()
         );
-        assert_ne!(
-            parsed("a -b").fingerprint(),
-            parsed("a b").fingerprint()
-        );
+        assert_ne!(parsed("a -b").fingerprint(), parsed("a b").fingerprint());
     }
 }
