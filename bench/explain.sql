@@ -24,11 +24,11 @@ EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy WHERE status IN ('PUBLISHED', '
 \echo '=== filtered list: totalCount'
 EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) AS n FROM (SELECT * FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_duty_station WHERE country_code = 'KE') AND grade_category = 'PROFESSIONAL' AND (status = 'PUBLISHED' AND closing_at > now())) AS q;
 
-\echo '=== search "migration", open only, by relevance: the page'
-EXPLAIN (ANALYZE, BUFFERS) SELECT *, COALESCE((SELECT CAST(CASE WHEN rs.title LIKE '% migration%' THEN 1 ELSE 0 END AS BIGINT) FROM vacancy_search rs WHERE rs.vacancy_id = vacancy.id), 0) AS k_relevance FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_search WHERE document LIKE '% migration%') AND (status = 'PUBLISHED' AND closing_at > now()) ORDER BY k_relevance DESC, closing_at ASC, id ASC LIMIT 21;
+\echo '=== search "migration", open only, by relevance: the page (full-text index, title score by a hashed subplan)'
+EXPLAIN (ANALYZE, BUFFERS) SELECT *, CAST((CASE WHEN "vacancy"."id" IN (SELECT ts.vacancy_id FROM vacancy_search ts WHERE to_tsvector('jobboard_search', ts.title) @@ to_tsquery('jobboard_search', '''migration'':*')) THEN 1 ELSE 0 END) AS BIGINT) AS k_relevance FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_search WHERE tsv @@ to_tsquery('jobboard_search', '''migration'':*')) AND (status = 'PUBLISHED' AND closing_at > now()) ORDER BY k_relevance DESC, closing_at ASC, id ASC LIMIT 21;
 \echo '=== search: totalCount, and one facet (by organisation)'
-EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_search WHERE document LIKE '% migration%') AND (status = 'PUBLISHED' AND closing_at > now());
-EXPLAIN (ANALYZE, BUFFERS) SELECT organisation_id, COUNT(vacancy.id) FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_search WHERE document LIKE '% migration%') AND (status = 'PUBLISHED' AND closing_at > now()) GROUP BY organisation_id;
+EXPLAIN (ANALYZE, BUFFERS) SELECT COUNT(*) FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_search WHERE tsv @@ to_tsquery('jobboard_search', '''migration'':*')) AND (status = 'PUBLISHED' AND closing_at > now());
+EXPLAIN (ANALYZE, BUFFERS) SELECT organisation_id, COUNT(vacancy.id) FROM vacancy WHERE status IN ('PUBLISHED', 'CLOSED') AND id IN (SELECT vacancy_id FROM vacancy_search WHERE tsv @@ to_tsquery('jobboard_search', '''migration'':*')) AND (status = 'PUBLISHED' AND closing_at > now()) GROUP BY organisation_id;
 
 \echo '=== detail: the notice and its items'
 EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM vacancy WHERE id = :one_open LIMIT 1;

@@ -71,6 +71,32 @@ async fn a_table_of_searches_finds_the_same_notices_on_both_databases() {
         ("OIM", &[ORION, LMI, MECC, VN, AVRR]),
         ("orion tunisie", &[]),
         ("zzzyzzy", &[]),
+        // Prefixes, with or without accents.
+        ("reinteg", &[ORION, ALG, AVRR]),
+        ("réintég", &[ORION, ALG, AVRR]),
+        ("orio", &[ORION]),
+        // Quoted phrases: the words in a row, and never a prefix.
+        ("\"coordonnateur de projet\"", &[LMI]),
+        ("\"Assistant de Projet\"", &[VN]),
+        ("\"projet principal\"", &[MECC, ALG]),
+        ("\"reintegration maroc\"", &[]),
+        ("\"VN 2023/005\"", &[VN]),
+        ("\"orio\"", &[]),
+        ("\"orion\"", &[ORION]),
+        // A token with punctuation is the phrase of its words (its last word a prefix).
+        ("l'OIT", &[LMI, ALG]),
+        ("VN-2023/00", &[VN]),
+        // Exclusions, of a word or of a phrase.
+        ("projet -tunisie", &[VN, ORION]),
+        ("assistant -projet", &[AVRR]),
+        ("projet -\"projet principal\"", &[VN, LMI, ORION]),
+        ("reintegration -maroc", &[]),
+        // OR between two terms (uppercase only); a dangling OR is dropped.
+        ("orion OR mecc", &[ORION, MECC]),
+        ("tunisia OR wafira", &[MECC, ALG]),
+        ("orion OR mecc proj", &[ORION, MECC]),
+        ("\"projet principal\" OR thamm -ilo", &[MECC, LMI]),
+        ("wafira OR", &[ALG]),
     ];
     for app in TestApp::all_seeded().await {
         let mut wrong = Vec::new();
@@ -164,6 +190,97 @@ async fn title_matches_come_first_when_searching() {
         let by_title = references(&data["vacancies"]);
         assert_eq!(sorted(by_title.clone()), sorted(found.clone()));
         assert_ne!(by_title, found, "[{}]", app.backend());
+    }
+}
+
+#[tokio::test]
+async fn title_and_reference_matches_rank_before_text_matches_for_every_kind_of_term() {
+    for app in TestApp::all_seeded().await {
+        // VN's title holds both words, ORION's one; ALG's text holds both, its title neither.
+        assert_eq!(
+            search(&app, "assistant projet").await,
+            [VN, ORION, ALG],
+            "[{}]",
+            app.backend()
+        );
+        // An OR group counts once: LMI, MECC and VN have "projet" in their title, ORION has
+        // "orion" in its own; ALG only in its text.
+        let found = search(&app, "projet OR orion").await;
+        assert_eq!(found.len(), 5, "[{}] {found:?}", app.backend());
+        assert_eq!(found.last().map(String::as_str), Some(ALG));
+        // A phrase in the title, and a reference matched as a phrase-prefix.
+        assert_eq!(search(&app, "\"projet principal\"").await, [MECC, ALG]);
+        assert_eq!(search(&app, "2025 alg").await, [ALG]);
+    }
+}
+
+#[tokio::test]
+async fn a_search_with_nothing_to_find_is_refused_with_its_field() {
+    for app in TestApp::all_seeded().await {
+        for text in ["-maroc", "-\"projet principal\" -iom", "OR"] {
+            let body = app
+                .graphql(SEARCH, json!({ "filter": { "search": text } }))
+                .await;
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"],
+                "BAD_USER_INPUT",
+                "[{}] {text}",
+                app.backend()
+            );
+            assert_eq!(body["errors"][0]["extensions"]["field"], "filter.search");
+        }
+    }
+}
+
+#[tokio::test]
+async fn arabic_is_found_however_its_letters_and_digits_are_written() {
+    for app in TestApp::all_seeded().await {
+        let recruiter = app.sign_in_as(Role::Recruiter, Some("IOM")).await;
+        let mut input = crate::vacancy_writes::orion_like(&app, "IOM/AR/٢٠٢٦/٠٠٧").await;
+        input["authoritativeLanguage"] = json!("ar");
+        input["texts"] = json!([{
+            "language": "ar",
+            "title": "مُساعِد(ة) إعادة الإدماج",
+            "context": "في إطار مشروع أوريون لدعم المهاجرين العائدين في المغرب، تعمل المنظمة الدولية للهجرة مع الشركاء.",
+            "responsibilities": ["تنسيق الأنشطة الميدانية"],
+            "howToApply": "إرسال السيرة الذاتية."
+        }]);
+        crate::applications::publish(&app, &recruiter, input).await;
+        // The AVRR notice speaks Arabic of reintegration too: ours must be among those found.
+        let ours = "IOM/AR/٢٠٢٦/٠٠٧".to_owned();
+        for text in [
+            // As written, without harakat, without hamza on the alef, ة as ه.
+            "إعادة الإدماج",
+            "مساعد اعادة الادماج",
+            "اعاده الادماج",
+            // With tatweel, as a phrase, as a prefix.
+            "الإدمـــاج",
+            "\"إعادة الإدماج\"",
+            "الاد",
+            // In the text, and the reference's Arabic-Indic digits as ASCII ones.
+            "المهاجرين العائدين",
+            "٢٠٢٦ الادماج",
+        ] {
+            let found = search(&app, text).await;
+            assert!(
+                found.contains(&ours),
+                "[{}] {text}: {found:?}",
+                app.backend()
+            );
+        }
+        assert_eq!(
+            search(&app, "iom ar 2026 007").await,
+            std::slice::from_ref(&ours)
+        );
+        assert_eq!(search(&app, "مساعد الإدماج").await.first(), Some(&ours));
+        for text in ["الادماج -المغرب", "\"الادماج اعاده\""] {
+            let found = search(&app, text).await;
+            assert!(
+                !found.contains(&ours),
+                "[{}] {text}: {found:?}",
+                app.backend()
+            );
+        }
     }
 }
 
@@ -550,5 +667,48 @@ async fn vacancies_stored_before_search_existed_are_indexed_when_the_server_star
         drop(first);
         let restarted = TestApp::spawn(database, true).await;
         assert_eq!(search(&restarted, "test post old").await, ["OLD/2022/7"]);
+    }
+}
+
+#[tokio::test]
+async fn documents_folded_before_arabic_folding_are_rewritten_after_the_migration() {
+    use crate::helpers::{demo_data_before, TestDatabase};
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Statement};
+    for database in TestDatabase::all().await {
+        let db = database.connect().await;
+        demo_data_before(&db, Migrator::migrations().len() as u32 - 1).await;
+        // A taa marbuta, as the folding before Arabic wrote it.
+        let vn = "(SELECT id FROM vacancy WHERE reference = 'VN 2023/005')";
+        db.execute_unprepared(&format!(
+            "UPDATE vacancy_search SET document = document || 'مدرسة ' WHERE vacancy_id = {vn}"
+        ))
+        .await
+        .unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let left = db
+            .query_one(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM vacancy_search WHERE vacancy_id = {vn}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        assert_eq!(
+            left,
+            0,
+            "[{}] the stale document stayed",
+            database.backend()
+        );
+        db.close().await.ok();
+        let app = TestApp::spawn(database, true).await;
+        assert_eq!(
+            search(&app, "vn 2023 005").await,
+            [VN],
+            "[{}]",
+            app.backend()
+        );
     }
 }

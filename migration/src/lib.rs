@@ -30,6 +30,7 @@ mod m20261204_000021_integration_token_scopes;
 mod m20261205_000022_notice_details;
 mod m20261205_000023_projects_partners_and_names;
 mod m20261205_000024_candidate_profile;
+mod m20261205_000025_full_text_search;
 mod sqlite_rebuild;
 
 pub struct Migrator;
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000022_notice_details::Migration),
             Box::new(m20261205_000023_projects_partners_and_names::Migration),
             Box::new(m20261205_000024_candidate_profile::Migration),
+            Box::new(m20261205_000025_full_text_search::Migration),
         ]
     }
 }

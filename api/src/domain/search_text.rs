@@ -1,6 +1,7 @@
 //! Text normalised for search, identically for documents and queries on both databases:
 //! lowercase, accents folded (`Réintégration` → `reintegration`), every run of characters that
-//! are not letters or digits turned into one space.
+//! are not letters or digits turned into one space. Arabic folds as readers type it: no
+//! harakat or tatweel, one alef, `ة` as `ه`, `ى` as `ي`, and Arabic-Indic digits as 0-9.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -22,11 +23,23 @@ pub fn words(text: &str) -> Vec<String> {
             'ø' | 'Ø' => folded.push('o'),
             'đ' | 'Đ' => folded.push('d'),
             'ł' | 'Ł' => folded.push('l'),
+            // Tatweel only stretches a word; hamza-carrying alefs lose their hamza in NFKD.
+            '\u{0640}' => {}
+            '\u{0671}' => folded.push('\u{0627}'),
+            '\u{0629}' => folded.push('\u{0647}'),
+            '\u{0649}' => folded.push('\u{064A}'),
+            '\u{0660}'..='\u{0669}' => folded.push(arabic_digit(c, '\u{0660}')),
+            '\u{06F0}'..='\u{06F9}' => folded.push(arabic_digit(c, '\u{06F0}')),
             c if c.is_alphanumeric() => folded.extend(c.to_lowercase()),
             _ => folded.push(' '),
         }
     }
     folded.split_whitespace().map(str::to_owned).collect()
+}
+
+/// The ASCII digit of an Arabic-Indic one, `zero` being its script's zero.
+fn arabic_digit(c: char, zero: char) -> char {
+    char::from_digit(u32::from(c) - u32::from(zero), 10).unwrap_or(c)
 }
 
 /// Accumulates the searchable text of a document.
@@ -91,6 +104,21 @@ mod tests {
         );
         assert_eq!(words("THAMM+ Y-MED"), ["thamm", "y", "med"]);
         assert!(words(" -- / ").is_empty());
+    }
+
+    #[test]
+    fn folds_arabic_as_readers_type_it() {
+        // Harakat and tatweel go; the alef forms are one alef.
+        assert_eq!(words("مُسَاعِد"), ["مساعد"]);
+        assert_eq!(words("مـــديـر"), ["مدير"]);
+        assert_eq!(words("أ إ آ ٱ ا"), ["ا", "ا", "ا", "ا", "ا"]);
+        assert_eq!(words("إعادة الإدماج"), ["اعاده", "الادماج"]);
+        // Taa marbuta and alef maqsura as they are often typed.
+        assert_eq!(words("مؤسسة مستشفى"), words("مؤسسه مستشفي"));
+        // Arabic-Indic and Persian digits are ASCII digits.
+        assert_eq!(words("٢٠٢٥/٠٣ ۲۰۲۵"), ["2025", "03", "2025"]);
+        // Punctuation, Arabic or not, separates words.
+        assert_eq!(words("مساعد(ة)، برامج؛"), ["مساعد", "ه", "برامج"]);
     }
 
     #[test]

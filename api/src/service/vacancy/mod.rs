@@ -9,6 +9,7 @@ pub mod notice;
 pub mod order;
 pub mod related;
 pub mod search_document;
+pub mod search_query;
 pub mod write;
 
 use chrono::{DateTime, Utc};
@@ -24,7 +25,6 @@ use sea_orm::{
 
 use self::order::{KeyedPage, SearchWords, VacancyOrder};
 use crate::auth::Actor;
-use crate::domain::search_text::words;
 use crate::domain::{ContractType, CountryCode, GradeCategory, VacancyStatus};
 use crate::error::{AppError, AppResult};
 use crate::policy::{self, VacancyReadScope, PUBLIC_VACANCY_STATUSES};
@@ -36,8 +36,9 @@ use crate::service::pagination::PageArgs;
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VacancyFilter {
-    /// Words that must all occur in the notice (prefix match on the last one), case- and
-    /// accent-insensitive, across titles, reference, organisation, project, duty stations and text.
+    /// A web-style search (`search_query`): words that must all occur in the notice (prefix
+    /// match on the last one), `"phrases"`, `-exclusions` and `OR`, case- and accent-insensitive,
+    /// across titles, reference, organisation, project, duty stations and text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -153,7 +154,7 @@ pub async fn for_me(
 pub const MAX_SEARCH_CHARS: usize = 200;
 pub const MAX_SEARCH_WORDS: usize = 12;
 
-/// Parses a search into its normalised words; blank searches have none.
+/// Parses a search (`search_query`'s syntax); blank searches have none.
 pub fn parse_search(search: Option<&str>) -> AppResult<SearchWords> {
     let Some(text) = search else {
         return Ok(SearchWords::default());
@@ -164,17 +165,11 @@ pub fn parse_search(search: Option<&str>) -> AppResult<SearchWords> {
             format!("`search` must be at most {MAX_SEARCH_CHARS} characters"),
         ));
     }
-    let words = words(text);
-    if words.len() > MAX_SEARCH_WORDS {
-        return Err(AppError::bad_input(
-            "filter.search",
-            format!("`search` must have at most {MAX_SEARCH_WORDS} words"),
-        ));
-    }
-    Ok(SearchWords(words))
+    search_query::parse_for("filter.search", text, MAX_SEARCH_WORDS)
 }
 
-/// Vacancies whose search document holds every word (the last one as a prefix).
+/// Vacancies whose search document the search matches, through the full-text index:
+/// `tsv` (GIN) on PostgreSQL, FTS5 on SQLite.
 fn search_matches(search: &SearchWords, backend: DbBackend) -> SimpleExpr {
     let ids = match backend {
         DbBackend::Sqlite => Query::select()
@@ -185,16 +180,14 @@ fn search_matches(search: &SearchWords, backend: DbBackend) -> SimpleExpr {
                 [search.fts_query()],
             ))
             .to_owned(),
-        _ => {
-            let mut query = Query::select()
-                .column(vacancy_search::Column::VacancyId)
-                .from(vacancy_search::Entity)
-                .to_owned();
-            for pattern in search.like_patterns() {
-                query.and_where(Expr::col(vacancy_search::Column::Document).like(pattern));
-            }
-            query
-        }
+        _ => Query::select()
+            .column(vacancy_search::Column::VacancyId)
+            .from(vacancy_search::Entity)
+            .and_where(Expr::cust_with_values(
+                "tsv @@ to_tsquery('jobboard_search', $1)",
+                [search.tsquery()],
+            ))
+            .to_owned(),
     };
     Expr::col((vacancy::Entity, vacancy::Column::Id)).in_subquery(ids)
 }
@@ -251,7 +244,7 @@ pub(crate) fn apply_filter(
     now: DateTime<Utc>,
     backend: DbBackend,
 ) -> Select<vacancy::Entity> {
-    if !search.0.is_empty() {
+    if !search.is_empty() {
         select = select.filter(search_matches(search, backend));
     }
     if let Some(ids) = &filter.eligible_ids {
@@ -365,7 +358,7 @@ pub(crate) fn apply_filter(
 /// The order a list is read in when the caller names none: by relevance when searching,
 /// closing soonest first when only open vacancies are asked for, else in creation order.
 pub fn default_order(filter: &VacancyFilter, search: &SearchWords) -> VacancyOrder {
-    if !search.0.is_empty() {
+    if !search.is_empty() {
         VacancyOrder::Relevance
     } else if filter.only_open() {
         VacancyOrder::ClosingSoon

@@ -14,7 +14,6 @@ use sea_orm::{
     QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, Value,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, AppResult};
 use crate::service::pagination::{PageArgs, TotalCount};
@@ -46,44 +45,7 @@ impl VacancyOrder {
     }
 }
 
-/// A search, parsed: its words, normalised as the documents are.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SearchWords(pub Vec<String>);
-
-impl SearchWords {
-    /// `LIKE` patterns, one per word: whole words, except the last which may be a prefix.
-    pub fn like_patterns(&self) -> Vec<String> {
-        let last = self.0.len().saturating_sub(1);
-        self.0
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                if i == last {
-                    format!("% {w}%")
-                } else {
-                    format!("% {w} %")
-                }
-            })
-            .collect()
-    }
-
-    /// The FTS5 query: every word as a phrase (they combine with AND), the last as a prefix.
-    pub fn fts_query(&self) -> String {
-        let mut query = self
-            .0
-            .iter()
-            .map(|w| format!("\"{w}\""))
-            .collect::<Vec<_>>()
-            .join(" ");
-        query.push('*');
-        query
-    }
-
-    fn fingerprint(&self) -> String {
-        let digest = Sha256::digest(self.0.join(" ").as_bytes());
-        digest[..6].iter().map(|b| format!("{b:02x}")).collect()
-    }
-}
+pub use super::search_query::SearchWords;
 
 /// A sort key: an expression over the vacancy row and whether it runs descending.
 struct Key {
@@ -146,20 +108,31 @@ fn newest_key() -> SimpleExpr {
     .into()
 }
 
-/// How many of the search's words the vacancy's title part holds.
+/// How many of the search's clauses to find (words, phrases, prefix, `OR` groups) the
+/// vacancy's title part (titles and reference) holds: an integer, identical on both databases.
+/// PostgreSQL matches each clause once through the titles' own GIN index and probes the ids
+/// per row (a hashed subplan); SQLite looks the title up by key, per row.
 fn relevance_key(search: &SearchWords, backend: DbBackend) -> SimpleExpr {
-    let patterns = search.like_patterns();
-    // sea-query's own placeholders: numbered on PostgreSQL, `?` elsewhere.
-    let placeholder = |i: usize| match backend {
-        DbBackend::Postgres => format!("${}", i + 1),
-        _ => "?".to_owned(),
-    };
-    let cases = (0..patterns.len())
-        .map(|i| {
-            format!(
-                "(CASE WHEN rs.title LIKE {} THEN 1 ELSE 0 END)",
-                placeholder(i)
-            )
+    if backend == DbBackend::Postgres {
+        let queries = search.title_tsqueries();
+        let cases = (1..=queries.len())
+            .map(|i| {
+                format!(
+                    "(CASE WHEN \"vacancy\".\"id\" IN (SELECT ts.vacancy_id FROM vacancy_search ts \
+                     WHERE to_tsvector('jobboard_search', ts.title) @@ \
+                     to_tsquery('jobboard_search', ${i})) THEN 1 ELSE 0 END)"
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" + ");
+        return Expr::cust_with_values(format!("CAST({cases} AS BIGINT)"), queries);
+    }
+    let clauses = search.title_patterns();
+    let cases = clauses
+        .iter()
+        .map(|patterns| {
+            let any = vec!["rs.title LIKE ?"; patterns.len()].join(" OR ");
+            format!("(CASE WHEN {any} THEN 1 ELSE 0 END)")
         })
         .collect::<Vec<_>>()
         .join(" + ");
@@ -168,7 +141,7 @@ fn relevance_key(search: &SearchWords, backend: DbBackend) -> SimpleExpr {
             "COALESCE((SELECT CAST({cases} AS BIGINT) FROM vacancy_search rs \
              WHERE rs.vacancy_id = \"vacancy\".\"id\"), 0)"
         ),
-        patterns,
+        clauses.into_iter().flatten(),
     )
 }
 
@@ -479,14 +452,7 @@ mod tests {
     use super::*;
 
     fn words(w: &[&str]) -> SearchWords {
-        SearchWords(w.iter().map(|s| (*s).to_owned()).collect())
-    }
-
-    #[test]
-    fn patterns_match_whole_words_and_a_prefix_last() {
-        let search = words(&["reintegration", "mar"]);
-        assert_eq!(search.like_patterns(), ["% reintegration %", "% mar%"]);
-        assert_eq!(search.fts_query(), "\"reintegration\" \"mar\"*");
+        crate::service::vacancy::search_query::parse(&w.join(" "), 12).unwrap()
     }
 
     #[test]
