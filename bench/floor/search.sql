@@ -1,6 +1,7 @@
 -- Floor of `search` and of each long-tail class: search with facets, from one match set
--- computed once: the page of 20 (+1) by relevance (ts_rank over the weighted tsvector: title
--- and reference weigh more than text), then closing soonest, with organisation, project and
+-- computed once: the page of 20 (+1) by relevance (as the server ranks: whether the title part,
+-- titles and reference, holds the search, through the title's own GIN index; then closing
+-- soonest), with organisation, project and
 -- duty stations; the total; and the five facets of search.graphql (organisations, countries,
 -- grade categories, contract types, open to external), all in one statement.
 -- Variables: class (a class of bench_floor.search) and count (how many searches it has).
@@ -12,7 +13,10 @@ SELECT q FROM bench_floor.search WHERE class = :class AND n = :n \gset
 WITH m AS MATERIALIZED (
   SELECT v.id, v.reference, v.closing_at, v.grade, v.grade_category, v.contract_type,
          v.organisation_id, v.project_id, v.authoritative_language, v.open_to_external,
-         ts_rank(vs.tsv, to_tsquery('jobboard_search', :q)) AS rank
+         CASE WHEN v.id IN (SELECT t.vacancy_id FROM vacancy_search t
+                            WHERE to_tsvector('jobboard_search', t.title)
+                                  @@ to_tsquery('jobboard_search', :q))
+              THEN 1 ELSE 0 END AS rank
   FROM vacancy_search vs
   JOIN vacancy v ON v.id = vs.vacancy_id
   WHERE vs.tsv @@ to_tsquery('jobboard_search', :q)
