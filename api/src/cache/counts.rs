@@ -26,7 +26,7 @@ use crate::cache::reuse::Reuse;
 use crate::cache::writes::Writes;
 use crate::error::{AppError, AppResult};
 use crate::service::pagination::TotalCount;
-use crate::service::vacancy::facets::VacancyFacets;
+use crate::service::vacancy::listing::Counts;
 
 /// Most totals, and most facet sets, kept at once.
 const MAX_ENTRIES: u64 = 10_000;
@@ -39,7 +39,7 @@ pub struct CountCache {
 struct Inner {
     writes: Writes,
     totals: Reuse<i64>,
-    facets: Reuse<Arc<VacancyFacets>>,
+    lists: Reuse<Arc<Counts>>,
 }
 
 impl CountCache {
@@ -53,7 +53,7 @@ impl CountCache {
             inner: Some(Arc::new(Inner {
                 writes,
                 totals: Reuse::new("totals", ttl, MAX_ENTRIES, |_, _| 1),
-                facets: Reuse::new("facets", ttl, MAX_ENTRIES, |_, _| 1),
+                lists: Reuse::new("facets", ttl, MAX_ENTRIES, |_, _| 1),
             })),
         }
     }
@@ -75,18 +75,24 @@ impl CountCache {
             .map_err(shared)
     }
 
-    /// The facets `key` names, from the cache while fresh, else computed by `compute` (and kept).
-    pub async fn facets(
+    /// Whether counts are kept at all.
+    pub fn is_enabled(&self) -> bool {
+        self.inner.is_some()
+    }
+
+    /// A vacancy list's counts (total and facets) `key` names, from the cache while fresh, else
+    /// computed by `compute` (and kept).
+    pub async fn list_counts(
         &self,
         key: String,
-        compute: impl Future<Output = AppResult<VacancyFacets>>,
-    ) -> AppResult<Arc<VacancyFacets>> {
+        compute: impl Future<Output = AppResult<Counts>>,
+    ) -> AppResult<Arc<Counts>> {
         let Some(inner) = &self.inner else {
             return compute.await.map(Arc::new);
         };
         let key = (inner.writes.seen_in_catalogue(), key);
         inner
-            .facets
+            .lists
             .get_or_compute(key, async { compute.await.map(Arc::new) })
             .await
             .map_err(shared)
