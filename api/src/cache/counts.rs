@@ -13,9 +13,10 @@
 //! deadline task closes the notice.
 //!
 //! Totals are keyed by the exact counting statement with its values, visibility condition
-//! included, facets by the caller's read scope and the whole filter, so counts are only ever
-//! reused for a caller who would have counted the same rows. How a kept count is refreshed:
-//! `crate::cache::reuse`.
+//! included; a vacancy list's total and facets (read with its page in one statement, which reads
+//! the page alone while they are kept) by the caller's read scope, the whole filter and which of
+//! them are asked, so counts are only ever reused for a caller who would have counted the same
+//! rows. How a kept count is refreshed: `crate::cache::reuse`.
 
 use std::fmt;
 use std::future::Future;
