@@ -179,3 +179,28 @@ async fn past_the_bound_the_total_is_at_least_the_bound_and_says_so() {
         assert_eq!(list["totalCountIsExact"], true, "[{what}]");
     }
 }
+
+#[tokio::test]
+async fn facets_alone_or_with_an_empty_page_are_read_too() {
+    const FACETS_ONLY: &str = "query ($filter: VacancyFilterInput) {
+      vacancies(filter: $filter) { facets { grades { grade count } } }
+    }";
+    for database in TestDatabase::all().await {
+        let app = spawn_with_vacancies(database, None).await;
+        let all = app.data(COUNTED, json!({})).await["vacancies"].clone();
+        let alone = app.data(FACETS_ONLY, json!({})).await["vacancies"].clone();
+        assert_eq!(
+            alone["facets"]["grades"],
+            all["facets"]["grades"],
+            "[{}]",
+            app.backend()
+        );
+
+        // Nothing matches: an empty page, a zero total and empty facets.
+        let filter = json!({ "search": "zzzzunfound" });
+        let none = app.data(COUNTED, json!({ "filter": filter })).await["vacancies"].clone();
+        assert_eq!(none["totalCount"], 0, "[{}]", app.backend());
+        assert_eq!(none["nodes"], json!([]), "[{}]", app.backend());
+        assert_eq!(none["facets"]["grades"], json!([]), "[{}]", app.backend());
+    }
+}

@@ -10,7 +10,9 @@
 //! - without facets, the total counts at most [`Wants::bound`]` + 1` matches, so a page in an
 //!   indexed order stops early however common the word: past the bound the total is a lower
 //!   bound, and says so;
-//! - the page (`pg`) is read in its order from the same matches, and joined to the one row of
+//! - the page (`pg`) is read in its order from the same matches when searching (the search runs
+//!   once); without a search, from the plain column filters again, so that in an indexed order
+//!   it stops after its rows instead of sorting every match. It is joined to the one row of
 //!   counts, which come with the first row of the page (or alone, for an empty page).
 
 use chrono::{DateTime, Utc};
@@ -123,11 +125,15 @@ pub async fn read(
     let mut counts = Counts::default();
     let mut keyed = Vec::with_capacity(rows.len());
     for row in &rows {
-        if let Some(n) = row.try_get::<Option<i64>>("", TOTAL)? {
-            counts.total = Some(total_of(n, !wants.facets.is_empty(), wants.bound));
+        if wants.total {
+            if let Some(n) = row.try_get::<Option<i64>>("", TOTAL)? {
+                counts.total = Some(total_of(n, !wants.facets.is_empty(), wants.bound));
+            }
         }
-        if let Some(json) = row.try_get::<Option<String>>("", FACETS)? {
-            counts.facets = Some(facets::parse(&json)?);
+        if !wants.facets.is_empty() {
+            if let Some(json) = row.try_get::<Option<String>>("", FACETS)? {
+                counts.facets = Some(facets::parse(&json)?);
+            }
         }
         if wants.page && row.try_get::<Option<i32>>("", "id")?.is_some() {
             keyed.push(KeyedRow::from_query_result(row, "")?);
@@ -225,12 +231,18 @@ impl Statement<'_> {
                     Alias::new(FACETS),
                 )
                 .from(Alias::new("m"));
-            let ids = Query::select()
-                .column(Alias::new("id"))
-                .from(Alias::new("m"))
-                .to_owned();
-            vacancy::Entity::find()
-                .filter(Expr::col((vacancy::Entity, vacancy::Column::Id)).in_subquery(ids))
+            if self.search.0.is_empty() {
+                // Plain column filters: in an indexed order the page stops after its rows,
+                // where reading it from `m` would look up and sort every match.
+                visible_select(self.actor, self.filter, self.search, self.now, self.backend)
+            } else {
+                let ids = Query::select()
+                    .column(Alias::new("id"))
+                    .from(Alias::new("m"))
+                    .to_owned();
+                vacancy::Entity::find()
+                    .filter(Expr::col((vacancy::Entity, vacancy::Column::Id)).in_subquery(ids))
+            }
         } else {
             let select =
                 visible_select(self.actor, self.filter, self.search, self.now, self.backend);
@@ -259,8 +271,21 @@ impl Statement<'_> {
                 .to_owned(),
         );
         let mut statement = Query::select();
+        if self.wants.total {
+            statement.column((Alias::new("a"), Alias::new(TOTAL)));
+        }
+        if faceted {
+            // Once, not on every row of the page: the first one, or the only row of an empty
+            // page.
+            statement.expr_as(
+                Expr::cust(format!(
+                    "CASE WHEN pg.id IS NULL OR pg.id = (SELECT MIN(f.id) FROM pg f) \
+                     THEN a.{FACETS} END"
+                )),
+                Alias::new(FACETS),
+            );
+        }
         statement
-            .column((Alias::new("a"), Asterisk))
             .column((Alias::new("pg"), Asterisk))
             .from_subquery(counts.to_owned(), Alias::new("a"))
             .join(JoinType::LeftJoin, Alias::new("pg"), Expr::cust("1 = 1"));
