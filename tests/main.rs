@@ -21,6 +21,7 @@ mod fuzz;
 mod http;
 mod job_posting;
 mod labels;
+mod list_counts;
 mod mail_accounts;
 mod metrics;
 mod migrations;

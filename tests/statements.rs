@@ -30,14 +30,15 @@ use tracing_subscriber::{filter::Targets, Layer};
 use crate::helpers::{global_id, vacancy_id, TestApp, TestDatabase, VacancyBuilder};
 
 /// Statements for a page of vacancies with everything a list shows, whatever the page's size:
-/// the page, its total count, then one statement for every relation and nesting level (texts
-/// for the title, organisation, project, duty stations, languages, qualification paths,
-/// competencies; the projects' partners and the competencies; the partners' organisations).
+/// the page with its total count (one statement: `service::vacancy::listing`), then one
+/// statement for every relation and nesting level (texts for the title, organisation, project,
+/// duty stations, languages, qualification paths, competencies; the projects' partners and the
+/// competencies; the partners' organisations).
 ///
 /// The list resolver reads the selected relations of the whole page in that one statement (see
 /// `graphql::vacancy::prime_vacancies` and `service::related`), so the count depends neither on
 /// the page's size nor on how the DataLoaders' time windows would split a large page.
-const LIST_PAGE_STATEMENTS: usize = 3;
+const LIST_PAGE_STATEMENTS: usize = 2;
 const _: () = assert!(
     LIST_PAGE_STATEMENTS <= 3,
     "the issue asks for page statement(s) + 1"
@@ -58,9 +59,9 @@ const PIPELINE_STATEMENTS: usize = 5;
 /// organisations: page, count, projects, partners, organisations.
 const ORGANISATION_STATEMENTS: usize = 5;
 
-/// Statements for a page of vacancies with every project each serves: the page, its total
+/// Statements for a page of vacancies with every project each serves: the page with its total
 /// count, and the links to the other projects with every project (main and others).
-const PROJECTS_PAGE_STATEMENTS: usize = 3;
+const PROJECTS_PAGE_STATEMENTS: usize = 2;
 
 const PROJECTS_PAGE: &str = r#"
 query ($first: Int!) {
@@ -1319,9 +1320,9 @@ async fn eligible_for_me_runs_as_few_statements_for_100_as_for_5() {
         assert!(page.iter().all(|v| v["eligibility"]["eligible"] == true));
         assert_eq!(five, hundred, "[{}]", app.backend());
         // The session, the profile, the open vacancies screened and their three relations; the
-        // page and its total; for `eligibility`, the profile, then the titles and the same
+        // page with its total; for `eligibility`, the profile, then the titles and the same
         // three relations in one statement for the whole page.
-        assert_eq!(five, vec![10; RUNS], "[{}]", app.backend());
+        assert_eq!(five, vec![9; RUNS], "[{}]", app.backend());
     }
 }
 
@@ -1367,5 +1368,94 @@ async fn a_request_logs_its_id_operation_and_the_callers_trace_context() {
             "[{}] no INFO line for the response",
             app.backend()
         );
+    }
+}
+
+const COUNTED_LIST: &str = r#"
+query ($first: Int!, $filter: VacancyFilterInput) {
+  vacancies(first: $first, filter: $filter) {
+    totalCount totalCountIsExact
+    pageInfo { hasNextPage endCursor }
+    nodes { id reference grade closingAt }
+    facets {
+      organisations { count } projects { count } countries { country count }
+      dutyStations { city country count } gradeCategories { count } grades { grade count }
+      contractTypes { count } openToInternal { value count } openToExternal { value count }
+    }
+  }
+}"#;
+
+/// The page, its total and every facet (with or without a facet's own filter set) come from one
+/// statement, whatever the page's size; the relations of the page are counted apart (above).
+#[tokio::test]
+async fn a_list_with_its_total_and_facets_is_one_statement_for_5_and_for_100() {
+    for database in TestDatabase::all().await {
+        let app = spawn_counting(database).await;
+        insert_full_vacancies(&app.db, EXTRA_VACANCIES).await;
+        for filter in [
+            json!({ "status": ["PUBLISHED"] }),
+            json!({ "status": ["PUBLISHED"], "country": "MA", "city": "Rabat" }),
+        ] {
+            let label = format!("counted list {filter}");
+            let (small, five) = count(
+                &app,
+                &label,
+                COUNTED_LIST,
+                json!({ "first": 5, "filter": filter }),
+            )
+            .await;
+            let (large, hundred) = count(
+                &app,
+                &label,
+                COUNTED_LIST,
+                json!({ "first": 100, "filter": filter }),
+            )
+            .await;
+            let total = large["vacancies"]["totalCount"].as_i64().unwrap();
+            assert!(total > 100, "[{}] {total}", app.backend());
+            assert_eq!(
+                small["vacancies"]["totalCount"],
+                total,
+                "[{}]",
+                app.backend()
+            );
+            assert_eq!(
+                nodes(&large, "vacancies").len() as i64,
+                total.min(100),
+                "[{}]",
+                app.backend()
+            );
+            assert_eq!(
+                (five, hundred),
+                (vec![1; RUNS], vec![1; RUNS]),
+                "[{}] {filter}",
+                app.backend()
+            );
+        }
+    }
+}
+
+/// With the count cache on, a list asked again while its counts are kept reads its page alone.
+#[tokio::test]
+async fn kept_counts_leave_the_page_alone_in_the_statement() {
+    for database in TestDatabase::all().await {
+        let mut config = ServerConfig::for_database(database.url());
+        config.seed_demo_data = Some(true);
+        config.database.log_statements = true;
+        config.limits.max_query_complexity = 20_000;
+        config.count_cache_seconds = 60;
+        let app = TestApp::spawn_with(database, config).await;
+        let vars = json!({ "first": 5, "filter": { "status": ["PUBLISHED"] } });
+        let (first, statements) = run_counted_as(&app, None, COUNTED_LIST, vars.clone()).await;
+        let (again, kept) = run_counted_as(&app, None, COUNTED_LIST, vars).await;
+        assert_eq!(first, again, "[{}]", app.backend());
+        assert_eq!(
+            (statements.len(), kept.len()),
+            (1, 1),
+            "[{}]",
+            app.backend()
+        );
+        assert!(statements[0].contains("k_facets"), "[{}]", app.backend());
+        assert!(!kept[0].contains("k_facets"), "[{}]", app.backend());
     }
 }

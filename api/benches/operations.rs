@@ -139,6 +139,7 @@ impl Fixture {
                         },
                         webhook_secrets: SecretBox::new(&[0; 32]),
                         counts: CountCache::new(count_ttl, Writes::default()),
+                        exact_count_bound: jobboard::service::vacancy::listing::EXACT_COUNT_BOUND,
                         writes: Writes::default(),
                         document_quota_bytes: LimitsConfig::default()
                             .max_document_bytes_per_account,

@@ -167,6 +167,7 @@ impl Application {
             webhook_urls: webhooks.urls,
             webhook_secrets: webhooks.secrets.clone(),
             counts,
+            exact_count_bound: config.exact_count_bound,
             writes: writes.clone(),
             document_quota_bytes: config.limits.max_document_bytes_per_account,
             mailer: mailer.clone(),

@@ -270,6 +270,11 @@ pub struct ServerConfig {
     #[arg(long, env = "COUNT_CACHE_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=300))]
     pub count_cache_seconds: u64,
 
+    /// Up to how many vacancies a list's `totalCount` is exact when no facet is asked for: past
+    /// it, the count stops there and `totalCountIsExact` is false. With facets it is always exact.
+    #[arg(long, env = "EXACT_COUNT_BOUND", default_value_t = crate::service::vacancy::listing::EXACT_COUNT_BOUND, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub exact_count_bound: u64,
+
     /// How long a response to an anonymous query is reused for the same query and variables,
     /// in seconds, unless the catalogue is written first (as for `COUNT_CACHE_SECONDS`); 0
     /// executes every request. A reused response can show a deadline that just passed as still
@@ -410,6 +415,7 @@ impl ServerConfig {
             // Counted and executed on every request: tests also write straight to the database.
             count_cache_seconds: 0,
             response_cache_seconds: 0,
+            exact_count_bound: crate::service::vacancy::listing::EXACT_COUNT_BOUND,
         }
     }
 

@@ -13,9 +13,10 @@
 //! deadline task closes the notice.
 //!
 //! Totals are keyed by the exact counting statement with its values, visibility condition
-//! included, facets by the caller's read scope and the whole filter, so counts are only ever
-//! reused for a caller who would have counted the same rows. How a kept count is refreshed:
-//! `crate::cache::reuse`.
+//! included; a vacancy list's total and facets (read with its page in one statement, which reads
+//! the page alone while they are kept) by the caller's read scope, the whole filter and which of
+//! them are asked, so counts are only ever reused for a caller who would have counted the same
+//! rows. How a kept count is refreshed: `crate::cache::reuse`.
 
 use std::fmt;
 use std::future::Future;
@@ -26,7 +27,7 @@ use crate::cache::reuse::Reuse;
 use crate::cache::writes::Writes;
 use crate::error::{AppError, AppResult};
 use crate::service::pagination::TotalCount;
-use crate::service::vacancy::facets::VacancyFacets;
+use crate::service::vacancy::listing::Counts;
 
 /// Most totals, and most facet sets, kept at once.
 const MAX_ENTRIES: u64 = 10_000;
@@ -39,7 +40,7 @@ pub struct CountCache {
 struct Inner {
     writes: Writes,
     totals: Reuse<i64>,
-    facets: Reuse<Arc<VacancyFacets>>,
+    lists: Reuse<Arc<Counts>>,
 }
 
 impl CountCache {
@@ -53,7 +54,7 @@ impl CountCache {
             inner: Some(Arc::new(Inner {
                 writes,
                 totals: Reuse::new("totals", ttl, MAX_ENTRIES, |_, _| 1),
-                facets: Reuse::new("facets", ttl, MAX_ENTRIES, |_, _| 1),
+                lists: Reuse::new("facets", ttl, MAX_ENTRIES, |_, _| 1),
             })),
         }
     }
@@ -75,18 +76,24 @@ impl CountCache {
             .map_err(shared)
     }
 
-    /// The facets `key` names, from the cache while fresh, else computed by `compute` (and kept).
-    pub async fn facets(
+    /// Whether counts are kept at all.
+    pub fn is_enabled(&self) -> bool {
+        self.inner.is_some()
+    }
+
+    /// A vacancy list's counts (total and facets) `key` names, from the cache while fresh, else
+    /// computed by `compute` (and kept).
+    pub async fn list_counts(
         &self,
         key: String,
-        compute: impl Future<Output = AppResult<VacancyFacets>>,
-    ) -> AppResult<Arc<VacancyFacets>> {
+        compute: impl Future<Output = AppResult<Counts>>,
+    ) -> AppResult<Arc<Counts>> {
         let Some(inner) = &self.inner else {
             return compute.await.map(Arc::new);
         };
         let key = (inner.writes.seen_in_catalogue(), key);
         inner
-            .facets
+            .lists
             .get_or_compute(key, async { compute.await.map(Arc::new) })
             .await
             .map_err(shared)

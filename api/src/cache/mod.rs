@@ -3,7 +3,7 @@
 //! | cache | what it keeps | keyed by | dropped by |
 //! |---|---|---|---|
 //! | [`counts`] | list totals (`totalCount`) | the counting statement with its values (visibility included) | any write for most totals; a catalogue write for vacancy totals |
-//! | [`counts`] | vacancy facets | the caller's read scope and the whole filter | a catalogue write |
+//! | [`counts`] | a vacancy list's total and facets | the caller's read scope, the whole filter and what is asked | a catalogue write |
 //! | [`responses`] | whole responses to anonymous queries | media type, the document's SHA-256 (a persisted query's hash), operation and variables | a catalogue write |
 //!
 //! Writes are counted in [`writes`]: every mutation this replica executes (before its response

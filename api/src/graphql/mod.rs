@@ -53,6 +53,8 @@ pub struct Settings {
     pub webhook_secrets: crate::service::webhook::SecretBox,
     /// List totals and facets, kept until something is written.
     pub counts: crate::cache::counts::CountCache,
+    /// Up to how many vacancies a list's `totalCount` is exact when no facet is asked for.
+    pub exact_count_bound: u64,
     /// The writes seen, which mutations add to.
     pub writes: Writes,
     /// Most bytes of documents one candidate may keep stored.

@@ -56,9 +56,12 @@ pub struct AppConnection<N: OutputType> {
     page_info: PageInfo,
     #[graphql(skip)]
     pub(crate) total: TotalCount,
-    /// The filter a vacancy list's facets are counted for (vacancy lists only).
+    /// A vacancy list's total and facets, read with its page (vacancy lists only).
     #[graphql(skip)]
-    pub(crate) facets: Option<crate::service::vacancy::VacancyFilter>,
+    pub(crate) counts: Option<std::sync::Arc<crate::service::vacancy::listing::Counts>>,
+    /// Whether the list answers `facets` (the top-level vacancy list only).
+    #[graphql(skip)]
+    pub(crate) faceted: bool,
 }
 
 /// One item of a page, with the cursor that points at it.
@@ -147,7 +150,8 @@ pub fn connection<M, N: OutputType>(page: Page<M>, node: impl Fn(M) -> N) -> App
         },
         edges,
         total: page.total,
-        facets: None,
+        counts: None,
+        faceted: false,
     }
 }
 
@@ -173,6 +177,7 @@ pub fn keyed_connection<M, N: OutputType>(
         },
         edges,
         total: page.total,
-        facets: None,
+        counts: None,
+        faceted: false,
     }
 }

@@ -7,25 +7,139 @@ use super::types::Vacancy;
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::loaders::{feed_children, feed_rows, preload};
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::Actor;
+use crate::cache::counts::CountCache;
 use crate::graphql::relay::{keyed_connection, AppConnection};
 use crate::service::pagination::PageArgs;
-use crate::service::vacancy::order::VacancyOrder;
+use crate::service::vacancy::facets::Facet;
+use crate::service::vacancy::listing::{self, Counts, Wants};
+use crate::service::vacancy::order::{KeyedPage, VacancyOrder};
 use crate::service::vacancy::related::{related, Selection};
 use crate::service::{self, vacancy::VacancyFilter};
 
-/// Reads a page of vacancies and what the query selects of them.
+/// Reads a page of vacancies and what the query selects of them (no facets: a list nested in
+/// another object).
 pub async fn vacancy_connection(
     ctx: &Context<'_>,
     filter: &VacancyFilter,
     order: Option<VacancyOrder>,
     page: PageArgs,
 ) -> Result<AppConnection<Vacancy>, AppError> {
+    read_connection(ctx, filter, order, page, false).await
+}
+
+/// The top-level vacancy list: [`vacancy_connection`] with facets.
+pub async fn vacancy_list(
+    ctx: &Context<'_>,
+    filter: &VacancyFilter,
+    order: Option<VacancyOrder>,
+    page: PageArgs,
+) -> Result<AppConnection<Vacancy>, AppError> {
+    read_connection(ctx, filter, order, page, true).await
+}
+
+/// What the request selects of the connection being resolved.
+pub(super) fn wants(ctx: &Context<'_>, faceted: bool, bound: u64) -> Wants {
+    let look = ctx.look_ahead();
+    let facets = look.field("facets");
+    Wants {
+        page: ["edges", "nodes", "pageInfo"]
+            .iter()
+            .any(|name| look.field(name).exists()),
+        total: look.field("totalCount").exists() || look.field("totalCountIsExact").exists(),
+        facets: if faceted {
+            Facet::ALL
+                .into_iter()
+                .filter(|facet| facets.field(facet_field(*facet)).exists())
+                .collect()
+        } else {
+            Vec::new()
+        },
+        bound,
+    }
+}
+
+fn facet_field(facet: Facet) -> &'static str {
+    match facet {
+        Facet::Organisations => "organisations",
+        Facet::Projects => "projects",
+        Facet::Countries => "countries",
+        Facet::DutyStations => "dutyStations",
+        Facet::GradeCategories => "gradeCategories",
+        Facet::Grades => "grades",
+        Facet::ContractTypes => "contractTypes",
+        Facet::OpenToInternal => "openToInternal",
+        Facet::OpenToExternal => "openToExternal",
+    }
+}
+
+async fn read_connection(
+    ctx: &Context<'_>,
+    filter: &VacancyFilter,
+    order: Option<VacancyOrder>,
+    page: PageArgs,
+    faceted: bool,
+) -> Result<AppConnection<Vacancy>, AppError> {
     let (actor, db) = (context::actor(ctx)?, context::db(ctx)?);
     let filter = service::vacancy::for_me(actor, db, filter.clone()).await?;
-    let page = service::vacancy::list(actor, db, &filter, order, page).await?;
+    let settings = context::settings(ctx)?;
+    let wants = wants(ctx, faceted, settings.exact_count_bound);
+    // Boxed: the statement's future is large, and a request's stack is not.
+    let (page, counts) = Box::pin(read_counted(
+        &settings.counts,
+        actor,
+        db,
+        &filter,
+        order,
+        page,
+        &wants,
+    ))
+    .await?;
     let ids: Vec<i32> = page.rows.iter().map(|(_, m)| m.id).collect();
     prime_vacancies(ctx, &ids).await?;
-    Ok(keyed_connection(page, Vacancy))
+    let mut connection = keyed_connection(page, Vacancy);
+    connection.counts = Some(counts);
+    connection.faceted = faceted;
+    Ok(connection)
+}
+
+/// The page and the counts `wants` asks for: in one statement, or the page alone when the
+/// counts are kept in `cache`.
+pub(super) async fn read_counted(
+    cache: &CountCache,
+    actor: &Actor,
+    db: &DatabaseConnection,
+    filter: &VacancyFilter,
+    order: Option<VacancyOrder>,
+    args: PageArgs,
+    wants: &Wants,
+) -> Result<(KeyedPage<vacancy::Model>, Arc<Counts>), AppError> {
+    let counting = wants.total || !wants.facets.is_empty();
+    if !cache.is_enabled() || !counting {
+        let listing = Box::pin(listing::read(actor, db, filter, order, args, wants)).await?;
+        return Ok((listing.page, Arc::new(listing.counts)));
+    }
+    let mut read_page = None;
+    let slot = &mut read_page;
+    let counts = cache
+        .list_counts(listing::counts_key(actor, filter, wants), async {
+            let listing =
+                Box::pin(listing::read(actor, db, filter, order, args.clone(), wants)).await?;
+            *slot = Some(listing.page);
+            Ok(listing.counts)
+        })
+        .await?;
+    let page = match read_page {
+        Some(page) => page,
+        // The counts were kept: the page alone.
+        None if wants.page => service::vacancy::list(actor, db, filter, order, args).await?,
+        None => listing::unread(actor, db, filter, order, &args)?,
+    };
+    Ok((page, counts))
 }
 
 /// Loads, in one statement, what the query selects of a page of vacancies, so that a page of

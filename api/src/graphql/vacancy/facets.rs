@@ -6,6 +6,7 @@ use async_graphql::{ComplexObject, Context, Enum, Object, Result, SimpleObject};
 
 use crate::cache::counts::CountCache;
 use crate::domain::{ContractType, GradeCategory};
+use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::loaders::one;
 use crate::graphql::organisation::Organisation;
@@ -13,6 +14,7 @@ use crate::graphql::project::Project;
 use crate::graphql::relay::{AppConnection, AppEdge};
 use crate::graphql::vacancy::Vacancy;
 use crate::service::vacancy::facets::{self, Bucket};
+use crate::service::vacancy::listing::Total;
 use crate::service::vacancy::order::VacancyOrder;
 
 /// The order of a vacancy list.
@@ -49,12 +51,17 @@ impl AppConnection<Vacancy> {
         &self.edges
     }
 
-    /// How many items the whole list holds with the current filters, across all pages.
+    /// How many vacancies the whole list holds with the current filters, across all pages:
+    /// exactly when `totalCountIsExact`, else at least this many (counting stops at a bound,
+    /// 10,000 by default, unless `facets` are asked for too).
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        Ok(match ctx.data_opt::<CountCache>() {
-            Some(cache) => cache.total(&self.total).await?,
-            None => self.total.get().await?,
-        })
+        Ok(self.counted_total(ctx).await?.count)
+    }
+
+    /// Whether `totalCount` is exact. False: the list holds at least `totalCount` vacancies
+    /// (more than the server counts exactly without facets); ask for `facets` to count them all.
+    async fn total_count_is_exact(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self.counted_total(ctx).await?.exact)
     }
 
     /// The items of this page, without their cursors.
@@ -64,26 +71,43 @@ impl AppConnection<Vacancy> {
 
     /// Counts of the whole list (every page) by organisation, project, country, duty station,
     /// grade category, grade, contract type and who may apply, for the current search and
-    /// filters. Each facet applies every filter but its own, so a value already chosen still
-    /// shows its alternatives. Computed only when asked for; null on lists nested in another
-    /// object (an organisation's, a project's or a competency's vacancies).
-    async fn facets(&self, ctx: &Context<'_>) -> Result<Option<VacancyFacets>> {
-        let Some(filter) = &self.facets else {
+    /// filters, from the same matches as the page and `totalCount` (always exact). Each facet
+    /// applies every filter but its own, so a value already chosen still shows its
+    /// alternatives. Computed only when asked for; null on lists nested in another object (an
+    /// organisation's, a project's or a competency's vacancies).
+    async fn facets(&self) -> Result<Option<VacancyFacets>> {
+        if !self.faceted {
             return Ok(None);
-        };
-        let actor = context::actor(ctx)?;
-        let compute = facets::facets(actor, context::db(ctx)?, filter);
-        let facets = match ctx.data_opt::<CountCache>() {
-            Some(cache) => {
-                cache
-                    .facets(facets::cache_key(actor, filter), compute)
-                    .await?
-            }
-            None => Arc::new(compute.await?),
-        };
-        Ok(Some(VacancyFacets(facets)))
+        }
+        let facets = self
+            .counts
+            .as_ref()
+            .and_then(|counts| counts.facets.clone());
+        Ok(Some(VacancyFacets(Arc::new(facets.ok_or_else(|| {
+            AppError::internal(NotReadAhead("facets"))
+        })?))))
     }
 }
+
+impl AppConnection<Vacancy> {
+    /// The total read with the page; counted on its own only if the request hid it from the
+    /// look-ahead.
+    async fn counted_total(&self, ctx: &Context<'_>) -> Result<Total, AppError> {
+        if let Some(total) = self.counts.as_ref().and_then(|counts| counts.total) {
+            return Ok(total);
+        }
+        let count = match ctx.data_opt::<CountCache>() {
+            Some(cache) => cache.total(&self.total).await?,
+            None => self.total.get().await?,
+        };
+        Ok(Total { count, exact: true })
+    }
+}
+
+/// A part of a vacancy list the resolver did not see asked for when it read the list.
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` was not read with the list")]
+struct NotReadAhead(&'static str);
 
 /// Counts of a vacancy list by the values of its fields. Single-valued facets (all but
 /// `countries` and `dutyStations`) add up to the list's `totalCount` under the same filters,

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Object, Result, ID};
 
-use super::connection::{prime_vacancy, vacancy_connection};
+use super::connection::{prime_vacancy, vacancy_list};
 use super::filter::VacancyFilterInput;
 use super::types::Vacancy;
 use crate::error::AppError;
@@ -47,10 +47,7 @@ impl VacancyQuery {
             last,
             before,
         };
-        let mut connection =
-            vacancy_connection(ctx, &filter, order_by.map(Into::into), page).await?;
-        connection.facets = Some(filter);
-        Ok(connection)
+        Ok(vacancy_list(ctx, &filter, order_by.map(Into::into), page).await?)
     }
 
     /// One vacancy, by `id`, or by `reference` with the `organisation`'s acronym.

@@ -1,20 +1,13 @@
 //! Facets of a vacancy list: how many vacancies each value of a field would leave.
 //!
 //! Each facet applies every active filter but its own (the usual faceted-search rule), so the
-//! counts next to an already chosen value show what choosing another instead would give.
+//! counts next to an already chosen value show what choosing another instead would give. They
+//! are aggregated in SQL from the list's match set (see `listing`), as one JSON array.
 
-use chrono::Utc;
-use entity::{vacancy, vacancy_duty_station, vacancy_project};
-use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, QueryTrait, Statement, TryGetableMany,
-};
+use sea_orm::DbBackend;
 
-use crate::auth::Actor;
-use crate::error::AppResult;
-use crate::policy;
-use crate::service::vacancy::{checked, visible_select, VacancyFilter};
+use crate::error::{AppError, AppResult};
+use crate::service::vacancy::VacancyFilter;
 
 /// One value of a facet and how many vacancies have it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,8 +16,9 @@ pub struct Bucket<V> {
     pub count: i64,
 }
 
-/// Every facet of a list. Single-valued fields (all but countries and duty stations) have a
-/// `None` bucket for vacancies without a value, so their counts add up to the list's total.
+/// The facets of a list that were asked for (the others are left empty). Single-valued fields
+/// (all but countries and duty stations) have a `None` bucket for vacancies without a value, so
+/// their counts add up to the list's total.
 #[derive(Debug, Clone, Default)]
 pub struct VacancyFacets {
     pub organisations: Vec<Bucket<i32>>,
@@ -39,6 +33,158 @@ pub struct VacancyFacets {
     pub open_to_external: Vec<Bucket<bool>>,
 }
 
+/// One facet of the vacancy list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Facet {
+    Organisations,
+    Projects,
+    Countries,
+    DutyStations,
+    GradeCategories,
+    Grades,
+    ContractTypes,
+    OpenToInternal,
+    OpenToExternal,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 9] = [
+        Self::Organisations,
+        Self::Projects,
+        Self::Countries,
+        Self::DutyStations,
+        Self::GradeCategories,
+        Self::Grades,
+        Self::ContractTypes,
+        Self::OpenToInternal,
+        Self::OpenToExternal,
+    ];
+
+    /// Its name in SQL (the facet column of its rows, and the flag of its own selection).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::Organisations => "organisation",
+            Self::Projects => "project",
+            Self::Countries => "country",
+            Self::DutyStations => "station",
+            Self::GradeCategories => "grade_category",
+            Self::Grades => "grade",
+            Self::ContractTypes => "contract_type",
+            Self::OpenToInternal => "open_to_internal",
+            Self::OpenToExternal => "open_to_external",
+        }
+    }
+
+    /// Takes the facet's own filter off `filter`.
+    pub fn clear(self, filter: &mut VacancyFilter) {
+        match self {
+            Self::Organisations => {
+                filter.organisation_id = None;
+                filter.organisation_acronym = None;
+            }
+            Self::Projects => {
+                filter.project_id = None;
+                filter.project_code = None;
+            }
+            Self::Countries => filter.country = None,
+            Self::DutyStations => filter.city = None,
+            Self::GradeCategories => filter.grade_category = None,
+            Self::Grades => filter.grade = None,
+            Self::ContractTypes => filter.contract_type = None,
+            Self::OpenToInternal => filter.open_to_internal = None,
+            Self::OpenToExternal => filter.open_to_external = None,
+        }
+    }
+
+    /// `filter` without the facet's own filter, if it has one.
+    pub fn without_own(self, filter: &VacancyFilter) -> Option<VacancyFilter> {
+        let mut cleared = filter.clone();
+        self.clear(&mut cleared);
+        (cleared != *filter).then_some(cleared)
+    }
+
+    /// Its rows (facet, value as text in two parts, count) over `source`, a relation of matching
+    /// vacancies' facet columns (`id`, `organisation_id`, `project_id`, …).
+    pub fn sql(self, source: &str) -> String {
+        let column = |column: &str| {
+            format!(
+                "SELECT '{tag}' AS facet, CAST(s.{column} AS TEXT) AS v1, CAST(NULL AS TEXT) AS v2, \
+                 COUNT(*) AS n FROM {source} s GROUP BY s.{column}",
+                tag = self.tag()
+            )
+        };
+        match self {
+            Self::Organisations => column("organisation_id"),
+            Self::GradeCategories => column("grade_category"),
+            Self::Grades => column("grade"),
+            Self::ContractTypes => column("contract_type"),
+            Self::OpenToInternal => column("open_to_internal"),
+            Self::OpenToExternal => column("open_to_external"),
+            Self::Projects => format!(
+                "SELECT 'project' AS facet, CAST(p.project_id AS TEXT) AS v1, \
+                 CAST(NULL AS TEXT) AS v2, COUNT(*) AS n \
+                 FROM (SELECT s.project_id FROM {source} s UNION ALL SELECT l.project_id \
+                 FROM vacancy_project l JOIN {source} s ON s.id = l.vacancy_id) p \
+                 GROUP BY p.project_id"
+            ),
+            Self::Countries => format!(
+                "SELECT 'country' AS facet, CAST(d.country_code AS TEXT) AS v1, \
+                 CAST(NULL AS TEXT) AS v2, COUNT(DISTINCT d.vacancy_id) AS n \
+                 FROM vacancy_duty_station d JOIN {source} s ON s.id = d.vacancy_id \
+                 GROUP BY d.country_code"
+            ),
+            Self::DutyStations => format!(
+                "SELECT 'station' AS facet, CAST(d.city AS TEXT) AS v1, \
+                 CAST(d.country_code AS TEXT) AS v2, COUNT(DISTINCT d.vacancy_id) AS n \
+                 FROM vacancy_duty_station d JOIN {source} s ON s.id = d.vacancy_id \
+                 GROUP BY d.city, d.country_code"
+            ),
+        }
+    }
+}
+
+/// `filter`'s facet fields alone (what some facet ignores), and the rest.
+pub fn split(filter: &VacancyFilter) -> (VacancyFilter, VacancyFilter) {
+    let mut rest = filter.clone();
+    for facet in Facet::ALL {
+        facet.clear(&mut rest);
+    }
+    let own = VacancyFilter {
+        organisation_id: filter.organisation_id,
+        organisation_acronym: filter.organisation_acronym.clone(),
+        project_id: filter.project_id,
+        project_code: filter.project_code.clone(),
+        country: filter.country.clone(),
+        city: filter.city.clone(),
+        grade: filter.grade.clone(),
+        grade_category: filter.grade_category,
+        contract_type: filter.contract_type,
+        open_to_internal: filter.open_to_internal,
+        open_to_external: filter.open_to_external,
+        ..VacancyFilter::default()
+    };
+    (own, rest)
+}
+
+/// A scalar subquery: the rows of every `(facet, source)` as one JSON array of
+/// `[facet, v1, v2, n]`, text on both databases.
+pub fn json_sql(parts: &[(Facet, String)], backend: DbBackend) -> String {
+    let rows = parts
+        .iter()
+        .map(|(facet, source)| facet.sql(source))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    match backend {
+        DbBackend::Postgres => format!(
+            "(SELECT COALESCE(CAST(json_agg(json_build_array(f.facet, f.v1, f.v2, f.n)) AS TEXT), \
+             '[]') FROM ({rows}) f)"
+        ),
+        _ => format!(
+            "(SELECT json_group_array(json_array(f.facet, f.v1, f.v2, f.n)) FROM ({rows}) f)"
+        ),
+    }
+}
+
 fn sorted<V: Ord>(rows: Vec<(V, i64)>) -> Vec<Bucket<V>> {
     let mut buckets: Vec<Bucket<V>> = rows
         .into_iter()
@@ -48,288 +194,100 @@ fn sorted<V: Ord>(rows: Vec<(V, i64)>) -> Vec<Bucket<V>> {
     buckets
 }
 
-struct Facets<'a> {
-    actor: &'a Actor,
-    db: &'a DatabaseConnection,
-    filter: &'a VacancyFilter,
-}
-
-impl Facets<'_> {
-    /// The list's selection with one facet's own filter taken off.
-    fn without(
-        &self,
-        clear: impl FnOnce(&mut VacancyFilter),
-    ) -> AppResult<sea_orm::Select<vacancy::Entity>> {
-        let mut filter = self.filter.clone();
-        clear(&mut filter);
-        let search = checked(&filter)?;
-        Ok(visible_select(
-            self.actor,
-            &filter,
-            &search,
-            Utc::now(),
-            self.db.get_database_backend(),
-        ))
-    }
-
-    /// Counts by one column of the vacancy.
-    async fn by_column<V>(
-        &self,
-        column: vacancy::Column,
-        clear: impl FnOnce(&mut VacancyFilter),
-    ) -> AppResult<Vec<Bucket<V>>>
-    where
-        V: Ord + sea_orm::TryGetable,
-        (V, i64): TryGetableMany,
-    {
-        let rows: Vec<(V, i64)> = self
-            .without(clear)?
-            .select_only()
-            .column(column)
-            .column_as(count_of(vacancy::Column::Id), "n")
-            .group_by(column)
-            .into_tuple()
-            .all(self.db)
-            .await?;
-        Ok(sorted(rows))
-    }
-
-    /// Counts by project, main or other (a post counts once for each project it serves).
-    async fn by_project(&self) -> AppResult<Vec<Bucket<Option<i32>>>> {
-        let clear = |f: &mut VacancyFilter| {
-            f.project_id = None;
-            f.project_code = None;
-        };
-        let main: Vec<(Option<i32>, i64)> = self
-            .without(clear)?
-            .select_only()
-            .column(vacancy::Column::ProjectId)
-            .column_as(count_of(vacancy::Column::Id), "n")
-            .group_by(vacancy::Column::ProjectId)
-            .into_tuple()
-            .all(self.db)
-            .await?;
-        let ids = self
-            .without(clear)?
-            .select_only()
-            .column(vacancy::Column::Id)
-            .into_query();
-        let others: Vec<(i32, i64)> = vacancy_project::Entity::find()
-            .select_only()
-            .column(vacancy_project::Column::ProjectId)
-            .column_as(Expr::col(vacancy_project::Column::VacancyId).count(), "n")
-            .filter(vacancy_project::Column::VacancyId.in_subquery(ids))
-            .group_by(vacancy_project::Column::ProjectId)
-            .into_tuple()
-            .all(self.db)
-            .await?;
-        let mut counts: std::collections::BTreeMap<Option<i32>, i64> = main.into_iter().collect();
-        for (project, n) in others {
-            *counts.entry(Some(project)).or_default() += n;
-        }
-        Ok(sorted(counts.into_iter().collect()))
-    }
-
-    /// Counts by columns of the duty stations (a vacancy counts once per value).
-    fn by_station(
-        &self,
-        columns: &[vacancy_duty_station::Column],
-        clear: impl FnOnce(&mut VacancyFilter),
-    ) -> AppResult<sea_orm::Select<vacancy_duty_station::Entity>> {
-        let ids = self
-            .without(clear)?
-            .select_only()
-            .column(vacancy::Column::Id)
-            .into_query();
-        let mut select = vacancy_duty_station::Entity::find()
-            .select_only()
-            .filter(vacancy_duty_station::Column::VacancyId.in_subquery(ids));
-        for column in columns {
-            select = select.column(*column).group_by(*column);
-        }
-        Ok(select.column_as(
-            Expr::col(vacancy_duty_station::Column::VacancyId).count_distinct(),
-            "n",
-        ))
-    }
-}
-
-fn count_of(column: vacancy::Column) -> SimpleExpr {
-    Expr::col((vacancy::Entity, column)).count()
-}
-
-/// What the facets of `filter` for `actor` depend on, as a cache key: the vacancies the actor
-/// may read and every field of the filter (the clock aside: see `cache::counts`).
-pub fn cache_key(actor: &Actor, filter: &VacancyFilter) -> String {
-    format!("{:?} {filter:?}", policy::vacancy_read_scope(actor))
-}
-
-/// One row of [`ALL_FACETS`]: which facet, its value (two parts for a duty station), the count.
-#[derive(Debug, FromQueryResult)]
-struct FacetRow {
-    facet: String,
-    v1: Option<String>,
-    v2: Option<String>,
-    n: i64,
-}
-
-/// Every facet of a selection (`m`, the matching vacancies' facet columns) in one statement, so
-/// the search and filters run once rather than once per facet. Values travel as text.
-const ALL_FACETS: &str = "\
-SELECT 'organisation' AS facet, CAST(organisation_id AS TEXT) AS v1, CAST(NULL AS TEXT) AS v2, \
-  COUNT(*) AS n FROM m GROUP BY organisation_id \
-UNION ALL SELECT 'project', CAST(p.project_id AS TEXT), NULL, COUNT(*) FROM (SELECT project_id FROM m \
-  UNION ALL SELECT l.project_id FROM vacancy_project l JOIN m ON m.id = l.vacancy_id) p \
-  GROUP BY p.project_id \
-UNION ALL SELECT 'grade_category', CAST(grade_category AS TEXT), NULL, COUNT(*) FROM m \
-  GROUP BY grade_category \
-UNION ALL SELECT 'grade', CAST(grade AS TEXT), NULL, COUNT(*) FROM m GROUP BY grade \
-UNION ALL SELECT 'contract_type', CAST(contract_type AS TEXT), NULL, COUNT(*) FROM m \
-  GROUP BY contract_type \
-UNION ALL SELECT 'open_to_internal', CAST(open_to_internal AS TEXT), NULL, COUNT(*) FROM m \
-  GROUP BY open_to_internal \
-UNION ALL SELECT 'open_to_external', CAST(open_to_external AS TEXT), NULL, COUNT(*) FROM m \
-  GROUP BY open_to_external \
-UNION ALL SELECT 'country', CAST(s.country_code AS TEXT), NULL, COUNT(DISTINCT s.vacancy_id) \
-  FROM vacancy_duty_station s JOIN m ON m.id = s.vacancy_id GROUP BY s.country_code \
-UNION ALL SELECT 'station', CAST(s.city AS TEXT), CAST(s.country_code AS TEXT), \
-  COUNT(DISTINCT s.vacancy_id) \
-  FROM vacancy_duty_station s JOIN m ON m.id = s.vacancy_id GROUP BY s.city, s.country_code";
-
-/// A boolean as [`ALL_FACETS`] writes it: `true` on PostgreSQL, `1` on SQLite.
+/// A boolean as the SQL writes it: `true` on PostgreSQL, `1` on SQLite.
 fn flag(text: Option<&str>) -> bool {
     matches!(text, Some("true" | "1"))
 }
 
-impl Facets<'_> {
-    /// Every facet over the list's own selection, each with all the list's filters.
-    async fn all_at_once(&self) -> AppResult<VacancyFacets> {
-        use vacancy::Column as C;
-        let backend = self.db.get_database_backend();
-        let matching = self
-            .without(|_| {})?
-            .select_only()
-            .columns([
-                C::Id,
-                C::OrganisationId,
-                C::ProjectId,
-                C::GradeCategory,
-                C::Grade,
-                C::ContractType,
-                C::OpenToInternal,
-                C::OpenToExternal,
-            ])
-            .into_query();
-        let matching = backend.build(&matching);
-        let statement = Statement::from_sql_and_values(
-            backend,
-            format!("WITH m AS MATERIALIZED ({}) {ALL_FACETS}", matching.sql),
-            matching.values.map(|v| v.0).unwrap_or_default(),
-        );
-        let rows = FacetRow::find_by_statement(statement).all(self.db).await?;
-        let mut stations = Vec::new();
-        let (mut organisations, mut projects, mut countries) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut categories, mut grades, mut contracts) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut internal, mut external) = (Vec::new(), Vec::new());
-        for FacetRow { facet, v1, v2, n } in rows {
-            match facet.as_str() {
-                "organisation" => {
-                    if let Some(id) = v1.and_then(|v| v.parse().ok()) {
-                        organisations.push((id, n));
-                    }
+/// A JSON array that is not [`json_sql`]'s.
+#[derive(Debug, thiserror::Error)]
+#[error("the facets' JSON does not read back: {0}")]
+struct Unreadable(serde_json::Error);
+
+/// Reads back what [`json_sql`] wrote.
+pub fn parse(json: &str) -> AppResult<VacancyFacets> {
+    type Row = (String, Option<String>, Option<String>, i64);
+    let rows: Vec<Row> =
+        serde_json::from_str(json).map_err(|e| AppError::internal(Unreadable(e)))?;
+    let mut stations = Vec::new();
+    let (mut organisations, mut projects, mut countries) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut categories, mut grades, mut contracts) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut internal, mut external) = (Vec::new(), Vec::new());
+    for (facet, v1, v2, n) in rows {
+        match facet.as_str() {
+            "organisation" => {
+                if let Some(id) = v1.and_then(|v| v.parse().ok()) {
+                    organisations.push((id, n));
                 }
-                "project" => projects.push((v1.and_then(|v| v.parse().ok()), n)),
-                "grade_category" => categories.push((v1, n)),
-                "grade" => grades.push((v1, n)),
-                "contract_type" => contracts.push((v1, n)),
-                "open_to_internal" => internal.push((flag(v1.as_deref()), n)),
-                "open_to_external" => external.push((flag(v1.as_deref()), n)),
-                "country" => countries.extend(v1.map(|country| (country, n))),
-                _ => stations.extend(v2.map(|country| ((v1, country), n))),
             }
+            "project" => projects.push((v1.and_then(|v| v.parse().ok()), n)),
+            "grade_category" => categories.push((v1, n)),
+            "grade" => grades.push((v1, n)),
+            "contract_type" => contracts.push((v1, n)),
+            "open_to_internal" => internal.push((flag(v1.as_deref()), n)),
+            "open_to_external" => external.push((flag(v1.as_deref()), n)),
+            "country" => countries.extend(v1.map(|country| (country, n))),
+            _ => stations.extend(v2.map(|country| ((v1, country), n))),
         }
-        Ok(VacancyFacets {
-            organisations: sorted(organisations),
-            projects: sorted(projects),
-            countries: sorted(countries),
-            duty_stations: sorted(stations),
-            grade_categories: sorted(categories),
-            grades: sorted(grades),
-            contract_types: sorted(contracts),
-            open_to_internal: sorted(internal),
-            open_to_external: sorted(external),
-        })
     }
+    Ok(VacancyFacets {
+        organisations: sorted(organisations),
+        projects: sorted(projects),
+        countries: sorted(countries),
+        duty_stations: sorted(stations),
+        grade_categories: sorted(categories),
+        grades: sorted(grades),
+        contract_types: sorted(contracts),
+        open_to_internal: sorted(internal),
+        open_to_external: sorted(external),
+    })
 }
 
-/// The facets of the list `filter` selects for `actor`: one statement for every facet over the
-/// list itself, then one per facet whose own filter is set (it counts without that filter).
-#[tracing::instrument(level = "debug", skip(db))]
-pub async fn facets(
-    actor: &Actor,
-    db: &DatabaseConnection,
-    filter: &VacancyFilter,
-) -> AppResult<VacancyFacets> {
-    use vacancy::Column as C;
-    use vacancy_duty_station::Column as S;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    checked(filter)?;
-    let f = Facets { actor, db, filter };
-    let mut facets = f.all_at_once().await?;
-    if filter.country.is_some() {
-        let countries: Vec<(String, i64)> = f
-            .by_station(&[S::CountryCode], |f| f.country = None)?
-            .into_tuple()
-            .all(db)
-            .await?;
-        facets.countries = sorted(countries);
-    }
-    if filter.city.is_some() {
-        let stations: Vec<(Option<String>, String, i64)> = f
-            .by_station(&[S::City, S::CountryCode], |f| f.city = None)?
-            .into_tuple()
-            .all(db)
-            .await?;
-        facets.duty_stations = sorted(
-            stations
-                .into_iter()
-                .map(|(city, country, n)| ((city, country), n))
-                .collect(),
+    #[test]
+    fn each_facet_clears_its_own_filter_and_split_covers_them_all() {
+        let filter = VacancyFilter {
+            search: Some("data".into()),
+            grade: Some("P4".into()),
+            city: Some("Rabat".into()),
+            ..Default::default()
+        };
+        assert!(Facet::Organisations.without_own(&filter).is_none());
+        let without = Facet::Grades.without_own(&filter).unwrap();
+        assert_eq!(
+            (without.grade, without.city.as_deref()),
+            (None, Some("Rabat"))
         );
+        let (own, rest) = split(&filter);
+        assert_eq!((own.grade.as_deref(), own.search), (Some("P4"), None));
+        assert_eq!((rest.grade, rest.search.as_deref()), (None, Some("data")));
     }
-    if filter.organisation_id.is_some() || filter.organisation_acronym.is_some() {
-        facets.organisations = f
-            .by_column(C::OrganisationId, |f| {
-                f.organisation_id = None;
-                f.organisation_acronym = None;
-            })
-            .await?;
+
+    #[test]
+    fn rows_read_back_sorted_with_booleans_of_both_databases() {
+        let json = r#"[["grade","P4",null,2],["grade",null,null,5],["open_to_internal","1",null,3],
+            ["open_to_internal","false",null,4],["station","Rabat","MA",1],["organisation","7",null,9]]"#;
+        let facets = parse(json).unwrap();
+        assert_eq!(facets.grades[0].value, None);
+        assert_eq!(facets.grades[1].count, 2);
+        assert_eq!(
+            facets.open_to_internal,
+            vec![
+                Bucket {
+                    value: false,
+                    count: 4
+                },
+                Bucket {
+                    value: true,
+                    count: 3
+                }
+            ]
+        );
+        assert_eq!(facets.duty_stations[0].value.1, "MA");
+        assert_eq!(facets.organisations[0].value, 7);
+        assert!(parse("not json").is_err());
     }
-    if filter.project_id.is_some() || filter.project_code.is_some() {
-        facets.projects = f.by_project().await?;
-    }
-    if filter.grade_category.is_some() {
-        facets.grade_categories = f
-            .by_column(C::GradeCategory, |f| f.grade_category = None)
-            .await?;
-    }
-    if filter.grade.is_some() {
-        facets.grades = f.by_column(C::Grade, |f| f.grade = None).await?;
-    }
-    if filter.contract_type.is_some() {
-        facets.contract_types = f
-            .by_column(C::ContractType, |f| f.contract_type = None)
-            .await?;
-    }
-    if filter.open_to_internal.is_some() {
-        facets.open_to_internal = f
-            .by_column(C::OpenToInternal, |f| f.open_to_internal = None)
-            .await?;
-    }
-    if filter.open_to_external.is_some() {
-        facets.open_to_external = f
-            .by_column(C::OpenToExternal, |f| f.open_to_external = None)
-            .await?;
-    }
-    Ok(facets)
 }

@@ -5,6 +5,7 @@ pub mod facets;
 pub mod feed;
 pub mod input;
 pub mod job_posting;
+pub mod listing;
 pub mod notice;
 pub mod order;
 pub mod related;
@@ -222,7 +223,7 @@ fn has_status(status: VacancyStatus, now: DateTime<Utc>) -> Condition {
     }
 }
 
-fn visible_to(actor: &Actor) -> Condition {
+pub(crate) fn visible_to(actor: &Actor) -> Condition {
     let public = vacancy::Column::Status.is_in(PUBLIC_VACANCY_STATUSES.map(VacancyStatus::as_str));
     match policy::vacancy_read_scope(actor) {
         VacancyReadScope::All => Condition::all(),
@@ -238,26 +239,37 @@ fn lower(expr: impl Into<SimpleExpr>) -> SimpleExpr {
 }
 
 pub(crate) fn apply_filter(
-    mut select: Select<vacancy::Entity>,
+    select: Select<vacancy::Entity>,
     filter: &VacancyFilter,
     search: &SearchWords,
     now: DateTime<Utc>,
     backend: DbBackend,
 ) -> Select<vacancy::Entity> {
+    select.filter(filter_condition(filter, search, now, backend))
+}
+
+/// What a vacancy row must satisfy to pass `filter`, visibility aside.
+pub(crate) fn filter_condition(
+    filter: &VacancyFilter,
+    search: &SearchWords,
+    now: DateTime<Utc>,
+    backend: DbBackend,
+) -> Condition {
+    let mut cond = Condition::all();
     if !search.is_empty() {
-        select = select.filter(search_matches(search, backend));
+        cond = cond.add(search_matches(search, backend));
     }
     if let Some(ids) = &filter.eligible_ids {
-        select = select.filter(vacancy::Column::Id.is_in(ids.iter().copied()));
+        cond = cond.add(vacancy::Column::Id.is_in(ids.iter().copied()));
     }
     if let Some(internal) = filter.open_to_internal {
-        select = select.filter(vacancy::Column::OpenToInternal.eq(internal));
+        cond = cond.add(vacancy::Column::OpenToInternal.eq(internal));
     }
     if let Some(external) = filter.open_to_external {
-        select = select.filter(vacancy::Column::OpenToExternal.eq(external));
+        cond = cond.add(vacancy::Column::OpenToExternal.eq(external));
     }
     if let Some(org) = filter.organisation_id {
-        select = select.filter(vacancy::Column::OrganisationId.eq(org));
+        cond = cond.add(vacancy::Column::OrganisationId.eq(org));
     }
     if let Some(acronym) = &filter.organisation_acronym {
         let owners = organisation_acronym::Entity::find()
@@ -265,7 +277,7 @@ pub(crate) fn apply_filter(
             .column(organisation_acronym::Column::OrganisationId)
             .filter(organisation_acronym::Column::Acronym.eq(acronym.trim().to_uppercase()))
             .into_query();
-        select = select.filter(vacancy::Column::OrganisationId.in_subquery(owners));
+        cond = cond.add(vacancy::Column::OrganisationId.in_subquery(owners));
     }
     // A post serves its main project and perhaps others: either matches.
     if let Some(project) = filter.project_id {
@@ -274,7 +286,7 @@ pub(crate) fn apply_filter(
             .column(vacancy_project::Column::VacancyId)
             .filter(vacancy_project::Column::ProjectId.eq(project))
             .into_query();
-        select = select.filter(
+        cond = cond.add(
             vacancy::Column::ProjectId
                 .eq(project)
                 .or(vacancy::Column::Id.in_subquery(serving)),
@@ -295,7 +307,7 @@ pub(crate) fn apply_filter(
             .column(vacancy_project::Column::VacancyId)
             .filter(vacancy_project::Column::ProjectId.in_subquery(projects()))
             .into_query();
-        select = select.filter(
+        cond = cond.add(
             vacancy::Column::ProjectId
                 .in_subquery(projects())
                 .or(vacancy::Column::Id.in_subquery(serving)),
@@ -307,7 +319,7 @@ pub(crate) fn apply_filter(
             .column(vacancy_competency::Column::VacancyId)
             .filter(vacancy_competency::Column::CompetencyId.eq(competency))
             .into_query();
-        select = select.filter(vacancy::Column::Id.in_subquery(asking));
+        cond = cond.add(vacancy::Column::Id.in_subquery(asking));
     }
     if filter.country.is_some() || filter.city.is_some() {
         let mut stations = vacancy_duty_station::Entity::find()
@@ -323,36 +335,36 @@ pub(crate) fn apply_filter(
                     .eq(city.trim().to_lowercase()),
             );
         }
-        select = select.filter(vacancy::Column::Id.in_subquery(stations.into_query()));
+        cond = cond.add(vacancy::Column::Id.in_subquery(stations.into_query()));
     }
     if let Some(grade) = &filter.grade {
-        select = select.filter(vacancy::Column::Grade.eq(grade.trim().to_uppercase()));
+        cond = cond.add(vacancy::Column::Grade.eq(grade.trim().to_uppercase()));
     }
     if let Some(category) = filter.grade_category {
-        select = select.filter(vacancy::Column::GradeCategory.eq(category.as_str()));
+        cond = cond.add(vacancy::Column::GradeCategory.eq(category.as_str()));
     }
     if let Some(contract) = filter.contract_type {
-        select = select.filter(vacancy::Column::ContractType.eq(contract.as_str()));
+        cond = cond.add(vacancy::Column::ContractType.eq(contract.as_str()));
     }
     if let Some(statuses) = &filter.statuses {
         let any = statuses.iter().fold(Condition::any(), |any, status| {
             any.add(has_status(*status, now))
         });
-        select = select.filter(any);
+        cond = cond.add(any);
     }
     if filter.open_only {
-        select = select.filter(is_open(now));
+        cond = cond.add(is_open(now));
     }
     if let Some(after) = filter.closing_after {
-        select = select.filter(vacancy::Column::ClosingAt.gte(after));
+        cond = cond.add(vacancy::Column::ClosingAt.gte(after));
     }
     if let Some(before) = filter.closing_before {
-        select = select.filter(vacancy::Column::ClosingAt.lt(before));
+        cond = cond.add(vacancy::Column::ClosingAt.lt(before));
     }
     if let Some(after) = filter.published_after {
-        select = select.filter(vacancy::Column::PublishedAt.gt(after));
+        cond = cond.add(vacancy::Column::PublishedAt.gt(after));
     }
-    select
+    cond
 }
 
 /// The order a list is read in when the caller names none: by relevance when searching,
@@ -434,7 +446,7 @@ pub async fn list(
 /// A list asked `eligibleForMe` without [`for_me`] first: a bug, never the caller's fault.
 #[derive(Debug, thiserror::Error)]
 #[error("eligibleForMe was not screened before the list was read")]
-struct Unscreened;
+pub(super) struct Unscreened;
 
 fn readable(actor: &Actor, model: vacancy::Model) -> AppResult<vacancy::Model> {
     let status = VacancyStatus::from_db(&model.status)?;

@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use entity::vacancy;
-use sea_orm::sea_query::{Expr, Func, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, Func, SimpleExpr};
 use sea_orm::{
     Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Order,
     QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, Value,
@@ -16,7 +16,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::error::{AppError, AppResult};
-use crate::service::pagination::{PageArgs, TotalCount};
+use crate::service::pagination::{PageArgs, PageRequest, TotalCount};
 
 /// The orders a vacancy list can be read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,8 +162,8 @@ const RELEVANCE_ALIAS: &str = "k_relevance";
 const TITLE_ALIAS: &str = "k_title";
 
 /// A vacancy row with the computed sort keys it was read with.
-struct KeyedRow {
-    model: vacancy::Model,
+pub(crate) struct KeyedRow {
+    pub(crate) model: vacancy::Model,
     relevance: Option<i64>,
     title: Option<String>,
 }
@@ -381,9 +381,121 @@ pub struct KeyedPage<M> {
     pub total: TotalCount,
 }
 
-/// Reads one page of `select` (already filtered) in `order`.
-/// Reads one page of `select` in `order`; `dated` says that every row it selects has a deadline
-/// (a list of open vacancies).
+/// One page's statement, made concrete for an order, a search and the paging arguments, and
+/// how its rows read back; [`paginate`] runs it alone, `listing` inside a larger statement.
+pub(crate) struct PageQuery {
+    plan: Plan,
+    size: PageRequest,
+    after: Option<(Vec<KeyValue>, i32)>,
+    before: Option<(Vec<KeyValue>, i32)>,
+}
+
+impl PageQuery {
+    /// `dated` says that every row the list selects has a deadline (a list of open vacancies).
+    pub(crate) fn new(
+        order: VacancyOrder,
+        search: SearchWords,
+        dated: bool,
+        args: &PageArgs,
+        backend: DbBackend,
+    ) -> AppResult<Self> {
+        // Sizes are checked as for every list; the cursors are this order's own.
+        let size = PageArgs {
+            first: args.first,
+            last: args.last,
+            after: None,
+            before: None,
+        }
+        .validate()?;
+        let plan = Plan::new(order, search, dated, backend);
+        let after = args
+            .after
+            .as_deref()
+            .map(|c| plan.decode("after", c))
+            .transpose()?;
+        let before = args
+            .before
+            .as_deref()
+            .map(|c| plan.decode("before", c))
+            .transpose()?;
+        Ok(Self {
+            plan,
+            size,
+            after,
+            before,
+        })
+    }
+
+    /// The page's rows of `select` (already filtered): one more than asked, in order, with each
+    /// sort key as a column (`k0`, `k1`, …) for [`Self::order_of`].
+    pub(crate) fn select(&self, select: Select<vacancy::Entity>) -> Select<vacancy::Entity> {
+        let mut query = select;
+        if let Some((values, id)) = &self.after {
+            query = query.filter(self.plan.beyond(values, *id, true));
+        }
+        if let Some((values, id)) = &self.before {
+            query = query.filter(self.plan.beyond(values, *id, false));
+        }
+        for (i, key) in self.plan.keys.iter().enumerate() {
+            query = query.expr_as(key.expr.clone(), format!("k{i}").as_str());
+        }
+        self.plan
+            .with_key_columns(self.plan.ordered(query, self.size.backward))
+            .limit(self.size.limit + 1)
+    }
+
+    /// The same order over the rows of [`Self::select`] read from `table`.
+    pub(crate) fn order_of(&self, table: &str) -> Vec<(SimpleExpr, Order)> {
+        let dir = |desc: bool| {
+            if desc != self.size.backward {
+                Order::Desc
+            } else {
+                Order::Asc
+            }
+        };
+        let column = |name: String| -> SimpleExpr {
+            Expr::col((Alias::new(table), Alias::new(name))).into()
+        };
+        let mut order: Vec<(SimpleExpr, Order)> = (0..self.plan.keys.len())
+            .map(|i| (column(format!("k{i}")), dir(self.plan.keys[i].desc)))
+            .collect();
+        order.push((column("id".to_owned()), dir(self.plan.id_desc)));
+        order
+    }
+
+    /// The page from the rows [`Self::select`] read, in order.
+    pub(crate) fn finish(
+        &self,
+        mut rows: Vec<KeyedRow>,
+        total: TotalCount,
+    ) -> KeyedPage<vacancy::Model> {
+        let more = rows.len() as u64 > self.size.limit;
+        rows.truncate(self.size.limit as usize);
+        if self.size.backward {
+            rows.reverse();
+        }
+        KeyedPage {
+            rows: rows
+                .into_iter()
+                .map(|row| (self.plan.encode(&row), row.model))
+                .collect(),
+            has_previous_page: if self.size.backward {
+                more
+            } else {
+                self.after.is_some()
+            },
+            has_next_page: if self.size.backward {
+                self.before.is_some()
+            } else {
+                more
+            },
+            total,
+        }
+    }
+}
+
+/// Reads one page of `select` (already filtered) in `order`; `dated` says that every row it
+/// selects has a deadline (a list of open vacancies).
 #[tracing::instrument(level = "debug", skip(db))]
 pub async fn paginate(
     db: &DatabaseConnection,
@@ -393,58 +505,10 @@ pub async fn paginate(
     dated: bool,
     args: PageArgs,
 ) -> AppResult<KeyedPage<vacancy::Model>> {
-    // Sizes are checked as for every list; the cursors are this order's own.
-    let size = PageArgs {
-        first: args.first,
-        last: args.last,
-        after: None,
-        before: None,
-    }
-    .validate()?;
-    let plan = Plan::new(order, search, dated, db.get_database_backend());
-    let after = args
-        .after
-        .as_deref()
-        .map(|c| plan.decode("after", c))
-        .transpose()?;
-    let before = args
-        .before
-        .as_deref()
-        .map(|c| plan.decode("before", c))
-        .transpose()?;
-
+    let query = PageQuery::new(order, search, dated, &args, db.get_database_backend())?;
     let total = TotalCount::new(db.clone(), select.clone().into_query());
-    let mut query = select;
-    if let Some((values, id)) = &after {
-        query = query.filter(plan.beyond(values, *id, true));
-    }
-    if let Some((values, id)) = &before {
-        query = query.filter(plan.beyond(values, *id, false));
-    }
-    let query = plan.with_key_columns(plan.ordered(query, size.backward));
-    let mut rows: Vec<KeyedRow> = query
-        .limit(size.limit + 1)
-        .into_model::<KeyedRow>()
-        .all(db)
-        .await?;
-    let more = rows.len() as u64 > size.limit;
-    rows.truncate(size.limit as usize);
-    if size.backward {
-        rows.reverse();
-    }
-    Ok(KeyedPage {
-        rows: rows
-            .into_iter()
-            .map(|row| (plan.encode(&row), row.model))
-            .collect(),
-        has_previous_page: if size.backward { more } else { after.is_some() },
-        has_next_page: if size.backward {
-            before.is_some()
-        } else {
-            more
-        },
-        total,
-    })
+    let rows: Vec<KeyedRow> = query.select(select).into_model().all(db).await?;
+    Ok(query.finish(rows, total))
 }
 
 #[cfg(test)]
