@@ -30,6 +30,7 @@ mod notifications;
 mod operating;
 mod organisations;
 mod pagination;
+mod parsed_documents;
 mod persisted_queries;
 mod profile;
 mod projects_and_names;

@@ -49,6 +49,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Responses to anonymous queries.
     pub responses: ResponseCache,
+    /// Parsed GraphQL documents, by their text.
+    pub documents: crate::cache::documents::DocumentCache,
     /// The writes this replica has seen, which cached reads are keyed by.
     pub writes: Writes,
     /// Writes mails and their links (the account pages and unsubscribe links check them).
@@ -202,6 +204,7 @@ impl Application {
                 Duration::from_secs(config.response_cache_seconds),
                 writes.clone(),
             ),
+            documents: Default::default(),
             writes,
             mailer,
             mail,
