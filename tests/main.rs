@@ -32,6 +32,7 @@ mod organisations;
 mod pagination;
 mod parsed_documents;
 mod persisted_queries;
+mod prepared_statements;
 mod profile;
 mod projects_and_names;
 mod protection;
