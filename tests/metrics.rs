@@ -8,14 +8,23 @@ use jobboard::config::ServerConfig;
 
 const TOKEN: &str = "scrape-token-for-tests";
 
-async fn with_metrics(database: TestDatabase) -> TestApp {
+pub(crate) async fn with_metrics(database: TestDatabase) -> TestApp {
+    with_metrics_and(database, |_| {}).await
+}
+
+/// An app serving `/metrics`, its configuration otherwise changed by `change`.
+pub(crate) async fn with_metrics_and(
+    database: TestDatabase,
+    change: impl FnOnce(&mut ServerConfig),
+) -> TestApp {
     let mut config = ServerConfig::for_database(database.url());
+    change(&mut config);
     config.metrics.metrics_addr = Some("127.0.0.1:0".parse().unwrap());
     config.metrics.metrics_token = Some(TOKEN.into());
     TestApp::spawn_with(database, config).await
 }
 
-async fn scrape(app: &TestApp) -> String {
+pub(crate) async fn scrape(app: &TestApp) -> String {
     let address = app.metrics_address.as_deref().expect("a metrics address");
     let response = app
         .client
@@ -38,7 +47,7 @@ async fn scrape(app: &TestApp) -> String {
 
 /// The value of the sample whose line starts with `series` (name and labels, as rendered), 0
 /// when there is none yet.
-fn value(text: &str, series: &str) -> f64 {
+pub(crate) fn value(text: &str, series: &str) -> f64 {
     text.lines()
         .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
         .map_or(0.0, |value| value.trim().parse().unwrap())

@@ -24,9 +24,21 @@ use crate::service::webhook_delivery::{self, DeliverySettings};
 use crate::service::{account, application, events, saved_search, vacancy};
 use crate::{db, http};
 
-/// What every request handler shares.
+/// What every request handler shares. axum hands each request its own copy of the state, so
+/// it is one `Arc`: a copy is a count increment, not a dozen (some of them allocations).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct Shared {
     pub db: DatabaseConnection,
     /// Where anonymous reads go: a read-only copy that may lag (`DATABASE_READ_URL`), else `db`.
     pub read_db: DatabaseConnection,
@@ -49,6 +61,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Responses to anonymous queries.
     pub responses: ResponseCache,
+    /// Parsed GraphQL documents, by their text.
+    pub documents: crate::cache::documents::DocumentCache,
     /// The writes this replica has seen, which cached reads are keyed by.
     pub writes: Writes,
     /// Writes mails and their links (the account pages and unsubscribe links check them).
@@ -179,7 +193,7 @@ impl Application {
             &config.limits,
         );
         let read_db = db::connect_reader(&config.database, &db).await?;
-        let state = AppState {
+        let state = AppState(Arc::new(Shared {
             read_db,
             schema: graphql::build_schema(
                 Some((db.clone(), jwt.clone(), settings.clone())),
@@ -203,12 +217,13 @@ impl Application {
                 Duration::from_secs(config.response_cache_seconds),
                 writes.clone(),
             ),
+            documents: Default::default(),
             writes,
             mailer,
             mail,
             token_ttl: config.jwt.token_ttl(),
             alert_interval: Duration::from_secs(config.mail.alert_interval_seconds),
-        };
+        }));
         let metrics = match config.metrics.metrics_addr {
             Some(addr) => Some(metrics_listener(&config, addr, &state).await?),
             None => None,
@@ -269,7 +284,8 @@ impl Application {
         ));
         // Dropped (and so stopped) with this future, also when it is cancelled.
         let _deliveries =
-            match webhook_delivery::Worker::new(self.state.db.clone(), self.state.webhooks) {
+            match webhook_delivery::Worker::new(self.state.db.clone(), self.state.webhooks.clone())
+            {
                 Ok(worker) => Some(AbortOnDrop(tokio::spawn(worker.run()))),
                 Err(error) => {
                     tracing::error!(%error, "webhook deliveries cannot be sent: no HTTP client");

@@ -87,6 +87,14 @@ pub fn cache_lookup(cache: &'static str, hit: bool) {
     counter!("jobboard_cache_requests_total", "cache" => cache, "result" => result).increment(1);
 }
 
+/// Whether a request's GraphQL document was taken ready parsed (`hit`) or parsed (`miss`), by
+/// operation ([`operation_label`]).
+pub fn document_lookup(operation: &str, hit: bool) {
+    let result = if hit { "hit" } else { "miss" };
+    counter!("jobboard_parsed_documents_total", "operation" => operation.to_owned(), "result" => result)
+        .increment(1);
+}
+
 /// A sign-in or mail request refused by the throttle; `key` is the throttle key (`ip:…`,
 /// `pair:…`, `mail:…`), of which only the kind is recorded.
 pub fn login_throttled(key: &str) {

@@ -4,6 +4,7 @@
 //! |---|---|---|---|
 //! | [`counts`] | list totals (`totalCount`) | the counting statement with its values (visibility included) | any write for most totals; a catalogue write for vacancy totals |
 //! | [`counts`] | a vacancy list's total and facets | the caller's read scope, the whole filter and what is asked | a catalogue write |
+//! | [`documents`] | parsed GraphQL documents | the query text | nothing: the least used go when full (512) |
 //! | [`responses`] | whole responses to anonymous queries | media type, the document's SHA-256 (a persisted query's hash), operation and variables | a catalogue write |
 //!
 //! Writes are counted in [`writes`]: every mutation this replica executes (before its response
@@ -16,6 +17,7 @@
 //! `COUNT_CACHE_SECONDS` and `RESPONSE_CACHE_SECONDS` (0 turns either off).
 
 pub mod counts;
+pub mod documents;
 pub mod responses;
 pub mod reuse;
 pub mod writes;

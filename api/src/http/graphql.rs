@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use crate::app::AppState;
 use crate::auth::authenticate;
 use crate::auth::{Actor, ClientAddr};
+use crate::cache::documents::Lookup;
 use crate::cache::responses::{Rendered, ResponseCache};
 use crate::cache::writes;
 use crate::error::{error_body, with_code, AppError, Code};
@@ -237,6 +238,8 @@ async fn execute_request(state: AppState, request: Request, caller: Option<Actor
             graphql_response,
         );
     }
+    // Before the persisted query is resolved, so that one sent with its hash is not parsed.
+    let lookup = state.documents.prepare(&mut gql).await;
     let persisted_hash = match state.persisted_queries.resolve(&mut gql).await {
         Ok(hash) => hash,
         Err(error) => {
@@ -251,7 +254,10 @@ async fn execute_request(state: AppState, request: Request, caller: Option<Actor
         let named = operation_name_of(document, operation_name.as_deref());
         let label = crate::metrics::operation_label(named.as_deref());
         tracing::Span::current().record("operation", label.as_str());
+        crate::metrics::document_lookup(&label, lookup == Lookup::Hit);
         note(|outcome| outcome.operation = Some(label));
+    } else {
+        crate::metrics::document_lookup("unknown", false);
     }
     // How many operations the request runs, for the rate limit, and what it writes.
     let (operations, written) = match gql.parsed_query() {

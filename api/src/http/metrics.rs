@@ -69,13 +69,10 @@ fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
 
 /// Counts and times each request by its route pattern and status.
 pub async fn record(request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |path| path.as_str())
-        .to_owned();
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let started = Instant::now();
     let response = next.run(request).await;
-    crate::metrics::http_request(&route, response.status().as_u16(), started.elapsed());
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    crate::metrics::http_request(route, response.status().as_u16(), started.elapsed());
     response
 }
