@@ -276,12 +276,16 @@ export type VacancyFilterInput = {
   /** Vacancies of this project (global ID). */
   projectId?: string | number | null | undefined;
   /**
-   * Words that must all occur in the notice, in any order, case and accents ignored
-   * (`réintégration` finds `Reintegration`); the last word may be the start of one
-   * (`coord` finds `Coordonnateur`). Searches titles, reference, organisation names and
-   * every acronym (`OIM` finds IOM's notices), project code and name, duty stations and
-   * countries (code, English and French name), and the notice's text. At most 200
-   * characters and 12 words.
+   * A web-style search. Words must all occur in the notice, in any order, case and accents
+   * ignored (`réintégration` finds `Reintegration`; Arabic without harakat or tatweel, any
+   * alef, `ة`/`ه`, `ى`/`ي`, Arabic-Indic digits as 0-9); the last word, typed plain, may be
+   * the start of one (`coord` finds `Coordonnateur`). `"a phrase"` finds its words in a
+   * row; `-word` and `-"a phrase"` exclude; `OR` (uppercase) between two terms finds
+   * either (`maroc OR tunisie`). A word with punctuation is the phrase of its parts
+   * (`VN-2023/005`). Searches titles, reference, organisation names and every acronym
+   * (`OIM` finds IOM's notices), project code and name, duty stations and countries (code,
+   * English and French name), and the notice's text. At most 200 characters and 12 words;
+   * a search with only exclusions is refused (`BAD_USER_INPUT`).
    */
   search?: string | null | undefined;
   /** Vacancies in any of these statuses (a published notice past its deadline counts as closed). */
