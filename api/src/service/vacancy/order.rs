@@ -158,8 +158,9 @@ fn title_key(backend: DbBackend) -> SimpleExpr {
     ))
 }
 
-const RELEVANCE_ALIAS: &str = "k_relevance";
-const TITLE_ALIAS: &str = "k_title";
+/// The column of the first sort key: the relevance in RELEVANCE order, the title in TITLE
+/// order (each read back once, for the cursors, rather than computed again beside it).
+const FIRST_KEY: &str = "k0";
 
 /// A vacancy row with the computed sort keys it was read with.
 pub(crate) struct KeyedRow {
@@ -172,8 +173,8 @@ impl FromQueryResult for KeyedRow {
     fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
         Ok(Self {
             model: vacancy::Model::from_query_result(res, pre)?,
-            relevance: res.try_get::<i64>(pre, RELEVANCE_ALIAS).ok(),
-            title: res.try_get::<String>(pre, TITLE_ALIAS).ok(),
+            relevance: res.try_get::<i64>(pre, FIRST_KEY).ok(),
+            title: res.try_get::<String>(pre, FIRST_KEY).ok(),
         })
     }
 }
@@ -184,7 +185,6 @@ struct Plan {
     search: SearchWords,
     keys: Vec<Key>,
     id_desc: bool,
-    backend: DbBackend,
 }
 
 impl Plan {
@@ -220,7 +220,6 @@ impl Plan {
             search,
             keys,
             id_desc,
-            backend,
         }
     }
 
@@ -344,6 +343,8 @@ impl Plan {
         any.add(equal_so_far.add(id_step))
     }
 
+    /// Orders by the key columns `k0`, `k1`, … the select carries (so that PostgreSQL computes
+    /// each key once per row, not once for the column and again for the order), then the id.
     fn ordered(
         &self,
         mut select: Select<vacancy::Entity>,
@@ -356,20 +357,10 @@ impl Plan {
                 Order::Asc
             }
         };
-        for key in &self.keys {
-            select = select.order_by(key.expr.clone(), dir(key.desc));
+        for (i, key) in self.keys.iter().enumerate() {
+            select = select.order_by(Expr::col(Alias::new(format!("k{i}"))), dir(key.desc));
         }
         select.order_by(vacancy::Column::Id, dir(self.id_desc))
-    }
-
-    fn with_key_columns(&self, mut select: Select<vacancy::Entity>) -> Select<vacancy::Entity> {
-        if self.order == VacancyOrder::Relevance && !self.search.0.is_empty() {
-            select = select.expr_as(relevance_key(&self.search, self.backend), RELEVANCE_ALIAS);
-        }
-        if self.order == VacancyOrder::Title {
-            select = select.expr_as(title_key(self.backend), TITLE_ALIAS);
-        }
-        select
     }
 }
 
@@ -440,7 +431,7 @@ impl PageQuery {
             query = query.expr_as(key.expr.clone(), format!("k{i}").as_str());
         }
         self.plan
-            .with_key_columns(self.plan.ordered(query, self.size.backward))
+            .ordered(query, self.size.backward)
             .limit(self.size.limit + 1)
     }
 
