@@ -118,8 +118,7 @@ pub(super) async fn read_counted(
     args: PageArgs,
     wants: &Wants,
 ) -> Result<(KeyedPage<vacancy::Model>, Arc<Counts>), AppError> {
-    let counting = wants.total || !wants.facets.is_empty();
-    if !cache.is_enabled() || !counting {
+    if !cache.is_enabled() || !wants.counts() {
         let listing = Box::pin(listing::read(actor, db, filter, order, args, wants)).await?;
         return Ok((listing.page, Arc::new(listing.counts)));
     }
@@ -136,8 +135,7 @@ pub(super) async fn read_counted(
     let page = match read_page {
         Some(page) => page,
         // The counts were kept: the page alone.
-        None if wants.page => service::vacancy::list(actor, db, filter, order, args).await?,
-        None => listing::unread(actor, db, filter, order, &args)?,
+        None => listing::page_alone(actor, db, filter, order, args, wants.page).await?,
     };
     Ok((page, counts))
 }

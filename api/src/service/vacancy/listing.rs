@@ -49,6 +49,13 @@ pub struct Wants {
     pub bound: u64,
 }
 
+impl Wants {
+    /// Whether anything beyond the page is asked: the total or a facet.
+    pub fn counts(&self) -> bool {
+        self.total || !self.facets.is_empty()
+    }
+}
+
 /// How many vacancies a list holds: exactly, or at least `count` when not `exact`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Total {
@@ -92,15 +99,9 @@ pub async fn read(
     args: PageArgs,
     wants: &Wants,
 ) -> AppResult<Listing> {
-    let counting = wants.total || !wants.facets.is_empty();
-    if !counting {
-        let page = if wants.page {
-            super::list(actor, db, filter, order, args).await?
-        } else {
-            unread(actor, db, filter, order, &args)?
-        };
+    if !wants.counts() {
         return Ok(Listing {
-            page,
+            page: page_alone(actor, db, filter, order, args, wants.page).await?,
             counts: Counts::default(),
         });
     }
@@ -141,6 +142,22 @@ pub async fn read(
     }
     let page = page.finish(keyed, lazy_total(actor, db, filter, &search));
     Ok(Listing { page, counts })
+}
+
+/// The page alone, without counts: read when `read`, else [`unread`].
+pub async fn page_alone(
+    actor: &Actor,
+    db: &DatabaseConnection,
+    filter: &VacancyFilter,
+    order: Option<VacancyOrder>,
+    args: PageArgs,
+    read: bool,
+) -> AppResult<KeyedPage<vacancy::Model>> {
+    if read {
+        super::list(actor, db, filter, order, args).await
+    } else {
+        unread(actor, db, filter, order, &args)
+    }
 }
 
 /// The empty page of a list whose rows nothing reads; its paging arguments are checked all the
